@@ -1,0 +1,244 @@
+"""The ``vmsim`` command: the dashboard by default, and headless commands that print data to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from vmsim import __version__
+
+DEFAULT_SCENARIO = "hello"
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback, exit code 2."""
+
+
+def _finite_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number, 0 or more")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the seed must be 0 or more")
+    return value
+
+
+def _positive_mib(text: str) -> float:
+    value = _finite_number(text)
+    if value < 16:
+        raise argparse.ArgumentTypeError("a VM needs at least 16 MiB")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (public so tests and shell completion can inspect it)."""
+    p = argparse.ArgumentParser(
+        prog="vmsim",
+        description="Watch why containers are light and virtual machines are heavy, on a simulated host. "
+        "With no command, opens the dashboard on the 'hello' scenario.",
+    )
+    p.add_argument("--version", action="version", version=f"vmsim {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    t = sub.add_parser("tui", help="open the dashboard (the default command)")
+    t.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a .toml path")
+    t.add_argument("--seed", type=_seed, help="override the scenario's seed")
+    t.add_argument("--speed", type=_finite_number, default=1.0, help="simulated seconds per real second (0.1-100)")
+    t.add_argument("--paused", action="store_true", help="start paused")
+
+    r = sub.add_parser("run", help="run a scenario headless and print the result")
+    r.add_argument("scenario", help="a shipped scenario name (see 'vmsim scenarios') or a .toml path")
+    r.add_argument("--until", type=_finite_number, help="simulated seconds to run (default: the scenario's duration_s)")
+    r.add_argument("--seed", type=_seed, help="override the scenario's seed")
+    r.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    r.add_argument("--out", help="write to this file (atomically) instead of stdout")
+
+    f = sub.add_parser("fit", help="how many of an app fit in each world, and what runs out first")
+    f.add_argument("app", help="an app name (see 'vmsim catalog')")
+    f.add_argument("--host", default="laptop", help="a host preset (laptop, small-cloud, server) or 'local'")
+    f.add_argument("--vm-memory", type=_positive_mib, help="memory per VM in MiB (default 2048)")
+    f.add_argument("--guest-os", help="the VMs' guest OS (default ubuntu-24.04)")
+    f.add_argument("--format", choices=["table", "json"], default="table")
+
+    s = sub.add_parser("scenarios", help="list the shipped scenarios")
+    s.add_argument("--format", choices=["table", "json"], default="table")
+
+    v = sub.add_parser("validate", help="check scenario files and explain any problem")
+    v.add_argument("files", nargs="+", help="scenario names or .toml paths")
+
+    c = sub.add_parser("catalog", help="every default figure with its source")
+    c.add_argument("--format", choices=["table", "json"], default="table")
+    return p
+
+
+def write_atomic(path: str, text: str) -> Path:
+    """Write ``text`` to ``path`` via a temporary file and rename: a crash never leaves half a file."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out:
+        target = write_atomic(out, text)
+        print(f"vmsim: wrote {target}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``vmsim run``."""
+    from vmsim import formats
+    from vmsim.scenarios import build_simulation, load_scenario
+
+    spec = load_scenario(args.scenario)
+    sim = build_simulation(spec, seed=args.seed)
+    until = spec.duration_s if args.until is None else args.until
+    sim.run_until(until)
+    snap = sim.snapshot()
+    render = {"table": formats.render_table, "json": formats.render_json, "csv": formats.render_csv}[args.format]
+    _emit(render(snap), args.out)
+    return 0
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    """``vmsim fit``."""
+    from vmsim import formats
+    from vmsim.engine import Settings, Simulation, VmSettings, default_catalog, make_host
+
+    catalog = default_catalog()
+    if args.host not in catalog.hosts:
+        raise CliError(f"unknown host {args.host!r}; choose one of {', '.join(catalog.hosts)}")
+    guests = [g for g in catalog.guests if g != "microvm-linux"]
+    if args.guest_os is not None and args.guest_os not in guests:
+        raise CliError(f"unknown guest OS {args.guest_os!r}; choose one of {', '.join(guests)}")
+    vm = VmSettings(memory_mib=args.vm_memory or VmSettings.memory_mib, guest_os=args.guest_os or VmSettings.guest_os)
+    host = make_host(catalog, args.host)
+    sim = Simulation(host, worlds=("vm", "container", "microvm"), settings=Settings(catalog, vm=vm))
+    fits = sim.fit(args.app)
+    sys.stdout.write(formats.render_fit(args.app, host.label, fits, args.format))
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """``vmsim scenarios``."""
+    import json
+
+    from vmsim import formats
+    from vmsim.scenarios import ScenarioError, load_scenario, shipped_names
+
+    rows = []
+    for name in shipped_names():
+        try:
+            spec = load_scenario(name)
+            rows.append({"name": name, "title": spec.name, "worlds": list(spec.worlds), "description": spec.description})
+        except ScenarioError as exc:
+            print(f"vmsim: {exc}", file=sys.stderr)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        table = [["name", "worlds", "description"]] + [[r["name"], ",".join(r["worlds"]), r["description"]] for r in rows]
+        sys.stdout.write(formats.table(table) + "\n")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``vmsim validate``: exit 0 when every file is good, 2 otherwise."""
+    from vmsim.scenarios import ScenarioError, load_scenario
+
+    bad = 0
+    for name in args.files:
+        try:
+            spec = load_scenario(name)
+        except ScenarioError as exc:
+            bad += 1
+            print(str(exc), file=sys.stderr)
+            continue
+        print(f"{spec.source}: ok — {spec.name!r}, {len(spec.events)} events, worlds {', '.join(spec.worlds)}")
+    return 2 if bad else 0
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """``vmsim catalog``."""
+    from vmsim import formats
+    from vmsim.engine import default_catalog
+
+    sys.stdout.write(formats.render_catalog(default_catalog(), args.format))
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    """Open the dashboard. Textual is imported here only, so headless commands never load it."""
+    from vmsim.scenarios import load_scenario
+
+    spec = load_scenario(args.scenario)
+    if not sys.stdout.isatty() and not os.environ.get("VMSIM_FORCE_TUI"):
+        raise CliError("the dashboard needs a terminal; for a headless result use 'vmsim run "
+                       f"{args.scenario}'")
+    try:
+        from vmsim.tui.app import VmsimApp
+    except ImportError as exc:  # pragma: no cover - only when installed without its dependencies
+        raise CliError(f"the dashboard needs Textual ({exc}); reinstall with 'pip install vmsim'") from None
+    speed = min(max(args.speed, 0.1), 100.0)
+    app = VmsimApp(spec, seed=args.seed, speed=speed, paused=args.paused)
+    app.run()
+    return 0
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "fit": cmd_fit,
+    "scenarios": cmd_scenarios,
+    "validate": cmd_validate,
+    "catalog": cmd_catalog,
+    "tui": cmd_tui,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: returns the exit code (0 ok, 1 an I/O failure, 2 bad input)."""
+    from vmsim.engine import UnknownAppError
+    from vmsim.scenarios import ScenarioError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["tui", *(argv or sys.argv[1:])])
+    try:
+        return COMMANDS[args.command](args)
+    except (ScenarioError, UnknownAppError, CliError) as exc:
+        print(f"vmsim: {exc}" if not isinstance(exc, ScenarioError) else str(exc), file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # `vmsim run ... | head` closes the pipe early: not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"vmsim: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,325 @@
+"""The catalog: every default figure vmsim uses, loaded from ``data/catalog.toml`` with its source."""
+
+from __future__ import annotations
+
+import bisect
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+MODEL = "MODEL"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number with where it comes from; ``src == "MODEL"`` marks a modelling choice."""
+
+    value: float
+    source: str
+    note: str
+
+    @property
+    def is_model(self) -> bool:
+        """True when the figure is a modelling choice rather than a measurement."""
+        return self.source == MODEL
+
+
+@dataclass(frozen=True)
+class BootPhase:
+    """A guest boot phase: its name, nominal duration and how many cores it keeps busy."""
+
+    name: str
+    duration: Figure
+    cpu: float
+
+
+@dataclass(frozen=True)
+class GuestOS:
+    """A guest operating system: its boot phases in order, idle memory and disk footprint."""
+
+    name: str
+    label: str
+    boot_phases: tuple[BootPhase, ...]
+    kernel_runtime_mib: Figure
+    services_mib: Figure
+    page_cache_mib: Figure
+    min_boot_memory_mib: Figure
+    recommended_memory_mib: Figure
+    image_download_mib: Figure
+    installed_disk_mib: Figure
+    virtual_disk_mib: Figure
+    idle_cpu_cores: Figure
+
+
+@dataclass(frozen=True)
+class Hypervisor:
+    """A virtual machine monitor: per-VM host memory overhead and start cost."""
+
+    name: str
+    label: str
+    overhead_mib: Figure
+    vmm_init_s: Figure
+    cpu_overhead: Figure
+
+
+@dataclass(frozen=True)
+class ContainerRuntime:
+    """A container runtime: daemons once per host, a shim per container, start costs."""
+
+    name: str
+    label: str
+    daemon_memory_mib: Figure
+    shim_memory_mib: Figure
+    create_s: Figure
+    start_s: Figure
+    writable_layer_mib: Figure
+    unpack_mibps: Figure
+    compressed_ratio: Figure
+
+
+@dataclass(frozen=True)
+class ImageLayer:
+    """A read-only image layer; stored once per host however many images use it."""
+
+    id: str
+    size: Figure
+
+    @property
+    def size_mib(self) -> float:
+        """Uncompressed size on disk."""
+        return self.size.value
+
+
+@dataclass(frozen=True)
+class Image:
+    """A container image: an ordered stack of layers, bottom (base) first."""
+
+    name: str
+    ref: str
+    layers: tuple[ImageLayer, ...]
+
+    @property
+    def size_mib(self) -> float:
+        """The image's virtual size: the sum of its layers."""
+        return sum(layer.size_mib for layer in self.layers)
+
+    @property
+    def app_layers(self) -> tuple[ImageLayer, ...]:
+        """The layers above the base: what an app adds to its OS."""
+        return self.layers[1:]
+
+
+@dataclass(frozen=True)
+class App:
+    """A workload: the same process whether it runs in a VM, a container or a microVM."""
+
+    name: str
+    label: str
+    image: Image
+    packages: tuple[str, ...]
+    private_mib: Figure
+    file_mib: Figure
+    start_s: Figure
+    cpu_cores: Figure
+
+    @property
+    def rss_mib(self) -> float:
+        """Resident memory of the running app: private plus file-backed pages."""
+        return self.private_mib.value + self.file_mib.value
+
+    @property
+    def installed_mib(self) -> float:
+        """Disk the app adds on top of its OS (its image layers above the base)."""
+        return sum(layer.size_mib for layer in self.image.app_layers)
+
+
+@dataclass(frozen=True)
+class HostPreset:
+    """Hardware of a preset host and its OS's own baseline."""
+
+    name: str
+    label: str
+    cpu_cores: Figure | None
+    memory_mib: Figure | None
+    disk_mib: Figure | None
+    host_os_memory_mib: Figure
+    host_os_disk_mib: Figure
+    disk_mibps: Figure
+
+
+@dataclass(frozen=True)
+class KernelReserve:
+    """Guest kernel reserve (configured RAM minus MemTotal) as a piecewise-linear curve."""
+
+    points: tuple[tuple[float, float], ...]
+    source: str
+    note: str
+
+    def at(self, memory_mib: float) -> float:
+        """Reserve for a guest of ``memory_mib``: interpolated, the end slopes extended."""
+        xs = [p[0] for p in self.points]
+        i = bisect.bisect_left(xs, memory_mib)
+        i = min(max(i, 1), len(xs) - 1)
+        (x0, y0), (x1, y1) = self.points[i - 1], self.points[i]
+        y = y0 + (y1 - y0) * (memory_mib - x0) / (x1 - x0)
+        return max(0.0, min(y, memory_mib))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All default figures: sources, hosts, stacks, guest OSes, layers, images, apps."""
+
+    sources: dict[str, str]
+    hosts: dict[str, HostPreset]
+    hypervisors: dict[str, Hypervisor]
+    runtimes: dict[str, ContainerRuntime]
+    guests: dict[str, GuestOS]
+    layers: dict[str, ImageLayer]
+    images: dict[str, Image]
+    apps: dict[str, App]
+    kernel_reserve: KernelReserve
+    ksm_merge_fraction: Figure
+    jitter: Figure
+    app_start_cpu: Figure
+    container_phase_cpu: Figure
+
+    def figures(self) -> list[tuple[str, Figure]]:
+        """Every figure with a dotted name (``guests.ubuntu-24.04.services_mib``), in file order."""
+        rows: list[tuple[str, Figure]] = []
+        for group_name, group in (
+            ("hosts", self.hosts),
+            ("hypervisors", self.hypervisors),
+            ("runtimes", self.runtimes),
+            ("guests", self.guests),
+            ("layers", self.layers),
+            ("apps", self.apps),
+        ):
+            for key, item in group.items():
+                for field_name, value in vars(item).items():
+                    if isinstance(value, Figure):
+                        rows.append((f"{group_name}.{key}.{field_name}", value))
+                    if field_name == "boot_phases":
+                        for phase in value:
+                            rows.append((f"{group_name}.{key}.phases.{phase.name}", phase.duration))
+        for name in ("ksm_merge_fraction", "jitter", "app_start_cpu", "container_phase_cpu"):
+            rows.append((f"modelling.{name}", getattr(self, name)))
+        return rows
+
+
+def _figure(table: dict[str, Any], key: str, where: str) -> Figure:
+    raw = table[key]
+    if not isinstance(raw, dict) or "v" not in raw or "src" not in raw:
+        raise ValueError(f"catalog: {where}.{key} must be {{ v = ..., src = ... }}")
+    return Figure(float(raw["v"]), str(raw["src"]), str(raw.get("note", "")))
+
+
+def _figures(table: dict[str, Any], where: str, *keys: str) -> dict[str, Figure]:
+    return {key: _figure(table, key, where) for key in keys}
+
+
+def parse_catalog(data: dict[str, Any]) -> Catalog:
+    """Build a :class:`Catalog` from the parsed TOML; checks that every source is known."""
+    hosts = {}
+    for name, t in data["hosts"].items():
+        hw = {k: (_figure(t, k, f"hosts.{name}") if k in t else None) for k in ("cpu_cores", "memory_mib", "disk_mib")}
+        hosts[name] = HostPreset(
+            name=name,
+            label=t["label"],
+            **hw,
+            **_figures(t, f"hosts.{name}", "host_os_memory_mib", "host_os_disk_mib", "disk_mibps"),
+        )
+    hypervisors = {
+        name: Hypervisor(
+            name=name,
+            label=t["label"],
+            **_figures(t, f"hypervisors.{name}", "overhead_mib", "vmm_init_s", "cpu_overhead"),
+        )
+        for name, t in data["hypervisors"].items()
+    }
+    runtimes = {
+        name: ContainerRuntime(
+            name=name,
+            label=t["label"],
+            **_figures(
+                t,
+                f"runtimes.{name}",
+                "daemon_memory_mib",
+                "shim_memory_mib",
+                "create_s",
+                "start_s",
+                "writable_layer_mib",
+                "unpack_mibps",
+                "compressed_ratio",
+            ),
+        )
+        for name, t in data["runtimes"].items()
+    }
+    guests = {}
+    for name, t in data["guests"].items():
+        where = f"guests.{name}"
+        phases = tuple(
+            BootPhase(p["name"], _figure(p, "s", f"{where}.phases.{p['name']}"), float(p["cpu"]))
+            for p in t["phases"]
+        )
+        guests[name] = GuestOS(
+            name=name,
+            label=t["label"],
+            boot_phases=phases,
+            **_figures(
+                t,
+                where,
+                "kernel_runtime_mib",
+                "services_mib",
+                "page_cache_mib",
+                "min_boot_memory_mib",
+                "recommended_memory_mib",
+                "image_download_mib",
+                "installed_disk_mib",
+                "virtual_disk_mib",
+                "idle_cpu_cores",
+            ),
+        )
+    layers = {name: ImageLayer(name, _figure(t, "size_mib", f"layers.{name}")) for name, t in data["layers"].items()}
+    images = {
+        name: Image(name, t["ref"], tuple(layers[layer] for layer in t["layers"])) for name, t in data["images"].items()
+    }
+    apps = {
+        name: App(
+            name=name,
+            label=t["label"],
+            image=images[t["image"]],
+            packages=tuple(t["packages"]),
+            **_figures(t, f"apps.{name}", "private_mib", "file_mib", "start_s", "cpu_cores"),
+        )
+        for name, t in data["apps"].items()
+    }
+    kr = data["kernel_reserve"]
+    modelling = data["modelling"]
+    catalog = Catalog(
+        sources=dict(data["sources"]),
+        hosts=hosts,
+        hypervisors=hypervisors,
+        runtimes=runtimes,
+        guests=guests,
+        layers=layers,
+        images=images,
+        apps=apps,
+        kernel_reserve=KernelReserve(tuple((float(a), float(b)) for a, b in kr["points"]), kr["src"], kr["note"]),
+        ksm_merge_fraction=_figure(data["ksm"], "merge_fraction", "ksm"),
+        jitter=_figure(modelling, "jitter", "modelling"),
+        app_start_cpu=_figure(modelling, "app_start_cpu", "modelling"),
+        container_phase_cpu=_figure(modelling, "container_phase_cpu", "modelling"),
+    )
+    unknown = sorted({f.source for _, f in catalog.figures() if f.source not in catalog.sources})
+    if unknown:
+        raise ValueError(f"catalog: unknown sources {unknown}")
+    return catalog
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The catalog shipped with vmsim (parsed once per process)."""
+    text = resources.files("vmsim.engine").joinpath("data/catalog.toml").read_text(encoding="utf-8")
+    return parse_catalog(tomllib.loads(text))

@@ -1,0 +1,69 @@
+"""The simulated clock: a heap of (time, sequence, action); no wall clock, no threads."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+
+
+class Timer:
+    """A scheduled action; ``cancel()`` makes the clock skip it (lazy deletion keeps the heap cheap)."""
+
+    __slots__ = ("at", "action", "cancelled")
+
+    def __init__(self, at: float, action: Callable[[], None]) -> None:
+        self.at = at
+        self.action = action
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Skip this action when its time comes."""
+        self.cancelled = True
+
+
+class Clock:
+    """Simulated time. Invariant: ``now`` never decreases; actions run in (time, scheduling order)."""
+
+    def __init__(self) -> None:
+        self.now: float = 0.0
+        self._heap: list[tuple[float, int, Timer]] = []
+        self._seq = 0
+
+    def schedule(self, at: float, action: Callable[[], None]) -> Timer:
+        """Run ``action`` at simulated time ``at`` (never earlier than now)."""
+        timer = Timer(max(at, self.now), action)
+        self._seq += 1
+        heapq.heappush(self._heap, (timer.at, self._seq, timer))
+        return timer
+
+    def peek(self) -> float | None:
+        """Time of the next live action, or None when nothing is scheduled."""
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
+
+    def step(self) -> bool:
+        """Run the next live action; False when there is none."""
+        if self.peek() is None:
+            return False
+        at, _, timer = heapq.heappop(self._heap)
+        self.now = at
+        timer.action()
+        return True
+
+    def run_until(self, t: float, after_step: Callable[[float | None], None] | None = None) -> None:
+        """Run every action due at or before ``t``, then set the clock to ``t``.
+
+        ``after_step(next_time)`` runs once per distinct moment (after the last action at that time),
+        with the time of the next action (or None): observers see each instant settled, and a burst of
+        simultaneous actions costs one call.
+        """
+        nxt = self.peek()
+        while nxt is not None and nxt <= t:
+            self.step()
+            following = self.peek()
+            if after_step is not None and (following is None or following > self.now):
+                after_step(following)
+            nxt = following
+        self.now = max(self.now, t)

@@ -1,0 +1,99 @@
+"""The host and the per-world settings: plain frozen values the scenario layer fills in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vmsim.engine.catalog import Catalog, HostPreset
+
+WORLD_KINDS = ("vm", "container", "microvm")
+WORLD_LABELS = {"vm": "Virtual machines", "container": "Containers", "microvm": "MicroVMs"}
+
+
+@dataclass(frozen=True)
+class Host:
+    """The physical machine every world copies: hardware and the host OS's own baseline."""
+
+    name: str
+    label: str
+    cpu_cores: int
+    memory_mib: float
+    disk_mib: float
+    host_os_memory_mib: float
+    host_os_disk_mib: float
+    disk_mibps: float
+
+    @classmethod
+    def from_preset(cls, preset: HostPreset, **overrides: float) -> Host:
+        """A host from a catalog preset; ``overrides`` replace hardware figures (cpu_cores, memory_mib, disk_mib)."""
+        values: dict[str, float] = {}
+        for key in ("cpu_cores", "memory_mib", "disk_mib"):
+            fig = getattr(preset, key)
+            if key in overrides:
+                values[key] = overrides[key]
+            elif fig is not None:
+                values[key] = fig.value
+            else:
+                raise ValueError(f"host preset {preset.name!r} needs {key}")
+        return cls(
+            name=preset.name,
+            label=preset.label,
+            cpu_cores=int(values["cpu_cores"]),
+            memory_mib=float(values["memory_mib"]),
+            disk_mib=float(values["disk_mib"]),
+            host_os_memory_mib=preset.host_os_memory_mib.value,
+            host_os_disk_mib=preset.host_os_disk_mib.value,
+            disk_mibps=preset.disk_mibps.value,
+        )
+
+
+@dataclass(frozen=True)
+class VmSettings:
+    """How the VM world runs workloads: one full guest OS per workload."""
+
+    guest_os: str = "ubuntu-24.04"
+    hypervisor: str = "qemu-kvm"
+    memory_mib: float = 2048
+    vcpus: int = 2
+    disk: str = "thin"  # thin | preallocated
+    clone: str = "copy"  # copy | linked
+    image_cached: bool = False
+    overcommit_ratio: float = 1.0
+    cpu_allocation_ratio: float | None = None
+    ksm: bool = False
+
+
+@dataclass(frozen=True)
+class ContainerSettings:
+    """How the container world runs workloads: one container per workload on the host's kernel."""
+
+    runtime: str = "containerd"
+    registry_mbps: float = 100.0
+    cached_images: tuple[str, ...] = ()
+    memory_limit_mib: float | None = None
+
+
+@dataclass(frozen=True)
+class MicroVmSettings:
+    """How the microVM world runs workloads: a minimal guest per workload, root filesystem from the image."""
+
+    guest_os: str = "microvm-linux"
+    hypervisor: str = "firecracker"
+    memory_mib: float = 256
+    vcpus: int = 1
+    overcommit_ratio: float = 1.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a world needs besides the host: the settings of each kind and the catalog."""
+
+    catalog: Catalog
+    vm: VmSettings = field(default_factory=VmSettings)
+    container: ContainerSettings = field(default_factory=ContainerSettings)
+    microvm: MicroVmSettings = field(default_factory=MicroVmSettings)
+
+    @property
+    def registry_mibps(self) -> float:
+        """Download bandwidth from the registry, shared by every world: Mbit/s → MiB/s."""
+        return self.container.registry_mbps * 1e6 / 8 / 2**20

@@ -1,0 +1,208 @@
+"""Immutable snapshots of the simulation: tuples and frozen dataclasses, comparable by value, JSON-ready."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from vmsim.engine.events import WorldEvent
+
+STATES = ("pending", "booting", "running", "failed", "killed", "stopped")
+
+MEMORY_CATEGORIES = (
+    "host_os",
+    "hypervisor",
+    "guest_kernel",
+    "guest_services",
+    "guest_page_cache",
+    "apps",
+    "runtime",
+    "shared_pages",
+    "reserved_idle",
+)
+DISK_CATEGORIES = ("host_os", "base_images", "vm_disks", "image_layers", "writable_layers")
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 6)
+
+
+class PhaseRecord(NamedTuple):
+    """One boot phase of one instance; ``end_s`` is None while it runs. (A tuple: cheap by the thousand.)"""
+
+    name: str
+    start_s: float
+    end_s: float | None
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form."""
+        end = self.end_s
+        return {"name": self.name, "start_s": round(self.start_s, 6), "end_s": None if end is None else round(end, 6)}
+
+
+@dataclass(frozen=True)
+class InstanceSnapshot:
+    """An instance at one moment. ``memory_mib`` is what it holds alone (shared pages count at world level)."""
+
+    id: str
+    app: str
+    world: str
+    state: str
+    phase: str | None
+    progress: float
+    phases: tuple[PhaseRecord, ...]
+    added_s: float
+    ready_s: float | None
+    memory_mib: float
+    disk_mib: float
+    reason: str | None
+
+    @property
+    def boot_s(self) -> float | None:
+        """Time from being added to ready, or None."""
+        return None if self.ready_s is None else self.ready_s - self.added_s
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form (the documented contract)."""
+        return {
+            "id": self.id,
+            "app": self.app,
+            "state": self.state,
+            "phase": self.phase,
+            "added_s": _r(self.added_s),
+            "ready_s": _r(self.ready_s),
+            "phases": [p.as_dict() for p in self.phases],
+            "memory_mib": _r(self.memory_mib),
+            "disk_mib": _r(self.disk_mib),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Memory or disk of one world by category; ``total_mib`` is the sum, ``capacity_mib`` the host's."""
+
+    total_mib: float
+    capacity_mib: float
+    by_category: tuple[tuple[str, float], ...]
+
+    @property
+    def free_mib(self) -> float:
+        """Capacity not committed."""
+        return max(0.0, self.capacity_mib - self.total_mib)
+
+    def get(self, category: str) -> float:
+        """MiB in one category (0 when absent)."""
+        for name, mib in self.by_category:
+            if name == category:
+                return mib
+        return 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form."""
+        return {
+            "total": _r(self.total_mib),
+            "capacity": _r(self.capacity_mib),
+            "free": _r(self.free_mib),
+            "by_category": {name: _r(mib) for name, mib in self.by_category},
+        }
+
+
+@dataclass(frozen=True)
+class CpuSnapshot:
+    """CPU of one world: booting work competes for the cores; running apps add a steady load."""
+
+    cores: int
+    boot_demand_cores: float
+    steady_cores: float
+
+    @property
+    def used_cores(self) -> float:
+        """Cores busy now (at most all of them)."""
+        return min(float(self.cores), self.boot_demand_cores + self.steady_cores)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form."""
+        return {
+            "cores": self.cores,
+            "used_cores": _r(self.used_cores),
+            "boot_demand_cores": _r(self.boot_demand_cores),
+            "steady_cores": _r(self.steady_cores),
+        }
+
+
+@dataclass(frozen=True)
+class WorldSnapshot:
+    """One world (vm, container or microvm) at one moment."""
+
+    name: str
+    label: str
+    instances: tuple[InstanceSnapshot, ...]
+    memory: Ledger
+    memory_touched_mib: float
+    ksm_saved_mib: float
+    disk: Ledger
+    cpu: CpuSnapshot
+    counts: tuple[tuple[str, int], ...]
+    events: tuple[WorldEvent, ...]
+
+    def count(self, state: str) -> int:
+        """How many instances are in ``state``."""
+        return dict(self.counts).get(state, 0)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form (the documented contract)."""
+        return {
+            "label": self.label,
+            "counts": dict(self.counts),
+            "instances": [i.as_dict() for i in self.instances],
+            "memory_mib": {**self.memory.as_dict(), "touched": _r(self.memory_touched_mib),
+                           "ksm_saved": _r(self.ksm_saved_mib)},
+            "disk_mib": self.disk.as_dict(),
+            "cpu": self.cpu.as_dict(),
+            "events": [e.as_dict() for e in self.events],
+        }
+
+
+@dataclass(frozen=True)
+class HostSnapshot:
+    """The physical host every world is a copy of."""
+
+    name: str
+    label: str
+    cpu_cores: int
+    memory_mib: float
+    disk_mib: float
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form."""
+        return {"preset": self.name, "label": self.label, "cpu_cores": self.cpu_cores,
+                "memory_mib": _r(self.memory_mib), "disk_mib": _r(self.disk_mib)}
+
+
+@dataclass(frozen=True)
+class SimulationSnapshot:
+    """The whole simulation at ``time_s``."""
+
+    scenario: str
+    seed: int
+    time_s: float
+    host: HostSnapshot
+    worlds: tuple[WorldSnapshot, ...]
+
+    def world(self, name: str) -> WorldSnapshot:
+        """One world by name (KeyError if the scenario does not have it)."""
+        for w in self.worlds:
+            if w.name == name:
+                return w
+        raise KeyError(name)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form (the documented contract, see docs/json.md)."""
+        return {
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "time_s": _r(self.time_s),
+            "host": self.host.as_dict(),
+            "worlds": {w.name: w.as_dict() for w in self.worlds},
+        }

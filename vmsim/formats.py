@@ -1,0 +1,168 @@
+"""Render snapshots and fit results as text tables, JSON or CSV (for the headless CLI)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+from collections.abc import Sequence
+
+from vmsim.engine.catalog import Catalog
+from vmsim.engine.events import fmt_mib
+from vmsim.engine.snapshot import MEMORY_CATEGORIES, SimulationSnapshot, WorldSnapshot
+from vmsim.engine.world import FitResult
+
+CATEGORY_LABELS = {
+    "host_os": "host OS",
+    "hypervisor": "hypervisor",
+    "guest_kernel": "guest kernels",
+    "guest_services": "guest services",
+    "guest_page_cache": "guest page cache",
+    "apps": "apps",
+    "runtime": "container runtime",
+    "shared_pages": "shared pages",
+    "reserved_idle": "reserved, untouched",
+    "base_images": "guest OS images",
+    "vm_disks": "VM disks",
+    "image_layers": "image layers",
+    "writable_layers": "writable layers",
+}
+
+INDENT_MAX_INSTANCES = 600
+
+CSV_COLUMNS = ("world", "id", "app", "state", "added_s", "ready_s", "boot_s", "memory_mib", "disk_mib",
+               "phases", "reason")
+
+
+def table(rows: Sequence[Sequence[str]], align: str = "") -> str:
+    """A plain text table; ``align`` gives 'l' or 'r' per column (default: left, numbers right)."""
+    if not rows:
+        return ""
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for n, row in enumerate(rows):
+        cells = []
+        for i, cell in enumerate(row):
+            a = align[i] if i < len(align) else "l"
+            cells.append(str(cell).rjust(widths[i]) if a == "r" else str(cell).ljust(widths[i]))
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def _secs(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f} s"
+
+
+def world_summary(w: WorldSnapshot) -> dict[str, object]:
+    """Ready count and median/max time to ready of a world."""
+    boots = [i.boot_s for i in w.instances if i.boot_s is not None]
+    return {
+        "ready": w.count("running"),
+        "median_ready_s": statistics.median(boots) if boots else None,
+        "max_ready_s": max(boots) if boots else None,
+    }
+
+
+def render_table(snap: SimulationSnapshot, phases: bool = True, max_instances: int = 40) -> str:
+    """The human-readable result of a run."""
+    h = snap.host
+    lines = [f"{snap.scenario} — seed {snap.seed}, t = {snap.time_s:.2f} s",
+             f"host: {h.label} ({h.cpu_cores} cores, {fmt_mib(h.memory_mib)} memory, {fmt_mib(h.disk_mib)} disk)", ""]
+    head = ["", *[w.label for w in snap.worlds]]
+    rows: list[list[str]] = [head]
+    summaries = [world_summary(w) for w in snap.worlds]
+    rows.append(["instances ready", *[f"{s['ready']} of {len(w.instances)}" for s, w in zip(summaries, snap.worlds, strict=True)]])
+    for state in ("booting", "failed", "killed", "stopped"):
+        if any(w.count(state) for w in snap.worlds):
+            rows.append([f"  {state}", *[str(w.count(state)) for w in snap.worlds]])
+    rows.append(["median time to ready", *[_secs(s["median_ready_s"]) for s in summaries]])  # type: ignore[arg-type]
+    rows.append(["max time to ready", *[_secs(s["max_ready_s"]) for s in summaries]])  # type: ignore[arg-type]
+    rows.append(["memory committed", *[f"{fmt_mib(w.memory.total_mib)} of {fmt_mib(w.memory.capacity_mib)}" for w in snap.worlds]])
+    for cat in MEMORY_CATEGORIES:
+        if any(w.memory.get(cat) > 0 for w in snap.worlds):
+            rows.append([f"  {CATEGORY_LABELS[cat]}", *[fmt_mib(w.memory.get(cat)) for w in snap.worlds]])
+    rows.append(["memory touched", *[fmt_mib(w.memory_touched_mib) for w in snap.worlds]])
+    rows.append(["disk used", *[fmt_mib(w.disk.total_mib) for w in snap.worlds]])
+    for cat, _ in snap.worlds[0].disk.by_category:
+        if any(w.disk.get(cat) > 0 for w in snap.worlds):
+            rows.append([f"  {CATEGORY_LABELS[cat]}", *[fmt_mib(w.disk.get(cat)) for w in snap.worlds]])
+    lines.append(table(rows, "l" + "r" * len(snap.worlds)))
+    if phases:
+        for w in snap.worlds:
+            lines += ["", f"{w.label}:"]
+            names: list[str] = []
+            for inst in w.instances[:max_instances]:
+                for p in inst.phases:
+                    if p.name not in names:
+                        names.append(p.name)
+            prow = [["instance", "state", *names, "ready"]]
+            for inst in w.instances[:max_instances]:
+                dur = {p.name: (p.end_s - p.start_s) if p.end_s is not None else None for p in inst.phases}
+                cells = [f"{dur[n]:.2f}" if dur.get(n) is not None else ("…" if n in dur else "") for n in names]
+                prow.append([inst.id, inst.state, *cells, _secs(inst.boot_s)])
+            lines.append(table(prow, "ll" + "r" * (len(names) + 1)))
+            if len(w.instances) > max_instances:
+                lines.append(f"… and {len(w.instances) - max_instances} more (use --format json or csv for all)")
+            for inst in w.instances[:max_instances]:
+                if inst.reason:
+                    lines.append(f"  {inst.id}: {inst.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(snap: SimulationSnapshot) -> str:
+    """The documented JSON contract (docs/json.md)."""
+    data = snap.as_dict()
+    for w in snap.worlds:
+        data["worlds"][w.name]["summary"] = world_summary(w)  # type: ignore[index]
+    # Indented for reading up to a few hundred instances; compact above that, where the pure-Python
+    # indenting encoder would cost more than the whole simulation.
+    n = sum(len(w.instances) for w in snap.worlds)
+    if n <= INDENT_MAX_INSTANCES:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def render_csv(snap: SimulationSnapshot) -> str:
+    """One row per instance per world; ``phases`` is name=seconds pairs joined by ';'."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for w in snap.worlds:
+        for i in w.instances:
+            phases = ";".join(f"{p.name}={(p.end_s - p.start_s):.6f}" for p in i.phases if p.end_s is not None)
+            writer.writerow([w.name, i.id, i.app, i.state, f"{i.added_s:.6f}",
+                             "" if i.ready_s is None else f"{i.ready_s:.6f}",
+                             "" if i.boot_s is None else f"{i.boot_s:.6f}",
+                             f"{i.memory_mib:.3f}", f"{i.disk_mib:.3f}", phases, i.reason or ""])
+    return buf.getvalue()
+
+
+def render_fit(app: str, host_label: str, fits: dict[str, FitResult], fmt: str) -> str:
+    """``vmsim fit`` output."""
+    if fmt == "json":
+        return json.dumps({"app": app, "host": host_label,
+                           "worlds": {k: v.as_dict() for k, v in fits.items()}}, indent=2) + "\n"
+    rows = [["world", "fit", "runs out first", "each needs"]]
+    for name, fit in fits.items():
+        each = ", ".join(f"{fmt_mib(v)} {k.removesuffix('_mib')}" if k.endswith("_mib") else f"{v:g} {k}"
+                         for k, v in fit.per_instance)
+        rows.append([name, f"{fit.max_instances:,}", fit.limited_by, each])
+    return f"How many {app} fit on {host_label}:\n" + table(rows, "lrll") + "\n"
+
+
+def render_catalog(catalog: Catalog, fmt: str) -> str:
+    """Every figure with its value and source."""
+    figs = catalog.figures()
+    if fmt == "json":
+        return json.dumps({
+            "figures": [{"name": n, "value": f.value, "source": f.source, "note": f.note} for n, f in figs],
+            "sources": catalog.sources,
+        }, indent=2, ensure_ascii=False) + "\n"
+    rows = [["figure", "value", "source", "note"]]
+    for name, f in figs:
+        rows.append([name, f"{f.value:g}", "modelling choice" if f.is_model else f.source, f.note])
+    src = "\n".join(f"  [{k}] {v}" for k, v in catalog.sources.items())
+    return table(rows, "lrll") + "\n\nSources:\n" + src + "\n"

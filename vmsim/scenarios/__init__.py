@@ -1,0 +1,10 @@
+"""Scenarios: TOML files → validated specs → Simulations."""
+
+from vmsim.scenarios.build import build_host, build_simulation
+from vmsim.scenarios.loader import ScenarioError, load_scenario, parse_scenario, resolve, shipped_names
+from vmsim.scenarios.spec import EventSpec, HostSpec, ScenarioSpec
+
+__all__ = [
+    "EventSpec", "HostSpec", "ScenarioError", "ScenarioSpec", "build_host", "build_simulation", "load_scenario",
+    "parse_scenario", "resolve", "shipped_names",
+]

@@ -1,0 +1,344 @@
+"""Scenario files (TOML) → :class:`ScenarioSpec`, with errors that name the file, the key and the fix."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from vmsim.engine.catalog import Catalog, default_catalog
+from vmsim.engine.machines import WORLD_KINDS, ContainerSettings, MicroVmSettings, VmSettings
+from vmsim.scenarios.spec import EventSpec, HostSpec, ScenarioSpec
+
+MAX_FILE_BYTES = 1 << 20
+MAX_COUNT = 100_000
+MAX_TIME_S = 1_000_000.0
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used. ``str()`` is a complete message for a person."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {p}" for p in problems]
+        super().__init__("\n".join(lines))
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Reader:
+    """Reads one parsed TOML document, collecting every problem with its key path."""
+
+    def __init__(self, source: str, catalog: Catalog) -> None:
+        self.source = source
+        self.catalog = catalog
+        self.problems: list[str] = []
+
+    def problem(self, path: str, value: Any, expected: str, hint: str = "") -> None:
+        self.problems.append(f"{path}: got {_show(value)}, expected {expected}{hint}")
+
+    def table(self, data: Any, path: str, allowed: list[str]) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.problem(path, data, f"a table ([{path}]) with keys {', '.join(allowed)}")
+            return {}
+        for key in data:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else key
+                self.problems.append(
+                    f"{where}: unknown key{_suggest(key, allowed)}; known keys here: {', '.join(allowed)}")
+        return data
+
+    def number(self, t: dict, key: str, path: str, default: Any, lo: float, hi: float,
+               whole: bool = False, lo_open: bool = False) -> Any:
+        if key not in t:
+            return default
+        v = t[key]
+        where = f"{path}.{key}" if path else key
+        kind = "a whole number" if whole else "a number"
+        span = f"{'above' if lo_open else 'from'} {lo:g} {'up to' if lo_open else 'to'} {hi:g}"
+        ok = isinstance(v, int) and not isinstance(v, bool) if whole else (
+            isinstance(v, (int, float)) and not isinstance(v, bool))
+        if not ok or (isinstance(v, float) and not math.isfinite(v)):
+            self.problem(where, v, f"{kind} {span}")
+            return default
+        if v < lo or v > hi or (lo_open and v <= lo):
+            self.problem(where, v, f"{kind} {span}")
+            return default
+        return v
+
+    def string(self, t: dict, key: str, path: str, default: Any, choices: list[str] | None = None,
+               required: bool = False, max_len: int = 2000) -> Any:
+        where = f"{path}.{key}" if path else key
+        if key not in t:
+            if required:
+                self.problems.append(f"{where}: missing; add {key} = \"...\"")
+            return default
+        v = t[key]
+        if not isinstance(v, str) or len(v) > max_len:
+            self.problem(where, v, f"a string of at most {max_len} characters" if choices is None
+                         else f"one of {', '.join(choices)}")
+            return default
+        if choices is not None and v not in choices:
+            self.problem(where, v, f"one of {', '.join(choices)}", _suggest(v, choices))
+            return default
+        return v
+
+    def boolean(self, t: dict, key: str, path: str, default: bool) -> bool:
+        if key not in t:
+            return default
+        v = t[key]
+        if not isinstance(v, bool):
+            self.problem(f"{path}.{key}", v, "true or false")
+            return default
+        return v
+
+    def string_list(self, t: dict, key: str, path: str, default: tuple, check: Callable[[str, str], str | None],
+                    max_items: int = 100) -> tuple:
+        if key not in t:
+            return default
+        v = t[key]
+        where = f"{path}.{key}" if path else key
+        if not isinstance(v, list) or len(v) > max_items:
+            self.problem(where, v, f"a list of at most {max_items} strings, like [\"a\", \"b\"]")
+            return default
+        out = []
+        for i, item in enumerate(v):
+            if not isinstance(item, str):
+                self.problem(f"{where}[{i}]", item, "a string")
+                continue
+            fixed = check(item, f"{where}[{i}]")
+            if fixed is not None:
+                out.append(fixed)
+        return tuple(out)
+
+
+TOP_KEYS = ["name", "description", "seed", "duration_s", "worlds", "host", "vm", "container", "microvm", "events"]
+HOST_KEYS = ["preset", "cpu_cores", "memory_gib", "memory_mib", "disk_gib"]
+VM_KEYS = ["guest_os", "memory_mib", "vcpus", "disk", "clone", "image_cached", "overcommit_ratio",
+           "cpu_allocation_ratio", "ksm"]
+CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib"]
+MICROVM_KEYS = ["memory_mib", "vcpus", "overcommit_ratio"]
+EVENT_KEYS = ["at_s", "add", "count", "remove", "grow", "memory_mib"]
+
+
+def parse_scenario(data: dict[str, Any], source: str = "<memory>", catalog: Catalog | None = None,
+                   slug: str = "") -> ScenarioSpec:
+    """Validate a parsed TOML document; raise :class:`ScenarioError` listing every problem."""
+    catalog = catalog or default_catalog()
+    r = _Reader(source, catalog)
+    top = r.table(data, "", TOP_KEYS)
+    apps = list(catalog.apps)
+    guests = [g for g in catalog.guests if g != "microvm-linux"]
+
+    name = r.string(top, "name", "", "", required=True, max_len=200)
+    description = r.string(top, "description", "", "", max_len=2000)
+    seed = r.number(top, "seed", "", 0, 0, 2**63 - 1, whole=True)
+    duration_s = r.number(top, "duration_s", "", 60.0, 0, MAX_TIME_S, lo_open=True)
+
+    def world_ok(item: str, where: str) -> str | None:
+        if item in WORLD_KINDS:
+            return item
+        r.problem(where, item, f"one of {', '.join(WORLD_KINDS)}", _suggest(item, list(WORLD_KINDS)))
+        return None
+
+    worlds = r.string_list(top, "worlds", "", ("vm", "container"), world_ok, max_items=3)
+    if "worlds" in top and isinstance(top["worlds"], list) and not worlds and not r.problems:
+        r.problem("worlds", top["worlds"], "at least one of vm, container, microvm")
+    if len(set(worlds)) != len(worlds):
+        r.problem("worlds", list(worlds), "each world at most once")
+
+    h = r.table(top.get("host", {}), "host", HOST_KEYS)
+    preset = r.string(h, "preset", "host", "laptop", choices=list(catalog.hosts))
+    cores = r.number(h, "cpu_cores", "host", None, 1, 4096, whole=True)
+    mem_gib = r.number(h, "memory_gib", "host", None, 0, 65536, lo_open=True)
+    mem_mib = r.number(h, "memory_mib", "host", None, 0, 65536 * 1024, lo_open=True)
+    if mem_gib is not None and mem_mib is not None:
+        r.problems.append("host: give memory_gib or memory_mib, not both")
+    disk_gib = r.number(h, "disk_gib", "host", None, 0, 1 << 20, lo_open=True)
+    host = HostSpec(
+        preset=preset,
+        cpu_cores=cores,
+        memory_mib=mem_mib if mem_mib is not None else (mem_gib * 1024 if mem_gib is not None else None),
+        disk_mib=disk_gib * 1024 if disk_gib is not None else None,
+    )
+    host_preset = catalog.hosts.get(preset)
+    if host_preset is not None and host.memory_mib is not None and host.memory_mib <= host_preset.host_os_memory_mib.value:
+        r.problem("host.memory_gib" if mem_gib is not None else "host.memory_mib", mem_gib or mem_mib,
+                  f"more than the host OS's own {host_preset.host_os_memory_mib.value:g} MiB")
+
+    v = r.table(top.get("vm", {}), "vm", VM_KEYS)
+    d = VmSettings()
+    vm = VmSettings(
+        guest_os=r.string(v, "guest_os", "vm", d.guest_os, choices=guests),
+        memory_mib=r.number(v, "memory_mib", "vm", d.memory_mib, 16, 4 * 1024 * 1024),
+        vcpus=r.number(v, "vcpus", "vm", d.vcpus, 1, 512, whole=True),
+        disk=r.string(v, "disk", "vm", d.disk, choices=["thin", "preallocated"]),
+        clone=r.string(v, "clone", "vm", d.clone, choices=["copy", "linked"]),
+        image_cached=r.boolean(v, "image_cached", "vm", d.image_cached),
+        overcommit_ratio=r.number(v, "overcommit_ratio", "vm", d.overcommit_ratio, 1, 100),
+        cpu_allocation_ratio=r.number(v, "cpu_allocation_ratio", "vm", None, 0, 1000, lo_open=True),
+        ksm=r.boolean(v, "ksm", "vm", d.ksm),
+    )
+
+    def image_ok(item: str, where: str) -> str | None:
+        if item in catalog.images:
+            return item
+        if item in catalog.apps:
+            return catalog.apps[item].image.name
+        choices = sorted(set(catalog.images) | set(catalog.apps))
+        r.problem(where, item, "an image or app name", _suggest(item, choices) or f"; known: {', '.join(choices)}")
+        return None
+
+    c = r.table(top.get("container", {}), "container", CONTAINER_KEYS)
+    cd = ContainerSettings()
+    container = ContainerSettings(
+        registry_mbps=r.number(c, "registry_mbps", "container", cd.registry_mbps, 0, 1_000_000, lo_open=True),
+        cached_images=r.string_list(c, "cached_images", "container", (), image_ok),
+        memory_limit_mib=r.number(c, "memory_limit_mib", "container", None, 0, 1 << 30, lo_open=True),
+    )
+
+    m = r.table(top.get("microvm", {}), "microvm", MICROVM_KEYS)
+    md = MicroVmSettings()
+    microvm = MicroVmSettings(
+        memory_mib=r.number(m, "memory_mib", "microvm", md.memory_mib, 16, 4 * 1024 * 1024),
+        vcpus=r.number(m, "vcpus", "microvm", md.vcpus, 1, 512, whole=True),
+        overcommit_ratio=r.number(m, "overcommit_ratio", "microvm", md.overcommit_ratio, 1, 100),
+    )
+
+    events: list[EventSpec] = []
+    raw_events = top.get("events", [])
+    if not isinstance(raw_events, list):
+        r.problem("events", raw_events, "an array of tables: [[events]] at_s = 0 add = \"nginx\"")
+        raw_events = []
+    if len(raw_events) > 10_000:
+        r.problem("events", f"{len(raw_events)} events", "at most 10,000 events")
+        raw_events = []
+    for i, raw in enumerate(raw_events):
+        path = f"events[{i}]"
+        e = r.table(raw, path, EVENT_KEYS)
+        if not e:
+            if isinstance(raw, dict):
+                r.problems.append(f"{path}: empty; add at_s and one of add, remove, grow")
+            continue
+        if "at_s" not in e:
+            r.problems.append(f"{path}.at_s: missing; say when, in simulated seconds (at_s = 0)")
+        at_s = r.number(e, "at_s", path, 0.0, 0, MAX_TIME_S)
+        verbs = [k for k in ("add", "remove", "grow") if k in e]
+        if len(verbs) != 1:
+            r.problems.append(f"{path}: needs exactly one of add, remove, grow (found {', '.join(verbs) or 'none'})")
+            continue
+        verb = verbs[0]
+        target = r.string(e, verb, path, None, max_len=200)
+        if target is None:
+            continue
+        if verb != "remove" and target not in catalog.apps:
+            r.problem(f"{path}.{verb}", target, "an app name", _suggest(target, apps) or f"; apps: {', '.join(apps)}")
+            continue
+        if verb == "add":
+            if "memory_mib" in e:
+                r.problems.append(f"{path}.memory_mib: only goes with grow")
+            count = r.number(e, "count", path, 1, 1, MAX_COUNT, whole=True)
+            events.append(EventSpec(float(at_s), "add_workload", (target, count)))
+        elif verb == "grow":
+            if "count" in e:
+                r.problems.append(f"{path}.count: only goes with add")
+            if "memory_mib" not in e:
+                r.problems.append(f"{path}.memory_mib: missing; how much more memory each instance takes")
+            mib = r.number(e, "memory_mib", path, 0.0, 0, 1 << 30, lo_open=True)
+            events.append(EventSpec(float(at_s), "grow_app", (target, mib)))
+        else:
+            for extra in ("count", "memory_mib"):
+                if extra in e:
+                    r.problems.append(f"{path}.{extra}: only goes with {'add' if extra == 'count' else 'grow'}")
+            if target in catalog.apps:
+                events.append(EventSpec(float(at_s), "remove_app", (target,)))
+            else:
+                app_part = target.rsplit("-", 1)[0]
+                if app_part not in catalog.apps or not target.rsplit("-", 1)[-1].isdigit():
+                    r.problem(f"{path}.remove", target, "an app name (remove all of it) or an instance id like "
+                              "\"nginx-2\"", _suggest(app_part, apps))
+                    continue
+                events.append(EventSpec(float(at_s), "remove_instance", (target,)))
+
+    if r.problems:
+        raise ScenarioError(source, r.problems)
+    return ScenarioSpec(
+        name=name, description=description, seed=seed, duration_s=float(duration_s), worlds=tuple(worlds),
+        host=host, vm=vm, container=container, microvm=microvm,
+        events=tuple(sorted(events, key=lambda ev: ev.at_s)), source=source, slug=slug,
+    )
+
+
+# ---------------------------------------------------------------------------------------- files
+def shipped_dir() -> Path:
+    """Where the shipped scenarios are: inside the installed package, or the checkout's top level."""
+    packaged = resources.files("vmsim").joinpath("_scenarios")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent.parent / "scenarios"
+
+
+def shipped_names() -> list[str]:
+    """Names of the shipped scenarios, sorted."""
+    d = shipped_dir()
+    return sorted(p.stem for p in d.glob("*.toml")) if d.is_dir() else []
+
+
+def resolve(name_or_path: str) -> tuple[Path, str]:
+    """A scenario name (``hello``) or path → (file, slug). Raises ScenarioError naming the choices."""
+    p = Path(name_or_path)
+    looks_like_path = p.suffix == ".toml" or "/" in name_or_path or "\\" in name_or_path
+    if p.is_file() or looks_like_path:
+        return p, p.stem
+    candidate = shipped_dir() / f"{name_or_path}.toml"
+    if candidate.is_file():
+        return candidate, name_or_path
+    names = shipped_names()
+    raise ScenarioError(
+        name_or_path,
+        [f"no such scenario{_suggest(name_or_path, names)}; shipped: {', '.join(names)} (or give a path to a .toml file)"],
+    )
+
+
+def load_scenario(name_or_path: str, catalog: Catalog | None = None) -> ScenarioSpec:
+    """Read, parse and validate a scenario by name or path; every failure is a ScenarioError."""
+    path, slug = resolve(name_or_path)
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise ScenarioError(source, ["is a folder; give a .toml file"])
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(source, [f"is {size / 2**20:.1f} MiB; scenario files are small (at most 1 MiB)"])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(source, ["file not found; check the path, or run 'vmsim scenarios' for shipped names"]) from None
+    except PermissionError:
+        raise ScenarioError(source, ["cannot be read (permission denied)"]) from None
+    except OSError as exc:
+        raise ScenarioError(source, [f"cannot be read: {exc.strerror or exc}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(source, [f"line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(source, [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ScenarioError(source, ["not valid TOML: nested too deeply"]) from None
+    return parse_scenario(data, source, catalog, slug=slug)

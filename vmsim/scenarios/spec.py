@@ -1,0 +1,49 @@
+"""A scenario as plain data: what the loader produces and ``build`` turns into a Simulation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
+
+
+@dataclass(frozen=True)
+class HostSpec:
+    """Which host: a preset name and any hardware it overrides."""
+
+    preset: str = "laptop"
+    cpu_cores: int | None = None
+    memory_mib: float | None = None
+    disk_mib: float | None = None
+
+    def overrides(self) -> dict[str, float]:
+        """The hardware figures given explicitly."""
+        return {k: v for k, v in (("cpu_cores", self.cpu_cores), ("memory_mib", self.memory_mib),
+                                  ("disk_mib", self.disk_mib)) if v is not None}
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One timed command: add ``count`` of an app, remove an instance or app, or grow an app's memory."""
+
+    at_s: float
+    verb: str  # add_workload | remove_instance | remove_app | grow_app
+    args: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """Everything one scenario file says, validated."""
+
+    name: str
+    description: str = ""
+    seed: int = 0
+    duration_s: float = 60.0
+    worlds: tuple[str, ...] = ("vm", "container")
+    host: HostSpec = field(default_factory=HostSpec)
+    vm: VmSettings = field(default_factory=VmSettings)
+    container: ContainerSettings = field(default_factory=ContainerSettings)
+    microvm: MicroVmSettings = field(default_factory=MicroVmSettings)
+    events: tuple[EventSpec, ...] = ()
+    source: str = "<memory>"
+    slug: str = ""
