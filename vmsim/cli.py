@@ -6,10 +6,9 @@ import argparse
 import math
 import os
 import sys
-import tempfile
-from pathlib import Path
 
 from vmsim import __version__
+from vmsim.exports import write_atomic
 
 DEFAULT_SCENARIO = "hello"
 
@@ -84,22 +83,6 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("catalog", help="every default figure with its source")
     c.add_argument("--format", choices=["table", "json"], default="table")
     return p
-
-
-def write_atomic(path: str, text: str) -> Path:
-    """Write ``text`` to ``path`` via a temporary file and rename: a crash never leaves half a file."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def _emit(text: str, out: str | None) -> None:

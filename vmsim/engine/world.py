@@ -41,7 +41,6 @@ from vmsim.engine.snapshot import (
     STATES,
     CpuSnapshot,
     InstanceSnapshot,
-    Ledger,
     PhaseRecord,
     WorldSnapshot,
 )
@@ -75,7 +74,7 @@ class Instance:
     __slots__ = (
         "id", "app", "seq", "state", "added_s", "ready_s", "reason", "steps", "step_index", "phases", "current",
         "job", "job_on", "timer", "mem", "disk", "needs", "waiting", "alloc", "app_extra_mib",
-        "shares_pages", "steady_cpu", "vcpus", "services_touched",
+        "shares_pages", "steady_cpu", "vcpus", "services_touched", "snap",
     )
 
     def __init__(self, id: str, app: App, seq: int, added_s: float) -> None:
@@ -103,6 +102,7 @@ class Instance:
         self.steady_cpu = 0.0
         self.vcpus = 0
         self.services_touched = False
+        self.snap: InstanceSnapshot | None = None  # cached while it is not booting
 
     @property
     def live(self) -> bool:
@@ -554,6 +554,7 @@ class World:
         ledger.add(cat, mib)
         held = inst.disk if disk else inst.mem
         held[cat] = held.get(cat, 0.0) + mib
+        inst.snap = None
         self.dirty = True
 
     def _touch(self, inst: Instance, cat: str, mib: float) -> None:
@@ -640,6 +641,7 @@ class World:
         self.counts[inst.state] -= 1
         self.counts[state] += 1
         inst.state = state
+        inst.snap = None
         self.dirty = True
 
     def _record(self, event: WorldEvent) -> None:
@@ -648,7 +650,9 @@ class World:
 
     # ------------------------------------------------------------------ observation
     def instance_snapshot(self, inst: Instance) -> InstanceSnapshot:
-        """An immutable view of one instance now."""
+        """An immutable view of one instance now (cached until it changes, except while booting)."""
+        if inst.snap is not None:
+            return inst.snap
         phase = None
         progress = 1.0 if inst.state == "running" else 0.0
         phases = tuple(inst.phases)
@@ -661,7 +665,7 @@ class World:
                 total = sum(a.stored_mib for a in inst.needs) or 1.0
                 have = sum(a.stored_mib for a in inst.needs if a.id not in inst.waiting)
                 progress = have / total
-        return InstanceSnapshot(
+        snap = InstanceSnapshot(
             id=inst.id,
             app=inst.app.name,
             world=self.kind,
@@ -675,6 +679,9 @@ class World:
             disk_mib=sum(inst.disk.values()),
             reason=inst.reason,
         )
+        if inst.state != "booting":
+            inst.snap = snap
+        return snap
 
     def snapshot(self, include_events: bool = True) -> WorldSnapshot:
         """An immutable view of the whole world now."""

@@ -1,0 +1,296 @@
+"""The vmsim dashboard: the only writer to the simulation; it paces simulated time and renders snapshots."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.timer import Timer
+
+from vmsim.engine.catalog import default_catalog
+from vmsim.engine.snapshot import SimulationSnapshot
+from vmsim.exports import DEFAULT_EXPORT_DIR, export_name, write_atomic
+from vmsim.scenarios import ScenarioSpec
+from vmsim.scenarios.session import Session
+from vmsim.tui.commands import VmsimCommands
+from vmsim.tui.screens.dialogs import AddWorkloadScreen, HelpScreen, OpenScenarioScreen
+from vmsim.tui.screens.main import MainScreen
+from vmsim.tui.style import SPEEDS, fmt_speed
+from vmsim.tui.theme import PROJECTOR_THEME
+from vmsim.tui.widgets.instance_list import InstanceList
+from vmsim.tui.widgets.status import Status
+
+FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
+CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
+MAX_FRAME_DT = 0.25  # a slow frame never makes simulated time jump more than this × speed
+REWIND_S = 10.0
+
+
+class VmsimApp(App[None]):
+    """Watch VMs and containers boot side by side on identical hosts."""
+
+    CSS_PATH = "vmsim.tcss"
+    TITLE = "vmsim"
+    COMMANDS = App.COMMANDS | {VmsimCommands}
+
+    BINDINGS = [
+        Binding("a", "add", "Add"),
+        Binding("A", "add_again", "Add again", key_display="A"),
+        Binding("d", "remove", "Remove"),
+        Binding("space", "toggle_pause", "Pause/run"),
+        Binding("n", "step", "Step"),
+        Binding("plus,equals_sign", "faster", "Faster", key_display="+"),
+        Binding("minus", "slower", "Slower", key_display="-"),
+        Binding("comma", "rewind", "−10 s", key_display=","),
+        Binding("full_stop", "forward", "+10 s", key_display="."),
+        Binding("c", "toggle_lower", "Charts/log"),
+        Binding("m", "toggle_microvm", "MicroVM", show=False),
+        Binding("r", "restart", "Restart", show=False),
+        Binding("o", "open", "Open"),
+        Binding("s", "screenshot", "SVG", show=False),
+        Binding("e", "export", "Export", show=False),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    paused: reactive[bool] = reactive(False, bindings=True)
+    speed: reactive[float] = reactive(1.0)
+
+    def __init__(self, spec: ScenarioSpec, seed: int | None = None, speed: float = 1.0, paused: bool = False,
+                 export_dir: str | Path = DEFAULT_EXPORT_DIR, animate: bool = True) -> None:
+        super().__init__()
+        self.catalog = default_catalog()
+        self.session = Session(spec, seed=seed)
+        self.export_dir = Path(export_dir)
+        self.animate = animate
+        self.last_app: str | None = next((e.args[0] for e in spec.events if e.verb == "add_workload"), None)
+        self.snapshot: SimulationSnapshot = self.session.sim.snapshot(include_events=False)
+        self._timer: Timer | None = None
+        self._last_tick = time.monotonic()
+        self._last_chart = 0.0
+        self.set_reactive(VmsimApp.paused, paused)
+        self.set_reactive(VmsimApp.speed, speed)
+
+    # ------------------------------------------------------------------ lifecycle
+    async def on_mount(self) -> None:
+        self.register_theme(PROJECTOR_THEME)
+        self.theme = PROJECTOR_THEME.name
+        await self.push_screen(MainScreen(self.session.worlds))
+        self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
+        if self.animate:
+            self._timer = self.set_interval(FRAME_S, self.tick)
+
+    @property
+    def main(self) -> MainScreen:
+        """The dashboard screen (under any dialog)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise RuntimeError("the dashboard screen is not mounted")
+
+    def tick(self) -> None:
+        """One frame: advance simulated time by the real time elapsed × speed, then render."""
+        now = time.monotonic()
+        dt = min(now - self._last_tick, MAX_FRAME_DT)
+        self._last_tick = now
+        if self.paused:
+            return
+        self.refresh_view(self.session.advance(dt * self.speed))
+
+    def advance(self, dt: float) -> None:
+        """Advance simulated time by ``dt`` seconds and render (for tests and single steps)."""
+        self.refresh_view(self.session.advance(dt), charts=True)
+
+    def refresh_view(self, events: list, charts: bool = False) -> None:
+        """Take a snapshot and hand it to the screen."""
+        sim = self.session.sim
+        self.snapshot = sim.snapshot(include_events=False)
+        fits = sim.fit(self.last_app) if self.last_app else None
+        main = self.main
+        main.show(self.snapshot, self.status(), fits, self.last_app)
+        main.show_events(events)
+        wall = time.monotonic()
+        if charts or wall - self._last_chart >= CHART_EVERY_S:
+            self._last_chart = wall
+            main.show_charts(self.snapshot, {k: s.points() for k, s in sim.series.items()})
+
+    def status(self) -> Status:
+        """What the status line shows now."""
+        host = self.session.sim.host
+        return Status(self.session.spec.name, self.session.now, self.speed, self.paused, host.label,
+                      host.cpu_cores, host.memory_mib, rewound=self.session.now < self.session.high_water_s - 1e-9)
+
+    def watch_paused(self) -> None:
+        self._last_tick = time.monotonic()
+        if self.is_mounted and self.screen_stack:
+            self.refresh_view([])
+
+    def watch_speed(self) -> None:
+        if self.is_mounted and self.screen_stack:
+            self.refresh_view([])
+
+    # ------------------------------------------------------------------ which keys apply
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("step", "rewind", "forward"):
+            return True if self.paused else None
+        if action == "add_again":
+            return True if self.last_app else None
+        if action == "remove":
+            return True if self._selected_live() else None
+        return True
+
+    def _selected_live(self) -> str | None:
+        try:
+            selected = self.main.selected_instance()
+        except RuntimeError:
+            return None
+        if selected is None:
+            return None
+        world, instance_id = selected
+        for w in self.snapshot.worlds:
+            if w.name == world:
+                for inst in w.instances:
+                    if inst.id == instance_id and inst.state in ("pending", "booting", "running"):
+                        return instance_id
+        return None
+
+    # ------------------------------------------------------------------ actions
+    def action_add(self) -> None:
+        """Open the add-workload dialog."""
+        def added(result: tuple[str, int] | None) -> None:
+            if result is not None:
+                self.add_workload(*result)
+
+        self.push_screen(AddWorkloadScreen(self.catalog, self.last_app), added)
+
+    def add_workload(self, app: str, count: int = 1) -> None:
+        """Add ``count`` of ``app`` to every world now."""
+        self.last_app = app
+        self.session.add_workload(app, count)
+        self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
+        self.refresh_bindings()
+
+    def action_add_again(self) -> None:
+        """One more of the last app."""
+        if self.last_app:
+            self.add_workload(self.last_app, 1)
+
+    def action_remove(self) -> None:
+        """Remove the selected instance from every world."""
+        instance_id = self._selected_live()
+        if instance_id is None:
+            self.notify("Select a running or booting instance first (↑ ↓ or a click).", severity="warning")
+            return
+        self.session.remove_instance(instance_id)
+        self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
+
+    def action_toggle_pause(self) -> None:
+        """Pause or resume simulated time."""
+        self.paused = not self.paused
+
+    def action_step(self) -> None:
+        """While paused: run to the next moment something happens."""
+        self.refresh_view(self.session.step(), charts=True)
+
+    def action_faster(self) -> None:
+        """Next speed up."""
+        self.speed = next((s for s in SPEEDS if s > self.speed + 1e-9), SPEEDS[-1])
+        self.notify(f"Speed {fmt_speed(self.speed)}", timeout=1.5)
+
+    def action_slower(self) -> None:
+        """Next speed down."""
+        self.speed = next((s for s in reversed(SPEEDS) if s < self.speed - 1e-9), SPEEDS[0])
+        self.notify(f"Speed {fmt_speed(self.speed)}", timeout=1.5)
+
+    def action_rewind(self) -> None:
+        """While paused: back 10 s, replaying the deterministic past."""
+        self.session.seek(self.session.now - REWIND_S)
+        self.main.clear_events()
+        self.refresh_view([], charts=True)
+
+    def action_forward(self) -> None:
+        """While paused: forward 10 s, at most to where time had already reached."""
+        target = min(self.session.now + REWIND_S, max(self.session.high_water_s, self.session.now))
+        self.refresh_view(self.session.seek(target), charts=True)
+
+    def action_toggle_lower(self) -> None:
+        """Give the log and charts the room (or give it back to the worlds)."""
+        self.main.toggle_class("-lower-max")
+
+    def action_toggle_microvm(self) -> None:
+        """Show or hide the microVM world (rebuilt by replay, so it has seen the same workloads)."""
+        worlds = self.session.worlds
+        new = tuple(w for w in worlds if w != "microvm") if "microvm" in worlds else (*worlds, "microvm")
+        if not new:
+            self.notify("At least one world must stay on screen.", severity="warning")
+            return
+        self.session.set_worlds(new)
+        self.main.set_worlds(self.session.worlds)
+        self.call_after_refresh(self.refresh_view, [], True)
+
+    def action_restart(self) -> None:
+        """Back to t = 0 of the same scenario."""
+        self.session.restart()
+        self.main.clear_events()
+        self.refresh_view(self.session.sim.run_until(0.0), charts=True)
+        self.notify("Restarted", timeout=1.5)
+
+    def action_open(self) -> None:
+        """Open another scenario (the current one keeps running until one loads)."""
+        def opened(spec: ScenarioSpec | None) -> None:
+            if spec is not None:
+                self.load(spec)
+
+        self.push_screen(OpenScenarioScreen(), opened)
+
+    def load(self, spec: ScenarioSpec) -> None:
+        """Replace the running scenario."""
+        self.session = Session(spec)
+        self.last_app = next((e.args[0] for e in spec.events if e.verb == "add_workload"), None)
+        self.main.set_worlds(self.session.worlds)
+        self.main.clear_events()
+        self.call_after_refresh(self.refresh_view, self.session.sim.run_until(0.0), True)
+        self.notify(f"Opened {spec.name}", timeout=2)
+
+    def open_named(self, name: str) -> None:
+        """Open a shipped scenario by name (from the command palette)."""
+        from vmsim.scenarios import ScenarioError, load_scenario
+
+        try:
+            self.load(load_scenario(name))
+        except ScenarioError as exc:
+            self.notify(str(exc), severity="error")
+
+    def action_help(self) -> None:
+        """Every key and colour."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_screenshot(self) -> None:
+        """Save an SVG of the screen into the export folder."""
+        name = export_name(self.session.spec.slug or self.session.spec.name, self.session.now, "svg")
+        try:
+            svg = self.export_screenshot(title=f"vmsim — {self.session.spec.name}")
+            path = write_atomic(self.export_dir / name, svg)
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Saved {path}", timeout=4)
+
+    def action_export(self) -> None:
+        """Write the current state as JSON (the same schema as 'vmsim run --format json')."""
+        from vmsim.formats import render_json
+
+        name = export_name(self.session.spec.slug or self.session.spec.name, self.session.now, "json")
+        try:
+            path = write_atomic(self.export_dir / name, render_json(self.session.sim.snapshot()))
+        except OSError as exc:
+            self.notify(f"Could not export: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Saved {path}", timeout=4)
+
+    def on_instance_list_selected(self, message: InstanceList.Selected) -> None:
+        self.refresh_bindings()

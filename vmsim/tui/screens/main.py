@@ -1,0 +1,125 @@
+"""The dashboard screen: one column per world, and below them the log and the charts."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from vmsim.engine.events import WorldEvent
+from vmsim.engine.snapshot import SimulationSnapshot
+from vmsim.engine.world import FitResult
+from vmsim.tui.widgets.bars import LedgerBar
+from vmsim.tui.widgets.charts import BootTimeline, Series, SeriesChart
+from vmsim.tui.widgets.event_log import EventLog
+from vmsim.tui.widgets.instance_list import InstanceList
+from vmsim.tui.widgets.status import Status, StatusBar
+from vmsim.tui.widgets.world_panel import WorldPanel
+
+TIMELINE_ROWS = 12
+SHORT_HEIGHT = 30
+TALL_HEIGHT = 44
+NARROW_WIDTH = 100
+
+
+class MainScreen(Screen):
+    """Attributes down: the App hands this screen snapshots; it hands each widget its slice."""
+
+    def __init__(self, worlds: tuple[str, ...]) -> None:
+        super().__init__()
+        self.worlds = worlds
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="worlds"):
+            for kind in self.worlds:
+                yield WorldPanel(kind)
+        with TabbedContent(id="lower", initial="tab-log"):
+            with TabPane("Log", id="tab-log"):
+                yield EventLog(id="log")
+            with TabPane("Memory", id="tab-memory"):
+                yield SeriesChart("Memory committed (GiB)", "GiB", scale=1024, id="chart-memory")
+            with TabPane("Ready", id="tab-ready"):
+                yield SeriesChart("Instances ready", "ready", id="chart-ready")
+            with TabPane("Boot timeline", id="tab-timeline"):
+                yield BootTimeline(id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_size(self.size.width, self.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        # Small terminals: the log and charts give their rows to the worlds, one key ('c') away.
+        self.set_class(height < SHORT_HEIGHT, "-short")
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        for bar in self.query(LedgerBar):
+            bar.set_class(height >= TALL_HEIGHT, "-thick")
+
+    def set_worlds(self, worlds: tuple[str, ...]) -> None:
+        """Show a different set of world columns."""
+        if worlds == self.worlds:
+            return
+        self.worlds = worlds
+        container = self.query_one("#worlds", Horizontal)
+        container.remove_children()
+        container.mount_all([WorldPanel(kind) for kind in worlds])
+        self.call_after_refresh(self._apply_size, self.size.width, self.size.height)
+
+    def show(self, snap: SimulationSnapshot, status: Status, fits: dict[str, FitResult] | None,
+             fit_app: str | None) -> None:
+        """Render a snapshot everywhere on the screen."""
+        self.query_one(StatusBar).status = status
+        for world in snap.worlds:
+            panels = self.query(f"#world-{world.name}")
+            if panels:
+                fit = (fit_app, fits[world.name]) if fits and fit_app else None
+                panels.first(WorldPanel).show(world, snap.time_s, fit)
+
+    def show_events(self, events: list[WorldEvent]) -> None:
+        """Append new events to the log."""
+        if events:
+            self.query_one(EventLog).add_events(events)
+
+    def clear_events(self) -> None:
+        """Empty the log (after a restart or a jump back in time)."""
+        self.query_one(EventLog).clear()
+
+    def show_charts(self, snap: SimulationSnapshot, series: dict[str, Series]) -> None:
+        """Redraw the charts that are on screen (the others wait until their tab is shown)."""
+        active = self.query_one(TabbedContent).active
+        now = snap.time_s
+        if active == "tab-memory":
+            self.query_one("#chart-memory", SeriesChart).show(
+                {w.name: series[f"memory_mib.{w.name}"] for w in snap.worlds}, now)
+        elif active == "tab-ready":
+            self.query_one("#chart-ready", SeriesChart).show(
+                {w.name: series[f"ready.{w.name}"] for w in snap.worlds}, now)
+        elif active == "tab-timeline":
+            rows = []
+            ids = []
+            for w in snap.worlds:
+                for inst in w.instances:
+                    if inst.id not in ids:
+                        ids.append(inst.id)
+            for instance_id in ids[-max(1, TIMELINE_ROWS // max(len(snap.worlds), 1)):]:
+                for w in snap.worlds:
+                    rows.extend((w.name, i) for i in w.instances if i.id == instance_id)
+            timeline = self.query_one(BootTimeline)
+            timeline.rows = tuple(rows)
+            timeline.now = now
+
+    def selected_instance(self) -> tuple[str, str] | None:
+        """(world, instance id) under the cursor of the focused (or last used) instance list."""
+        focused = self.focused
+        lists = list(self.query(InstanceList))
+        ordered = ([focused] if isinstance(focused, InstanceList) else []) + lists
+        for lst in ordered:
+            sel = lst.selected
+            if sel is not None:
+                return lst.world, sel.id
+        return None

@@ -1,0 +1,1 @@
+"""Widgets of the dashboard; each renders an immutable slice it is handed."""

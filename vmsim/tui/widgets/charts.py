@@ -1,0 +1,113 @@
+"""Charts: memory and readiness over time (plotext), and a boot timeline of per-phase bars (text)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual_plotext import PlotextPlot
+
+from vmsim.engine.snapshot import InstanceSnapshot
+from vmsim.tui.style import WORLD_NOUNS
+
+# One colour per world, from the same colour-blind-safe palette; lines also differ in marker.
+WORLD_COLOURS = {"vm": (213, 94, 0), "container": (0, 158, 115), "microvm": (86, 180, 233)}
+WORLD_MARKERS = {"vm": "hd", "container": "dot", "microvm": "braille"}
+
+PHASE_COLOURS = {
+    "download": "#9a9a9a", "pull": "#9a9a9a", "disk copy": "#6f6f6f",
+    "vmm": "#d55e00", "firmware": "#d55e00", "bootloader": "#cc79a7", "kernel": "#cc79a7",
+    "initrd": "#e69f00", "systemd": "#e69f00", "openrc": "#e69f00", "init": "#e69f00", "cloud-init": "#f0e442",
+    "create": "#56b4e9", "start": "#0072b2", "app": "#009e73",
+}
+PHASE_GLYPHS = {
+    "download": "░", "pull": "░", "disk copy": "░", "vmm": "▚", "firmware": "▚", "bootloader": "▞",
+    "kernel": "▓", "initrd": "▒", "systemd": "▒", "openrc": "▒", "init": "▒", "cloud-init": "▞",
+    "create": "▓", "start": "▒", "app": "█",
+}
+
+Series = tuple[tuple[float, ...], tuple[float, ...]]
+
+
+class SeriesChart(PlotextPlot):
+    """One line per world over simulated time. Replots only when the data changed."""
+
+    def __init__(self, title: str, y_label: str, scale: float = 1.0, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.title = title
+        self.y_label = y_label
+        self.scale = scale
+        self._data: dict[str, Series] = {}
+        self._now = 0.0
+
+    def show(self, data: dict[str, Series], now: float) -> None:
+        """New series (world → (times, values)); repaints only if they differ from the last ones."""
+        if data == self._data and abs(now - self._now) < 1.0:
+            return
+        self._data = data
+        self._now = now
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title(self.title)
+        plt.xlabel("simulated seconds")
+        plt.ylabel(self.y_label)
+        for world, (ts, vs) in data.items():
+            if not ts:
+                continue
+            # Extend the step to "now" so a flat line reaches the present.
+            xs = list(ts) + [max(now, ts[-1])]
+            ys = [v / self.scale for v in vs] + [vs[-1] / self.scale]
+            plt.plot(xs, ys, label=WORLD_NOUNS[world] + "s", color=WORLD_COLOURS[world],
+                     marker=WORLD_MARKERS[world])
+        plt.xlim(0, max(now, 1.0))
+        self.refresh()
+
+
+class BootTimeline(Widget):
+    """The last additions as bars on one time axis, a segment per boot phase: where the seconds go."""
+
+    rows: reactive[tuple[tuple[str, InstanceSnapshot], ...]] = reactive(())
+    now: reactive[float] = reactive(0.0)
+
+    def render(self) -> Text:
+        rows = self.rows
+        if not rows:
+            return Text("No boots yet: press a to add a workload.", style="dim")
+        width = self.size.width
+        label_w = max(len(f"{WORLD_NOUNS[w]} {i.id}") for w, i in rows) + 1
+        tail_w = 9
+        bar_w = max(width - label_w - tail_w, 10)
+
+        def end_of(i: InstanceSnapshot) -> float:
+            if i.ready_s is not None:
+                return i.ready_s
+            last = i.phases[-1].end_s if i.phases and i.phases[-1].end_s is not None else self.now
+            return last if i.state not in ("booting", "pending") else self.now
+
+        span = max((end_of(i) - i.added_s for _, i in rows), default=1.0) or 1.0
+        lines: list[Text] = []
+        legend_names: list[str] = []
+        for world, inst in rows:
+            line = Text(no_wrap=True)
+            line.append(f"{WORLD_NOUNS[world]} {inst.id}".ljust(label_w), style="bold")
+            used = 0
+            for p in inst.phases:
+                end = p.end_s if p.end_s is not None else self.now
+                cells = int(round((end - inst.added_s) / span * bar_w)) - used
+                if cells > 0:
+                    line.append(PHASE_GLYPHS.get(p.name, "█") * cells, style=PHASE_COLOURS.get(p.name, "white"))
+                    used += cells
+                if p.name not in legend_names:
+                    legend_names.append(p.name)
+            line.append(" " * max(bar_w - used, 0))
+            total = end_of(inst) - inst.added_s
+            tail = f"{total:6.2f} s" if inst.ready_s is not None else f" {inst.state}"
+            line.append(tail, style="dim" if inst.ready_s is None else "")
+            lines.append(line)
+        legend = Text(no_wrap=True, overflow="ellipsis")
+        legend.append(f"0 s → {span:.2f} s   ", style="dim")
+        for name in legend_names:
+            legend.append(PHASE_GLYPHS.get(name, "█"), style=PHASE_COLOURS.get(name, "white"))
+            legend.append(f" {name}  ")
+        return Text("\n").join([legend, *lines])

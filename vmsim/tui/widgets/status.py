@@ -1,0 +1,57 @@
+"""The status line at the top: scenario, simulated clock, speed, and whether time runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from vmsim.tui.style import fmt_mib, fmt_speed
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the status line shows."""
+
+    scenario: str
+    time_s: float
+    speed: float
+    paused: bool
+    host_label: str
+    cores: int
+    memory_mib: float
+    rewound: bool = False
+
+
+class StatusBar(Widget):
+    """One line: 'vmsim · Hello · t = 12.3 s · ▶ 1× · laptop: 8 cores, 16 GiB'."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $primary-background; color: $foreground; }
+    """
+
+    status: reactive[Status | None] = reactive(None)
+
+    def render(self) -> Text:
+        s = self.status
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" vmsim ", style="bold reverse")
+        if s is None:
+            return text
+        text.append(f" {s.scenario} ", style="bold")
+        text.append("│ ")
+        text.append(f"t = {s.time_s:7.2f} s ", style="bold")
+        text.append("│ ")
+        if s.paused:
+            text.append("❚❚ paused ", style="bold #e69f00")
+        else:
+            text.append("▶ running ", style="bold #009e73")
+        text.append(f"{fmt_speed(s.speed)} ")
+        if s.rewound:
+            text.append("(replay) ", style="#56b4e9")
+        if self.size.width >= 70:
+            text.append("│ ")
+            text.append(f"each world: {s.cores} cores, {fmt_mib(s.memory_mib)}", style="dim")
+        return text

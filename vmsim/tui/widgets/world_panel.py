@@ -1,0 +1,94 @@
+"""One world's column: its host's memory, disk and CPU, its instances, and how many more fit."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from vmsim.engine.snapshot import WorldSnapshot
+from vmsim.engine.world import FitResult
+from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES, WORLD_BLURBS, WORLD_NOUNS, WORLD_TITLES
+from vmsim.tui.widgets.bars import CpuLine, LedgerBar
+from vmsim.tui.widgets.instance_list import InstanceList
+
+
+class FitMeter(Static):
+    """'6 more nginx fit · memory runs out first'."""
+
+    fit: reactive[tuple[str, FitResult] | None] = reactive(None)
+
+    def render(self) -> Text:
+        if self.fit is None:
+            return Text("")
+        app, fit = self.fit
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("room for ", style="dim")
+        text.append(f"{fit.max_instances:,} more {app}", style="bold")
+        if fit.max_instances < 10**8:
+            text.append(" · limit: ", style="dim")
+            text.append(fit.limited_by)
+        return text
+
+
+class WorldTitle(Static):
+    """The world's name, counts by state, and a one-line reminder of what it is."""
+
+    world: reactive[WorldSnapshot | None] = reactive(None)
+
+    def __init__(self, kind: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.kind = kind
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        title = WORLD_TITLES[self.kind] if self.size.width >= 34 or self.kind != "vm" else "VMs"
+        text.append(title, style="bold")
+        w = self.world
+        if w is not None:
+            ready = w.count("running")
+            booting = w.count("booting")
+            text.append(f"  {ready} ready", style="#009e73")
+            if booting:
+                text.append(f" · {booting} booting", style="#e69f00")
+            lost = w.count("failed") + w.count("killed")
+            if lost:
+                text.append(f" · {lost} failed", style="#d55e00")
+        if self.size.width >= 60:
+            text.append(f"  — {WORLD_BLURBS[self.kind]}", style="dim")
+        return text
+
+
+class WorldPanel(Vertical):
+    """A column for one world. Holds no simulation: the screen hands it immutable slices."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(id=f"world-{kind}", classes="world-panel")
+        self.kind = kind
+        self.border_title = WORLD_TITLES[kind]
+
+    def compose(self) -> ComposeResult:
+        yield WorldTitle(self.kind, classes="world-title")
+        yield LedgerBar("Memory", MEMORY_STYLES, classes="memory-bar")
+        yield LedgerBar("Disk", DISK_STYLES, classes="disk-bar")
+        yield CpuLine(classes="cpu-line")
+        yield InstanceList(self.kind, id=f"instances-{self.kind}")
+        yield FitMeter(classes="fit-meter")
+
+    def show(self, world: WorldSnapshot, now: float, fit: tuple[str, FitResult] | None) -> None:
+        """Render a new snapshot of this world (widgets skip repaints when their slice is unchanged)."""
+        self.query_one(WorldTitle).world = world
+        memory = self.query_one(".memory-bar", LedgerBar)
+        memory.ledger = world.memory
+        memory.touched_mib = world.memory_touched_mib
+        self.query_one(".disk-bar", LedgerBar).ledger = world.disk
+        self.query_one(CpuLine).cpu = world.cpu
+        self.query_one(InstanceList).show(world.instances, now)
+        self.query_one(FitMeter).fit = fit
+
+    @property
+    def noun(self) -> str:
+        """'VM', 'container' or 'microVM'."""
+        return WORLD_NOUNS[self.kind]
