@@ -24,14 +24,24 @@ APPS = ("nginx", "redis", "python-api", "node-web")
 
 def big_host() -> Host:
     """A host large enough that nothing is refused: the benchmark measures the engine, not capacity."""
-    return Host("bench", "benchmark host", cpu_cores=4096, memory_mib=64 * 2**20, disk_mib=2**32,
-                host_os_memory_mib=1024, host_os_disk_mib=10240, disk_mibps=2000)
+    return Host(
+        "bench",
+        "benchmark host",
+        cpu_cores=4096,
+        memory_mib=64 * 2**20,
+        disk_mib=2**32,
+        host_os_memory_mib=1024,
+        host_os_disk_mib=10240,
+        disk_mibps=2000,
+    )
 
 
 def scale_out(per_world: int, duration_s: float = 600.0) -> dict[str, float]:
     """Add ``per_world`` instances to each of three worlds evenly over ``duration_s``; run to the end."""
     catalog = default_catalog()
-    settings = Settings(catalog, vm=VmSettings(image_cached=True, memory_mib=512, guest_os="alpine-3.22", clone="linked"))
+    settings = Settings(
+        catalog, vm=VmSettings(image_cached=True, memory_mib=512, guest_os="alpine-3.22", clone="linked")
+    )
     sim = Simulation(big_host(), ("vm", "container", "microvm"), settings, seed=1, scenario="bench")
     step = duration_s / per_world
     for i in range(per_world):
@@ -44,14 +54,23 @@ def scale_out(per_world: int, duration_s: float = 600.0) -> dict[str, float]:
     t2 = time.perf_counter()
     json.loads(text)
     ready = sum(w.counts["running"] for w in sim.worlds.values())
-    return {"per_world": per_world, "run_s": t1 - t0, "json_s": t2 - t1, "total_s": t2 - t0,
-            "events": len(events), "ready": ready, "events_per_s": len(events) / max(t1 - t0, 1e-9)}
+    return {
+        "per_world": per_world,
+        "run_s": t1 - t0,
+        "json_s": t2 - t1,
+        "total_s": t2 - t0,
+        "events": len(events),
+        "ready": ready,
+        "events_per_s": len(events) / max(t1 - t0, 1e-9),
+    }
 
 
 def idle_step(per_world: int, steps: int = 20000) -> float:
     """Microseconds per ``advance(0.1)`` once everything is running and nothing happens."""
     catalog = default_catalog()
-    settings = Settings(catalog, vm=VmSettings(image_cached=True, memory_mib=512, guest_os="alpine-3.22", clone="linked"))
+    settings = Settings(
+        catalog, vm=VmSettings(image_cached=True, memory_mib=512, guest_os="alpine-3.22", clone="linked")
+    )
     sim = Simulation(big_host(), ("vm", "container", "microvm"), settings, seed=1)
     sim.add_workload("nginx", per_world)
     sim.run_until(600)
@@ -69,11 +88,13 @@ def main() -> None:
     print(f"{'per world':>10} {'run s':>8} {'json s':>8} {'total s':>8} {'events':>9} {'events/s':>10} {'ready':>7}")
     for n in counts:
         r = scale_out(n)
-        print(f"{n:>10,} {r['run_s']:>8.3f} {r['json_s']:>8.3f} {r['total_s']:>8.3f} {r['events']:>9,} "
-              f"{r['events_per_s']:>10,.0f} {r['ready']:>7,}")
+        print(
+            f"{n:>10,} {r['run_s']:>8.3f} {r['json_s']:>8.3f} {r['total_s']:>8.3f} {r['events']:>9,} "
+            f"{r['events_per_s']:>10,.0f} {r['ready']:>7,}"
+        )
     print()
     print(f"{'per world':>10} {'idle advance(0.1) µs':>22}")
-    for n in ([10, 1000] if args.quick else [10, 1000, 30000]):
+    for n in [10, 1000] if args.quick else [10, 1000, 30000]:
         print(f"{n:>10,} {idle_step(n):>22.2f}")
 
 

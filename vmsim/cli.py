@@ -138,13 +138,17 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     for name in shipped_names():
         try:
             spec = load_scenario(name)
-            rows.append({"name": name, "title": spec.name, "worlds": list(spec.worlds), "description": spec.description})
+            rows.append(
+                {"name": name, "title": spec.name, "worlds": list(spec.worlds), "description": spec.description}
+            )
         except ScenarioError as exc:
             print(f"vmsim: {exc}", file=sys.stderr)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     else:
-        table = [["name", "worlds", "description"]] + [[r["name"], ",".join(r["worlds"]), r["description"]] for r in rows]
+        table = [["name", "worlds", "description"]] + [
+            [r["name"], ",".join(r["worlds"]), r["description"]] for r in rows
+        ]
         sys.stdout.write(formats.table(table) + "\n")
     return 0
 
@@ -180,8 +184,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     spec = load_scenario(args.scenario)
     if not sys.stdout.isatty() and not os.environ.get("VMSIM_FORCE_TUI"):
-        raise CliError("the dashboard needs a terminal; for a headless result use 'vmsim run "
-                       f"{args.scenario}'")
+        raise CliError(f"the dashboard needs a terminal; for a headless result use 'vmsim run {args.scenario}'")
     try:
         from vmsim.tui.app import VmsimApp
     except ImportError as exc:  # pragma: no cover - only when installed without its dependencies

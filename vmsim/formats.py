@@ -31,8 +31,19 @@ CATEGORY_LABELS = {
 
 INDENT_MAX_INSTANCES = 600
 
-CSV_COLUMNS = ("world", "id", "app", "state", "added_s", "ready_s", "boot_s", "memory_mib", "disk_mib",
-               "phases", "reason")
+CSV_COLUMNS = (
+    "world",
+    "id",
+    "app",
+    "state",
+    "added_s",
+    "ready_s",
+    "boot_s",
+    "memory_mib",
+    "disk_mib",
+    "phases",
+    "reason",
+)
 
 
 def table(rows: Sequence[Sequence[str]], align: str = "") -> str:
@@ -69,18 +80,31 @@ def world_summary(w: WorldSnapshot) -> dict[str, object]:
 def render_table(snap: SimulationSnapshot, phases: bool = True, max_instances: int = 40) -> str:
     """The human-readable result of a run."""
     h = snap.host
-    lines = [f"{snap.scenario} — seed {snap.seed}, t = {snap.time_s:.2f} s",
-             f"host: {h.label} ({h.cpu_cores} cores, {fmt_mib(h.memory_mib)} memory, {fmt_mib(h.disk_mib)} disk)", ""]
+    lines = [
+        f"{snap.scenario} — seed {snap.seed}, t = {snap.time_s:.2f} s",
+        f"host: {h.label} ({h.cpu_cores} cores, {fmt_mib(h.memory_mib)} memory, {fmt_mib(h.disk_mib)} disk)",
+        "",
+    ]
     head = ["", *[w.label for w in snap.worlds]]
     rows: list[list[str]] = [head]
     summaries = [world_summary(w) for w in snap.worlds]
-    rows.append(["instances ready", *[f"{s['ready']} of {len(w.instances)}" for s, w in zip(summaries, snap.worlds, strict=True)]])
+    rows.append(
+        [
+            "instances ready",
+            *[f"{s['ready']} of {len(w.instances)}" for s, w in zip(summaries, snap.worlds, strict=True)],
+        ]
+    )
     for state in ("booting", "failed", "killed", "stopped"):
         if any(w.count(state) for w in snap.worlds):
             rows.append([f"  {state}", *[str(w.count(state)) for w in snap.worlds]])
     rows.append(["median time to ready", *[_secs(s["median_ready_s"]) for s in summaries]])  # type: ignore[arg-type]
     rows.append(["max time to ready", *[_secs(s["max_ready_s"]) for s in summaries]])  # type: ignore[arg-type]
-    rows.append(["memory committed", *[f"{fmt_mib(w.memory.total_mib)} of {fmt_mib(w.memory.capacity_mib)}" for w in snap.worlds]])
+    rows.append(
+        [
+            "memory committed",
+            *[f"{fmt_mib(w.memory.total_mib)} of {fmt_mib(w.memory.capacity_mib)}" for w in snap.worlds],
+        ]
+    )
     for cat in MEMORY_CATEGORIES:
         if any(w.memory.get(cat) > 0 for w in snap.worlds):
             rows.append([f"  {CATEGORY_LABELS[cat]}", *[fmt_mib(w.memory.get(cat)) for w in snap.worlds]])
@@ -133,22 +157,37 @@ def render_csv(snap: SimulationSnapshot) -> str:
     for w in snap.worlds:
         for i in w.instances:
             phases = ";".join(f"{p.name}={(p.end_s - p.start_s):.6f}" for p in i.phases if p.end_s is not None)
-            writer.writerow([w.name, i.id, i.app, i.state, f"{i.added_s:.6f}",
-                             "" if i.ready_s is None else f"{i.ready_s:.6f}",
-                             "" if i.boot_s is None else f"{i.boot_s:.6f}",
-                             f"{i.memory_mib:.3f}", f"{i.disk_mib:.3f}", phases, i.reason or ""])
+            writer.writerow(
+                [
+                    w.name,
+                    i.id,
+                    i.app,
+                    i.state,
+                    f"{i.added_s:.6f}",
+                    "" if i.ready_s is None else f"{i.ready_s:.6f}",
+                    "" if i.boot_s is None else f"{i.boot_s:.6f}",
+                    f"{i.memory_mib:.3f}",
+                    f"{i.disk_mib:.3f}",
+                    phases,
+                    i.reason or "",
+                ]
+            )
     return buf.getvalue()
 
 
 def render_fit(app: str, host_label: str, fits: dict[str, FitResult], fmt: str) -> str:
     """``vmsim fit`` output."""
     if fmt == "json":
-        return json.dumps({"app": app, "host": host_label,
-                           "worlds": {k: v.as_dict() for k, v in fits.items()}}, indent=2) + "\n"
+        return (
+            json.dumps({"app": app, "host": host_label, "worlds": {k: v.as_dict() for k, v in fits.items()}}, indent=2)
+            + "\n"
+        )
     rows = [["world", "fit", "runs out first", "each needs"]]
     for name, fit in fits.items():
-        each = ", ".join(f"{fmt_mib(v)} {k.removesuffix('_mib')}" if k.endswith("_mib") else f"{v:g} {k}"
-                         for k, v in fit.per_instance)
+        each = ", ".join(
+            f"{fmt_mib(v)} {k.removesuffix('_mib')}" if k.endswith("_mib") else f"{v:g} {k}"
+            for k, v in fit.per_instance
+        )
         rows.append([name, f"{fit.max_instances:,}", fit.limited_by, each])
     return f"How many {app} fit on {host_label}:\n" + table(rows, "lrll") + "\n"
 
@@ -157,10 +196,17 @@ def render_catalog(catalog: Catalog, fmt: str) -> str:
     """Every figure with its value and source."""
     figs = catalog.figures()
     if fmt == "json":
-        return json.dumps({
-            "figures": [{"name": n, "value": f.value, "source": f.source, "note": f.note} for n, f in figs],
-            "sources": catalog.sources,
-        }, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "figures": [{"name": n, "value": f.value, "source": f.source, "note": f.note} for n, f in figs],
+                    "sources": catalog.sources,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     rows = [["figure", "value", "source", "note"]]
     for name, f in figs:
         rows.append([name, f"{f.value:g}", "modelling choice" if f.is_model else f.source, f.note])

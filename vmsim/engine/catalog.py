@@ -203,6 +203,9 @@ class Catalog:
                     if field_name == "boot_phases":
                         for phase in value:
                             rows.append((f"{group_name}.{key}.phases.{phase.name}", phase.duration))
+        kr = self.kernel_reserve
+        for mib, reserve in kr.points:
+            rows.append((f"kernel_reserve.at_{mib:g}_mib", Figure(reserve, kr.source, kr.note)))
         for name in ("ksm_merge_fraction", "jitter", "app_start_cpu", "container_phase_cpu"):
             rows.append((f"modelling.{name}", getattr(self, name)))
         return rows
@@ -260,8 +263,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     for name, t in data["guests"].items():
         where = f"guests.{name}"
         phases = tuple(
-            BootPhase(p["name"], _figure(p, "s", f"{where}.phases.{p['name']}"), float(p["cpu"]))
-            for p in t["phases"]
+            BootPhase(p["name"], _figure(p, "s", f"{where}.phases.{p['name']}"), float(p["cpu"])) for p in t["phases"]
         )
         guests[name] = GuestOS(
             name=name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -79,8 +80,7 @@ class Simulation:
         except KeyError:
             close = difflib.get_close_matches(name, list(self.catalog.apps), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise UnknownAppError(
-                f"unknown app {name!r}{hint}; apps: {', '.join(self.catalog.apps)}") from None
+            raise UnknownAppError(f"unknown app {name!r}{hint}; apps: {', '.join(self.catalog.apps)}") from None
 
     def add_workload(self, app: str, count: int = 1) -> list[str]:
         """Add ``count`` instances of ``app`` to every world at once; returns their ids."""
@@ -121,6 +121,8 @@ class Simulation:
     def grow_app(self, app: str, memory_mib: float) -> int:
         """Every running instance of ``app`` takes ``memory_mib`` more memory; returns how many grew."""
         self.app(app)
+        if not math.isfinite(memory_mib) or memory_mib <= 0:
+            raise ValueError(f"memory_mib must be a finite number above 0, not {memory_mib!r}")
         self.commands.append(Command(self.now, "grow_app", (app, memory_mib)))
         grown = max(w.grow(app, memory_mib) for w in self.worlds.values())
         self._record_series()

@@ -156,8 +156,11 @@ class WorldSnapshot:
             "label": self.label,
             "counts": dict(self.counts),
             "instances": [i.as_dict() for i in self.instances],
-            "memory_mib": {**self.memory.as_dict(), "touched": _r(self.memory_touched_mib),
-                           "ksm_saved": _r(self.ksm_saved_mib)},
+            "memory_mib": {
+                **self.memory.as_dict(),
+                "touched": _r(self.memory_touched_mib),
+                "ksm_saved": _r(self.ksm_saved_mib),
+            },
             "disk_mib": self.disk.as_dict(),
             "cpu": self.cpu.as_dict(),
             "events": [e.as_dict() for e in self.events],
@@ -176,8 +179,13 @@ class HostSnapshot:
 
     def as_dict(self) -> dict[str, object]:
         """JSON form."""
-        return {"preset": self.name, "label": self.label, "cpu_cores": self.cpu_cores,
-                "memory_mib": _r(self.memory_mib), "disk_mib": _r(self.disk_mib)}
+        return {
+            "preset": self.name,
+            "label": self.label,
+            "cpu_cores": self.cpu_cores,
+            "memory_mib": _r(self.memory_mib),
+            "disk_mib": _r(self.disk_mib),
+        }
 
 
 @dataclass(frozen=True)

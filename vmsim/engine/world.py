@@ -55,8 +55,9 @@ class Artifact:
 
     __slots__ = ("id", "label", "category", "stored_mib", "download_mib", "unpack_s", "state", "waiters", "job")
 
-    def __init__(self, id: str, label: str, category: str, stored_mib: float, download_mib: float,
-                 unpack_s: float) -> None:
+    def __init__(
+        self, id: str, label: str, category: str, stored_mib: float, download_mib: float, unpack_s: float
+    ) -> None:
         self.id = id
         self.label = label
         self.category = category
@@ -72,9 +73,31 @@ class Instance:
     """One workload in one world. Invariant: ``mem``/``disk`` are exactly what it added to the ledgers."""
 
     __slots__ = (
-        "id", "app", "seq", "state", "added_s", "ready_s", "reason", "steps", "step_index", "phases", "current",
-        "job", "job_on", "timer", "mem", "disk", "needs", "waiting", "alloc", "app_extra_mib",
-        "shares_pages", "steady_cpu", "vcpus", "services_touched", "snap",
+        "id",
+        "app",
+        "seq",
+        "state",
+        "added_s",
+        "ready_s",
+        "reason",
+        "steps",
+        "step_index",
+        "phases",
+        "current",
+        "job",
+        "job_on",
+        "timer",
+        "mem",
+        "disk",
+        "needs",
+        "waiting",
+        "alloc",
+        "app_extra_mib",
+        "shares_pages",
+        "steady_cpu",
+        "vcpus",
+        "services_touched",
+        "snap",
     )
 
     def __init__(self, id: str, app: App, seq: int, added_s: float) -> None:
@@ -120,16 +143,20 @@ class FitResult:
 
     def as_dict(self) -> dict[str, object]:
         """JSON form."""
-        return {"max_instances": self.max_instances, "limited_by": self.limited_by,
-                "per_instance": dict(self.per_instance)}
+        return {
+            "max_instances": self.max_instances,
+            "limited_by": self.limited_by,
+            "per_instance": dict(self.per_instance),
+        }
 
 
 class World:
     """One copy of the host. Invariants (see ``check_invariants``): ledgers add up per category,
     nothing is negative, committed memory and stored disk stay within the host's capacity."""
 
-    def __init__(self, kind: str, host: Host, settings: Settings, clock: Clock, seed: int,
-                 emit: list[WorldEvent]) -> None:
+    def __init__(
+        self, kind: str, host: Host, settings: Settings, clock: Clock, seed: int, emit: list[WorldEvent]
+    ) -> None:
         self.kind = kind
         self.label = WORLD_LABELS[kind]
         self.host = host
@@ -155,6 +182,7 @@ class World:
         self.vcpus_used = 0
         self.guest_count = 0  # guests whose services are up, for KSM
         self.artifacts: dict[str, Artifact] = {}
+        self._downloads: set[Job] = set()  # network jobs (an artifact's later unpack job is on the CPU)
         self.page_refs: dict[str, int] = {}
         self.warned = False
         self.dirty = True
@@ -182,6 +210,11 @@ class World:
             self._memory_phases = {"kernel", services_phase, check_phase, names[-1], "app"}
         else:
             self._memory_phases = {"create", "app"}
+        if host.host_os_memory_mib >= host.memory_mib or host.host_os_disk_mib >= host.disk_mib:
+            raise ValueError(
+                f"the host ({fmt_mib(host.memory_mib)} memory, {fmt_mib(host.disk_mib)} disk) is smaller than its own "
+                f"OS ({fmt_mib(host.host_os_memory_mib)} memory, {fmt_mib(host.host_os_disk_mib)} disk)"
+            )
         self.memory.add("host_os", host.host_os_memory_mib)
         self.disk.add("host_os", host.host_os_disk_mib)
         if self.uses_images:
@@ -192,8 +225,14 @@ class World:
         if kind == "microvm":
             # The guest kernel file ships with the microVM stack: on disk from the start.
             assert self.guest is not None
-            kernel = Artifact("kernel:" + self.guest.name, self.guest.label + " kernel", "base_images",
-                              self.guest.image_download_mib.value, 0.0, 0.0)
+            kernel = Artifact(
+                "kernel:" + self.guest.name,
+                self.guest.label + " kernel",
+                "base_images",
+                self.guest.image_download_mib.value,
+                0.0,
+                0.0,
+            )
             self.artifacts[kernel.id] = kernel
             self._store(kernel)
         if kind == "vm" and settings.vm.image_cached:
@@ -216,14 +255,24 @@ class World:
             art = self.artifacts.get(layer.id)
             if art is None:
                 size = layer.size_mib
-                art = Artifact(layer.id, "layer " + layer.id, "image_layers", size,
-                               size * self.runtime.compressed_ratio.value, size / self.runtime.unpack_mibps.value)
+                art = Artifact(
+                    layer.id,
+                    "layer " + layer.id,
+                    "image_layers",
+                    size,
+                    size * self.runtime.compressed_ratio.value,
+                    size / self.runtime.unpack_mibps.value,
+                )
                 self.artifacts[layer.id] = art
             out.append(art)
         return out
 
     def _store(self, art: Artifact) -> None:
+        """Put an artifact on disk at t = 0 (pre-pulled). One that does not fit stays absent: fetched later,
+        or refused then, never stored beyond the disk."""
         if art.state == "absent":
+            if self.disk.total + art.stored_mib > self.host.disk_mib:
+                return
             self.disk.add(art.category, art.stored_mib)
         art.state = "present"
 
@@ -233,8 +282,10 @@ class World:
         self.disk.add(art.category, art.stored_mib)
         nominal = art.download_mib / self.settings.registry_mibps
         art.job = self.net.submit(nominal, 1.0, lambda: self._downloaded(art))
+        self._downloads.add(art.job)
 
     def _downloaded(self, art: Artifact) -> None:
+        self._downloads.discard(art.job)  # type: ignore[arg-type]
         if art.unpack_s > 0:
             art.job = self.cpu.submit(art.unpack_s, 1.0, lambda: self._fetched(art))
         else:
@@ -385,8 +436,11 @@ class World:
                 self._touch(inst, "apps", mib)
                 limit = self.settings.container.memory_limit_mib
                 if limit is not None and inst.app.rss_mib + inst.app_extra_mib > limit:
-                    self._kill(inst, f"over its memory limit: {fmt_mib(inst.app.rss_mib + inst.app_extra_mib)} "
-                                     f"used, limit {fmt_mib(limit)} (cgroup OOM)")
+                    self._kill(
+                        inst,
+                        f"over its memory limit: {fmt_mib(inst.app.rss_mib + inst.app_extra_mib)} "
+                        f"used, limit {fmt_mib(limit)} (cgroup OOM)",
+                    )
             self._host_pressure()
         return grown
 
@@ -402,13 +456,21 @@ class World:
             need = self.alloc_mib + self.hypervisor.overhead_mib.value
             free = self.commit_limit_mib - (self.memory.total - self.host.host_os_memory_mib)
             if need > free + 1e-9:
-                return (f"needs {fmt_mib(need)} ({fmt_mib(self.alloc_mib)} RAM + "
-                        f"{fmt_mib(self.hypervisor.overhead_mib.value)} {self.hypervisor.label}), "
-                        f"{fmt_mib(max(free, 0.0))} free")
+                return (
+                    f"needs {fmt_mib(need)} ({fmt_mib(self.alloc_mib)} RAM + "
+                    f"{fmt_mib(self.hypervisor.overhead_mib.value)} {self.hypervisor.label}), "
+                    f"{fmt_mib(max(free, 0.0))} free"
+                )
+            # The hypervisor's own memory is touched at once: even overcommitted, it must fit for real.
+            touched_free = self.host.memory_mib - self.touched_mib()
+            if self.hypervisor.overhead_mib.value > touched_free + 1e-9:
+                return (
+                    f"host memory in use: {fmt_mib(self.touched_mib())} of {fmt_mib(self.host.memory_mib)}, "
+                    f"no room for {fmt_mib(self.hypervisor.overhead_mib.value)} of {self.hypervisor.label}"
+                )
             ratio = self.settings.vm.cpu_allocation_ratio if self.kind == "vm" else None
             if ratio and self.vcpus_used + self.vcpus_each > self.host.cpu_cores * ratio:
-                return (f"needs {self.vcpus_each} vCPUs, {self.vcpus_used} of "
-                        f"{self.host.cpu_cores * ratio:g} allocated")
+                return f"needs {self.vcpus_each} vCPUs, {self.vcpus_used} of {self.host.cpu_cores * ratio:g} allocated"
         return None
 
     def _admit(self, inst: Instance) -> None:
@@ -444,10 +506,15 @@ class World:
                 add(phase.name, CPU, phase.duration.value, min(phase.cpu, inst.vcpus))
             if inst.alloc < self.guest.recommended_memory_mib.value and not self.warned:
                 self.warned = True
-                self._record(AllocationWarned(
-                    self.clock.now, self.kind, inst.id,
-                    f"{fmt_mib(inst.alloc)} is below the {fmt_mib(self.guest.recommended_memory_mib.value)} "
-                    f"{self.guest.label} recommends; it boots, with less room to spare"))
+                self._record(
+                    AllocationWarned(
+                        self.clock.now,
+                        self.kind,
+                        inst.id,
+                        f"{fmt_mib(inst.alloc)} is below the {fmt_mib(self.guest.recommended_memory_mib.value)} "
+                        f"{self.guest.label} recommends; it boots, with less room to spare",
+                    )
+                )
         else:
             cpu = self.catalog.container_phase_cpu.value
             add("create", CPU, self.runtime.create_s.value, cpu)
@@ -504,8 +571,10 @@ class World:
             if name == "kernel":
                 self._touch(inst, "guest_kernel", kernel)
             if name == check_phase and inst.alloc < guest.min_boot_memory_mib.value:
-                reason = (f"out of memory while booting: {fmt_mib(inst.alloc)} allocated, {guest.label} needs "
-                          f"at least {fmt_mib(guest.min_boot_memory_mib.value)}")
+                reason = (
+                    f"out of memory while booting: {fmt_mib(inst.alloc)} allocated, {guest.label} needs "
+                    f"at least {fmt_mib(guest.min_boot_memory_mib.value)}"
+                )
                 self._end(inst, "failed", reason, InstanceFailed(self.clock.now, self.kind, inst.id, reason))
                 return False
             if name == services_phase:
@@ -516,9 +585,12 @@ class World:
                 self._touch(inst, "guest_page_cache", cache)
             if name == "app":
                 if kernel + services + rss > inst.alloc:
-                    self._kill(inst, f"guest OOM killer stopped {inst.app.name}: it needs {fmt_mib(rss)}, "
-                                     f"{fmt_mib(max(inst.alloc - kernel - services, 0.0))} free in a "
-                                     f"{fmt_mib(inst.alloc)} VM")
+                    self._kill(
+                        inst,
+                        f"guest OOM killer stopped {inst.app.name}: it needs {fmt_mib(rss)}, "
+                        f"{fmt_mib(max(inst.alloc - kernel - services, 0.0))} free in a "
+                        f"{fmt_mib(inst.alloc)} VM",
+                    )
                     return False
                 self._touch(inst, "apps", rss)
         else:
@@ -528,8 +600,11 @@ class World:
                 app = inst.app
                 limit = self.settings.container.memory_limit_mib
                 if limit is not None and app.rss_mib > limit:
-                    self._kill(inst, f"over its memory limit at start: needs {fmt_mib(app.rss_mib)}, "
-                                     f"limit {fmt_mib(limit)} (cgroup OOM)")
+                    self._kill(
+                        inst,
+                        f"over its memory limit at start: needs {fmt_mib(app.rss_mib)}, "
+                        f"limit {fmt_mib(limit)} (cgroup OOM)",
+                    )
                     return False
                 self._touch(inst, "apps", app.private_mib.value)
                 refs = self.page_refs.get(app.image.name, 0)
@@ -589,8 +664,11 @@ class World:
                 break
             victim = max(live, key=lambda i: (self._held_touched(i), i.seq))
             need = self.touched_mib()
-            self._kill(victim, f"host out of memory ({fmt_mib(need)} of {fmt_mib(capacity)}): the OOM killer "
-                               f"picked the largest, {fmt_mib(self._held_touched(victim))}")
+            self._kill(
+                victim,
+                f"host out of memory ({fmt_mib(need)} of {fmt_mib(capacity)}): the OOM killer "
+                f"picked the largest, {fmt_mib(self._held_touched(victim))}",
+            )
         return newcomer is None or newcomer.live
 
     def _held_touched(self, inst: Instance) -> float:
@@ -662,8 +740,13 @@ class World:
             if inst.job is not None and inst.job_on is not None:
                 progress = inst.job_on.progress(inst.job)
             elif inst.waiting:
-                total = sum(a.stored_mib for a in inst.needs) or 1.0
-                have = sum(a.stored_mib for a in inst.needs if a.id not in inst.waiting)
+                total = sum(a.download_mib for a in inst.needs) or 1.0
+                have = 0.0
+                for art in inst.needs:
+                    if art.id not in inst.waiting:
+                        have += art.download_mib
+                    elif art.job is not None and art.state == "fetching" and art.job in self._downloads:
+                        have += art.download_mib * self.net.progress(art.job)
                 progress = have / total
         snap = InstanceSnapshot(
             id=inst.id,

@@ -5,6 +5,14 @@ from vmsim.scenarios.loader import ScenarioError, load_scenario, parse_scenario,
 from vmsim.scenarios.spec import EventSpec, HostSpec, ScenarioSpec
 
 __all__ = [
-    "EventSpec", "HostSpec", "ScenarioError", "ScenarioSpec", "build_host", "build_simulation", "load_scenario",
-    "parse_scenario", "resolve", "shipped_names",
+    "EventSpec",
+    "HostSpec",
+    "ScenarioError",
+    "ScenarioSpec",
+    "build_host",
+    "build_simulation",
+    "load_scenario",
+    "parse_scenario",
+    "resolve",
+    "shipped_names",
 ]

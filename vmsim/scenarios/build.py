@@ -16,8 +16,9 @@ def build_host(spec: ScenarioSpec, catalog: Catalog) -> Host:
     return make_host(catalog, spec.host.preset, **spec.host.overrides())
 
 
-def build_simulation(spec: ScenarioSpec, seed: int | None = None, catalog: Catalog | None = None,
-                     host: Host | None = None) -> Simulation:
+def build_simulation(
+    spec: ScenarioSpec, seed: int | None = None, catalog: Catalog | None = None, host: Host | None = None
+) -> Simulation:
     """A fresh Simulation at t = 0 with the scenario's timed events scheduled."""
     catalog = catalog or default_catalog()
     if seed is not None:

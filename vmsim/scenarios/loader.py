@@ -58,19 +58,32 @@ class _Reader:
             if key not in allowed:
                 where = f"{path}.{key}" if path else key
                 self.problems.append(
-                    f"{where}: unknown key{_suggest(key, allowed)}; known keys here: {', '.join(allowed)}")
+                    f"{where}: unknown key{_suggest(key, allowed)}; known keys here: {', '.join(allowed)}"
+                )
         return data
 
-    def number(self, t: dict, key: str, path: str, default: Any, lo: float, hi: float,
-               whole: bool = False, lo_open: bool = False) -> Any:
+    def number(
+        self,
+        t: dict,
+        key: str,
+        path: str,
+        default: Any,
+        lo: float,
+        hi: float,
+        whole: bool = False,
+        lo_open: bool = False,
+    ) -> Any:
         if key not in t:
             return default
         v = t[key]
         where = f"{path}.{key}" if path else key
         kind = "a whole number" if whole else "a number"
         span = f"{'above' if lo_open else 'from'} {lo:g} {'up to' if lo_open else 'to'} {hi:g}"
-        ok = isinstance(v, int) and not isinstance(v, bool) if whole else (
-            isinstance(v, (int, float)) and not isinstance(v, bool))
+        ok = (
+            isinstance(v, int) and not isinstance(v, bool)
+            if whole
+            else (isinstance(v, (int, float)) and not isinstance(v, bool))
+        )
         if not ok or (isinstance(v, float) and not math.isfinite(v)):
             self.problem(where, v, f"{kind} {span}")
             return default
@@ -79,17 +92,28 @@ class _Reader:
             return default
         return v
 
-    def string(self, t: dict, key: str, path: str, default: Any, choices: list[str] | None = None,
-               required: bool = False, max_len: int = 2000) -> Any:
+    def string(
+        self,
+        t: dict,
+        key: str,
+        path: str,
+        default: Any,
+        choices: list[str] | None = None,
+        required: bool = False,
+        max_len: int = 2000,
+    ) -> Any:
         where = f"{path}.{key}" if path else key
         if key not in t:
             if required:
-                self.problems.append(f"{where}: missing; add {key} = \"...\"")
+                self.problems.append(f'{where}: missing; add {key} = "..."')
             return default
         v = t[key]
         if not isinstance(v, str) or len(v) > max_len:
-            self.problem(where, v, f"a string of at most {max_len} characters" if choices is None
-                         else f"one of {', '.join(choices)}")
+            self.problem(
+                where,
+                v,
+                f"a string of at most {max_len} characters" if choices is None else f"one of {', '.join(choices)}",
+            )
             return default
         if choices is not None and v not in choices:
             self.problem(where, v, f"one of {', '.join(choices)}", _suggest(v, choices))
@@ -105,14 +129,21 @@ class _Reader:
             return default
         return v
 
-    def string_list(self, t: dict, key: str, path: str, default: tuple, check: Callable[[str, str], str | None],
-                    max_items: int = 100) -> tuple:
+    def string_list(
+        self,
+        t: dict,
+        key: str,
+        path: str,
+        default: tuple,
+        check: Callable[[str, str], str | None],
+        max_items: int = 100,
+    ) -> tuple:
         if key not in t:
             return default
         v = t[key]
         where = f"{path}.{key}" if path else key
         if not isinstance(v, list) or len(v) > max_items:
-            self.problem(where, v, f"a list of at most {max_items} strings, like [\"a\", \"b\"]")
+            self.problem(where, v, f'a list of at most {max_items} strings, like ["a", "b"]')
             return default
         out = []
         for i, item in enumerate(v):
@@ -127,15 +158,25 @@ class _Reader:
 
 TOP_KEYS = ["name", "description", "seed", "duration_s", "worlds", "host", "vm", "container", "microvm", "events"]
 HOST_KEYS = ["preset", "cpu_cores", "memory_gib", "memory_mib", "disk_gib"]
-VM_KEYS = ["guest_os", "memory_mib", "vcpus", "disk", "clone", "image_cached", "overcommit_ratio",
-           "cpu_allocation_ratio", "ksm"]
+VM_KEYS = [
+    "guest_os",
+    "memory_mib",
+    "vcpus",
+    "disk",
+    "clone",
+    "image_cached",
+    "overcommit_ratio",
+    "cpu_allocation_ratio",
+    "ksm",
+]
 CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib"]
 MICROVM_KEYS = ["memory_mib", "vcpus", "overcommit_ratio"]
 EVENT_KEYS = ["at_s", "add", "count", "remove", "grow", "memory_mib"]
 
 
-def parse_scenario(data: dict[str, Any], source: str = "<memory>", catalog: Catalog | None = None,
-                   slug: str = "") -> ScenarioSpec:
+def parse_scenario(
+    data: dict[str, Any], source: str = "<memory>", catalog: Catalog | None = None, slug: str = ""
+) -> ScenarioSpec:
     """Validate a parsed TOML document; raise :class:`ScenarioError` listing every problem."""
     catalog = catalog or default_catalog()
     r = _Reader(source, catalog)
@@ -175,9 +216,20 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>", catalog: Cata
         disk_mib=disk_gib * 1024 if disk_gib is not None else None,
     )
     host_preset = catalog.hosts.get(preset)
-    if host_preset is not None and host.memory_mib is not None and host.memory_mib <= host_preset.host_os_memory_mib.value:
-        r.problem("host.memory_gib" if mem_gib is not None else "host.memory_mib", mem_gib or mem_mib,
-                  f"more than the host OS's own {host_preset.host_os_memory_mib.value:g} MiB")
+    if (
+        host_preset is not None
+        and host.memory_mib is not None
+        and host.memory_mib <= host_preset.host_os_memory_mib.value
+    ):
+        r.problem(
+            "host.memory_gib" if mem_gib is not None else "host.memory_mib",
+            mem_gib or mem_mib,
+            f"more than the host OS's own {host_preset.host_os_memory_mib.value:g} MiB",
+        )
+    if host_preset is not None and host.disk_mib is not None and host.disk_mib <= host_preset.host_os_disk_mib.value:
+        r.problem(
+            "host.disk_gib", disk_gib, f"more than the host OS's own {host_preset.host_os_disk_mib.value / 1024:g} GiB"
+        )
 
     v = r.table(top.get("vm", {}), "vm", VM_KEYS)
     d = VmSettings()
@@ -221,7 +273,7 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>", catalog: Cata
     events: list[EventSpec] = []
     raw_events = top.get("events", [])
     if not isinstance(raw_events, list):
-        r.problem("events", raw_events, "an array of tables: [[events]] at_s = 0 add = \"nginx\"")
+        r.problem("events", raw_events, 'an array of tables: [[events]] at_s = 0 add = "nginx"')
         raw_events = []
     if len(raw_events) > 10_000:
         r.problem("events", f"{len(raw_events)} events", "at most 10,000 events")
@@ -268,17 +320,30 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>", catalog: Cata
             else:
                 app_part = target.rsplit("-", 1)[0]
                 if app_part not in catalog.apps or not target.rsplit("-", 1)[-1].isdigit():
-                    r.problem(f"{path}.remove", target, "an app name (remove all of it) or an instance id like "
-                              "\"nginx-2\"", _suggest(app_part, apps))
+                    r.problem(
+                        f"{path}.remove",
+                        target,
+                        'an app name (remove all of it) or an instance id like "nginx-2"',
+                        _suggest(app_part, apps),
+                    )
                     continue
                 events.append(EventSpec(float(at_s), "remove_instance", (target,)))
 
     if r.problems:
         raise ScenarioError(source, r.problems)
     return ScenarioSpec(
-        name=name, description=description, seed=seed, duration_s=float(duration_s), worlds=tuple(worlds),
-        host=host, vm=vm, container=container, microvm=microvm,
-        events=tuple(sorted(events, key=lambda ev: ev.at_s)), source=source, slug=slug,
+        name=name,
+        description=description,
+        seed=seed,
+        duration_s=float(duration_s),
+        worlds=tuple(worlds),
+        host=host,
+        vm=vm,
+        container=container,
+        microvm=microvm,
+        events=tuple(sorted(events, key=lambda ev: ev.at_s)),
+        source=source,
+        slug=slug,
     )
 
 
@@ -309,7 +374,10 @@ def resolve(name_or_path: str) -> tuple[Path, str]:
     names = shipped_names()
     raise ScenarioError(
         name_or_path,
-        [f"no such scenario{_suggest(name_or_path, names)}; shipped: {', '.join(names)} (or give a path to a .toml file)"],
+        [
+            f"no such scenario{_suggest(name_or_path, names)}; shipped: {', '.join(names)} "
+            "(or give a path to a .toml file)"
+        ],
     )
 
 
@@ -320,12 +388,20 @@ def load_scenario(name_or_path: str, catalog: Catalog | None = None) -> Scenario
     try:
         if path.is_dir():
             raise ScenarioError(source, ["is a folder; give a .toml file"])
+        if path.exists() and not path.is_file():
+            raise ScenarioError(source, ["is not a regular file (a device or a pipe); give a .toml file"])
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ScenarioError(source, [f"is {size / 2**20:.1f} MiB; scenario files are small (at most 1 MiB)"])
-        raw = path.read_bytes()
+        # Read at most one byte past the limit: a file that grows while read cannot make this endless.
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ScenarioError(source, ["is larger than 1 MiB; scenario files are small"])
     except FileNotFoundError:
-        raise ScenarioError(source, ["file not found; check the path, or run 'vmsim scenarios' for shipped names"]) from None
+        raise ScenarioError(
+            source, ["file not found; check the path, or run 'vmsim scenarios' for shipped names"]
+        ) from None
     except PermissionError:
         raise ScenarioError(source, ["cannot be read (permission denied)"]) from None
     except OSError as exc:
@@ -334,7 +410,9 @@ def load_scenario(name_or_path: str, catalog: Catalog | None = None) -> Scenario
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError(source, [f"line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"]) from None
+        raise ScenarioError(
+            source, [f"line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"]
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

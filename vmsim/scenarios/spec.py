@@ -18,8 +18,11 @@ class HostSpec:
 
     def overrides(self) -> dict[str, float]:
         """The hardware figures given explicitly."""
-        return {k: v for k, v in (("cpu_cores", self.cpu_cores), ("memory_mib", self.memory_mib),
-                                  ("disk_mib", self.disk_mib)) if v is not None}
+        return {
+            k: v
+            for k, v in (("cpu_cores", self.cpu_cores), ("memory_mib", self.memory_mib), ("disk_mib", self.disk_mib))
+            if v is not None
+        }
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from vmsim.tui.screens.dialogs import AddWorkloadScreen, HelpScreen, OpenScenari
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import SPEEDS, fmt_speed
 from vmsim.tui.theme import PROJECTOR_THEME
-from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.status import Status
 
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
@@ -59,8 +58,15 @@ class VmsimApp(App[None]):
     paused: reactive[bool] = reactive(False, bindings=True)
     speed: reactive[float] = reactive(1.0)
 
-    def __init__(self, spec: ScenarioSpec, seed: int | None = None, speed: float = 1.0, paused: bool = False,
-                 export_dir: str | Path = DEFAULT_EXPORT_DIR, animate: bool = True) -> None:
+    def __init__(
+        self,
+        spec: ScenarioSpec,
+        seed: int | None = None,
+        speed: float = 1.0,
+        paused: bool = False,
+        export_dir: str | Path = DEFAULT_EXPORT_DIR,
+        animate: bool = True,
+    ) -> None:
         super().__init__()
         self.catalog = default_catalog()
         self.session = Session(spec, seed=seed)
@@ -120,8 +126,16 @@ class VmsimApp(App[None]):
     def status(self) -> Status:
         """What the status line shows now."""
         host = self.session.sim.host
-        return Status(self.session.spec.name, self.session.now, self.speed, self.paused, host.label,
-                      host.cpu_cores, host.memory_mib, rewound=self.session.now < self.session.high_water_s - 1e-9)
+        return Status(
+            self.session.spec.name,
+            self.session.now,
+            self.speed,
+            self.paused,
+            host.label,
+            host.cpu_cores,
+            host.memory_mib,
+            rewound=self.session.now < self.session.high_water_s - 1e-9,
+        )
 
     def watch_paused(self) -> None:
         self._last_tick = time.monotonic()
@@ -134,12 +148,11 @@ class VmsimApp(App[None]):
 
     # ------------------------------------------------------------------ which keys apply
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False hides a key from the footer while it does not apply.
         if action in ("step", "rewind", "forward"):
-            return True if self.paused else None
+            return self.paused
         if action == "add_again":
-            return True if self.last_app else None
-        if action == "remove":
-            return True if self._selected_live() else None
+            return self.last_app is not None
         return True
 
     def _selected_live(self) -> str | None:
@@ -160,6 +173,7 @@ class VmsimApp(App[None]):
     # ------------------------------------------------------------------ actions
     def action_add(self) -> None:
         """Open the add-workload dialog."""
+
         def added(result: tuple[str, int] | None) -> None:
             if result is not None:
                 self.add_workload(*result)
@@ -228,8 +242,7 @@ class VmsimApp(App[None]):
             self.notify("At least one world must stay on screen.", severity="warning")
             return
         self.session.set_worlds(new)
-        self.main.set_worlds(self.session.worlds)
-        self.call_after_refresh(self.refresh_view, [], True)
+        self.call_later(self._show_worlds, [])
 
     def action_restart(self) -> None:
         """Back to t = 0 of the same scenario."""
@@ -240,20 +253,24 @@ class VmsimApp(App[None]):
 
     def action_open(self) -> None:
         """Open another scenario (the current one keeps running until one loads)."""
+
         def opened(spec: ScenarioSpec | None) -> None:
             if spec is not None:
                 self.load(spec)
 
-        self.push_screen(OpenScenarioScreen(), opened)
+        self.push_screen(OpenScenarioScreen(self.session.spec.slug), opened)
 
     def load(self, spec: ScenarioSpec) -> None:
         """Replace the running scenario."""
         self.session = Session(spec)
         self.last_app = next((e.args[0] for e in spec.events if e.verb == "add_workload"), None)
-        self.main.set_worlds(self.session.worlds)
         self.main.clear_events()
-        self.call_after_refresh(self.refresh_view, self.session.sim.run_until(0.0), True)
+        self.call_later(self._show_worlds, self.session.sim.run_until(0.0))
         self.notify(f"Opened {spec.name}", timeout=2)
+
+    async def _show_worlds(self, events: list) -> None:
+        await self.main.set_worlds(self.session.worlds)
+        self.refresh_view(events, charts=True)
 
     def open_named(self, name: str) -> None:
         """Open a shipped scenario by name (from the command palette)."""
@@ -291,6 +308,3 @@ class VmsimApp(App[None]):
             self.notify(f"Could not export: {exc.strerror or exc}", severity="error")
             return
         self.notify(f"Saved {path}", timeout=4)
-
-    def on_instance_list_selected(self, message: InstanceList.Selected) -> None:
-        self.refresh_bindings()

@@ -38,8 +38,11 @@ class AddWorkloadScreen(ModalScreen[tuple[str, int] | None]):
                 label = Text()
                 label.append(f"{name:<12}", style="bold")
                 label.append(f" {app.label}\n", style="")
-                label.append(f"             RSS {fmt_mib(app.rss_mib)} · image {fmt_mib(app.image.size_mib)}"
-                             f" · starts in {app.start_s.value:g} s", style="dim")
+                label.append(
+                    f"             RSS {fmt_mib(app.rss_mib)} · image {fmt_mib(app.image.size_mib)}"
+                    f" · starts in {app.start_s.value:g} s",
+                    style="dim",
+                )
                 options.append(Option(label, id=name))
             yield OptionList(*options, id="app-list")
             with Horizontal(classes="dialog-row"):
@@ -105,6 +108,10 @@ class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
+    def __init__(self, current: str | None = None) -> None:
+        super().__init__()
+        self.current = current
+
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog", classes="dialog"):
             yield Label("Open a scenario", classes="dialog-title")
@@ -128,7 +135,11 @@ class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        if self.current in ids:
+            options.highlighted = ids.index(self.current)
+        options.focus()
 
     def _load(self, name: str) -> None:
         try:
@@ -182,7 +193,7 @@ HELP_KEYS = [
     (", / .", "back / forward 10 s through what already happened (paused)"),
     ("↑ ↓ / click", "select an instance in a world's list"),
     ("tab", "move between the worlds' lists and the tabs below"),
-    ("c", "show the log and charts large (or small screens: instead of the worlds)"),
+    ("c", "log and charts large (on small screens: instead of the worlds)"),
     ("m", "show / hide the microVM world"),
     ("r", "restart the scenario"),
     ("o", "open another scenario"),
@@ -222,7 +233,8 @@ class HelpScreen(ModalScreen[None]):
         about = Text(
             "Every world is a copy of the same host fed the same workloads at the same moments. "
             "Figures come from published measurements; 'vmsim catalog' lists each with its source.\n",
-            style="dim")
+            style="dim",
+        )
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Label("vmsim help", classes="dialog-title")
             yield Static(keys)

@@ -60,18 +60,19 @@ class MainScreen(Screen):
         for bar in self.query(LedgerBar):
             bar.set_class(height >= TALL_HEIGHT, "-thick")
 
-    def set_worlds(self, worlds: tuple[str, ...]) -> None:
+    async def set_worlds(self, worlds: tuple[str, ...]) -> None:
         """Show a different set of world columns."""
         if worlds == self.worlds:
             return
         self.worlds = worlds
         container = self.query_one("#worlds", Horizontal)
-        container.remove_children()
-        container.mount_all([WorldPanel(kind) for kind in worlds])
-        self.call_after_refresh(self._apply_size, self.size.width, self.size.height)
+        await container.remove_children()
+        await container.mount_all([WorldPanel(kind) for kind in worlds])
+        self._apply_size(self.size.width, self.size.height)
 
-    def show(self, snap: SimulationSnapshot, status: Status, fits: dict[str, FitResult] | None,
-             fit_app: str | None) -> None:
+    def show(
+        self, snap: SimulationSnapshot, status: Status, fits: dict[str, FitResult] | None, fit_app: str | None
+    ) -> None:
         """Render a snapshot everywhere on the screen."""
         self.query_one(StatusBar).status = status
         for world in snap.worlds:
@@ -95,10 +96,12 @@ class MainScreen(Screen):
         now = snap.time_s
         if active == "tab-memory":
             self.query_one("#chart-memory", SeriesChart).show(
-                {w.name: series[f"memory_mib.{w.name}"] for w in snap.worlds}, now)
+                {w.name: series[f"memory_mib.{w.name}"] for w in snap.worlds}, now
+            )
         elif active == "tab-ready":
             self.query_one("#chart-ready", SeriesChart).show(
-                {w.name: series[f"ready.{w.name}"] for w in snap.worlds}, now)
+                {w.name: series[f"ready.{w.name}"] for w in snap.worlds}, now
+            )
         elif active == "tab-timeline":
             rows = []
             ids = []
@@ -106,7 +109,7 @@ class MainScreen(Screen):
                 for inst in w.instances:
                     if inst.id not in ids:
                         ids.append(inst.id)
-            for instance_id in ids[-max(1, TIMELINE_ROWS // max(len(snap.worlds), 1)):]:
+            for instance_id in ids[-max(1, TIMELINE_ROWS // max(len(snap.worlds), 1)) :]:
                 for w in snap.worlds:
                     rows.extend((w.name, i) for i in w.instances if i.id == instance_id)
             timeline = self.query_one(BootTimeline)

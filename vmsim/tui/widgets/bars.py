@@ -54,8 +54,9 @@ class LedgerBar(Widget):
     def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
         return self.render().plain.count("\n") + 1
 
-    def __init__(self, title: str, styles: dict[str, CategoryStyle], *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, title: str, styles: dict[str, CategoryStyle], *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.title = title
         self.category_styles = styles
@@ -135,8 +136,10 @@ class CpuLine(Widget):
             if cpu.boot_demand_cores > cpu.cores:
                 figures += f" · booting wants {cpu.boot_demand_cores:.0f}"
         width = max(self.size.width - label.cell_len - len(figures) - 3, 4)
-        bar_parts = [(min(cpu.boot_demand_cores, cpu.cores), CategoryStyle("boot", "#e69f00", "▓")),
-                     (cpu.steady_cores, CategoryStyle("steady", "#009e73", "█"))]
+        bar_parts = [
+            (min(cpu.boot_demand_cores, cpu.cores), CategoryStyle("boot", "#e69f00", "▓")),
+            (cpu.steady_cores, CategoryStyle("steady", "#009e73", "█")),
+        ]
         out = Text()
         out.append_text(label)
         out.append(" ▕")

@@ -15,15 +15,38 @@ WORLD_COLOURS = {"vm": (213, 94, 0), "container": (0, 158, 115), "microvm": (86,
 WORLD_MARKERS = {"vm": "hd", "container": "dot", "microvm": "braille"}
 
 PHASE_COLOURS = {
-    "download": "#9a9a9a", "pull": "#9a9a9a", "disk copy": "#6f6f6f",
-    "vmm": "#d55e00", "firmware": "#d55e00", "bootloader": "#cc79a7", "kernel": "#cc79a7",
-    "initrd": "#e69f00", "systemd": "#e69f00", "openrc": "#e69f00", "init": "#e69f00", "cloud-init": "#f0e442",
-    "create": "#56b4e9", "start": "#0072b2", "app": "#009e73",
+    "download": "#9a9a9a",
+    "pull": "#9a9a9a",
+    "disk copy": "#6f6f6f",
+    "vmm": "#d55e00",
+    "firmware": "#d55e00",
+    "bootloader": "#cc79a7",
+    "kernel": "#cc79a7",
+    "initrd": "#e69f00",
+    "systemd": "#e69f00",
+    "openrc": "#e69f00",
+    "init": "#e69f00",
+    "cloud-init": "#f0e442",
+    "create": "#56b4e9",
+    "start": "#0072b2",
+    "app": "#009e73",
 }
 PHASE_GLYPHS = {
-    "download": "░", "pull": "░", "disk copy": "░", "vmm": "▚", "firmware": "▚", "bootloader": "▞",
-    "kernel": "▓", "initrd": "▒", "systemd": "▒", "openrc": "▒", "init": "▒", "cloud-init": "▞",
-    "create": "▓", "start": "▒", "app": "█",
+    "download": "░",
+    "pull": "░",
+    "disk copy": "░",
+    "vmm": "▚",
+    "firmware": "▚",
+    "bootloader": "▞",
+    "kernel": "▓",
+    "initrd": "▒",
+    "systemd": "▒",
+    "openrc": "▒",
+    "init": "▒",
+    "cloud-init": "▞",
+    "create": "▓",
+    "start": "▒",
+    "app": "█",
 }
 
 Series = tuple[tuple[float, ...], tuple[float, ...]]
@@ -58,8 +81,7 @@ class SeriesChart(PlotextPlot):
             # Extend the step to "now" so a flat line reaches the present.
             xs = list(ts) + [max(now, ts[-1])]
             ys = [v / self.scale for v in vs] + [vs[-1] / self.scale]
-            plt.plot(xs, ys, label=WORLD_NOUNS[world] + "s", color=WORLD_COLOURS[world],
-                     marker=WORLD_MARKERS[world])
+            plt.plot(xs, ys, label=WORLD_NOUNS[world] + "s", color=WORLD_COLOURS[world], marker=WORLD_MARKERS[world])
         plt.xlim(0, max(now, 1.0))
         self.refresh()
 
@@ -110,4 +132,7 @@ class BootTimeline(Widget):
         for name in legend_names:
             legend.append(PHASE_GLYPHS.get(name, "█"), style=PHASE_COLOURS.get(name, "white"))
             legend.append(f" {name}  ")
-        return Text("\n").join([legend, *lines])
+        out = Text("\n").join([legend, *lines])
+        out.no_wrap = True
+        out.overflow = "ellipsis"
+        return out

@@ -9,8 +9,16 @@ from textual.widgets import RichLog
 
 from vmsim.engine.events import WorldEvent
 
-KIND_COLOURS = {"ready": "#009e73", "refused": "#d55e00", "failed": "#d55e00", "killed": "#d55e00",
-                "warning": "#e69f00", "fetched": "#56b4e9", "stopped": "#9a9a9a", "added": ""}
+KIND_COLOURS = {
+    "ready": "#009e73",
+    "refused": "#d55e00",
+    "failed": "#d55e00",
+    "killed": "#d55e00",
+    "warning": "#e69f00",
+    "fetched": "#56b4e9",
+    "stopped": "#9a9a9a",
+    "added": "",
+}
 
 
 def event_text(event: WorldEvent) -> Text:

@@ -26,11 +26,12 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int) -> Text:
     text.append(f"{symbol} ", style=colour)
     text.append(f"{inst.id:<12}" if width >= 34 else f"{inst.id} ", style="bold")
     if inst.state == "booting":
-        filled = int(round(inst.progress * BAR_CELLS))
+        cells = BAR_CELLS if width >= 44 else 5
+        filled = int(round(inst.progress * cells))
         text.append(inst.phase or "", style=colour)
         text.append(" ")
         text.append("▰" * filled, style=colour)
-        text.append("▱" * (BAR_CELLS - filled), style="dim")
+        text.append("▱" * (cells - filled), style="dim")
         text.append(f" {now - inst.added_s:.1f} s", style="dim")
     elif inst.state == "running":
         text.append("ready ", style=colour)

@@ -1,0 +1,154 @@
+"""``vmsim fit``, ``scenarios``, ``validate``, ``catalog`` and ``--version``."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from vmsim import __version__
+from vmsim.cli import main
+from vmsim.engine import default_catalog
+from vmsim.scenarios import load_scenario, shipped_names
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_fit_json_schema_and_values(capsys):
+    cat = default_catalog()
+    code, out, err = run_cli(capsys, "fit", "nginx", "--format", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert set(data) == {"app", "host", "worlds"}
+    assert data["app"] == "nginx"
+    assert data["host"] == cat.hosts["laptop"].label
+    assert set(data["worlds"]) == {"vm", "container", "microvm"}
+    for fit in data["worlds"].values():
+        assert set(fit) == {"max_instances", "limited_by", "per_instance"}
+        assert isinstance(fit["max_instances"], int)
+        assert fit["limited_by"] in {"memory", "disk", "cpu", "vcpus", "allocation", "memory limit"}
+    assert data["worlds"]["vm"]["max_instances"] == math.floor((16384 - 1536) / (2048 + 131)) == 6
+    assert data["worlds"]["vm"]["limited_by"] == "memory"
+    assert data["worlds"]["vm"]["per_instance"]["memory_mib"] == 2048 + 131
+    rt, app = cat.runtimes["containerd"], cat.apps["nginx"]
+    assert data["worlds"]["container"]["max_instances"] == math.floor(
+        (16384 - 1536 - rt.daemon_memory_mib.value - app.file_mib.value)
+        / (rt.shim_memory_mib.value + app.private_mib.value)
+    )
+
+
+def test_fit_options_change_the_answer(capsys):
+    cat = default_catalog()
+    _, out, _ = run_cli(capsys, "fit", "nginx", "--vm-memory", "4096", "--format", "json")
+    assert json.loads(out)["worlds"]["vm"]["max_instances"] == math.floor((16384 - 1536) / (4096 + 131))
+    _, out, _ = run_cli(capsys, "fit", "redis", "--host", "small-cloud", "--format", "json")
+    small = cat.hosts["small-cloud"]
+    data = json.loads(out)
+    assert data["host"] == small.label
+    assert data["worlds"]["vm"]["max_instances"] == math.floor(
+        (small.memory_mib.value - small.host_os_memory_mib.value) / (2048 + 131)
+    )
+    _, out, _ = run_cli(capsys, "fit", "nginx", "--guest-os", "alpine-3.22", "--format", "json")
+    g = cat.guests["alpine-3.22"]
+    assert json.loads(out)["worlds"]["vm"]["per_instance"]["disk_mib"] == pytest.approx(
+        g.installed_disk_mib.value + cat.apps["nginx"].installed_mib
+    )
+
+
+def test_fit_table(capsys):
+    code, out, _ = run_cli(capsys, "fit", "nginx")
+    assert code == 0
+    assert out.startswith("How many nginx fit on Laptop")
+    lines = out.splitlines()
+    vm_line = next(line for line in lines if line.startswith("vm "))
+    assert " 6 " in vm_line and "memory" in vm_line
+
+
+def test_scenarios_lists_every_shipped_preset(capsys):
+    code, out, _ = run_cli(capsys, "scenarios")
+    assert code == 0
+    for name in shipped_names():
+        line = next(line for line in out.splitlines() if line.startswith(name + " "))
+        assert load_scenario(name).description in line
+    code, out, _ = run_cli(capsys, "scenarios", "--format", "json")
+    rows = json.loads(out)
+    assert [r["name"] for r in rows] == shipped_names()
+    for r in rows:
+        spec = load_scenario(r["name"])
+        assert r == {
+            "name": r["name"],
+            "title": spec.name,
+            "worlds": list(spec.worlds),
+            "description": spec.description,
+        }
+
+
+def test_validate_good_files_exits_zero(capsys, tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text('name = "Good"\n[[events]]\nat_s = 0\nadd = "nginx"\n', encoding="utf-8")
+    code, out, err = run_cli(capsys, "validate", str(good), "hello")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{good}: ok") and "'Good'" in lines[0] and "1 events" in lines[0]
+    assert "ok" in lines[1] and "'Hello'" in lines[1]
+
+
+def test_validate_one_bad_among_good_exits_two(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "Bad"\nseed = -4\n', encoding="utf-8")
+    code, out, err = run_cli(capsys, "validate", "hello", str(bad))
+    assert code == 2
+    assert "ok" in out and str(bad) not in out
+    assert f"{bad}: seed: got -4" in err
+
+
+def test_catalog_lists_every_figure_with_its_value_and_source(capsys):
+    cat = default_catalog()
+    code, out, _ = run_cli(capsys, "catalog")
+    assert code == 0
+    table, sources = out.split("\nSources:\n")
+    lines = table.splitlines()
+    for name, fig in cat.figures():
+        line = next((line for line in lines if line.startswith(name + " ")), None)
+        assert line is not None, name
+        assert f" {fig.value:g} " in line
+        assert ("modelling choice" if fig.is_model else fig.source) in line
+    used = {fig.source for _, fig in cat.figures() if not fig.is_model} | {cat.kernel_reserve.source}
+    for key in used:
+        assert f"[{key}] {cat.sources[key]}" in sources
+
+
+def test_catalog_json(capsys):
+    cat = default_catalog()
+    code, out, _ = run_cli(capsys, "catalog", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [f["name"] for f in data["figures"]] == [name for name, _ in cat.figures()]
+    assert all(f["source"] in data["sources"] for f in data["figures"])
+    assert data["sources"] == cat.sources
+
+
+def test_catalog_shows_the_kernel_reserve_curve(capsys):
+    # The guest kernel reserve (FC-DATA) sets every VM's guest-kernel memory: as a default figure it must
+    # be shown by `vmsim catalog` with its source, like every other figure.
+    cat = default_catalog()
+    _, out, _ = run_cli(capsys, "catalog")
+    assert "kernel_reserve" in out
+    kr_lines = [line for line in out.splitlines() if "kernel_reserve" in line]
+    assert any(cat.kernel_reserve.source in line for line in kr_lines)
+    _, out, _ = run_cli(capsys, "catalog", "--format", "json")
+    assert "kernel_reserve" in out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    out, _ = capsys.readouterr()
+    assert out.strip() == f"vmsim {__version__}"

@@ -1,0 +1,126 @@
+"""The catalog: every figure has a known source, modelling choices say what they rest on, the curves interpolate."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from vmsim.engine.catalog import MODEL
+
+CITATION = re.compile(r"\[([A-Z][A-Z0-9-]+)\]")
+
+
+def test_every_figure_names_a_source_in_the_sources_table(cat):
+    figures = cat.figures()
+    assert len(figures) > 100
+    missing = [(name, f.source) for name, f in figures if f.source not in cat.sources]
+    assert missing == []
+    assert cat.kernel_reserve.source in cat.sources
+
+
+def test_every_source_has_a_description(cat):
+    assert MODEL in cat.sources
+    assert all(text.strip() for text in cat.sources.values())
+
+
+def test_every_modelling_choice_says_what_it_rests_on(cat):
+    bare = [name for name, f in cat.figures() if f.is_model and not f.note.strip()]
+    assert bare == []
+
+
+def test_figures_list_covers_boot_phases_and_modelling_constants(cat):
+    names = {name for name, _ in cat.figures()}
+    for guest in cat.guests.values():
+        for phase in guest.boot_phases:
+            assert f"guests.{guest.name}.phases.{phase.name}" in names
+    for key in ("jitter", "app_start_cpu", "container_phase_cpu", "ksm_merge_fraction"):
+        assert f"modelling.{key}" in names
+    assert "hypervisors.qemu-kvm.overhead_mib" in names
+    assert "apps.nginx.private_mib" in names
+
+
+def test_bracketed_citations_in_notes_and_sources_point_at_known_sources(cat):
+    # A note or source text citing [KEY] must let a teacher look KEY up in the sources table.
+    texts = [(f"figure {name}", f.note) for name, f in cat.figures()]
+    texts += [(f"source {key}", text) for key, text in cat.sources.items()]
+    texts.append(("kernel_reserve", cat.kernel_reserve.note))
+    dangling = sorted(
+        {(where, ref) for where, text in texts for ref in CITATION.findall(text) if ref not in cat.sources}
+    )
+    assert dangling == []
+
+
+def test_kernel_reserve_hits_every_measured_point_exactly(cat):
+    kr = cat.kernel_reserve
+    assert kr.source == "FC-DATA"
+    assert len(kr.points) >= 2
+    for x, y in kr.points:
+        assert kr.at(x) == y
+
+
+def test_kernel_reserve_interpolates_linearly_between_points_and_extends_the_end_slopes(cat):
+    kr = cat.kernel_reserve
+    pts = kr.points
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+        mid = (x0 + x1) / 2
+        assert kr.at(mid) == pytest.approx((y0 + y1) / 2)
+    (xa, ya), (xb, yb) = pts[-2], pts[-1]
+    beyond = xb + 2048
+    assert kr.at(beyond) == pytest.approx(yb + (yb - ya) * 2048 / (xb - xa))
+    (x0, y0), (x1, y1) = pts[0], pts[1]
+    below = x0 / 2
+    assert kr.at(below) == pytest.approx(min(below, y0 - (y1 - y0) * (x0 - below) / (x1 - x0)))
+
+
+def test_kernel_reserve_never_exceeds_the_memory_itself(cat):
+    for mib in (1, 8, 16, 32):
+        assert 0 <= cat.kernel_reserve.at(mib) <= mib
+
+
+def test_host_presets_match_the_issue(cat):
+    expect = {
+        "laptop": (8, 16 * 1024, 512 * 1024),
+        "small-cloud": (2, 4 * 1024, 30 * 1024),
+        "server": (32, 128 * 1024, 2 * 1024 * 1024),
+    }
+    for name, (cores, mem, disk) in expect.items():
+        h = cat.hosts[name]
+        assert (h.cpu_cores.value, h.memory_mib.value, h.disk_mib.value) == (cores, mem, disk)
+    local = cat.hosts["local"]
+    assert local.cpu_cores is None and local.memory_mib is None and local.disk_mib is None
+
+
+def test_required_guests_apps_and_stacks_exist(cat):
+    assert {"ubuntu-22.04", "ubuntu-24.04", "debian-12", "alpine-3.22", "microvm-linux"} <= set(cat.guests)
+    assert {"hello", "nginx", "node-web", "python-api", "postgres", "redis", "java-spring"} <= set(cat.apps)
+    assert {"qemu-kvm", "firecracker"} <= set(cat.hypervisors)
+    assert "containerd" in cat.runtimes
+
+
+def test_microvm_guest_has_no_firmware_bootloader_or_initrd(cat):
+    names = [p.name for p in cat.guests["microvm-linux"].boot_phases]
+    assert not {"firmware", "bootloader", "initrd"} & set(names)
+    assert cat.hypervisors["firecracker"].overhead_mib.value < 10
+
+
+def test_apps_built_on_debian_share_the_same_base_layer(cat):
+    apps = ("nginx", "node-web", "python-api", "postgres", "redis")
+    bases = {name: cat.apps[name].image.layers[0].id for name in apps}
+    assert set(bases.values()) == {"debian-trixie-slim"}
+    assert cat.images["nginx"].layers[0] is cat.layers["debian-trixie-slim"]
+
+
+def test_app_derived_sizes(cat):
+    for app in cat.apps.values():
+        assert app.rss_mib == pytest.approx(app.private_mib.value + app.file_mib.value)
+        assert app.installed_mib == pytest.approx(sum(layer.size_mib for layer in app.image.layers[1:]))
+        assert app.image.size_mib == pytest.approx(sum(layer.size_mib for layer in app.image.layers))
+        assert app.packages
+
+
+def test_guest_figures_are_consistent(cat):
+    for g in cat.guests.values():
+        assert g.boot_phases
+        assert g.min_boot_memory_mib.value <= g.recommended_memory_mib.value
+        assert all(p.duration.value >= 0 and p.cpu > 0 for p in g.boot_phases)

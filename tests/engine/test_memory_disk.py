@@ -1,0 +1,189 @@
+"""Memory and disk by category after boot, computed from the catalog's figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from vmsim.engine.snapshot import MEMORY_CATEGORIES
+
+GUEST_CATS = ("guest_kernel", "guest_services", "guest_page_cache", "apps", "reserved_idle")
+
+
+def guest_parts(cat, guest_name: str, alloc: float, app_name: str) -> dict[str, float]:
+    g, app = cat.guests[guest_name], cat.apps[app_name]
+    kernel = cat.kernel_reserve.at(alloc) + g.kernel_runtime_mib.value
+    services = g.services_mib.value
+    rss = app.rss_mib
+    cache = max(0.0, min(g.page_cache_mib.value, alloc - kernel - services - rss))
+    return {
+        "guest_kernel": kernel,
+        "guest_services": services,
+        "guest_page_cache": cache,
+        "apps": rss,
+        "reserved_idle": alloc - kernel - services - cache - rss,
+    }
+
+
+def test_vm_memory_by_category_after_ready(cat, make_sim):
+    n, alloc = 3, 2048
+    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "memory_mib": alloc})
+    sim.add_workload("nginx", n)
+    sim.run_until(60)
+    w = sim.snapshot().world("vm")
+    assert w.count("running") == n
+    host = cat.hosts["laptop"]
+    overhead = cat.hypervisors["qemu-kvm"].overhead_mib.value
+    parts = guest_parts(cat, "ubuntu-24.04", alloc, "nginx")
+    assert parts["guest_kernel"] == pytest.approx(48.4 + 8)  # the FC-DATA point at 2 GiB + Ubuntu's runtime
+    m = w.memory
+    assert m.get("host_os") == host.host_os_memory_mib.value
+    assert m.get("hypervisor") == pytest.approx(n * overhead)
+    for category, mib in parts.items():
+        assert m.get(category) == pytest.approx(n * mib), category
+    assert sum(m.get(c) for c in GUEST_CATS) == pytest.approx(n * alloc)
+    assert m.get("runtime") == 0 and m.get("shared_pages") == 0
+    assert m.total_mib == pytest.approx(host.host_os_memory_mib.value + n * (alloc + overhead))
+    assert m.capacity_mib == host.memory_mib.value
+    assert w.memory_touched_mib == pytest.approx(m.total_mib - m.get("reserved_idle"))
+    for inst in w.instances:
+        assert inst.memory_mib == pytest.approx(alloc + overhead)
+
+
+def test_vm_reserves_its_whole_allocation_at_admission(cat, make_sim):
+    sim = make_sim(worlds=("vm",), vm={"image_cached": True})
+    sim.add_workload("nginx")
+    w = sim.snapshot().world("vm")
+    assert w.instances[0].state == "booting"
+    assert w.memory.get("reserved_idle") == 2048
+    assert w.memory.get("hypervisor") == cat.hypervisors["qemu-kvm"].overhead_mib.value
+    assert w.memory.get("guest_kernel") == 0
+
+
+def test_container_memory_by_category_after_ready(cat, make_sim):
+    n = 5
+    sim = make_sim(worlds=("container",), container={"cached_images": ("nginx",)})
+    sim.add_workload("nginx", n)
+    sim.run_until(10)
+    w = sim.snapshot().world("container")
+    assert w.count("running") == n
+    rt, app = cat.runtimes["containerd"], cat.apps["nginx"]
+    m = w.memory
+    assert m.get("runtime") == pytest.approx(rt.daemon_memory_mib.value + n * rt.shim_memory_mib.value)
+    assert m.get("apps") == pytest.approx(n * app.private_mib.value)
+    assert m.get("shared_pages") == pytest.approx(app.file_mib.value)  # counted once for the n containers
+    for category in ("hypervisor", "guest_kernel", "guest_services", "guest_page_cache", "reserved_idle"):
+        assert m.get(category) == 0
+    expected_total = (
+        cat.hosts["laptop"].host_os_memory_mib.value
+        + rt.daemon_memory_mib.value
+        + n * (rt.shim_memory_mib.value + app.private_mib.value)
+        + app.file_mib.value
+    )
+    assert m.total_mib == pytest.approx(expected_total)
+    assert w.memory_touched_mib == pytest.approx(m.total_mib)
+    for inst in w.instances:
+        assert inst.memory_mib == pytest.approx(rt.shim_memory_mib.value + app.private_mib.value)
+
+
+def test_shared_pages_are_per_image_not_per_container(cat, make_sim):
+    sim = make_sim(worlds=("container",), container={"cached_images": ("nginx", "redis")})
+    sim.add_workload("nginx", 4)
+    sim.add_workload("redis", 3)
+    sim.run_until(10)
+    m = sim.snapshot().world("container").memory
+    assert m.get("shared_pages") == pytest.approx(cat.apps["nginx"].file_mib.value + cat.apps["redis"].file_mib.value)
+
+
+def test_the_same_app_costs_the_same_inside_a_vm_and_a_container(cat, make_sim):
+    # Inside one VM the app's whole RSS counts; one container's private part plus the shared file pages
+    # add up to the same RSS: the difference between the worlds is what surrounds the app.
+    sim = make_sim(worlds=("vm", "container"), vm={"image_cached": True}, container={"cached_images": ("redis",)})
+    sim.add_workload("redis")
+    sim.run_until(60)
+    snap = sim.snapshot()
+    vm, ct = snap.world("vm").memory, snap.world("container").memory
+    assert vm.get("apps") == pytest.approx(cat.apps["redis"].rss_mib)
+    assert ct.get("apps") + ct.get("shared_pages") == pytest.approx(cat.apps["redis"].rss_mib)
+
+
+def test_microvm_memory_by_category_after_ready(cat, make_sim):
+    n, alloc = 2, 256
+    sim = make_sim(worlds=("microvm",), container={"cached_images": ("nginx",)}, microvm={"memory_mib": alloc})
+    sim.add_workload("nginx", n)
+    sim.run_until(10)
+    w = sim.snapshot().world("microvm")
+    assert w.count("running") == n
+    overhead = cat.hypervisors["firecracker"].overhead_mib.value
+    m = w.memory
+    assert m.get("hypervisor") == pytest.approx(n * overhead)
+    for category, mib in guest_parts(cat, "microvm-linux", alloc, "nginx").items():
+        assert m.get(category) == pytest.approx(n * mib), category
+    assert sum(m.get(c) for c in GUEST_CATS) == pytest.approx(n * alloc)
+    for inst in w.instances:
+        assert inst.memory_mib == pytest.approx(alloc + overhead)
+
+
+def test_snapshot_lists_every_memory_category_in_order(make_sim):
+    w = make_sim(worlds=("container",)).snapshot().world("container")
+    assert tuple(name for name, _ in w.memory.by_category) == MEMORY_CATEGORIES
+
+
+def test_ten_containers_of_one_image_use_barely_more_disk_than_one(cat, make_sim):
+    def disk_after(n):
+        sim = make_sim(worlds=("container",), container={"cached_images": ("nginx",)})
+        sim.add_workload("nginx", n)
+        sim.run_until(10)
+        return sim.snapshot().world("container").disk
+
+    one, ten = disk_after(1), disk_after(10)
+    writable = cat.runtimes["containerd"].writable_layer_mib.value
+    assert ten.total_mib - one.total_mib == pytest.approx(9 * writable)
+    assert ten.get("image_layers") == one.get("image_layers") == pytest.approx(cat.images["nginx"].size_mib)
+    assert ten.get("writable_layers") == pytest.approx(10 * writable)
+    assert ten.get("host_os") == cat.hosts["laptop"].host_os_disk_mib.value
+
+
+def test_ten_vms_use_ten_vm_disks_and_one_base_image(cat, make_sim):
+    sim = make_sim(host="server", worlds=("vm",), vm={"image_cached": True})
+    sim.add_workload("nginx", 10)
+    sim.run_until(120)
+    w = sim.snapshot().world("vm")
+    assert w.count("running") == 10
+    g = cat.guests["ubuntu-24.04"]
+    each = g.installed_disk_mib.value + cat.apps["nginx"].installed_mib
+    assert w.disk.get("vm_disks") == pytest.approx(10 * each)
+    assert w.disk.get("base_images") == g.image_download_mib.value
+    assert w.disk.total_mib == pytest.approx(
+        cat.hosts["server"].host_os_disk_mib.value + g.image_download_mib.value + 10 * each
+    )
+    for inst in w.instances:
+        assert inst.disk_mib == pytest.approx(each)
+
+
+def test_preallocated_vm_disks_take_the_full_virtual_size(cat, make_sim):
+    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "disk": "preallocated"})
+    sim.add_workload("nginx", 2)
+    g = cat.guests["ubuntu-24.04"]
+    each = max(g.virtual_disk_mib.value, g.installed_disk_mib.value + cat.apps["nginx"].installed_mib)
+    assert sim.snapshot().world("vm").disk.get("vm_disks") == pytest.approx(2 * each)
+
+
+def test_linked_clones_store_only_the_app_on_top_of_the_base(cat, make_sim):
+    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "clone": "linked"})
+    sim.add_workload("nginx", 3)
+    each = cat.apps["nginx"].installed_mib + cat.runtimes["containerd"].writable_layer_mib.value
+    w = sim.snapshot().world("vm")
+    assert w.disk.get("vm_disks") == pytest.approx(3 * each)
+    assert w.disk.get("base_images") == cat.guests["ubuntu-24.04"].image_download_mib.value
+
+
+def test_microvm_kernel_is_on_disk_from_the_start(cat, make_sim):
+    w = make_sim(worlds=("microvm",)).snapshot().world("microvm")
+    assert w.disk.get("base_images") == cat.guests["microvm-linux"].image_download_mib.value
+
+
+def test_uncached_vm_image_takes_disk_as_soon_as_the_download_starts(cat, make_sim):
+    sim = make_sim(worlds=("vm",))
+    assert sim.snapshot().world("vm").disk.get("base_images") == 0
+    sim.add_workload("nginx")
+    assert sim.snapshot().world("vm").disk.get("base_images") == cat.guests["ubuntu-24.04"].image_download_mib.value

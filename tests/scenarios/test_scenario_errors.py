@@ -1,0 +1,209 @@
+"""Bad scenario files: each message names the file, the key path, the bad value, and what was expected."""
+
+from __future__ import annotations
+
+import pytest
+
+from vmsim.scenarios import ScenarioError, build_simulation, load_scenario
+
+GOOD_EVENTS = '[[events]]\nat_s = 0\nadd = "nginx"\n\n[[events]]\nat_s = 1\nadd = "redis"\n\n'
+
+
+def write(tmp_path, text: str | bytes, name: str = "bad.toml") -> str:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def problem(tmp_path, text: str | bytes, name: str = "bad.toml") -> tuple[str, ScenarioError]:
+    path = write(tmp_path, text, name)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    message = str(info.value)
+    assert path in message, "the message must name the file"
+    assert info.value.source == path
+    assert "Traceback" not in message
+    return message, info.value
+
+
+def line_for(message: str, key_path: str) -> str:
+    lines = [line for line in message.splitlines() if f": {key_path}:" in line or f": {key_path} " in line]
+    assert lines, f"no line about {key_path!r} in:\n{message}"
+    return lines[0]
+
+
+def test_event_error_names_the_key_path_value_and_expectation(tmp_path):
+    msg, err = problem(tmp_path, 'name = "x"\n' + GOOD_EVENTS + '[[events]]\nat_s = 2\nadd = "nginx"\ncount = 0\n')
+    line = line_for(msg, "events[2].count")
+    assert "got 0" in line
+    assert "expected a whole number from 1" in line
+    assert len(err.problems) == 1
+
+
+def test_misspelled_key_gets_a_suggestion(tmp_path):
+    msg, _ = problem(tmp_path, 'name = "x"\nduraton_s = 30\n')
+    line = line_for(msg, "duraton_s")
+    assert "unknown key" in line and "did you mean 'duration_s'?" in line
+
+
+def test_misspelled_key_inside_a_table_names_its_path(tmp_path):
+    msg, _ = problem(tmp_path, 'name = "x"\n[vm]\nmemory_mb = 2048\n')
+    line = line_for(msg, "vm.memory_mb")
+    assert "did you mean 'memory_mib'?" in line
+
+
+def test_misspelled_app_gets_a_suggestion(tmp_path):
+    msg, _ = problem(tmp_path, 'name = "x"\n' + GOOD_EVENTS + '[[events]]\nat_s = 3\nadd = "ngnix"\n')
+    line = line_for(msg, "events[2].add")
+    assert "got 'ngnix'" in line and "expected an app name" in line and "did you mean 'nginx'?" in line
+
+
+def test_misspelled_world_preset_guest_and_cached_image_get_suggestions(tmp_path):
+    text = (
+        'name = "x"\nworlds = ["vm", "contaner"]\n[host]\npreset = "laptp"\n[vm]\nguest_os = "ubuntu-24.4"\n'
+        '[container]\ncached_images = ["postgress"]\n'
+    )
+    msg, err = problem(tmp_path, text)
+    assert "did you mean 'container'?" in line_for(msg, "worlds[1]")
+    assert "did you mean 'laptop'?" in line_for(msg, "host.preset")
+    assert "did you mean 'ubuntu-24.04'?" in line_for(msg, "vm.guest_os")
+    assert "did you mean 'postgres'?" in line_for(msg, "container.cached_images[0]")
+    assert len(err.problems) == 4  # every problem at once, not just the first
+
+
+def test_toml_syntax_error(tmp_path):
+    msg, _ = problem(tmp_path, 'name = "x"\nseed = = 3\nworlds = ["vm"]\n')
+    assert "not valid TOML" in msg
+    assert "line 2" in msg
+
+
+def test_invalid_utf8(tmp_path):
+    msg, _ = problem(tmp_path, b'name = "x"\ndescription = "caf\xe9"\n')
+    assert "not UTF-8" in msg
+    assert "line 2" in msg
+
+
+def test_file_over_one_mib(tmp_path):
+    msg, _ = problem(tmp_path, 'name = "x"\n# ' + "x" * (1 << 20) + "\n")
+    assert "1 MiB" in msg
+
+
+def test_file_of_exactly_one_mib_is_accepted(tmp_path):
+    head = 'name = "x"\n#'
+    text = head + "x" * ((1 << 20) - len(head) - 1) + "\n"
+    assert len(text.encode()) == 1 << 20
+    assert load_scenario(write(tmp_path, text)).name == "x"
+
+
+def test_a_directory(tmp_path):
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    with pytest.raises(ScenarioError, match="folder") as info:
+        load_scenario(str(folder))
+    assert str(folder) in str(info.value)
+
+
+def test_a_missing_file(tmp_path):
+    path = str(tmp_path / "nope.toml")
+    with pytest.raises(ScenarioError, match="not found") as info:
+        load_scenario(path)
+    assert path in str(info.value)
+
+
+def test_an_unknown_scenario_name_suggests_a_shipped_one():
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("helo")
+    msg = str(info.value)
+    assert "helo" in msg and "no such scenario" in msg and "did you mean 'hello'?" in msg
+    assert "web-stack" in msg  # the choices are listed
+
+
+@pytest.mark.parametrize(
+    ("text", "key_path", "shown", "expected"),
+    [
+        ("seed = true", "seed", "True", "a whole number"),
+        ("duration_s = false", "duration_s", "False", "a number"),
+        ("[vm]\nmemory_mib = true", "vm.memory_mib", "True", "a number"),
+        ("[vm]\nksm = 1", "vm.ksm", "1", "true or false"),
+        ("[vm]\noverride_ratio = 2", "vm.override_ratio", "unknown key", "overcommit_ratio"),
+        ("duration_s = nan", "duration_s", "nan", "a number"),
+        ("duration_s = inf", "duration_s", "inf", "a number"),
+        ("[vm]\nmemory_mib = -inf", "vm.memory_mib", "-inf", "a number"),
+        ("duration_s = 0", "duration_s", "0", "above 0"),
+        ("seed = -1", "seed", "-1", "a whole number from 0"),
+        ("[host]\ncpu_cores = 2.5", "host.cpu_cores", "2.5", "a whole number"),
+        ("[container]\nregistry_mbps = 0", "container.registry_mbps", "0", "above 0"),
+        ('[container]\ncached_images = "nginx"', "container.cached_images", "'nginx'", "a list"),
+        ('worlds = "vm"', "worlds", "'vm'", "a list"),
+        ('worlds = ["vm", "vm"]', "worlds", "['vm', 'vm']", "each world at most once"),
+        ("worlds = []", "worlds", "[]", "at least one"),
+        ("host = 3", "host", "3", "a table"),
+        ('events = "soon"', "events", "'soon'", "an array of tables"),
+        ('[[events]]\nat_s = 0\nadd = "nginx"\ncount = -3', "events[0].count", "-3", "a whole number from 1"),
+        ('[[events]]\nat_s = 0\nadd = "nginx"\ncount = 1.5', "events[0].count", "1.5", "a whole number"),
+        ('[[events]]\nat_s = -1\nadd = "nginx"', "events[0].at_s", "-1", "a number from 0"),
+        ("[[events]]\nat_s = 0\nadd = 5", "events[0].add", "5", "a string"),
+        ('[[events]]\nat_s = 0\ngrow = "redis"\nmemory_mib = -5', "events[0].memory_mib", "-5", "above 0"),
+        ('[[events]]\nat_s = 0\nremove = "nginx-x"', "events[0].remove", "'nginx-x'", "an instance id"),
+    ],
+)
+def test_bad_values(tmp_path, text, key_path, shown, expected):
+    msg, _ = problem(tmp_path, 'name = "x"\n' + text + "\n")
+    line = line_for(msg, key_path)
+    assert shown in line
+    assert expected in line
+
+
+def test_event_with_two_verbs(tmp_path):
+    msg, _ = problem(tmp_path, 'name = "x"\n[[events]]\nat_s = 0\nadd = "nginx"\nremove = "nginx"\n')
+    line = line_for(msg, "events[0]")
+    assert "exactly one of add, remove, grow" in line and "found add, remove" in line
+
+
+def test_event_without_verb_or_time(tmp_path):
+    msg, _ = problem(tmp_path, 'name = "x"\n[[events]]\ncount = 2\n')
+    assert "events[0].at_s: missing" in msg
+    assert "found none" in line_for(msg, "events[0]")
+
+
+def test_grow_without_memory_and_count_on_grow(tmp_path):
+    msg, _ = problem(tmp_path, 'name = "x"\n[[events]]\nat_s = 0\ngrow = "redis"\ncount = 2\n')
+    assert "missing" in line_for(msg, "events[0].memory_mib")
+    assert "only goes with add" in line_for(msg, "events[0].count")
+
+
+def test_missing_name(tmp_path):
+    msg, _ = problem(tmp_path, "seed = 1\n")
+    assert "missing" in line_for(msg, "name")
+
+
+def test_host_memory_no_larger_than_the_host_os(tmp_path):
+    msg, _ = problem(tmp_path, 'name = "x"\n[host]\npreset = "laptop"\nmemory_gib = 1\n')
+    line = line_for(msg, "host.memory_gib")
+    assert "got 1" in line and "1536" in line
+
+
+def test_host_disk_smaller_than_the_host_os_is_refused(tmp_path):
+    # The laptop's host OS alone takes 25 GiB of disk: a 10 GiB disk cannot be simulated honestly
+    # (the run would show the disk over capacity and "-15,360 MiB free").
+    msg, _ = problem(tmp_path, 'name = "x"\n[host]\npreset = "laptop"\ndisk_gib = 10\n')
+    line = line_for(msg, "host.disk_gib")
+    assert "got 10" in line
+
+
+def test_every_accepted_file_builds_a_simulation_whose_books_balance(tmp_path):
+    # Whatever the loader accepts must give a simulation whose invariants hold at t = 0.
+    text = (
+        'name = "x"\n[host]\npreset = "small-cloud"\ndisk_gib = 3.5\n[vm]\nimage_cached = true\n'
+        '[container]\ncached_images = ["postgres", "java-spring"]\n'
+    )
+    path = write(tmp_path, text)
+    try:
+        spec = load_scenario(path)
+    except ScenarioError as exc:
+        assert "host.disk_gib" in str(exc)
+        return
+    build_simulation(spec).check_invariants()

@@ -1,0 +1,311 @@
+"""The dashboard driven as a user would: real keys through Pilot, assertions on the engine's state."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from vmsim.scenarios import load_scenario
+from vmsim.tui.app import REWIND_S, VmsimApp
+from vmsim.tui.screens.dialogs import AddWorkloadScreen, HelpScreen, OpenScenarioScreen
+from vmsim.tui.screens.main import MainScreen
+from vmsim.tui.style import SPEEDS
+from vmsim.tui.widgets.event_log import EventLog
+from vmsim.tui.widgets.instance_list import InstanceList
+
+
+def make_app(tmp_path, scenario: str = "hello", **kwargs) -> VmsimApp:
+    """A paused app with no timer: the test decides when simulated time moves."""
+    return VmsimApp(load_scenario(scenario), paused=True, animate=False, export_dir=tmp_path / "exports", **kwargs)
+
+
+def ids(app: VmsimApp, world: str) -> list[str]:
+    return [i.id for i in app.session.sim.snapshot().world(world).instances]
+
+
+async def test_starts_with_the_scenario_at_t0(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)):
+        assert isinstance(app.screen, MainScreen)
+        assert app.session.now == 0.0
+        # hello adds one nginx at t = 0 in all three worlds
+        for world in ("vm", "container", "microvm"):
+            assert ids(app, world) == ["nginx-1"]
+        assert [p.id for p in app.screen.query(".world-panel")] == ["world-vm", "world-container", "world-microvm"]
+
+
+async def test_add_dialog_adds_to_every_world(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, AddWorkloadScreen)
+        options = app.screen.query_one(OptionList)
+        options.highlighted = list(app.catalog.apps).index("redis")
+        count = app.screen.query_one("#count", Input)
+        count.value = "3"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        for world in ("vm", "container", "microvm"):
+            assert ids(app, world) == ["nginx-1", "redis-1", "redis-2", "redis-3"]
+        assert app.last_app == "redis"
+
+
+async def test_add_dialog_rejects_a_bad_count_and_cancels(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a")
+        app.screen.query_one("#count", Input).value = "0"
+        await pilot.click("#add")
+        await pilot.pause()
+        assert isinstance(app.screen, AddWorkloadScreen), "a count of 0 must not close the dialog"
+        assert "1 to" in str(app.screen.query_one("#add-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert ids(app, "vm") == ["nginx-1"]
+
+
+async def test_add_again_repeats_the_last_app(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("A")
+        await pilot.press("A")
+        assert ids(app, "container") == ["nginx-1", "nginx-2", "nginx-3"]
+
+
+async def test_space_pauses_and_resumes(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.paused
+        await pilot.press("space")
+        assert not app.paused
+        await pilot.press("space")
+        assert app.paused
+
+
+async def test_step_runs_to_the_next_event(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        nxt = app.session.sim.next_event_s()
+        assert nxt is not None and nxt > 0
+        await pilot.press("n")
+        assert app.session.now == pytest.approx(nxt)
+
+
+async def test_step_and_rewind_keys_do_nothing_while_running(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.advance(5.0)
+        await pilot.press("space")  # running now
+        t = app.session.now
+        await pilot.press("comma", "n")
+        assert app.session.now >= t, "rewind and step apply only while paused"
+
+
+async def test_speed_keys_walk_the_speed_ladder_and_stop_at_the_ends(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.speed == 1.0
+        await pilot.press("plus")
+        assert app.speed == SPEEDS[SPEEDS.index(1.0) + 1]
+        for _ in range(20):
+            await pilot.press("plus")
+        assert app.speed == SPEEDS[-1]
+        for _ in range(20):
+            await pilot.press("minus")
+        assert app.speed == SPEEDS[0]
+
+
+async def test_rewind_replays_the_past_exactly(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.advance(4.0)
+        app.add_workload("redis", 1)
+        app.advance(16.0)
+        at_20 = app.session.sim.snapshot()
+        await pilot.press("comma")
+        assert app.session.now == pytest.approx(20.0 - REWIND_S)
+        assert app.session.sim.snapshot().world("vm").instances[1].id == "redis-1"
+        await pilot.press("comma", "comma")
+        assert app.session.now == 0.0
+        assert ids(app, "vm") == ["nginx-1"]
+        await pilot.press("full_stop", "full_stop")
+        assert app.session.now == pytest.approx(20.0)
+        assert app.session.sim.snapshot() == at_20
+        await pilot.press("full_stop")
+        assert app.session.now == pytest.approx(20.0), "forward stops where time had reached"
+
+
+async def test_remove_selected_instance(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.add_workload("redis", 1)
+        app.advance(12.0)
+        await pilot.pause()
+        lst = app.screen.query_one("#instances-container", InstanceList)
+        lst.focus()
+        lst.cursor = 1
+        await pilot.press("d")
+        await pilot.pause()
+        for world in ("vm", "container", "microvm"):
+            states = {i.id: i.state for i in app.session.sim.snapshot().world(world).instances}
+            assert states == {"nginx-1": "running", "redis-1": "stopped"}
+
+
+async def test_remove_with_nothing_live_selected_warns(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.session.remove_instance("nginx-1")
+        app.advance(0.1)
+        await pilot.press("d")
+        await pilot.pause()
+        assert any("Select" in str(n.message) for n in app._notifications)
+
+
+async def test_restart_goes_back_to_t0_without_user_commands(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.add_workload("redis", 2)
+        app.advance(5.0)
+        await pilot.press("r")
+        assert app.session.now == 0.0
+        assert ids(app, "vm") == ["nginx-1"]
+        assert app.session.user_commands == []
+
+
+async def test_open_dialog_loads_a_preset(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, OpenScenarioScreen)
+        options = app.screen.query_one(OptionList)
+        index = [options.get_option_at_index(i).id for i in range(options.option_count)].index("web-stack")
+        options.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.session.spec.name == "Web stack"
+        assert [p.id for p in app.screen.query(".world-panel")] == ["world-vm", "world-container"]
+
+
+async def test_open_dialog_shows_errors_and_keeps_the_current_scenario(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[events]]\nat_s = 0\nadd = "ngnix"\n')
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.advance(2.0)
+        await pilot.press("o")
+        app.screen.query_one("#path", Input).value = str(bad)
+        app.screen.query_one("#path", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OpenScenarioScreen)
+        message = str(app.screen.query_one("#open-error").render())
+        assert "events[0].add" in message and "nginx" in message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.spec.name == "Hello"
+        assert app.session.now == pytest.approx(2.0)
+
+
+async def test_microvm_toggle_replays_into_the_new_world_set(tmp_path):
+    app = make_app(tmp_path, scenario="web-stack")
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.advance(10.0)
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.session.worlds == ("vm", "container", "microvm")
+        assert app.session.now == pytest.approx(10.0)
+        # The new world saw the same workloads at the same moments.
+        assert ids(app, "microvm") == ids(app, "vm")
+        assert len(app.screen.query(".world-panel")) == 3
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.session.worlds == ("vm", "container")
+
+
+async def test_help_opens_and_closes(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_screenshot_and_export_write_files(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.advance(12.0)
+        await pilot.press("s", "e")
+        await pilot.pause()
+        files = sorted((tmp_path / "exports").iterdir())
+        assert [f.suffix for f in files] == [".json", ".svg"]
+        data = json.loads(files[0].read_text())
+        assert data["scenario"] == "Hello" and data["time_s"] == pytest.approx(12.0)
+        assert data["worlds"]["vm"]["instances"][0]["state"] == "running"
+        assert files[1].read_text().lstrip().startswith("<svg")
+        assert not [f for f in (tmp_path / "exports").iterdir() if f.name.endswith(".tmp")]
+
+
+async def test_export_into_an_unwritable_place_notifies_instead_of_crashing(tmp_path):
+    blocker = tmp_path / "exports"
+    blocker.write_text("a file where the folder should be")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert any("Could not export" in str(n.message) for n in app._notifications)
+
+
+async def test_charts_key_toggles_the_lower_pane(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("c")
+        assert app.screen.has_class("-lower-max")
+        await pilot.press("c")
+        assert not app.screen.has_class("-lower-max")
+
+
+async def test_events_reach_the_log(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.advance(12.0)
+        await pilot.pause()
+        log = app.screen.query_one(EventLog)
+        text = "\n".join(line.text for line in log.lines)
+        assert "container nginx-1 ready" in text and "VM nginx-1 ready" in text
+
+
+async def test_palette_command_adds_an_app(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Add redis")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "redis-1" in ids(app, "vm")
+
+
+async def test_running_app_advances_with_real_time(tmp_path):
+    app = VmsimApp(load_scenario("hello"), paused=False, export_dir=tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        assert 0.2 < app.session.now < 2.0, "1× speed follows the wall clock"
+
+
+async def test_quit(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+    assert not app.is_running
