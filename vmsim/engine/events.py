@@ -1,9 +1,15 @@
-"""Domain events: what happened in a world, when. Frozen, past tense, read by the TUI log and the CLI."""
+"""Domain events: what happened in a world, when. Frozen, past tense, read by the TUI log and the CLI.
+
+Reasons are messages (key + parameters, see vmsim.i18n), so the log can show them in any language;
+``message`` is the English text the JSON contract carries.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
+
+from vmsim.i18n import Msg, msg, render
 
 WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
 
@@ -31,10 +37,18 @@ class WorldEvent:
         """'VM', 'container' or 'microVM'."""
         return WORLD_NOUN.get(self.world, self.world)
 
+    def describe(self) -> Msg:
+        """The event as a message (key + parameters)."""
+        return msg("event." + self.kind, noun=msg("noun." + self.world), id=self.instance)
+
+    def text(self, lang: str = "en") -> str:
+        """One line for a log, in ``lang``."""
+        return render(self.describe(), lang)
+
     @property
     def message(self) -> str:
         """One line of English for a log."""
-        return f"{self.noun} {self.instance} {self.kind}"
+        return self.text("en")
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form: ``{"t_s", "kind", "instance", "message"}``."""
@@ -48,9 +62,8 @@ class InstanceAdded(WorldEvent):
     kind: ClassVar[str] = "added"
     app: str
 
-    @property
-    def message(self) -> str:
-        return f"{self.noun} {self.instance} added ({self.app})"
+    def describe(self) -> Msg:
+        return msg("event.added", noun=msg("noun." + self.world), id=self.instance, app=self.app)
 
 
 @dataclass(frozen=True)
@@ -60,45 +73,44 @@ class InstanceReady(WorldEvent):
     kind: ClassVar[str] = "ready"
     boot_s: float
 
-    @property
-    def message(self) -> str:
-        return f"{self.noun} {self.instance} ready in {self.boot_s:.2f} s"
+    def describe(self) -> Msg:
+        return msg("event.ready", noun=msg("noun." + self.world), id=self.instance, s=f"{self.boot_s:.2f}")
 
 
 @dataclass(frozen=True)
-class InstanceRefused(WorldEvent):
+class _WithReason(WorldEvent):
+    reason: Msg
+
+    def describe(self) -> Msg:
+        return msg("event." + self.kind, noun=msg("noun." + self.world), id=self.instance, reason=self.reason)
+
+
+@dataclass(frozen=True)
+class InstanceRefused(_WithReason):
     """The host could not take the instance (memory, disk or vCPUs); it never started."""
 
     kind: ClassVar[str] = "refused"
-    reason: str
-
-    @property
-    def message(self) -> str:
-        return f"{self.noun} {self.instance} refused: {self.reason}"
 
 
 @dataclass(frozen=True)
-class InstanceFailed(WorldEvent):
+class InstanceFailed(_WithReason):
     """The instance started but could not finish booting."""
 
     kind: ClassVar[str] = "failed"
-    reason: str
-
-    @property
-    def message(self) -> str:
-        return f"{self.noun} {self.instance} failed: {self.reason}"
 
 
 @dataclass(frozen=True)
-class InstanceKilled(WorldEvent):
+class InstanceKilled(_WithReason):
     """An OOM killer (the host's, a guest's or a cgroup's) stopped the instance's app."""
 
     kind: ClassVar[str] = "killed"
-    reason: str
 
-    @property
-    def message(self) -> str:
-        return f"{self.noun} {self.instance} killed: {self.reason}"
+
+@dataclass(frozen=True)
+class AllocationWarned(_WithReason):
+    """A VM got less memory than its guest OS recommends; it may still boot."""
+
+    kind: ClassVar[str] = "warning"
 
 
 @dataclass(frozen=True)
@@ -106,10 +118,6 @@ class InstanceStopped(WorldEvent):
     """The instance was removed on request; its memory and disk were released."""
 
     kind: ClassVar[str] = "stopped"
-
-    @property
-    def message(self) -> str:
-        return f"{self.noun} {self.instance} stopped and removed"
 
 
 @dataclass(frozen=True)
@@ -120,18 +128,5 @@ class ArtifactFetched(WorldEvent):
     artifact: str
     size_mib: float
 
-    @property
-    def message(self) -> str:
-        return f"{self.artifact} stored on the host ({fmt_mib(self.size_mib)})"
-
-
-@dataclass(frozen=True)
-class AllocationWarned(WorldEvent):
-    """A VM got less memory than its guest OS recommends; it may still boot."""
-
-    kind: ClassVar[str] = "warning"
-    reason: str
-
-    @property
-    def message(self) -> str:
-        return f"{self.noun} {self.instance}: {self.reason}"
+    def describe(self) -> Msg:
+        return msg("event.fetched", artifact=self.artifact, size=fmt_mib(self.size_mib))

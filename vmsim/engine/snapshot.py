@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from vmsim.engine.events import WorldEvent
+from vmsim.i18n import Msg
 
 STATES = ("pending", "booting", "running", "failed", "killed", "stopped")
 
@@ -56,6 +57,7 @@ class InstanceSnapshot:
     memory_mib: float
     disk_mib: float
     reason: str | None
+    reason_msg: Msg | None = None  # the reason as a message, to show it in another language
 
     @property
     def boot_s(self) -> float | None:

@@ -44,6 +44,7 @@ from vmsim.engine.snapshot import (
     PhaseRecord,
     WorldSnapshot,
 )
+from vmsim.i18n import Msg, msg, render
 
 # Step kinds: run on the cores, on the disk, wait for artifacts, or just take time.
 CPU, DISK, FETCH = "cpu", "disk", "fetch"
@@ -107,7 +108,7 @@ class Instance:
         self.state = "pending"
         self.added_s = added_s
         self.ready_s: float | None = None
-        self.reason: str | None = None
+        self.reason: Msg | None = None
         self.steps: list[tuple[str, str, float, float]] = []
         self.step_index = 0
         self.phases: list[PhaseRecord] = []  # finished phases
@@ -409,7 +410,12 @@ class World:
         self._record(InstanceAdded(now, self.kind, instance_id, app.name))
         refusal = self._admission(inst)
         if refusal is not None:
-            self._end(inst, "failed", "refused: " + refusal, InstanceRefused(now, self.kind, inst.id, refusal))
+            self._end(
+                inst,
+                "failed",
+                msg("reason.refused_prefix", reason=refusal),
+                InstanceRefused(now, self.kind, inst.id, refusal),
+            )
             return inst
         self._admit(inst)
         self._set_state(inst, "booting")
@@ -438,39 +444,50 @@ class World:
                 if limit is not None and inst.app.rss_mib + inst.app_extra_mib > limit:
                     self._kill(
                         inst,
-                        f"over its memory limit: {fmt_mib(inst.app.rss_mib + inst.app_extra_mib)} "
-                        f"used, limit {fmt_mib(limit)} (cgroup OOM)",
+                        msg(
+                            "reason.cgroup_grow",
+                            used=fmt_mib(inst.app.rss_mib + inst.app_extra_mib),
+                            limit=fmt_mib(limit),
+                        ),
                     )
             self._host_pressure()
         return grown
 
     # ------------------------------------------------------------------ admission and plans
-    def _admission(self, inst: Instance) -> str | None:
+    def _admission(self, inst: Instance) -> Msg | None:
         app = inst.app
         _, disk_each = self._instance_disk(app)
         to_fetch = sum(a.stored_mib for a in self._needs(app) if a.state == "absent")
         disk_free = self.host.disk_mib - self.disk.total
         if disk_each + to_fetch > disk_free:
-            return f"disk full: needs {fmt_mib(disk_each + to_fetch)}, {fmt_mib(disk_free)} free"
+            return msg("reason.disk_full", need=fmt_mib(disk_each + to_fetch), free=fmt_mib(disk_free))
         if self.has_guest:
             need = self.alloc_mib + self.hypervisor.overhead_mib.value
             free = self.commit_limit_mib - (self.memory.total - self.host.host_os_memory_mib)
             if need > free + 1e-9:
-                return (
-                    f"needs {fmt_mib(need)} ({fmt_mib(self.alloc_mib)} RAM + "
-                    f"{fmt_mib(self.hypervisor.overhead_mib.value)} {self.hypervisor.label}), "
-                    f"{fmt_mib(max(free, 0.0))} free"
+                return msg(
+                    "reason.no_memory",
+                    need=fmt_mib(need),
+                    ram=fmt_mib(self.alloc_mib),
+                    overhead=fmt_mib(self.hypervisor.overhead_mib.value),
+                    hypervisor=self.hypervisor.label,
+                    free=fmt_mib(max(free, 0.0)),
                 )
             # The hypervisor's own memory is touched at once: even overcommitted, it must fit for real.
             touched_free = self.host.memory_mib - self.touched_mib()
             if self.hypervisor.overhead_mib.value > touched_free + 1e-9:
-                return (
-                    f"host memory in use: {fmt_mib(self.touched_mib())} of {fmt_mib(self.host.memory_mib)}, "
-                    f"no room for {fmt_mib(self.hypervisor.overhead_mib.value)} of {self.hypervisor.label}"
+                return msg(
+                    "reason.host_touched",
+                    used=fmt_mib(self.touched_mib()),
+                    cap=fmt_mib(self.host.memory_mib),
+                    overhead=fmt_mib(self.hypervisor.overhead_mib.value),
+                    hypervisor=self.hypervisor.label,
                 )
             ratio = self.settings.vm.cpu_allocation_ratio if self.kind == "vm" else None
             if ratio and self.vcpus_used + self.vcpus_each > self.host.cpu_cores * ratio:
-                return f"needs {self.vcpus_each} vCPUs, {self.vcpus_used} of {self.host.cpu_cores * ratio:g} allocated"
+                return msg(
+                    "reason.vcpus", n=self.vcpus_each, used=self.vcpus_used, cap=f"{self.host.cpu_cores * ratio:g}"
+                )
         return None
 
     def _admit(self, inst: Instance) -> None:
@@ -511,8 +528,12 @@ class World:
                         self.clock.now,
                         self.kind,
                         inst.id,
-                        f"{fmt_mib(inst.alloc)} is below the {fmt_mib(self.guest.recommended_memory_mib.value)} "
-                        f"{self.guest.label} recommends; it boots, with less room to spare",
+                        msg(
+                            "reason.below_recommended",
+                            alloc=fmt_mib(inst.alloc),
+                            rec=fmt_mib(self.guest.recommended_memory_mib.value),
+                            guest=self.guest.label,
+                        ),
                     )
                 )
         else:
@@ -571,9 +592,11 @@ class World:
             if name == "kernel":
                 self._touch(inst, "guest_kernel", kernel)
             if name == check_phase and inst.alloc < guest.min_boot_memory_mib.value:
-                reason = (
-                    f"out of memory while booting: {fmt_mib(inst.alloc)} allocated, {guest.label} needs "
-                    f"at least {fmt_mib(guest.min_boot_memory_mib.value)}"
+                reason = msg(
+                    "reason.boot_oom",
+                    alloc=fmt_mib(inst.alloc),
+                    guest=guest.label,
+                    min=fmt_mib(guest.min_boot_memory_mib.value),
                 )
                 self._end(inst, "failed", reason, InstanceFailed(self.clock.now, self.kind, inst.id, reason))
                 return False
@@ -587,9 +610,13 @@ class World:
                 if kernel + services + rss > inst.alloc:
                     self._kill(
                         inst,
-                        f"guest OOM killer stopped {inst.app.name}: it needs {fmt_mib(rss)}, "
-                        f"{fmt_mib(max(inst.alloc - kernel - services, 0.0))} free in a "
-                        f"{fmt_mib(inst.alloc)} VM",
+                        msg(
+                            "reason.guest_oom_start",
+                            app=inst.app.name,
+                            rss=fmt_mib(rss),
+                            free=fmt_mib(max(inst.alloc - kernel - services, 0.0)),
+                            alloc=fmt_mib(inst.alloc),
+                        ),
                     )
                     return False
                 self._touch(inst, "apps", rss)
@@ -602,8 +629,7 @@ class World:
                 if limit is not None and app.rss_mib > limit:
                     self._kill(
                         inst,
-                        f"over its memory limit at start: needs {fmt_mib(app.rss_mib)}, "
-                        f"limit {fmt_mib(limit)} (cgroup OOM)",
+                        msg("reason.cgroup_start", rss=fmt_mib(app.rss_mib), limit=fmt_mib(limit)),
                     )
                     return False
                 self._touch(inst, "apps", app.private_mib.value)
@@ -653,7 +679,7 @@ class World:
             self._hold(inst, self.memory, "apps", moved)
             short -= moved
         if short > 1e-9:
-            self._kill(inst, f"guest OOM killer stopped {inst.app.name}: its {fmt_mib(inst.alloc)} VM is full")
+            self._kill(inst, msg("reason.guest_oom_grow", app=inst.app.name, alloc=fmt_mib(inst.alloc)))
 
     def _host_pressure(self, newcomer: Instance | None = None) -> bool:
         """Kill the largest live instances while host memory is over capacity; False if ``newcomer`` died."""
@@ -666,8 +692,12 @@ class World:
             need = self.touched_mib()
             self._kill(
                 victim,
-                f"host out of memory ({fmt_mib(need)} of {fmt_mib(capacity)}): the OOM killer "
-                f"picked the largest, {fmt_mib(self._held_touched(victim))}",
+                msg(
+                    "reason.host_oom",
+                    need=fmt_mib(need),
+                    cap=fmt_mib(capacity),
+                    size=fmt_mib(self._held_touched(victim)),
+                ),
             )
         return newcomer is None or newcomer.live
 
@@ -675,10 +705,10 @@ class World:
         return sum(v for k, v in inst.mem.items() if k != "reserved_idle")
 
     # ------------------------------------------------------------------ endings
-    def _kill(self, inst: Instance, reason: str) -> None:
+    def _kill(self, inst: Instance, reason: Msg) -> None:
         self._end(inst, "killed", reason, InstanceKilled(self.clock.now, self.kind, inst.id, reason))
 
-    def _end(self, inst: Instance, state: str, reason: str | None, event: WorldEvent | None) -> None:
+    def _end(self, inst: Instance, state: str, reason: Msg | None, event: WorldEvent | None) -> None:
         """Leave a live state: cancel work, release every MiB the instance holds."""
         if inst.job is not None and inst.job_on is not None:
             inst.job_on.cancel(inst.job)
@@ -760,7 +790,8 @@ class World:
             ready_s=inst.ready_s,
             memory_mib=sum(inst.mem.values()),
             disk_mib=sum(inst.disk.values()),
-            reason=inst.reason,
+            reason=None if inst.reason is None else render(inst.reason, "en"),
+            reason_msg=inst.reason,
         )
         if inst.state != "booting":
             inst.snap = snap

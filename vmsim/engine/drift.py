@@ -1,0 +1,219 @@
+"""Environment drift: the same app deployed by hand to several servers, and from one image.
+
+A hand-made deployment depends on where and when it was made: `apt install nodejs` gives the version
+the server's OS image carries; `npm install` without a lockfile takes the newest release a range
+allows on that day; environment variables and firewall rules exist only if a person remembered them.
+An image writes all of that down once: built once, the same bytes run on every server, every day.
+
+Deterministic: the same seed gives the same deployments. Which steps a person forgets is drawn from a
+random stream named after the seed and the server, so adding a server changes no other server.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DeployStep:
+    """One step of a deployment: the command typed (or written down), what it gave, and whether it hurt."""
+
+    name: str  # runtime | packages | env | port | image
+    command: str
+    result: str
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """One server after deployment: what it ended up with and whether the app works there."""
+
+    server: str
+    os_label: str
+    day: int
+    method: str  # manual | image
+    steps: tuple[DeployStep, ...]
+    node_version: str
+    packages: tuple[tuple[str, str], ...]
+    env_set: tuple[str, ...]
+    port_open: bool
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Why the app fails here (empty when it works)."""
+        return tuple(s.problem for s in self.steps if s.problem)
+
+    @property
+    def works(self) -> bool:
+        """True when nothing in the environment breaks the app."""
+        return not self.problems
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """What the app sees of its environment: equal fingerprints, equal behaviour."""
+        return (self.node_version, self.packages, self.env_set, self.port_open)
+
+
+@dataclass(frozen=True)
+class DriftModel:
+    """The story's data: the app, server images, package releases, servers, people, the image recipe."""
+
+    data: dict[str, Any]
+
+    @property
+    def servers(self) -> list[dict[str, Any]]:
+        """The servers of the story, in order."""
+        return list(self.data["servers"])
+
+    @property
+    def manual_recipe(self) -> tuple[str, ...]:
+        """The steps a person types on each server."""
+        app = self.data["app"]
+        env = " ".join(f"{name}=..." for name in app["env"])
+        return (
+            "sudo apt install -y nodejs npm",
+            "npm install",
+            f"export {env}",
+            f"open port {app['port']} in the security group",
+            "node server.js &",
+        )
+
+    @property
+    def dockerfile(self) -> tuple[str, ...]:
+        """The same environment, written down."""
+        return tuple(self.data["image"]["dockerfile"])
+
+    @property
+    def run_command(self) -> str:
+        """How the image is started, the same on every server."""
+        return str(self.data["image"]["run"])
+
+
+@cache
+def default_drift_model() -> DriftModel:
+    """The shipped story (data/drift.toml)."""
+    text = resources.files("vmsim.engine").joinpath("data/drift.toml").read_text(encoding="utf-8")
+    return DriftModel(tomllib.loads(text))
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _resolve(model: DriftModel, package: str, range_: str, day: int) -> dict[str, Any]:
+    """The newest release of ``package`` that the caret range allows, published on or before ``day``."""
+    base = _version_key(range_.lstrip("^"))
+    candidates = [
+        r
+        for r in model.data["releases"]
+        if r["package"] == package
+        and r["day"] <= day
+        and _version_key(r["version"])[0] == base[0]
+        and _version_key(r["version"]) >= base
+    ]
+    if not candidates:
+        raise ValueError(f"no release of {package} satisfies {range_} on day {day}")
+    return max(candidates, key=lambda r: _version_key(r["version"]))
+
+
+def manual_deployments(seed: int, model: DriftModel | None = None) -> tuple[Deployment, ...]:
+    """Every server deployed by hand on its own day."""
+    model = model or default_drift_model()
+    app = model.data["app"]
+    people = model.data["people"]
+    out = []
+    for server in model.servers:
+        rng = random.Random(f"{seed}/drift/{server['name']}")
+        os_spec = model.data["os"][server["os"]]
+        node = str(os_spec["apt_node"]["v"])
+        steps = []
+        need = int(app["runtime_min_major"]["v"])
+        problem = None
+        if _version_key(node)[0] < need:
+            problem = f"node {node} is older than the {need}.x the app needs"
+        steps.append(DeployStep("runtime", "sudo apt install -y nodejs npm", f"node {node}", problem))
+        packages = []
+        for pkg in app["packages"]:
+            release = _resolve(model, pkg["name"], pkg["range"], server["day"])
+            packages.append((pkg["name"], release["version"]))
+            steps.append(
+                DeployStep(
+                    "packages",
+                    f"npm install  ({pkg['name']} {pkg['range']})",
+                    f"{pkg['name']} {release['version']}",
+                    release.get("broken"),
+                )
+            )
+        env_set = []
+        for var in app["env"]:
+            forgot = rng.random() < people["forget_env"]["v"]
+            if not forgot:
+                env_set.append(var)
+            steps.append(
+                DeployStep(
+                    "env",
+                    f"export {var}=...",
+                    "set" if not forgot else "forgotten",
+                    f"{var} is not set: the app cannot start" if forgot else None,
+                )
+            )
+        port_open = rng.random() >= people["forget_port"]["v"]
+        steps.append(
+            DeployStep(
+                "port",
+                f"open port {app['port']}",
+                "open" if port_open else "forgotten",
+                None if port_open else f"port {app['port']} is closed: nobody can reach the app",
+            )
+        )
+        out.append(
+            Deployment(
+                server=server["name"],
+                os_label=os_spec["label"],
+                day=int(server["day"]),
+                method="manual",
+                steps=tuple(steps),
+                node_version=node,
+                packages=tuple(packages),
+                env_set=tuple(env_set),
+                port_open=port_open,
+            )
+        )
+    return tuple(out)
+
+
+def image_deployments(seed: int, model: DriftModel | None = None) -> tuple[Deployment, ...]:
+    """Every server running the one image built on the build day: identical by construction."""
+    model = model or default_drift_model()
+    app = model.data["app"]
+    image = model.data["image"]
+    # The lockfile was written when the image was built: `npm ci` installs exactly those versions.
+    locked = tuple(
+        (pkg["name"], _resolve(model, pkg["name"], pkg["range"], int(image["build_day"]))["version"])
+        for pkg in app["packages"]
+    )
+    out = []
+    for server in model.servers:
+        steps = (
+            DeployStep(
+                "image", model.run_command, f"node {image['base_node']}, " + ", ".join(f"{n} {v}" for n, v in locked)
+            ),
+        )
+        out.append(
+            Deployment(
+                server=server["name"],
+                os_label=model.data["os"][server["os"]]["label"],
+                day=int(server["day"]),
+                method="image",
+                steps=steps,
+                node_version=str(image["base_node"]),
+                packages=locked,
+                env_set=tuple(app["env"]),
+                port_open=True,
+            )
+        )
+    return tuple(out)
