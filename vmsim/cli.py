@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=_seed, help="override the scenario's seed")
     r.add_argument("--format", choices=["table", "json", "csv"], default="table")
     r.add_argument("--out", help="write to this file (atomically) instead of stdout")
+    r.add_argument(
+        "--series", action="store_true", help="with --format csv: the recorded time series instead of the instances"
+    )
 
     f = sub.add_parser("fit", help="how many of an app fit in each world, and what runs out first")
     f.add_argument("app", help="an app name (see 'vmsim catalog')")
@@ -82,7 +85,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("catalog", help="every default figure with its source")
     c.add_argument("--format", choices=["table", "json"], default="table")
+
+    vm = sub.add_parser("validate-model", help="run reference experiments and compare with published measurements")
+    vm.add_argument("--format", choices=["table", "json"], default="table")
+
+    # Commands that live in their own modules (each registers its parser and sets func).
+    from vmsim import hostinfo, probe, report
+
+    for module in (hostinfo, probe, report):
+        module.add_parser(sub)
+    _add_serve(sub)
     return p
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    try:
+        from vmsim import serve
+    except ImportError:  # pragma: no cover - the module ships with vmsim; its web extra is optional
+        return
+    serve.add_parser(sub)
 
 
 def _emit(text: str, out: str | None) -> None:
@@ -99,10 +120,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     from vmsim.scenarios import build_simulation, load_scenario
 
     spec = load_scenario(args.scenario)
-    sim = build_simulation(spec, seed=args.seed)
+    sim = build_simulation(spec, seed=args.seed, play_lesson=True)
     until = spec.duration_s if args.until is None else args.until
     sim.run_until(until)
     snap = sim.snapshot()
+    if args.series:
+        if args.format != "csv":
+            raise CliError("--series goes with --format csv (the time series as rows: series,world,t_s,value)")
+        from vmsim.series_export import render_series_csv
+
+        _emit(render_series_csv(sim), args.out)
+        return 0
     render = {"table": formats.render_table, "json": formats.render_json, "csv": formats.render_csv}[args.format]
     _emit(render(snap), args.out)
     return 0
@@ -178,6 +206,13 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate_model(args: argparse.Namespace) -> int:
+    """``vmsim validate-model``: exit 0 when every reference experiment is within tolerance, 1 otherwise."""
+    from vmsim import validation
+
+    return validation.main(["--format", args.format])
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     """Open the dashboard. Textual is imported here only, so headless commands never load it."""
     from vmsim.scenarios import load_scenario
@@ -201,6 +236,7 @@ COMMANDS = {
     "scenarios": cmd_scenarios,
     "validate": cmd_validate,
     "catalog": cmd_catalog,
+    "validate-model": cmd_validate_model,
     "tui": cmd_tui,
 }
 
@@ -211,11 +247,15 @@ def main(argv: list[str] | None = None) -> int:
     from vmsim.scenarios import ScenarioError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["tui", *(argv or sys.argv[1:])])
+    raw = list(sys.argv[1:] if argv is None else argv)
+    # `vmsim`, `vmsim hello`, `vmsim my.toml --paused`: anything that is not a command opens the dashboard.
+    known = set(COMMANDS) | {"host", "probe", "report", "serve"}
+    if not raw or (raw[0] not in known and raw[0] not in ("-h", "--help", "--version")):
+        raw = ["tui", *raw]
+    args = parser.parse_args(raw)
+    handler = COMMANDS.get(args.command) or getattr(args, "func", None)
     try:
-        return COMMANDS[args.command](args)
+        return handler(args)
     except (ScenarioError, UnknownAppError, CliError) as exc:
         print(f"vmsim: {exc}" if not isinstance(exc, ScenarioError) else str(exc), file=sys.stderr)
         return 2

@@ -24,6 +24,8 @@ def write_atomic(path: str | Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())  # the bytes are on disk before the name points at them
         # mkstemp makes the file private (0600); give it the mode any new file gets here.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)

@@ -56,6 +56,9 @@ def _is_msg(value: object) -> bool:
 
 
 TEXTS: dict[str, dict[str, str]] = {
+    "plain": {"en": "{text}", "ko": "{text}"},
+    # Data that carries its own text in each language (the drift story's package breakage).
+    "drift.broken": {"en": "{en}", "ko": "{ko}"},
     # ---------------------------------------------------------------- worlds and panels
     "world.vm": {"en": "Virtual machines", "ko": "가상 머신 (VM)"},
     "world.vm.short": {"en": "VMs", "ko": "VM"},
@@ -334,15 +337,15 @@ TEXTS: dict[str, dict[str, str]] = {
     # ---------------------------------------------------------------- drift problems
     "drift.old_node": {
         "en": "node {have} is older than the {need}.x the app needs",
-        "ko": "node {have}는 앱이 필요로 하는 {need}.x보다 오래됨",
+        "ko": "node {have}: 앱에 필요한 {need}.x보다 오래된 버전",
     },
     "drift.env_missing": {
         "en": "{var} is not set: the app cannot start",
-        "ko": "{var}가 설정되지 않아 앱이 시작할 수 없음",
+        "ko": "환경 변수 {var} 없음: 앱이 시작할 수 없음",
     },
     "drift.port_closed": {
         "en": "port {port} is closed: nobody can reach the app",
-        "ko": "포트 {port}가 닫혀 있어 아무도 앱에 접속할 수 없음",
+        "ko": "포트 {port} 닫힘: 아무도 앱에 접속할 수 없음",
     },
     "drift.set": {"en": "set", "ko": "설정됨"},
     "drift.forgotten": {"en": "forgotten", "ko": "잊음"},

@@ -109,7 +109,6 @@ def test_an_endless_file_is_refused_not_read_forever(tmp_path):
         ["run", "hello", "--bogus"],
         ["fit", "nginx", "--vm-memory", "8"],
         ["fit", "nginx", "--format", "csv"],
-        ["frobnicate"],
     ],
 )
 def test_wrong_flags_exit_2(capsys, argv):
@@ -119,6 +118,14 @@ def test_wrong_flags_exit_2(capsys, argv):
     out, err = capsys.readouterr()
     assert out == ""
     assert "usage:" in err and "error:" in err
+
+
+def test_an_unknown_word_is_taken_as_a_scenario_and_named(capsys):
+    # `vmsim NAME` opens the dashboard on NAME, so an unknown word is an unknown scenario.
+    assert main(["frobnicate"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "frobnicate" in err and "no such scenario" in err and "hello" in err
 
 
 def test_wrong_flags_in_a_real_process_print_usage_not_a_traceback():

@@ -23,7 +23,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 def expected_snapshot(name="hello", until=None, seed=None):
     spec = load_scenario(name)
-    sim = build_simulation(spec, seed=seed)
+    sim = build_simulation(spec, seed=seed, play_lesson=True)
     sim.run_until(spec.duration_s if until is None else until)
     return sim.snapshot()
 

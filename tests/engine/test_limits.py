@@ -138,7 +138,13 @@ def test_app_bigger_than_its_vm_is_killed_by_the_guest_oom_killer(cat, make_sim)
     assert inst.phases[-1].name == "app"
     assert "guest OOM killer" in inst.reason and fmt_mib(app.rss_mib) in inst.reason
     assert [e.kind for e in w.events if e.instance == inst.id][-1] == "killed"
-    assert w.memory.total_mib == cat.hosts["laptop"].host_os_memory_mib.value
+    # Only the app died: the VM goes on holding its allocation and QEMU's overhead until it is removed.
+    host_os = cat.hosts["laptop"].host_os_memory_mib.value
+    overhead = cat.hypervisors["qemu-kvm"].overhead_mib.value
+    assert w.memory.total_mib == pytest.approx(host_os + alloc + overhead)
+    assert inst.memory_mib == pytest.approx(alloc + overhead)
+    assert sim.remove_instance(inst.id)
+    assert sim.snapshot().world("vm").memory.total_mib == host_os
 
 
 def test_grow_inside_a_vm_uses_free_memory_then_the_page_cache_then_the_guest_oom_killer(cat, make_sim):
@@ -170,7 +176,10 @@ def test_grow_inside_a_vm_uses_free_memory_then_the_page_cache_then_the_guest_oo
     (inst,) = w.instances
     assert inst.state == "killed"
     assert "guest OOM killer" in inst.reason and fmt_mib(alloc) in inst.reason
-    assert w.memory.total_mib == cat.hosts["laptop"].host_os_memory_mib.value
+    overhead = cat.hypervisors["qemu-kvm"].overhead_mib.value
+    assert w.memory.total_mib == pytest.approx(cat.hosts["laptop"].host_os_memory_mib.value + alloc + overhead)
+    assert sim.remove_instance(inst.id)
+    assert sim.snapshot().world("vm").memory.total_mib == cat.hosts["laptop"].host_os_memory_mib.value
     sim.check_invariants()
 
 

@@ -6,8 +6,8 @@ from vmsim.scenarios import load_scenario
 from vmsim.tui.app import VmsimApp
 
 
-def paused_app(scenario: str = "hello") -> VmsimApp:
-    return VmsimApp(load_scenario(scenario), paused=True, animate=False, export_dir="/nonexistent")
+def paused_app(scenario: str = "hello", lang: str = "en") -> VmsimApp:
+    return VmsimApp(load_scenario(scenario), paused=True, animate=False, export_dir="/nonexistent", lang=lang)
 
 
 def at(seconds: float, *keys: str):

@@ -18,6 +18,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from vmsim.i18n import Msg, msg, render
+
 
 @dataclass(frozen=True)
 class DeployStep:
@@ -25,8 +27,16 @@ class DeployStep:
 
     name: str  # runtime | packages | env | port | image
     command: str
-    result: str
-    problem: str | None = None
+    result: Msg
+    problem: Msg | None = None
+
+    def result_text(self, lang: str = "en") -> str:
+        """What the step gave, in ``lang``."""
+        return render(self.result, lang)
+
+    def problem_text(self, lang: str = "en") -> str | None:
+        """Why it breaks the app, in ``lang`` (None when it does not)."""
+        return None if self.problem is None else render(self.problem, lang)
 
 
 @dataclass(frozen=True)
@@ -44,9 +54,13 @@ class Deployment:
     port_open: bool
 
     @property
-    def problems(self) -> tuple[str, ...]:
+    def problems(self) -> tuple[Msg, ...]:
         """Why the app fails here (empty when it works)."""
         return tuple(s.problem for s in self.steps if s.problem)
+
+    def problem_texts(self, lang: str = "en") -> tuple[str, ...]:
+        """The problems in ``lang``."""
+        return tuple(render(p, lang) for p in self.problems)
 
     @property
     def works(self) -> bool:
@@ -100,6 +114,19 @@ def default_drift_model() -> DriftModel:
     return DriftModel(tomllib.loads(text))
 
 
+def _plain(text: str) -> Msg:
+    """Text that reads the same in every language (versions, commands)."""
+    return msg("plain", text=text)
+
+
+def _broken(release: dict[str, Any]) -> Msg | None:
+    """A release's breakage, as a message in both languages (the data carries both texts)."""
+    broken = release.get("broken")
+    if not broken:
+        return None
+    return msg("drift.broken", en=broken["en"], ko=broken.get("ko", broken["en"]))
+
+
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
@@ -132,10 +159,8 @@ def manual_deployments(seed: int, model: DriftModel | None = None) -> tuple[Depl
         node = str(os_spec["apt_node"]["v"])
         steps = []
         need = int(app["runtime_min_major"]["v"])
-        problem = None
-        if _version_key(node)[0] < need:
-            problem = f"node {node} is older than the {need}.x the app needs"
-        steps.append(DeployStep("runtime", "sudo apt install -y nodejs npm", f"node {node}", problem))
+        problem = msg("drift.old_node", have=node, need=need) if _version_key(node)[0] < need else None
+        steps.append(DeployStep("runtime", "sudo apt install -y nodejs npm", _plain(f"node {node}"), problem))
         packages = []
         for pkg in app["packages"]:
             release = _resolve(model, pkg["name"], pkg["range"], server["day"])
@@ -144,8 +169,8 @@ def manual_deployments(seed: int, model: DriftModel | None = None) -> tuple[Depl
                 DeployStep(
                     "packages",
                     f"npm install  ({pkg['name']} {pkg['range']})",
-                    f"{pkg['name']} {release['version']}",
-                    release.get("broken"),
+                    _plain(f"{pkg['name']} {release['version']}"),
+                    _broken(release),
                 )
             )
         env_set = []
@@ -157,8 +182,8 @@ def manual_deployments(seed: int, model: DriftModel | None = None) -> tuple[Depl
                 DeployStep(
                     "env",
                     f"export {var}=...",
-                    "set" if not forgot else "forgotten",
-                    f"{var} is not set: the app cannot start" if forgot else None,
+                    msg("drift.forgotten") if forgot else msg("drift.set"),
+                    msg("drift.env_missing", var=var) if forgot else None,
                 )
             )
         port_open = rng.random() >= people["forget_port"]["v"]
@@ -166,8 +191,8 @@ def manual_deployments(seed: int, model: DriftModel | None = None) -> tuple[Depl
             DeployStep(
                 "port",
                 f"open port {app['port']}",
-                "open" if port_open else "forgotten",
-                None if port_open else f"port {app['port']} is closed: nobody can reach the app",
+                msg("drift.open") if port_open else msg("drift.forgotten"),
+                None if port_open else msg("drift.port_closed", port=app["port"]),
             )
         )
         out.append(
@@ -200,7 +225,9 @@ def image_deployments(seed: int, model: DriftModel | None = None) -> tuple[Deplo
     for server in model.servers:
         steps = (
             DeployStep(
-                "image", model.run_command, f"node {image['base_node']}, " + ", ".join(f"{n} {v}" for n, v in locked)
+                "image",
+                model.run_command,
+                _plain(f"node {image['base_node']}, " + ", ".join(f"{n} {v}" for n, v in locked)),
             ),
         )
         out.append(

@@ -35,9 +35,15 @@ class Host:
                 values[key] = fig.value
             else:
                 raise ValueError(f"host preset {preset.name!r} needs {key}")
+        label = preset.label
+        if any(k in overrides for k in ("cpu_cores", "memory_mib", "disk_mib")):
+            label = (
+                f"Custom host ({preset.name}): {int(values['cpu_cores'])} cores, "
+                f"{values['memory_mib'] / 1024:g} GiB, {values['disk_mib'] / 1024:g} GiB disk"
+            )
         return cls(
             name=preset.name,
-            label=preset.label,
+            label=label,
             cpu_cores=int(values["cpu_cores"]),
             memory_mib=float(values["memory_mib"]),
             disk_mib=float(values["disk_mib"]),
@@ -95,5 +101,6 @@ class Settings:
 
     @property
     def registry_mibps(self) -> float:
-        """Download bandwidth from the registry, shared by every world: Mbit/s → MiB/s."""
+        """Download bandwidth from the registry (each world has its own link of this speed; the VM world's
+        guest OS image comes over it too): Mbit/s → MiB/s."""
         return self.container.registry_mbps * 1e6 / 8 / 2**20

@@ -216,3 +216,29 @@ class SimulationSnapshot:
             "host": self.host.as_dict(),
             "worlds": {w.name: w.as_dict() for w in self.worlds},
         }
+
+
+@dataclass(frozen=True)
+class LayerUsage:
+    """One image layer on a host: its size, whether it is stored, and who uses it."""
+
+    id: str
+    size_mib: float
+    state: str  # absent | fetching | present
+    images: tuple[str, ...]
+    containers: int
+
+
+@dataclass(frozen=True)
+class ImageUsage:
+    """An image some live container runs from: its layers, and the containers using it."""
+
+    name: str
+    ref: str
+    layers: tuple[LayerUsage, ...]
+    containers: tuple[str, ...]
+
+    @property
+    def virtual_size_mib(self) -> float:
+        """The image's size as a container sees it: all its layers."""
+        return sum(layer.size_mib for layer in self.layers)

@@ -40,7 +40,9 @@ from vmsim.engine.snapshot import (
     MEMORY_CATEGORIES,
     STATES,
     CpuSnapshot,
+    ImageUsage,
     InstanceSnapshot,
+    LayerUsage,
     PhaseRecord,
     WorldSnapshot,
 )
@@ -130,8 +132,13 @@ class Instance:
 
     @property
     def live(self) -> bool:
-        """Pending, booting or running: it holds resources."""
+        """Pending, booting or running."""
         return self.state in LIVE_STATES
+
+    @property
+    def holds(self) -> bool:
+        """It still holds memory or disk (live, or a VM whose app was killed inside it)."""
+        return bool(self.mem or self.disk)
 
 
 @dataclass(frozen=True)
@@ -219,6 +226,12 @@ class World:
         self.memory.add("host_os", host.host_os_memory_mib)
         self.disk.add("host_os", host.host_os_disk_mib)
         if self.uses_images:
+            if host.host_os_memory_mib + self.runtime.daemon_memory_mib.value >= host.memory_mib:
+                raise ValueError(
+                    f"the host's {fmt_mib(host.memory_mib)} of memory leaves no room for the container runtime "
+                    f"({fmt_mib(self.runtime.daemon_memory_mib.value)}) "
+                    f"beside its OS ({fmt_mib(host.host_os_memory_mib)})"
+                )
             self.memory.add("runtime", self.runtime.daemon_memory_mib.value)
             for image_name in settings.container.cached_images:
                 for layer_artifact in self._layer_artifacts(self.catalog.images[image_name]):
@@ -425,7 +438,7 @@ class World:
     def remove(self, instance_id: str) -> bool:
         """Stop and remove an instance, releasing its memory and disk. False if it is not live."""
         inst = self.by_id.get(instance_id)
-        if inst is None or not inst.live:
+        if inst is None or not (inst.live or inst.holds):
             return False
         self._end(inst, "stopped", None, InstanceStopped(self.clock.now, self.kind, inst.id))
         return True
@@ -501,6 +514,8 @@ class World:
         steps = inst.steps
 
         def add(name: str, kind: str, nominal: float, weight: float) -> None:
+            if nominal <= 0:
+                return  # a phase of 0 s does not happen (and draws no jitter)
             steps.append((name, kind, nominal * (1.0 + rng.uniform(-j, j)), weight))
 
         if missing:
@@ -610,7 +625,8 @@ class World:
                 if kernel + services + rss > inst.alloc:
                     self._kill(
                         inst,
-                        msg(
+                        keep_vm=True,
+                        reason=msg(
                             "reason.guest_oom_start",
                             app=inst.app.name,
                             rss=fmt_mib(rss),
@@ -679,13 +695,13 @@ class World:
             self._hold(inst, self.memory, "apps", moved)
             short -= moved
         if short > 1e-9:
-            self._kill(inst, msg("reason.guest_oom_grow", app=inst.app.name, alloc=fmt_mib(inst.alloc)))
+            self._kill(inst, msg("reason.guest_oom_grow", app=inst.app.name, alloc=fmt_mib(inst.alloc)), keep_vm=True)
 
     def _host_pressure(self, newcomer: Instance | None = None) -> bool:
         """Kill the largest live instances while host memory is over capacity; False if ``newcomer`` died."""
         capacity = self.host.memory_mib
         while self.touched_mib() > capacity + 1e-6:
-            live = [i for i in self.instances if i.live and i.mem]
+            live = [i for i in self.instances if i.mem]
             if not live:
                 break
             victim = max(live, key=lambda i: (self._held_touched(i), i.seq))
@@ -705,11 +721,17 @@ class World:
         return sum(v for k, v in inst.mem.items() if k != "reserved_idle")
 
     # ------------------------------------------------------------------ endings
-    def _kill(self, inst: Instance, reason: Msg) -> None:
-        self._end(inst, "killed", reason, InstanceKilled(self.clock.now, self.kind, inst.id, reason))
+    def _kill(self, inst: Instance, reason: Msg, keep_vm: bool = False) -> None:
+        """Stop the instance's app. With ``keep_vm`` (a guest's own OOM killer) the VM goes on running and
+        holding its allocation, disk and vCPUs until it is removed: only the app inside it died."""
+        self._end(
+            inst, "killed", reason, InstanceKilled(self.clock.now, self.kind, inst.id, reason), release=not keep_vm
+        )
 
-    def _end(self, inst: Instance, state: str, reason: Msg | None, event: WorldEvent | None) -> None:
-        """Leave a live state: cancel work, release every MiB the instance holds."""
+    def _end(
+        self, inst: Instance, state: str, reason: Msg | None, event: WorldEvent | None, release: bool = True
+    ) -> None:
+        """Leave a live state: cancel work and (unless ``release`` is False) free every MiB the instance holds."""
         if inst.job is not None and inst.job_on is not None:
             inst.job_on.cancel(inst.job)
         inst.job = None
@@ -721,6 +743,14 @@ class World:
             if inst in art.waiters:
                 art.waiters.remove(inst)
         inst.waiting = set()
+        self.steady_cpu -= inst.steady_cpu
+        inst.steady_cpu = 0.0
+        if not release:
+            inst.reason = reason
+            self._set_state(inst, state)
+            if event is not None:
+                self._record(event)
+            return
         for cat, mib in inst.mem.items():
             self.memory.add(cat, -mib)
         for cat, mib in inst.disk.items():
@@ -738,8 +768,6 @@ class World:
             inst.services_touched = False
         self.vcpus_used -= inst.vcpus
         inst.vcpus = 0
-        self.steady_cpu -= inst.steady_cpu
-        inst.steady_cpu = 0.0
         inst.reason = reason
         self._set_state(inst, state)
         if event is not None:
@@ -812,6 +840,36 @@ class World:
             events=tuple(self.events) if include_events else (),
         )
 
+    def image_usage(self) -> tuple[ImageUsage, ...]:
+        """Images that live instances run from, with each layer's size, state and users (O(instances))."""
+        if not self.uses_images:
+            return ()
+        by_image: dict[str, list[str]] = {}
+        for inst in self.instances:
+            if inst.live:
+                by_image.setdefault(inst.app.image.name, []).append(inst.id)
+        layer_images: dict[str, list[str]] = {}
+        layer_users: dict[str, int] = {}
+        for name, ids in by_image.items():
+            for layer in self.catalog.images[name].layers:
+                layer_images.setdefault(layer.id, []).append(name)
+                layer_users[layer.id] = layer_users.get(layer.id, 0) + len(ids)
+        out = []
+        for name, ids in by_image.items():
+            image = self.catalog.images[name]
+            layers = tuple(
+                LayerUsage(
+                    id=layer.id,
+                    size_mib=layer.size_mib,
+                    state=self.artifacts[layer.id].state if layer.id in self.artifacts else "absent",
+                    images=tuple(layer_images[layer.id]),
+                    containers=layer_users[layer.id],
+                )
+                for layer in image.layers
+            )
+            out.append(ImageUsage(name, image.ref, layers, tuple(ids)))
+        return tuple(out)
+
     def check_invariants(self) -> None:
         """Raise AssertionError when the world's books do not balance."""
         for ledger, cats, name in ((self.memory, MEMORY_CATEGORIES, "memory"), (self.disk, DISK_CATEGORIES, "disk")):
@@ -822,7 +880,7 @@ class World:
         held_mem: dict[str, float] = {}
         held_disk: dict[str, float] = {}
         for inst in self.instances:
-            if not inst.live:
+            if not inst.live and not (inst.state == "killed" and self.has_guest):
                 assert not inst.mem and not inst.disk, f"{inst.id} is {inst.state} but holds resources"
             for k, v in inst.mem.items():
                 held_mem[k] = held_mem.get(k, 0.0) + v
@@ -834,7 +892,7 @@ class World:
             committed = self.memory.total - self.host.host_os_memory_mib
             assert committed <= self.commit_limit_mib + 1e-6, "guests committed beyond the limit"
             for inst in self.instances:
-                if inst.live:
+                if inst.mem:
                     inside = sum(v for k, v in inst.mem.items() if k != "hypervisor")
                     assert abs(inside - inst.alloc) < 1e-6 * max(1.0, inst.alloc), f"{inst.id} allocation drift"
         assert self.touched_mib() <= self.host.memory_mib + 1e-6, "touched memory beyond the host"

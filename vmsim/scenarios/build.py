@@ -8,7 +8,8 @@ from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.hosts import make_host
 from vmsim.engine.machines import Host, Settings
 from vmsim.engine.simulation import Simulation
-from vmsim.scenarios.spec import ScenarioSpec
+from vmsim.scenarios.loader import ScenarioError
+from vmsim.scenarios.spec import EventSpec, ScenarioSpec
 
 
 def build_host(spec: ScenarioSpec, catalog: Catalog) -> Host:
@@ -17,20 +18,44 @@ def build_host(spec: ScenarioSpec, catalog: Catalog) -> Host:
 
 
 def build_simulation(
-    spec: ScenarioSpec, seed: int | None = None, catalog: Catalog | None = None, host: Host | None = None
+    spec: ScenarioSpec,
+    seed: int | None = None,
+    catalog: Catalog | None = None,
+    host: Host | None = None,
+    play_lesson: bool = False,
 ) -> Simulation:
-    """A fresh Simulation at t = 0 with the scenario's timed events scheduled."""
+    """A fresh Simulation at t = 0 with the scenario's timed events scheduled (and, with ``play_lesson``,
+    the lesson's actions as in :func:`lesson_timeline`)."""
     catalog = catalog or default_catalog()
     if seed is not None:
         spec = replace(spec, seed=seed)
     settings = Settings(catalog, vm=spec.vm, container=spec.container, microvm=spec.microvm)
-    sim = Simulation(
-        host or build_host(spec, catalog),
-        worlds=spec.worlds,
-        settings=settings,
-        seed=spec.seed,
-        scenario=spec.name,
-    )
+    try:
+        sim = Simulation(
+            host or build_host(spec, catalog),
+            worlds=spec.worlds,
+            settings=settings,
+            seed=spec.seed,
+            scenario=spec.name,
+        )
+    except ValueError as exc:
+        raise ScenarioError(spec.source, [f"host: {exc}"]) from None
     for event in spec.events:
         sim.at(event.at_s, event.verb, *event.args)
+    if play_lesson:
+        for event in lesson_timeline(spec):
+            sim.at(event.at_s, event.verb, *event.args)
     return sim
+
+
+def lesson_timeline(spec: ScenarioSpec) -> list[EventSpec]:
+    """A lesson's actions as timed events: each step acts, then is watched for its ``watch_s``.
+
+    This is how a lesson plays without a teacher (``vmsim run`` of a lesson scenario).
+    """
+    t = 0.0
+    out = []
+    for step in spec.lesson:
+        out.extend(EventSpec(t, a.verb, a.args) for a in step.actions)
+        t += step.watch_s
+    return out

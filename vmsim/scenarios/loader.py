@@ -12,7 +12,8 @@ from typing import Any
 
 from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.machines import WORLD_KINDS, ContainerSettings, MicroVmSettings, VmSettings
-from vmsim.scenarios.spec import EventSpec, HostSpec, ScenarioSpec
+from vmsim.i18n import LANGS
+from vmsim.scenarios.spec import EventSpec, HostSpec, LessonStep, ScenarioSpec
 
 MAX_FILE_BYTES = 1 << 20
 MAX_COUNT = 100_000
@@ -156,7 +157,19 @@ class _Reader:
         return tuple(out)
 
 
-TOP_KEYS = ["name", "description", "seed", "duration_s", "worlds", "host", "vm", "container", "microvm", "events"]
+TOP_KEYS = [
+    "name",
+    "description",
+    "seed",
+    "duration_s",
+    "worlds",
+    "host",
+    "vm",
+    "container",
+    "microvm",
+    "events",
+    "lesson",
+]
 HOST_KEYS = ["preset", "cpu_cores", "memory_gib", "memory_mib", "disk_gib"]
 VM_KEYS = [
     "guest_os",
@@ -172,6 +185,23 @@ VM_KEYS = [
 CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib"]
 MICROVM_KEYS = ["memory_mib", "vcpus", "overcommit_ratio"]
 EVENT_KEYS = ["at_s", "add", "count", "remove", "grow", "memory_mib"]
+LESSON_KEYS = [
+    "title",
+    "text",
+    "ask",
+    "add",
+    "count",
+    "remove",
+    "grow",
+    "memory_mib",
+    "pause",
+    "worlds",
+    "view",
+    "highlight",
+    "watch_s",
+]
+LESSON_VIEWS = ("log", "memory", "ready", "timeline", "images", "drift", "drift-manual")
+LESSON_HIGHLIGHTS = ("memory", "disk", "cpu", "instances", "fit")
 
 
 def parse_scenario(
@@ -181,7 +211,6 @@ def parse_scenario(
     catalog = catalog or default_catalog()
     r = _Reader(source, catalog)
     top = r.table(data, "", TOP_KEYS)
-    apps = list(catalog.apps)
     guests = [g for g in catalog.guests if g != "microvm-linux"]
 
     name = r.string(top, "name", "", "", required=True, max_len=200)
@@ -292,42 +321,11 @@ def parse_scenario(
         if len(verbs) != 1:
             r.problems.append(f"{path}: needs exactly one of add, remove, grow (found {', '.join(verbs) or 'none'})")
             continue
-        verb = verbs[0]
-        target = r.string(e, verb, path, None, max_len=200)
-        if target is None:
-            continue
-        if verb != "remove" and target not in catalog.apps:
-            r.problem(f"{path}.{verb}", target, "an app name", _suggest(target, apps) or f"; apps: {', '.join(apps)}")
-            continue
-        if verb == "add":
-            if "memory_mib" in e:
-                r.problems.append(f"{path}.memory_mib: only goes with grow")
-            count = r.number(e, "count", path, 1, 1, MAX_COUNT, whole=True)
-            events.append(EventSpec(float(at_s), "add_workload", (target, count)))
-        elif verb == "grow":
-            if "count" in e:
-                r.problems.append(f"{path}.count: only goes with add")
-            if "memory_mib" not in e:
-                r.problems.append(f"{path}.memory_mib: missing; how much more memory each instance takes")
-            mib = r.number(e, "memory_mib", path, 0.0, 0, 1 << 30, lo_open=True)
-            events.append(EventSpec(float(at_s), "grow_app", (target, mib)))
-        else:
-            for extra in ("count", "memory_mib"):
-                if extra in e:
-                    r.problems.append(f"{path}.{extra}: only goes with {'add' if extra == 'count' else 'grow'}")
-            if target in catalog.apps:
-                events.append(EventSpec(float(at_s), "remove_app", (target,)))
-            else:
-                app_part = target.rsplit("-", 1)[0]
-                if app_part not in catalog.apps or not target.rsplit("-", 1)[-1].isdigit():
-                    r.problem(
-                        f"{path}.remove",
-                        target,
-                        'an app name (remove all of it) or an instance id like "nginx-2"',
-                        _suggest(app_part, apps),
-                    )
-                    continue
-                events.append(EventSpec(float(at_s), "remove_instance", (target,)))
+        action = _read_action(r, e, path, catalog, float(at_s))
+        if action is not None:
+            events.append(action)
+
+    lesson = _read_lesson(r, top.get("lesson", []), catalog)
 
     if r.problems:
         raise ScenarioError(source, r.problems)
@@ -342,9 +340,128 @@ def parse_scenario(
         container=container,
         microvm=microvm,
         events=tuple(sorted(events, key=lambda ev: ev.at_s)),
+        lesson=lesson,
         source=source,
         slug=slug,
     )
+
+
+def _read_action(r: _Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s: float) -> EventSpec | None:
+    """One of add (+count), remove, grow (+memory_mib) from a table, or None (problems recorded)."""
+    apps = list(catalog.apps)
+    verb = next(k for k in ("add", "remove", "grow") if k in e)
+    target = r.string(e, verb, path, None, max_len=200)
+    if target is None:
+        return None
+    if verb != "remove" and target not in catalog.apps:
+        r.problem(f"{path}.{verb}", target, "an app name", _suggest(target, apps) or f"; apps: {', '.join(apps)}")
+        return None
+    if verb == "add":
+        if "memory_mib" in e:
+            r.problems.append(f"{path}.memory_mib: only goes with grow")
+        count = r.number(e, "count", path, 1, 1, MAX_COUNT, whole=True)
+        return EventSpec(at_s, "add_workload", (target, count))
+    if verb == "grow":
+        if "count" in e:
+            r.problems.append(f"{path}.count: only goes with add")
+        if "memory_mib" not in e:
+            r.problems.append(f"{path}.memory_mib: missing; how much more memory each instance takes")
+        mib = r.number(e, "memory_mib", path, 0.0, 0, 1 << 30, lo_open=True)
+        return EventSpec(at_s, "grow_app", (target, mib))
+    for extra in ("count", "memory_mib"):
+        if extra in e:
+            r.problems.append(f"{path}.{extra}: only goes with {'add' if extra == 'count' else 'grow'}")
+    if target in catalog.apps:
+        return EventSpec(at_s, "remove_app", (target,))
+    app_part = target.rsplit("-", 1)[0]
+    if app_part not in catalog.apps or not target.rsplit("-", 1)[-1].isdigit():
+        r.problem(
+            f"{path}.remove",
+            target,
+            'an app name (remove all of it) or an instance id like "nginx-2"',
+            _suggest(app_part, apps),
+        )
+        return None
+    return EventSpec(at_s, "remove_instance", (target,))
+
+
+def _read_texts(r: _Reader, t: dict[str, Any], key: str, path: str, required: bool) -> dict[str, str] | None:
+    """A text by language: ``key.en = "..."`` (required when ``required``), ``key.ko = "..."``."""
+    where = f"{path}.{key}"
+    if key not in t:
+        if required:
+            r.problems.append(f'{where}: missing; add {key}.en = "..." (and {key}.ko = "..." for Korean)')
+        return None
+    raw = t[key]
+    if isinstance(raw, str):
+        raw = {"en": raw}
+    if not isinstance(raw, dict):
+        r.problem(where, raw, f'texts by language: {key}.en = "...", {key}.ko = "..."')
+        return None
+    out: dict[str, str] = {}
+    for lang, text in raw.items():
+        if lang not in LANGS:
+            hint = _suggest(lang, list(LANGS))
+            r.problems.append(f"{where}.{lang}: unknown language{hint}; known: {', '.join(LANGS)}")
+        elif not isinstance(text, str) or len(text) > 4000:
+            r.problem(f"{where}.{lang}", text, "a string of at most 4,000 characters")
+        else:
+            out[lang] = text
+    if "en" not in out and not any(p.startswith(f"{where}.en") for p in r.problems):
+        r.problems.append(f'{where}.en: missing; every text needs English ({key}.en = "...")')
+    return out
+
+
+def _read_lesson(r: _Reader, raw_steps: Any, catalog: Catalog) -> tuple[LessonStep, ...]:
+    """The ``[[lesson]]`` steps, validated."""
+    if not isinstance(raw_steps, list):
+        r.problem("lesson", raw_steps, 'an array of tables: [[lesson]] text.en = "..."')
+        return ()
+    if len(raw_steps) > 200:
+        r.problem("lesson", f"{len(raw_steps)} steps", "at most 200 steps")
+        return ()
+    steps = []
+    for i, raw in enumerate(raw_steps):
+        path = f"lesson[{i}]"
+        t = r.table(raw, path, LESSON_KEYS)
+        if not isinstance(raw, dict):
+            continue
+        text = _read_texts(r, t, "text", path, required=True) or {}
+        title = _read_texts(r, t, "title", path, required=False) or {}
+        ask = _read_texts(r, t, "ask", path, required=False)
+        actions: tuple[EventSpec, ...] = ()
+        verbs = [k for k in ("add", "remove", "grow") if k in t]
+        if len(verbs) > 1:
+            r.problems.append(f"{path}: at most one of add, remove, grow per step (found {', '.join(verbs)})")
+        elif verbs:
+            action = _read_action(r, t, path, catalog, 0.0)
+            actions = (action,) if action is not None else ()
+        elif "count" in t or "memory_mib" in t:
+            r.problems.append(f"{path}: count and memory_mib go with add and grow")
+
+        def world_ok(item: str, where: str) -> str | None:
+            if item in WORLD_KINDS:
+                return item
+            r.problem(where, item, f"one of {', '.join(WORLD_KINDS)}", _suggest(item, list(WORLD_KINDS)))
+            return None
+
+        worlds = r.string_list(t, "worlds", path, None, world_ok, max_items=3) if "worlds" in t else None
+        if worlds is not None and not worlds:
+            r.problem(f"{path}.worlds", t["worlds"], "at least one of vm, container, microvm")
+        steps.append(
+            LessonStep(
+                text=text,
+                title=title,
+                ask=ask,
+                actions=actions,
+                pause=r.boolean(t, "pause", path, None) if "pause" in t else None,  # type: ignore[arg-type]
+                worlds=tuple(worlds) if worlds else None,
+                view=r.string(t, "view", path, None, choices=list(LESSON_VIEWS)),
+                highlight=r.string(t, "highlight", path, None, choices=list(LESSON_HIGHLIGHTS)),
+                watch_s=float(r.number(t, "watch_s", path, 0.0, 0, 3600)),
+            )
+        )
+    return tuple(steps)
 
 
 # ---------------------------------------------------------------------------------------- files

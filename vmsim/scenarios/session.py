@@ -60,6 +60,18 @@ class Session:
             self._log("remove_instance", (instance_id,))
         return removed
 
+    def remove_app(self, app: str) -> int:
+        """Remove every live instance of ``app`` now."""
+        n = self.sim.remove_app(app)
+        self._log("remove_app", (app,))
+        return n
+
+    def grow_app(self, app: str, memory_mib: float) -> int:
+        """Every running ``app`` takes ``memory_mib`` more now."""
+        n = self.sim.grow_app(app, memory_mib)
+        self._log("grow_app", (app, memory_mib))
+        return n
+
     # ------------------------------------------------------------------ time
     def advance(self, dt: float) -> list[WorldEvent]:
         """Run forward ``dt`` simulated seconds; returns the events that fired."""
@@ -89,6 +101,14 @@ class Session:
             sim.at(cmd.t_s, cmd.verb, *cmd.args)
         sim.run_until(t_s)
         return sim
+
+    def restore(self, t_s: float, commands: int) -> None:
+        """Back to ``t_s`` with only the first ``commands`` user commands (a command given at ``t_s``
+        itself is undone too, which ``seek`` alone cannot tell apart)."""
+        high = self.high_water_s
+        self.user_commands = self.user_commands[:commands]
+        self.sim = self._replay(max(0.0, t_s))
+        self.high_water_s = high
 
     def restart(self) -> None:
         """Back to t = 0 with no user commands."""

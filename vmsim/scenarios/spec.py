@@ -35,6 +35,29 @@ class EventSpec:
 
 
 @dataclass(frozen=True)
+class LessonStep:
+    """One step of a lesson: narration, an optional question asked before its action, and what it does.
+
+    Texts are by language (``{"en": ..., "ko": ...}``; English is required, others fall back to it).
+    """
+
+    text: dict[str, str]
+    title: dict[str, str] = field(default_factory=dict)
+    ask: dict[str, str] | None = None
+    actions: tuple[EventSpec, ...] = ()
+    pause: bool | None = None
+    worlds: tuple[str, ...] | None = None
+    view: str | None = None
+    highlight: str | None = None
+    watch_s: float = 0.0
+
+    def say(self, field_name: str, lang: str) -> str:
+        """A text of this step in ``lang`` (English when that language is missing)."""
+        texts = getattr(self, field_name) or {}
+        return texts.get(lang) or texts.get("en", "")
+
+
+@dataclass(frozen=True)
 class ScenarioSpec:
     """Everything one scenario file says, validated."""
 
@@ -48,5 +71,6 @@ class ScenarioSpec:
     container: ContainerSettings = field(default_factory=ContainerSettings)
     microvm: MicroVmSettings = field(default_factory=MicroVmSettings)
     events: tuple[EventSpec, ...] = ()
+    lesson: tuple[LessonStep, ...] = ()
     source: str = "<memory>"
     slug: str = ""

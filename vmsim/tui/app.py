@@ -6,20 +6,23 @@ import time
 from pathlib import Path
 
 from textual.app import App
-from textual.binding import Binding
 from textual.reactive import reactive
 from textual.timer import Timer
 
 from vmsim.engine.catalog import default_catalog
+from vmsim.engine.drift import default_drift_model, image_deployments, manual_deployments
 from vmsim.engine.snapshot import SimulationSnapshot
 from vmsim.exports import DEFAULT_EXPORT_DIR, export_name, write_atomic
+from vmsim.i18n import LANGS, default_lang, tr
 from vmsim.scenarios import ScenarioSpec
+from vmsim.scenarios.lesson import LessonRunner
 from vmsim.scenarios.session import Session
 from vmsim.tui.commands import VmsimCommands
 from vmsim.tui.screens.dialogs import AddWorkloadScreen, HelpScreen, OpenScenarioScreen
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import SPEEDS, fmt_speed
 from vmsim.tui.theme import PROJECTOR_THEME
+from vmsim.tui.widgets.lesson_views import NarrationView
 from vmsim.tui.widgets.status import Status
 
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
@@ -35,24 +38,29 @@ class VmsimApp(App[None]):
     TITLE = "vmsim"
     COMMANDS = App.COMMANDS | {VmsimCommands}
 
-    BINDINGS = [
-        Binding("a", "add", "Add"),
-        Binding("A", "add_again", "Add again", key_display="A"),
-        Binding("d", "remove", "Remove"),
-        Binding("space", "toggle_pause", "Pause/run"),
-        Binding("n", "step", "Step"),
-        Binding("plus,equals_sign", "faster", "Faster", key_display="+"),
-        Binding("minus", "slower", "Slower", key_display="-"),
-        Binding("comma", "rewind", "−10 s", key_display=","),
-        Binding("full_stop", "forward", "+10 s", key_display="."),
-        Binding("c", "toggle_lower", "Charts/log"),
-        Binding("m", "toggle_microvm", "MicroVM", show=False),
-        Binding("r", "restart", "Restart", show=False),
-        Binding("o", "open", "Open"),
-        Binding("s", "screenshot", "SVG", show=False),
-        Binding("e", "export", "Export", show=False),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+    # (keys, action, description key, shown in the footer, key display, priority)
+    KEYS: list[tuple[str, str, str, bool, str | None, bool]] = [
+        ("a", "add", "key.add", True, None, False),
+        ("A", "add_again", "key.add_again", True, "A", False),
+        ("d", "remove", "key.remove", True, None, False),
+        ("space", "toggle_pause", "key.pause", True, None, False),
+        ("n", "step", "key.step", True, None, False),
+        ("plus,equals_sign", "faster", "key.faster", True, "+", False),
+        ("minus", "slower", "key.slower", True, "-", False),
+        ("comma", "rewind", "key.rewind", True, ",", False),
+        ("full_stop", "forward", "key.forward", True, ".", False),
+        ("right", "lesson_next", "key.next", True, "→", True),
+        ("left", "lesson_back", "key.back", True, "←", True),
+        ("l", "toggle_narration", "key.lesson", True, None, False),
+        ("c", "toggle_lower", "key.lower", True, None, False),
+        ("m", "toggle_microvm", "key.microvm", False, None, False),
+        ("r", "restart", "key.restart", False, None, False),
+        ("o", "open", "key.open", True, None, False),
+        ("s", "screenshot", "key.screenshot", False, None, False),
+        ("e", "export", "key.export", False, None, False),
+        ("L", "toggle_lang", "key.lang", True, "L", False),
+        ("question_mark,f1", "help", "key.help", True, "?", False),
+        ("q", "quit", "key.quit", True, None, False),
     ]
 
     paused: reactive[bool] = reactive(False, bindings=True)
@@ -66,8 +74,13 @@ class VmsimApp(App[None]):
         paused: bool = False,
         export_dir: str | Path = DEFAULT_EXPORT_DIR,
         animate: bool = True,
+        lang: str | None = None,
     ) -> None:
         super().__init__()
+        self.lang = lang if lang in LANGS else default_lang()
+        self._bind_keys()
+        self.lesson: LessonRunner | None = LessonRunner(spec.lesson) if spec.lesson else None
+        self._drift_cache: dict[int, tuple] = {}
         self.catalog = default_catalog()
         self.session = Session(spec, seed=seed)
         self.export_dir = Path(export_dir)
@@ -79,6 +92,18 @@ class VmsimApp(App[None]):
         self._last_chart = 0.0
         self.set_reactive(VmsimApp.paused, paused)
         self.set_reactive(VmsimApp.speed, speed)
+        if self.lesson is not None:
+            self.lesson.start(self.session)
+
+    def _bind_keys(self) -> None:
+        """Bind every key with its footer text in the current language."""
+        bindings = self._bindings
+        for keys, action, label, show, display, priority in self.KEYS:
+            for key in keys.split(","):
+                bindings.key_to_bindings.pop(key, None)
+            bindings.bind(
+                keys, action, description=tr(label, self.lang), show=show, key_display=display, priority=priority
+            )
 
     # ------------------------------------------------------------------ lifecycle
     async def on_mount(self) -> None:
@@ -86,6 +111,7 @@ class VmsimApp(App[None]):
         self.theme = PROJECTOR_THEME.name
         await self.push_screen(MainScreen(self.session.worlds))
         self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
+        self.show_lesson()
         if self.animate:
             self._timer = self.set_interval(FRAME_S, self.tick)
 
@@ -121,7 +147,7 @@ class VmsimApp(App[None]):
         wall = time.monotonic()
         if charts or wall - self._last_chart >= CHART_EVERY_S:
             self._last_chart = wall
-            main.show_charts(self.snapshot, {k: s.points() for k, s in sim.series.items()})
+            main.show_charts(self.snapshot, {k: s.points() for k, s in sim.series.items()}, self)
 
     def status(self) -> Status:
         """What the status line shows now."""
@@ -153,6 +179,9 @@ class VmsimApp(App[None]):
             return self.paused
         if action == "add_again":
             return self.last_app is not None
+        if action in ("lesson_next", "lesson_back", "toggle_narration"):
+            # Lesson keys act only on the dashboard itself, never inside a dialog.
+            return self.lesson is not None and isinstance(self.screen, MainScreen)
         return True
 
     def _selected_live(self) -> str | None:
@@ -166,7 +195,10 @@ class VmsimApp(App[None]):
         for w in self.snapshot.worlds:
             if w.name == world:
                 for inst in w.instances:
-                    if inst.id == instance_id and inst.state in ("pending", "booting", "running"):
+                    # A VM whose app was killed inside it still runs and holds memory: it can be removed too.
+                    if inst.id == instance_id and (
+                        inst.state in ("pending", "booting", "running") or inst.memory_mib > 0
+                    ):
                         return instance_id
         return None
 
@@ -196,7 +228,7 @@ class VmsimApp(App[None]):
         """Remove the selected instance from every world."""
         instance_id = self._selected_live()
         if instance_id is None:
-            self.notify("Select a running or booting instance first (↑ ↓ or a click).", severity="warning")
+            self.notify(tr("note.select_first", self.lang), severity="warning")
             return
         self.session.remove_instance(instance_id)
         self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
@@ -212,12 +244,12 @@ class VmsimApp(App[None]):
     def action_faster(self) -> None:
         """Next speed up."""
         self.speed = next((s for s in SPEEDS if s > self.speed + 1e-9), SPEEDS[-1])
-        self.notify(f"Speed {fmt_speed(self.speed)}", timeout=1.5)
+        self.notify(tr("note.speed", self.lang, speed=fmt_speed(self.speed)), timeout=1.5)
 
     def action_slower(self) -> None:
         """Next speed down."""
         self.speed = next((s for s in reversed(SPEEDS) if s < self.speed - 1e-9), SPEEDS[0])
-        self.notify(f"Speed {fmt_speed(self.speed)}", timeout=1.5)
+        self.notify(tr("note.speed", self.lang, speed=fmt_speed(self.speed)), timeout=1.5)
 
     def action_rewind(self) -> None:
         """While paused: back 10 s, replaying the deterministic past."""
@@ -239,7 +271,7 @@ class VmsimApp(App[None]):
         worlds = self.session.worlds
         new = tuple(w for w in worlds if w != "microvm") if "microvm" in worlds else (*worlds, "microvm")
         if not new:
-            self.notify("At least one world must stay on screen.", severity="warning")
+            self.notify(tr("note.one_world", self.lang), severity="warning")
             return
         self.session.set_worlds(new)
         self.call_later(self._show_worlds, [])
@@ -247,9 +279,11 @@ class VmsimApp(App[None]):
     def action_restart(self) -> None:
         """Back to t = 0 of the same scenario."""
         self.session.restart()
+        if self.lesson is not None:
+            self.lesson.start(self.session)
         self.main.clear_events()
         self.refresh_view(self.session.sim.run_until(0.0), charts=True)
-        self.notify("Restarted", timeout=1.5)
+        self.notify(tr("note.restarted", self.lang), timeout=1.5)
 
     def action_open(self) -> None:
         """Open another scenario (the current one keeps running until one loads)."""
@@ -264,13 +298,113 @@ class VmsimApp(App[None]):
         """Replace the running scenario."""
         self.session = Session(spec)
         self.last_app = next((e.args[0] for e in spec.events if e.verb == "add_workload"), None)
+        self.lesson = LessonRunner(spec.lesson) if spec.lesson else None
+        if self.lesson is not None:
+            self.lesson.start(self.session)
         self.main.clear_events()
         self.call_later(self._show_worlds, self.session.sim.run_until(0.0))
-        self.notify(f"Opened {spec.name}", timeout=2)
+        self.notify(tr("note.opened", self.lang, name=spec.name), timeout=2)
 
     async def _show_worlds(self, events: list) -> None:
         await self.main.set_worlds(self.session.worlds)
         self.refresh_view(events, charts=True)
+        self.show_lesson()
+
+    # ------------------------------------------------------------------ lessons and language
+    def show_lesson(self) -> None:
+        """Show the lesson's current step in the narration panel (or hide the panel without a lesson)."""
+        main = self.main
+        lesson = self.lesson
+        if lesson is None:
+            main.show_narration(None)
+            main.set_highlight(None)
+            return
+        step = lesson.step
+        if step is None:
+            intro = self.session.spec.description
+            main.show_narration(NarrationView(-1, len(lesson.steps), self.session.spec.name, intro, None, False))
+            main.set_highlight(None)
+            return
+        question = step.say("ask", self.lang) if lesson.asking else None
+        main.show_narration(
+            NarrationView(
+                lesson.state.index,
+                len(lesson.steps),
+                step.say("title", self.lang),
+                step.say("text", self.lang),
+                question,
+                lesson.finished,
+            )
+        )
+        main.set_highlight(step.highlight)
+        if step.view:
+            main.set_view(step.view)
+        # The drift story is about servers, not these worlds: it gets the room while it is shown.
+        main.set_class(bool(step.view and step.view.startswith("drift")), "-lower-max")
+
+    def action_lesson_next(self) -> None:
+        """Reveal the answer, or go to the next step."""
+        if self.lesson is None or self.lesson.finished:
+            return
+        before = self.session.worlds
+        step = self.lesson.forward(self.session)
+        if step is not None and self.lesson.state.revealed:
+            # The fit meter follows the app the lesson just added, as it follows the user's own additions.
+            self.last_app = next((a.args[0] for a in step.actions if a.verb == "add_workload"), self.last_app)
+        if step is not None and self.lesson.state.revealed and step.pause is not None:
+            self.paused = step.pause
+        self._after_lesson_move(before)
+
+    def action_lesson_back(self) -> None:
+        """Back to the state shown before this one."""
+        if self.lesson is None:
+            return
+        before = self.session.worlds
+        self.lesson.back(self.session)
+        self.main.clear_events()
+        self._after_lesson_move(before)
+
+    def _after_lesson_move(self, worlds_before: tuple[str, ...]) -> None:
+        if self.session.worlds != worlds_before:
+            self.call_later(self._show_worlds, self.session.sim.run_until(self.session.now))
+        else:
+            self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
+            self.show_lesson()
+        self.refresh_bindings()
+
+    def action_toggle_narration(self) -> None:
+        """Show or hide the lesson narration."""
+        main = self.main
+        main.toggle_class("-narration-hidden")
+        self.show_lesson()
+
+    def action_toggle_lang(self) -> None:
+        """Switch between English and Korean, live."""
+        self.lang = "ko" if self.lang == "en" else "en"
+        self._bind_keys()
+        self.refresh_bindings()
+        self.main.relabel()
+        self.refresh_view([], charts=True)
+        self.show_lesson()
+
+    # The teaching tabs ask for these only while shown (see MainScreen.show_charts).
+    def images(self) -> tuple:
+        """Images in use in the container world (empty without one)."""
+        world = self.session.sim.worlds.get("container")
+        return world.image_usage() if world is not None else ()
+
+    def drift(self) -> tuple:
+        """The drift story for this session's seed: by hand, from one image, and both recipes."""
+        seed = self.session.seed
+        if seed not in self._drift_cache:
+            model = default_drift_model()
+            self._drift_cache[seed] = (
+                manual_deployments(seed, model),
+                image_deployments(seed, model),
+                model.manual_recipe,
+                model.dockerfile,
+            )
+        return self._drift_cache[seed]
 
     def open_named(self, name: str) -> None:
         """Open a shipped scenario by name (from the command palette)."""
@@ -293,9 +427,9 @@ class VmsimApp(App[None]):
             svg = self.export_screenshot(title=f"vmsim — {self.session.spec.name}")
             path = write_atomic(self.export_dir / name, svg)
         except OSError as exc:
-            self.notify(f"Could not save the screenshot: {exc.strerror or exc}", severity="error")
+            self.notify(tr("note.save_failed", self.lang, why=exc.strerror or exc), severity="error")
             return
-        self.notify(f"Saved {path}", timeout=4)
+        self.notify(tr("note.saved", self.lang, path=path), timeout=4)
 
     def action_export(self) -> None:
         """Write the current state as JSON (the same schema as 'vmsim run --format json')."""
@@ -305,6 +439,6 @@ class VmsimApp(App[None]):
         try:
             path = write_atomic(self.export_dir / name, render_json(self.session.sim.snapshot()))
         except OSError as exc:
-            self.notify(f"Could not export: {exc.strerror or exc}", severity="error")
+            self.notify(tr("note.export_failed", self.lang, why=exc.strerror or exc), severity="error")
             return
-        self.notify(f"Saved {path}", timeout=4)
+        self.notify(tr("note.saved", self.lang, path=path), timeout=4)

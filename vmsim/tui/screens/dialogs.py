@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from vmsim.engine.catalog import Catalog
+from vmsim.i18n import tr
 from vmsim.scenarios import ScenarioError, ScenarioSpec, load_scenario, shipped_names
 from vmsim.tui.style import DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES, fmt_mib
 
@@ -32,26 +33,30 @@ class AddWorkloadScreen(ModalScreen[tuple[str, int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-dialog", classes="dialog"):
-            yield Label("Add a workload to every world", classes="dialog-title")
+            lang = self.app.lang  # type: ignore[attr-defined]
+            yield Label(tr("add.title", lang), classes="dialog-title")
             options = []
             for name, app in self.catalog.apps.items():
                 label = Text()
                 label.append(f"{name:<12}", style="bold")
                 label.append(f" {app.label}\n", style="")
-                label.append(
-                    f"             RSS {fmt_mib(app.rss_mib)} · image {fmt_mib(app.image.size_mib)}"
-                    f" · starts in {app.start_s.value:g} s",
-                    style="dim",
+                detail = tr(
+                    "add.detail",
+                    lang,
+                    rss=fmt_mib(app.rss_mib),
+                    image=fmt_mib(app.image.size_mib),
+                    start=f"{app.start_s.value:g}",
                 )
+                label.append("             " + detail, style="dim")
                 options.append(Option(label, id=name))
             yield OptionList(*options, id="app-list")
             with Horizontal(classes="dialog-row"):
-                yield Label("How many:", classes="field-label")
+                yield Label(tr("add.how_many", lang), classes="field-label")
                 yield Input("1", id="count", type="integer", max_length=4)
             yield Static("", id="add-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Add", id="add", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button(tr("button.add", lang), id="add", variant="primary")
+                yield Button(tr("button.cancel", lang), id="cancel")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -69,14 +74,14 @@ class AddWorkloadScreen(ModalScreen[tuple[str, int] | None]):
         except ValueError:
             count = 0
         if not 1 <= count <= MAX_ADD:
-            self.query_one("#add-error", Static).update(f"How many must be a whole number from 1 to {MAX_ADD}.")
+            self.query_one("#add-error", Static).update(tr("add.bad_count", self.app.lang, max=MAX_ADD))  # type: ignore[attr-defined]
             return None
         return count
 
     def _submit(self) -> None:
         options = self.query_one(OptionList)
         if options.highlighted is None:
-            self.query_one("#add-error", Static).update("Pick an app first.")
+            self.query_one("#add-error", Static).update(tr("add.pick", self.app.lang))  # type: ignore[attr-defined]
             return
         count = self._count()
         if count is None:
@@ -114,7 +119,8 @@ class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog", classes="dialog"):
-            yield Label("Open a scenario", classes="dialog-title")
+            lang = self.app.lang  # type: ignore[attr-defined]
+            yield Label(tr("open.title", lang), classes="dialog-title")
             options = []
             for name in shipped_names():
                 try:
@@ -127,12 +133,12 @@ class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
                 options.append(Option(label, id=name))
             yield OptionList(*options, id="scenario-list")
             with Horizontal(classes="dialog-row"):
-                yield Label("or a file:", classes="field-label")
+                yield Label(tr("open.file", lang), classes="field-label")
                 yield Input(placeholder="path/to/scenario.toml", id="path")
             yield Static("", id="open-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Open", id="open", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button(tr("button.open", lang), id="open", variant="primary")
+                yield Button(tr("button.cancel", lang), id="cancel")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -173,7 +179,7 @@ class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
     def _open_path(self, value: str) -> None:
         value = value.strip()
         if not value:
-            self.query_one("#open-error", Static).update("Type a path to a .toml file, or pick a scenario above.")
+            self.query_one("#open-error", Static).update(tr("open.need_path", self.app.lang))  # type: ignore[attr-defined]
             return
         self._load(str(Path(value).expanduser()))
 
@@ -184,33 +190,36 @@ class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
 
 
 HELP_KEYS = [
-    ("a", "add a workload (pick an app and how many) to every world"),
-    ("A", "add one more of the last app"),
-    ("d", "remove the selected instance"),
-    ("space", "pause / resume simulated time"),
-    ("n", "step to the next thing that happens (paused)"),
-    ("+ / -", "faster / slower (0.1× … 100×; 1× is real time)"),
-    (", / .", "back / forward 10 s through what already happened (paused)"),
-    ("↑ ↓ / click", "select an instance in a world's list"),
-    ("tab", "move between the worlds' lists and the tabs below"),
-    ("c", "log and charts large (on small screens: instead of the worlds)"),
-    ("m", "show / hide the microVM world"),
-    ("r", "restart the scenario"),
-    ("o", "open another scenario"),
-    ("s", "save an SVG screenshot"),
-    ("e", "export the current state as JSON"),
-    ("ctrl+p", "command palette: every action by name"),
-    ("? / F1", "this help"),
-    ("q", "quit"),
+    ("a", "help.a"),
+    ("A", "help.A"),
+    ("d", "help.d"),
+    ("space", "help.space"),
+    ("n", "help.n"),
+    ("+ / -", "help.speed"),
+    (", / .", "help.rewind"),
+    ("→ / ←", "help.lesson"),
+    ("l", "help.l"),
+    ("↑ ↓ / click", "help.select"),
+    ("tab", "help.tab"),
+    ("c", "help.c"),
+    ("m", "help.m"),
+    ("r", "help.r"),
+    ("o", "help.o"),
+    ("s", "help.s"),
+    ("e", "help.e"),
+    ("L", "help.L"),
+    ("ctrl+p", "help.palette"),
+    ("? / F1", "help.help"),
+    ("q", "help.q"),
 ]
 
 
-def _legend(styles: dict, title: str) -> Text:
+def _legend(styles: dict, title: str, lang: str) -> Text:
     text = Text()
     text.append(f"{title}\n", style="bold")
-    for style in [*styles.values(), FREE]:
+    for cat, style in [*styles.items(), ("free", FREE)]:
         text.append(f"  {style.glyph * 3}", style=style.colour)
-        text.append(f" {style.label}\n")
+        text.append(f" {tr('cat.' + cat, lang)}\n")
     return text
 
 
@@ -220,30 +229,27 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:
+        lang = self.app.lang  # type: ignore[attr-defined]
         keys = Text()
-        keys.append("Keys\n", style="bold")
+        keys.append(tr("help.keys", lang) + "\n", style="bold")
         for key, what in HELP_KEYS:
             keys.append(f"  {key:<12}", style="bold #56b4e9")
-            keys.append(f" {what}\n")
+            keys.append(f" {tr(what, lang)}\n")
         states = Text()
-        states.append("Instance states\n", style="bold")
+        states.append(tr("help.states", lang) + "\n", style="bold")
         for state, (symbol, colour) in STATE_STYLES.items():
             states.append(f"  {symbol} ", style=colour)
-            states.append(f"{state}\n")
-        about = Text(
-            "Every world is a copy of the same host fed the same workloads at the same moments. "
-            "Figures come from published measurements; 'vmsim catalog' lists each with its source.\n",
-            style="dim",
-        )
+            states.append(tr(f"state.{state}", lang) + "\n")
+        about = Text(tr("help.about", lang) + "\n", style="dim")
         with VerticalScroll(id="help-dialog", classes="dialog"):
-            yield Label("vmsim help", classes="dialog-title")
+            yield Label(tr("help.title", lang), classes="dialog-title")
             yield Static(keys)
             with Horizontal(id="help-legends"):
-                yield Static(_legend(MEMORY_STYLES, "Memory"), classes="legend")
-                yield Static(_legend(DISK_STYLES, "Disk"), classes="legend")
+                yield Static(_legend(MEMORY_STYLES, tr("bar.memory", lang), lang), classes="legend")
+                yield Static(_legend(DISK_STYLES, tr("bar.disk", lang), lang), classes="legend")
                 yield Static(states, classes="legend")
             yield Static(about)
-            yield Button("Close", id="close", variant="primary")
+            yield Button(tr("button.close", lang), id="close", variant="primary")
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from vmsim.engine.drift import Deployment
 from vmsim.engine.events import WorldEvent
-from vmsim.engine.snapshot import SimulationSnapshot
+from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
 from vmsim.engine.world import FitResult
+from vmsim.i18n import tr
 from vmsim.tui.widgets.bars import LedgerBar
 from vmsim.tui.widgets.charts import BootTimeline, Series, SeriesChart
 from vmsim.tui.widgets.event_log import EventLog
 from vmsim.tui.widgets.instance_list import InstanceList
+from vmsim.tui.widgets.lesson_views import DriftView, ImageExplorer, Narration, NarrationView
 from vmsim.tui.widgets.status import Status, StatusBar
 from vmsim.tui.widgets.world_panel import WorldPanel
 
 TIMELINE_ROWS = 12
+
+
+class LowerExtras(Protocol):
+    """Data the teaching tabs ask for only when shown (computing it every frame would be waste)."""
+
+    def images(self) -> tuple[ImageUsage, ...]: ...
+
+    def drift(self) -> tuple[tuple[Deployment, ...], tuple[Deployment, ...], tuple[str, ...], tuple[str, ...]]: ...
+
+
 SHORT_HEIGHT = 30
 TALL_HEIGHT = 44
 NARROW_WIDTH = 100
@@ -32,20 +47,63 @@ class MainScreen(Screen):
         self.worlds = worlds
 
     def compose(self) -> ComposeResult:
+        lang = self.app.lang  # type: ignore[attr-defined]
         yield StatusBar(id="status")
         with Horizontal(id="worlds"):
             for kind in self.worlds:
                 yield WorldPanel(kind)
+        yield Narration(id="narration")
         with TabbedContent(id="lower", initial="tab-log"):
-            with TabPane("Log", id="tab-log"):
+            with TabPane(tr("tab.log", lang), id="tab-log"):
                 yield EventLog(id="log")
-            with TabPane("Memory", id="tab-memory"):
-                yield SeriesChart("Memory committed (GiB)", "GiB", scale=1024, id="chart-memory")
-            with TabPane("Ready", id="tab-ready"):
-                yield SeriesChart("Instances ready", "ready", id="chart-ready")
-            with TabPane("Boot timeline", id="tab-timeline"):
+            with TabPane(tr("tab.memory", lang), id="tab-memory"):
+                yield SeriesChart("chart.memory", "GiB", scale=1024, id="chart-memory")
+            with TabPane(tr("tab.ready", lang), id="tab-ready"):
+                yield SeriesChart("chart.ready", "#", id="chart-ready")
+            with TabPane(tr("tab.timeline", lang), id="tab-timeline"):
                 yield BootTimeline(id="timeline")
+            with TabPane(tr("tab.images", lang), id="tab-images"):
+                yield ImageExplorer(id="images")
+            with TabPane(tr("tab.drift", lang), id="tab-drift"):
+                yield DriftView(id="drift")
         yield Footer()
+
+    def relabel(self) -> None:
+        """Show every fixed label again in the app's current language."""
+        lang = self.app.lang  # type: ignore[attr-defined]
+        tabs = self.query_one(TabbedContent)
+        for name in ("log", "memory", "ready", "timeline", "images", "drift"):
+            tabs.get_tab(f"tab-{name}").label = tr(f"tab.{name}", lang)
+        for widget in self.query("*"):
+            widget.refresh()
+
+    def show_narration(self, view: NarrationView | None) -> None:
+        """Show (or, with None, hide) the lesson narration."""
+        panel = self.query_one(Narration)
+        panel.view = view
+        panel.display = view is not None and not self.has_class("-narration-hidden")
+
+    def set_view(self, view: str) -> None:
+        """Bring one of the lower tabs to the front (log, memory, ready, timeline, images, drift)."""
+        # 'drift-manual' shows the hand-made servers alone, before the image is revealed.
+        self.query_one(DriftView).show_image = view != "drift-manual"
+        self.query_one(TabbedContent).active = "tab-drift" if view == "drift-manual" else f"tab-{view}"
+
+    def set_highlight(self, target: str | None) -> None:
+        """Mark one part of every world panel (memory, disk, cpu, instances, fit), or none."""
+        selectors = {
+            "memory": ".memory-bar",
+            "disk": ".disk-bar",
+            "cpu": ".cpu-line",
+            "instances": "InstanceList",
+            "fit": ".fit-meter",
+        }
+        for selector in selectors.values():
+            for widget in self.query(selector):
+                widget.remove_class("-highlight")
+        if target in selectors:
+            for widget in self.query(selectors[target]):
+                widget.add_class("-highlight")
 
     def on_mount(self) -> None:
         self._apply_size(self.size.width, self.size.height)
@@ -90,7 +148,7 @@ class MainScreen(Screen):
         """Empty the log (after a restart or a jump back in time)."""
         self.query_one(EventLog).clear()
 
-    def show_charts(self, snap: SimulationSnapshot, series: dict[str, Series]) -> None:
+    def show_charts(self, snap: SimulationSnapshot, series: dict[str, Series], extras: LowerExtras) -> None:
         """Redraw the charts that are on screen (the others wait until their tab is shown)."""
         active = self.query_one(TabbedContent).active
         now = snap.time_s
@@ -104,17 +162,26 @@ class MainScreen(Screen):
             )
         elif active == "tab-timeline":
             rows = []
-            ids = []
+            ids: dict[str, None] = {}
             for w in snap.worlds:
                 for inst in w.instances:
-                    if inst.id not in ids:
-                        ids.append(inst.id)
-            for instance_id in ids[-max(1, TIMELINE_ROWS // max(len(snap.worlds), 1)) :]:
+                    ids.setdefault(inst.id)
+            for instance_id in list(ids)[-max(1, TIMELINE_ROWS // max(len(snap.worlds), 1)) :]:
                 for w in snap.worlds:
                     rows.extend((w.name, i) for i in w.instances if i.id == instance_id)
             timeline = self.query_one(BootTimeline)
             timeline.rows = tuple(rows)
             timeline.now = now
+        elif active == "tab-images":
+            explorer = self.query_one(ImageExplorer)
+            explorer.images = extras.images()
+            world = next((w for w in snap.worlds if w.name == "container"), None)
+            explorer.disk_layers_mib = world.disk.get("image_layers") if world else 0.0
+            explorer.disk_writable_mib = world.disk.get("writable_layers") if world else 0.0
+        elif active == "tab-drift":
+            drift = self.query_one(DriftView)
+            manual, image, recipe, dockerfile = extras.drift()
+            drift.manual, drift.image, drift.recipe, drift.dockerfile = manual, image, recipe, dockerfile
 
     def selected_instance(self) -> tuple[str, str] | None:
         """(world, instance id) under the cursor of the focused (or last used) instance list."""

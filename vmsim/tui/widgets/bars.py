@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from vmsim.engine.snapshot import CpuSnapshot, Ledger
+from vmsim.i18n import tr
 from vmsim.tui.style import FREE, CategoryStyle, fmt_mib
 
 
@@ -55,25 +57,26 @@ class LedgerBar(Widget):
         return self.render().plain.count("\n") + 1
 
     def __init__(
-        self, title: str, styles: dict[str, CategoryStyle], *, id: str | None = None, classes: str | None = None
+        self, title_key: str, styles: dict[str, CategoryStyle], *, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.title = title
+        self.title_key = title_key
         self.category_styles = styles
 
     def render(self) -> Text:
         ledger = self.ledger
         width = max(self.size.width, 10)
+        lang = self.app.lang  # type: ignore[attr-defined]
         if ledger is None:
-            return Text(self.title)
+            return Text(tr(self.title_key, lang))
         head = Text(no_wrap=True, overflow="ellipsis")
-        head.append(self.title, style="bold")
-        of = " of " if width >= 32 else "/"
-        head.append(f" {fmt_mib(ledger.total_mib)}{of}{fmt_mib(ledger.capacity_mib)}")
+        head.append(tr(self.title_key, lang), style="bold")
+        used, cap = fmt_mib(ledger.total_mib), fmt_mib(ledger.capacity_mib)
+        head.append(" " + (tr("bar.of", lang, used=used, cap=cap) if width >= 32 else f"{used}/{cap}"))
         touched = self.touched_mib
         if touched is not None and touched < ledger.total_mib - 0.5:
-            extra = f" · {fmt_mib(touched)} touched"
-            if head.cell_len + len(extra) <= width:
+            extra = " · " + tr("bar.touched", lang, mib=fmt_mib(touched))
+            if head.cell_len + cell_len(extra) <= width:
                 head.append(extra, style="dim")
         parts = [(mib, self.category_styles[cat]) for cat, mib in ledger.by_category if mib > 0]
         bar = stacked_bar(parts, ledger.capacity_mib, width)
@@ -88,14 +91,18 @@ class LedgerBar(Widget):
 
     def _legend(self, ledger: Ledger, width: int) -> Text:
         """Legend entries in as many columns as fit: glyph, label, MiB, and percent when there is room."""
-        entries = [(self.category_styles[cat], mib) for cat, mib in ledger.by_category if mib > 0]
-        entries.append((FREE, ledger.free_mib))
+        lang = self.app.lang  # type: ignore[attr-defined]
+        entries = [(cat, self.category_styles[cat], mib) for cat, mib in ledger.by_category if mib > 0]
+        entries.append(("free", FREE, ledger.free_mib))
         wide = width >= 56
         items: list[Text] = []
-        for style, mib in entries:
+        for cat, style, mib in entries:
             item = Text(no_wrap=True)
             item.append(style.glyph, style=style.colour)
-            item.append(f" {style.label if wide else style.short_label} ")
+            label = tr(f"cat.{cat}", lang) if wide else tr(f"cat.{cat}.short", lang)
+            if label == f"cat.{cat}.short":
+                label = tr(f"cat.{cat}", lang)
+            item.append(f" {label} ")
             item.append(fmt_mib(mib), style="bold")
             if wide:
                 pct = mib / ledger.capacity_mib * 100 if ledger.capacity_mib else 0
@@ -128,14 +135,15 @@ class CpuLine(Widget):
         cpu = self.cpu
         if cpu is None:
             return Text("CPU")
+        lang = self.app.lang  # type: ignore[attr-defined]
         label = Text()
-        label.append("CPU", style="bold")
+        label.append(tr("bar.cpu", lang), style="bold")
         figures = f" {cpu.used_cores:.1f}/{cpu.cores}"
         if self.size.width >= 40:
-            figures = f" {cpu.used_cores:.1f} of {cpu.cores} cores"
+            figures = " " + tr("cpu.cores", lang, used=f"{cpu.used_cores:.1f}", cores=cpu.cores)
             if cpu.boot_demand_cores > cpu.cores:
-                figures += f" · booting wants {cpu.boot_demand_cores:.0f}"
-        width = max(self.size.width - label.cell_len - len(figures) - 3, 4)
+                figures += " · " + tr("cpu.wants", lang, n=f"{cpu.boot_demand_cores:.0f}")
+        width = max(self.size.width - label.cell_len - cell_len(figures) - 3, 4)
         bar_parts = [
             (min(cpu.boot_demand_cores, cpu.cores), CategoryStyle("boot", "#e69f00", "▓")),
             (cpu.steady_cores, CategoryStyle("steady", "#009e73", "█")),

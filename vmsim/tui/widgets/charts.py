@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
 from vmsim.engine.snapshot import InstanceSnapshot
-from vmsim.tui.style import WORLD_NOUNS
+from vmsim.i18n import tr
+from vmsim.tui.widgets.instance_list import phase_label
 
 # One colour per world, from the same colour-blind-safe palette; lines also differ in marker.
 WORLD_COLOURS = {"vm": (213, 94, 0), "container": (0, 158, 115), "microvm": (86, 180, 233)}
@@ -55,25 +57,28 @@ Series = tuple[tuple[float, ...], tuple[float, ...]]
 class SeriesChart(PlotextPlot):
     """One line per world over simulated time. Replots only when the data changed."""
 
-    def __init__(self, title: str, y_label: str, scale: float = 1.0, **kwargs: object) -> None:
+    def __init__(self, title_key: str, y_label: str, scale: float = 1.0, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.title = title
+        self.title_key = title_key
         self.y_label = y_label
         self.scale = scale
         self._data: dict[str, Series] = {}
         self._now = 0.0
+        self._lang = ""
 
     def show(self, data: dict[str, Series], now: float) -> None:
         """New series (world → (times, values)); repaints only if they differ from the last ones."""
-        if data == self._data and abs(now - self._now) < 1.0:
+        lang = self.app.lang  # type: ignore[attr-defined]
+        if data == self._data and abs(now - self._now) < 1.0 and lang == self._lang:
             return
         self._data = data
         self._now = now
+        self._lang = lang
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.title(self.title)
-        plt.xlabel("simulated seconds")
+        plt.title(tr(self.title_key, lang))
+        plt.xlabel(tr("chart.seconds", lang))
         plt.ylabel(self.y_label)
         for world, (ts, vs) in data.items():
             if not ts:
@@ -81,7 +86,7 @@ class SeriesChart(PlotextPlot):
             # Extend the step to "now" so a flat line reaches the present.
             xs = list(ts) + [max(now, ts[-1])]
             ys = [v / self.scale for v in vs] + [vs[-1] / self.scale]
-            plt.plot(xs, ys, label=WORLD_NOUNS[world] + "s", color=WORLD_COLOURS[world], marker=WORLD_MARKERS[world])
+            plt.plot(xs, ys, label=tr(f"world.{world}", lang), color=WORLD_COLOURS[world], marker=WORLD_MARKERS[world])
         plt.xlim(0, max(now, 1.0))
         self.refresh()
 
@@ -95,9 +100,10 @@ class BootTimeline(Widget):
     def render(self) -> Text:
         rows = self.rows
         if not rows:
-            return Text("No boots yet: press a to add a workload.", style="dim")
+            return Text(tr("timeline.empty", self.app.lang), style="dim")  # type: ignore[attr-defined]
         width = self.size.width
-        label_w = max(len(f"{WORLD_NOUNS[w]} {i.id}") for w, i in rows) + 1
+        lang = self.app.lang  # type: ignore[attr-defined]
+        label_w = max(cell_len(f"{tr('noun.' + w, lang)} {i.id}") for w, i in rows) + 1
         tail_w = 9
         bar_w = max(width - label_w - tail_w, 10)
 
@@ -112,7 +118,8 @@ class BootTimeline(Widget):
         legend_names: list[str] = []
         for world, inst in rows:
             line = Text(no_wrap=True)
-            line.append(f"{WORLD_NOUNS[world]} {inst.id}".ljust(label_w), style="bold")
+            label = f"{tr('noun.' + world, lang)} {inst.id}"
+            line.append(label + " " * (label_w - cell_len(label)), style="bold")
             used = 0
             for p in inst.phases:
                 end = p.end_s if p.end_s is not None else self.now
@@ -124,14 +131,14 @@ class BootTimeline(Widget):
                     legend_names.append(p.name)
             line.append(" " * max(bar_w - used, 0))
             total = end_of(inst) - inst.added_s
-            tail = f"{total:6.2f} s" if inst.ready_s is not None else f" {inst.state}"
+            tail = f"{total:6.2f} s" if inst.ready_s is not None else f" {tr('state.' + inst.state, lang)}"
             line.append(tail, style="dim" if inst.ready_s is None else "")
             lines.append(line)
         legend = Text(no_wrap=True, overflow="ellipsis")
         legend.append(f"0 s → {span:.2f} s   ", style="dim")
         for name in legend_names:
             legend.append(PHASE_GLYPHS.get(name, "█"), style=PHASE_COLOURS.get(name, "white"))
-            legend.append(f" {name}  ")
+            legend.append(f" {phase_label(name, lang)}  ")
         out = Text("\n").join([legend, *lines])
         out.no_wrap = True
         out.overflow = "ellipsis"

@@ -21,11 +21,11 @@ KIND_COLOURS = {
 }
 
 
-def event_text(event: WorldEvent) -> Text:
+def event_text(event: WorldEvent, lang: str = "en") -> Text:
     """'t=  0.31 s  container nginx-1 ready in 0.31 s', coloured by kind (the words say it too)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"t={event.t_s:7.2f} s  ", style="dim")
-    text.append(event.message, style=KIND_COLOURS.get(event.kind, ""))
+    text.append(event.text(lang), style=KIND_COLOURS.get(event.kind, ""))
     return text
 
 
@@ -41,6 +41,6 @@ class EventLog(RichLog):
         for event in events:
             if event.kind == "added":
                 continue
-            self.write(event_text(event))
+            self.write(event_text(event, self.app.lang))  # type: ignore[attr-defined]
             n += 1
         return n

@@ -14,12 +14,19 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vmsim.engine.snapshot import InstanceSnapshot
+from vmsim.i18n import render, tr
 from vmsim.tui.style import STATE_STYLES
 
 BAR_CELLS = 8
 
 
-def instance_line(inst: InstanceSnapshot, now: float, width: int) -> Text:
+def phase_label(name: str, lang: str) -> str:
+    """A phase's name in ``lang`` (technical names such as kernel or systemd stay as they are)."""
+    text = tr(f"phase.{name}", lang)
+    return name if text == f"phase.{name}" else text
+
+
+def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "en") -> Text:
     """One instance as one line of text: state symbol, id, then boot progress, time to ready or reason."""
     symbol, colour = STATE_STYLES[inst.state]
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -28,17 +35,19 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int) -> Text:
     if inst.state == "booting":
         cells = BAR_CELLS if width >= 44 else 5
         filled = int(round(inst.progress * cells))
-        text.append(inst.phase or "", style=colour)
+        text.append(phase_label(inst.phase or "", lang), style=colour)
         text.append(" ")
         text.append("▰" * filled, style=colour)
         text.append("▱" * (cells - filled), style="dim")
         text.append(f" {now - inst.added_s:.1f} s", style="dim")
     elif inst.state == "running":
-        text.append("ready ", style=colour)
+        text.append(tr("inst.ready", lang) + " ", style=colour)
         text.append(f"{inst.boot_s:.2f} s" if inst.boot_s is not None else "")
     else:
-        text.append(f"{inst.state}", style=colour)
-        if inst.reason:
+        text.append(tr(f"state.{inst.state}", lang), style=colour)
+        if inst.reason_msg is not None:
+            text.append(f": {render(inst.reason_msg, lang)}", style="dim")
+        elif inst.reason:
             text.append(f": {inst.reason}", style="dim")
     text.truncate(width, overflow="ellipsis")
     return text
@@ -100,10 +109,10 @@ class InstanceList(ScrollView, can_focus=True):
         base = self.rich_style
         if index >= len(self.instances):
             if index == 0:
-                hint = Segment("no instances yet — press a to add".ljust(width)[:width], Style(dim=True))
-                return Strip([hint]).apply_style(base)
+                hint = Segment(tr("list.empty", self.app.lang), Style(dim=True))  # type: ignore[attr-defined]
+                return Strip([hint]).adjust_cell_length(width).apply_style(base)
             return Strip.blank(width, base)
-        text = instance_line(self.instances[index], self.now, width)
+        text = instance_line(self.instances[index], self.now, width, self.app.lang)  # type: ignore[attr-defined]
         if index == self.cursor:
             text.pad_right(width - text.cell_len)
             text.stylize(Style(bgcolor="#0b3d5c", bold=True) if self.has_focus else Style(bgcolor="#262626"))

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from vmsim.i18n import tr
 from vmsim.tui.style import fmt_mib, fmt_speed
 
 
@@ -44,14 +45,15 @@ class StatusBar(Widget):
         text.append("│ ")
         text.append(f"t = {s.time_s:7.2f} s ", style="bold")
         text.append("│ ")
+        lang = self.app.lang  # type: ignore[attr-defined]
         if s.paused:
-            text.append("❚❚ paused ", style="bold #e69f00")
+            text.append(f"❚❚ {tr('status.paused', lang)} ", style="bold #e69f00")
         else:
-            text.append("▶ running ", style="bold #009e73")
+            text.append(f"▶ {tr('status.running', lang)} ", style="bold #009e73")
         text.append(f"{fmt_speed(s.speed)} ")
         if s.rewound:
-            text.append("(replay) ", style="#56b4e9")
+            text.append(tr("status.replay", lang) + " ", style="#56b4e9")
         if self.size.width >= 70:
             text.append("│ ")
-            text.append(f"each world: {s.cores} cores, {fmt_mib(s.memory_mib)}", style="dim")
+            text.append(tr("status.hardware", lang, cores=s.cores, memory=fmt_mib(s.memory_mib)), style="dim")
         return text

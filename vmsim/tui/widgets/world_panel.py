@@ -10,7 +10,8 @@ from textual.widgets import Static
 
 from vmsim.engine.snapshot import WorldSnapshot
 from vmsim.engine.world import FitResult
-from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES, WORLD_BLURBS, WORLD_NOUNS, WORLD_TITLES
+from vmsim.i18n import tr
+from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES
 from vmsim.tui.widgets.bars import CpuLine, LedgerBar
 from vmsim.tui.widgets.instance_list import InstanceList
 
@@ -24,12 +25,12 @@ class FitMeter(Static):
         if self.fit is None:
             return Text("")
         app, fit = self.fit
+        lang = self.app.lang  # type: ignore[attr-defined]
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("room for ", style="dim")
-        text.append(f"{fit.max_instances:,} more {app}", style="bold")
+        text.append(tr("fit.room", lang, n=f"{fit.max_instances:,}", app=app), style="bold")
         if fit.max_instances < 10**8:
-            text.append(" · limit: ", style="dim")
-            text.append(fit.limited_by)
+            text.append(" · ", style="dim")
+            text.append(tr("fit.limit", lang, what=tr(f"limit.{fit.limited_by}", lang)))
         return text
 
 
@@ -43,21 +44,21 @@ class WorldTitle(Static):
         self.kind = kind
 
     def render(self) -> Text:
+        lang = self.app.lang  # type: ignore[attr-defined]
         text = Text(no_wrap=True, overflow="ellipsis")
-        title = WORLD_TITLES[self.kind] if self.size.width >= 34 or self.kind != "vm" else "VMs"
-        text.append(title, style="bold")
+        short = self.size.width < 34 and self.kind == "vm"
+        text.append(tr("world.vm.short" if short else f"world.{self.kind}", lang), style="bold")
         w = self.world
         if w is not None:
-            ready = w.count("running")
+            text.append("  " + tr("count.ready", lang, n=w.count("running")), style="#009e73")
             booting = w.count("booting")
-            text.append(f"  {ready} ready", style="#009e73")
             if booting:
-                text.append(f" · {booting} booting", style="#e69f00")
+                text.append(" · " + tr("count.booting", lang, n=booting), style="#e69f00")
             lost = w.count("failed") + w.count("killed")
             if lost:
-                text.append(f" · {lost} failed", style="#d55e00")
+                text.append(" · " + tr("count.failed", lang, n=lost), style="#d55e00")
         if self.size.width >= 60:
-            text.append(f"  — {WORLD_BLURBS[self.kind]}", style="dim")
+            text.append("  — " + tr(f"blurb.{self.kind}", lang), style="dim")
         return text
 
 
@@ -67,12 +68,11 @@ class WorldPanel(Vertical):
     def __init__(self, kind: str) -> None:
         super().__init__(id=f"world-{kind}", classes="world-panel")
         self.kind = kind
-        self.border_title = WORLD_TITLES[kind]
 
     def compose(self) -> ComposeResult:
         yield WorldTitle(self.kind, classes="world-title")
-        yield LedgerBar("Memory", MEMORY_STYLES, classes="memory-bar")
-        yield LedgerBar("Disk", DISK_STYLES, classes="disk-bar")
+        yield LedgerBar("bar.memory", MEMORY_STYLES, classes="memory-bar")
+        yield LedgerBar("bar.disk", DISK_STYLES, classes="disk-bar")
         yield CpuLine(classes="cpu-line")
         yield InstanceList(self.kind, id=f"instances-{self.kind}")
         yield FitMeter(classes="fit-meter")
@@ -87,8 +87,3 @@ class WorldPanel(Vertical):
         self.query_one(CpuLine).cpu = world.cpu
         self.query_one(InstanceList).show(world.instances, now)
         self.query_one(FitMeter).fit = fit
-
-    @property
-    def noun(self) -> str:
-        """'VM', 'container' or 'microVM'."""
-        return WORLD_NOUNS[self.kind]

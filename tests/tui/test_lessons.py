@@ -1,0 +1,186 @@
+"""Every shipped lesson, run start to finish through the real app with → and ←, checking the simulation."""
+
+from __future__ import annotations
+
+import pytest
+
+from vmsim.engine.catalog import default_catalog
+from vmsim.scenarios import load_scenario
+from vmsim.tui.app import VmsimApp
+from vmsim.tui.widgets.lesson_views import DriftView, Narration
+
+LESSONS = ["vm-vs-container", "image-vs-container", "ec2-drift", "density", "microvm"]
+
+
+def make_app(tmp_path, name: str, lang: str = "en") -> VmsimApp:
+    return VmsimApp(load_scenario(name), paused=True, animate=False, export_dir=tmp_path, lang=lang)
+
+
+def counts(app: VmsimApp) -> dict[str, int]:
+    return {w.name: len(w.instances) for w in app.session.sim.snapshot().worlds}
+
+
+def world(app: VmsimApp, name: str):
+    return app.session.sim.snapshot().world(name)
+
+
+async def walk(app: VmsimApp, pilot, check=None) -> None:
+    """Press → through the whole lesson; questions hold their action back until revealed."""
+    lesson = app.lesson
+    assert lesson is not None
+    while not lesson.finished:
+        before = counts(app)
+        await pilot.press("right")
+        await pilot.pause()
+        step = lesson.step
+        assert step is not None
+        added = sum(a.args[1] for a in step.actions if a.verb == "add_workload") if lesson.state.revealed else 0
+        after = counts(app)
+        assert all(after[w] == before.get(w, 0) + added for w in after), (lesson.state, before, after)
+        narration = app.screen.query_one(Narration)
+        assert narration.view is not None and narration.view.index == lesson.state.index
+        if lesson.asking:
+            assert narration.view.question == step.say("ask", app.lang)
+            continue
+        assert narration.view.text == step.say("text", app.lang)
+        app.advance(step.watch_s)
+        await pilot.pause()
+        app.session.sim.check_invariants()
+        if check is not None:
+            check(lesson.state.index, app)
+    assert app.screen.query_one(Narration).view.finished
+
+
+@pytest.mark.parametrize("name", LESSONS)
+async def test_every_lesson_runs_start_to_finish(tmp_path, name):
+    app = make_app(tmp_path, name)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await walk(app, pilot)
+        # Past the end, → changes nothing.
+        state = app.lesson.state
+        await pilot.press("right")
+        assert app.lesson.state == state
+
+
+async def test_vm_vs_container_shows_the_boot_gap_and_the_memory_cost(tmp_path):
+    cat = default_catalog()
+    qemu = cat.hypervisors["qemu-kvm"].overhead_mib.value
+
+    def check(index: int, app: VmsimApp) -> None:
+        if index == 1:
+            vm, ct = world(app, "vm").instances[0], world(app, "container").instances[0]
+            assert ct.state == "running" and ct.boot_s < 1.0
+            assert vm.state == "running" and vm.boot_s > 5.0
+        if index == 4:
+            vm_world = world(app, "vm")
+            assert vm_world.count("running") == 3
+            assert vm_world.memory.get("hypervisor") == pytest.approx(3 * qemu)
+            assert world(app, "container").memory.get("shared_pages") == pytest.approx(cat.apps["nginx"].file_mib.value)
+
+    app = make_app(tmp_path, "vm-vs-container")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await walk(app, pilot, check)
+
+
+async def test_image_vs_container_stores_each_layer_once(tmp_path):
+    cat = default_catalog()
+    nginx = cat.images["nginx"].size_mib
+    writable = cat.runtimes["containerd"].writable_layer_mib.value
+
+    def check(index: int, app: VmsimApp) -> None:
+        disk = world(app, "container").disk
+        if index == 1:
+            assert disk.get("image_layers") == pytest.approx(nginx)
+            assert world(app, "container").instances[0].phases[0].name == "pull"
+        if index == 2:
+            assert disk.get("image_layers") == pytest.approx(nginx), "no second copy of the image"
+            assert disk.get("writable_layers") == pytest.approx(4 * writable)
+            assert all(p.name != "pull" for i in world(app, "container").instances[1:] for p in i.phases)
+        if index == 4:
+            added = sum(layer.size_mib for layer in cat.images["python-api"].app_layers)
+            assert disk.get("image_layers") == pytest.approx(nginx + added), "the Debian base is reused"
+
+    app = make_app(tmp_path, "image-vs-container")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await walk(app, pilot, check)
+
+
+async def test_ec2_drift_shows_manual_servers_differ_and_the_image_does_not(tmp_path):
+    app = make_app(tmp_path, "ec2-drift")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.press("right", "right")  # intro, then the question about three servers
+        await pilot.pause()
+        drift = app.screen.query_one(DriftView)
+        assert not drift.show_image, "the image is revealed later"
+        await pilot.press("right")
+        await pilot.pause()
+        app.refresh_view([], charts=True)
+        await pilot.pause()
+        works = [d.works for d in drift.manual]
+        assert works == [True, False, False]
+        text = drift.render().plain
+        assert "ec2-b" in text and "FAILS" in text and "12.22.9" in text and "fmt-date 2.4.0" in text
+        await walk(app, pilot)
+        app.refresh_view([], charts=True)
+        await pilot.pause()
+        assert drift.show_image
+        assert all(d.works for d in drift.image)
+        assert len({d.fingerprint() for d in drift.image}) == 1
+        assert "identical" in drift.render().plain
+        assert world(app, "container").instances[0].state == "running"
+
+
+async def test_density_refuses_vms_past_six(tmp_path):
+    def check(index: int, app: VmsimApp) -> None:
+        if index == 2:
+            vm = world(app, "vm")
+            assert vm.count("running") == 6 and vm.count("failed") == 3
+            assert world(app, "container").count("running") == 9
+
+    app = make_app(tmp_path, "density")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await walk(app, pilot, check)
+
+
+async def test_back_returns_the_simulation_to_the_earlier_step(tmp_path):
+    app = make_app(tmp_path, "vm-vs-container")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.press("right", "right", "right")  # intro, question, reveal (adds nginx-1)
+        app.advance(12.0)
+        await pilot.pause()
+        assert counts(app) == {"vm": 1, "container": 1}
+        await pilot.press("left")  # back to the question: nothing added yet
+        await pilot.pause()
+        assert app.lesson.asking
+        assert counts(app) == {"vm": 0, "container": 0}
+        assert app.session.now == pytest.approx(0.0)
+        await pilot.press("right")
+        await pilot.pause()
+        assert counts(app) == {"vm": 1, "container": 1}
+
+
+async def test_lesson_keys_do_nothing_without_a_lesson(tmp_path):
+    app = make_app(tmp_path, "hello")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("right", "right", "l")
+        assert app.lesson is None
+        assert counts(app) == {"vm": 1, "container": 1, "microvm": 1}
+        assert not app.screen.query_one(Narration).display
+
+
+async def test_narration_toggle_and_korean(tmp_path):
+    app = make_app(tmp_path, "vm-vs-container", lang="ko")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.press("right")
+        await pilot.pause()
+        narration = app.screen.query_one(Narration)
+        assert narration.display
+        assert "노트북" in narration.render().plain
+        await pilot.press("l")
+        assert not narration.display
+        await pilot.press("l")
+        assert narration.display
+        await pilot.press("L")  # live switch to English
+        await pilot.pause()
+        assert app.lang == "en"
+        assert "laptop" in narration.render().plain

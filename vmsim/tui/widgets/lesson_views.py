@@ -1,0 +1,153 @@
+"""Teaching views: the lesson narration, the image explorer, and the drift story of hand-made servers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from vmsim.engine.drift import Deployment
+from vmsim.engine.snapshot import ImageUsage
+from vmsim.i18n import tr
+from vmsim.tui.style import fmt_mib
+
+
+@dataclass(frozen=True)
+class NarrationView:
+    """What the narration panel shows: which step, its title and text, and whether it is asking."""
+
+    index: int
+    total: int
+    title: str
+    text: str
+    question: str | None
+    finished: bool
+
+
+class Narration(Widget):
+    """The lesson's narration: a question to predict first, then what happened and why."""
+
+    view: reactive[NarrationView | None] = reactive(None, layout=True)
+
+    def render(self) -> Text:
+        v = self.view
+        lang = self.app.lang  # type: ignore[attr-defined]
+        out = Text()
+        if v is None:
+            return out
+        if v.index < 0:
+            out.append(v.title or "", style="bold")
+            out.append("\n" + tr("lesson.reveal", lang).replace("→", "→"), style="dim")
+            return out
+        out.append(tr("lesson.step", lang, n=v.index + 1, total=v.total) + "  ", style="bold #56b4e9")
+        if v.title:
+            out.append(v.title, style="bold")
+        out.append("\n")
+        if v.question is not None:
+            out.append(tr("lesson.predict", lang) + " ", style="bold #e69f00")
+            out.append(v.question + "\n")
+            out.append(tr("lesson.reveal", lang), style="dim")
+            return out
+        out.append(v.text + "\n")
+        out.append(tr("lesson.done", lang) if v.finished else tr("lesson.next", lang), style="dim")
+        return out
+
+
+class ImageExplorer(Widget):
+    """Images in use on the container host: layers with sizes, who uses each, shared vs unique bytes."""
+
+    images: reactive[tuple[ImageUsage, ...]] = reactive(())
+    disk_layers_mib: reactive[float] = reactive(0.0)
+    disk_writable_mib: reactive[float] = reactive(0.0)
+
+    def render(self) -> Text:
+        lang = self.app.lang  # type: ignore[attr-defined]
+        images = self.images
+        if not images:
+            return Text(tr("images.none", lang), style="dim")
+        out = Text(no_wrap=True, overflow="ellipsis")
+        width = max(self.size.width, 40)
+        name_w = min(max(len(layer.id) for img in images for layer in img.layers) + 2, 28)
+        for img in images:
+            out.append(f"{img.ref}", style="bold")
+            out.append(f"  {fmt_mib(img.virtual_size_mib)} · ")
+            out.append(tr("images.containers", lang, n=len(img.containers)), style="#009e73")
+            out.append("\n")
+            biggest = max(layer.size_mib for layer in img.layers) or 1.0
+            for layer in img.layers:
+                bar_w = max(1, int(layer.size_mib / biggest * max(width - name_w - 48, 6)))
+                shared = len(layer.images) > 1
+                out.append(f"  {layer.id:<{name_w}}", style="bold" if shared else "")
+                out.append("█" * bar_w, style="#0072b2" if shared else "#56b4e9")
+                out.append(f" {fmt_mib(layer.size_mib):>9}  ")
+                out.append(tr(f"images.{'stored' if layer.state == 'present' else layer.state}", lang), style="dim")
+                if shared:
+                    out.append("  " + tr("images.shared", lang, n=len(layer.images)), style="#e69f00")
+                out.append("\n")
+        containers = sum(len(img.containers) for img in images)
+        naive = sum(img.virtual_size_mib * len(img.containers) for img in images)
+        used = self.disk_layers_mib + self.disk_writable_mib
+        avg_virtual = naive / containers if containers else 0.0
+        summary = tr(
+            "images.summary",
+            lang,
+            containers=containers,
+            virtual=fmt_mib(avg_virtual),
+            naive=fmt_mib(naive),
+            used=fmt_mib(used),
+            layers=fmt_mib(self.disk_layers_mib),
+            writable=fmt_mib(self.disk_writable_mib),
+        )
+        out.append("\n")
+        out.append(summary, style="italic")
+        return out
+
+
+class DriftView(Widget):
+    """Three servers deployed by hand (different!) next to the same servers from one image (identical)."""
+
+    manual: reactive[tuple[Deployment, ...]] = reactive(())
+    image: reactive[tuple[Deployment, ...]] = reactive(())
+    recipe: reactive[tuple[str, ...]] = reactive(())
+    dockerfile: reactive[tuple[str, ...]] = reactive(())
+    show_image: reactive[bool] = reactive(True)
+
+    def render(self) -> Text:
+        lang = self.app.lang  # type: ignore[attr-defined]
+        out = Text(no_wrap=True, overflow="ellipsis")
+        out.append(tr("drift.manual", lang), style="bold")
+        out.append("   " + tr("drift.recipe", lang) + ":\n", style="dim")
+        for line in self.recipe:
+            out.append(f"    $ {line}\n", style="dim")
+        for d in self.manual:
+            self._server_line(out, d, lang)
+        if not self.show_image:
+            return out
+        out.append("\n")
+        out.append(tr("drift.image", lang), style="bold")
+        out.append("   " + tr("drift.dockerfile", lang) + ":\n", style="dim")
+        for line in self.dockerfile:
+            out.append(f"    {line}\n", style="#56b4e9")
+        fingerprints = {d.fingerprint() for d in self.image}
+        for d in self.image:
+            self._server_line(out, d, lang)
+        if self.image and len(fingerprints) == 1:
+            out.append("  ✓ " + tr("drift.identical", lang), style="bold #009e73")
+        return out
+
+    @staticmethod
+    def _server_line(out: Text, d: Deployment, lang: str) -> None:
+        ok = d.works
+        out.append("  ✓ " if ok else "  ✗ ", style="#009e73" if ok else "#d55e00")
+        out.append(f"{d.server:<6} ", style="bold")
+        out.append(f"{d.os_label}, {tr('drift.day', lang, day=d.day)}: ", style="dim")
+        out.append(", ".join(s.result_text(lang) for s in d.steps if s.name in ("runtime", "packages", "image")))
+        out.append("  ")
+        out.append(
+            tr("drift.works", lang) if ok else tr("drift.fails", lang), style="bold #009e73" if ok else "bold #d55e00"
+        )
+        out.append("\n")
+        for problem in d.problem_texts(lang):
+            out.append(f"      → {problem}\n", style="#d55e00")
