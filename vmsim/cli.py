@@ -59,12 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=_seed, help="override the scenario's seed")
     t.add_argument("--speed", type=_finite_number, default=1.0, help="simulated seconds per real second (0.1-100)")
     t.add_argument("--paused", action="store_true", help="start paused")
+    t.add_argument("--lang", choices=["en", "ko"], help="language of the dashboard (default: from LANG)")
+    t.add_argument("--host", help="run on this host instead of the scenario's: a preset or 'local' (this machine)")
 
     r = sub.add_parser("run", help="run a scenario headless and print the result")
     r.add_argument("scenario", help="a shipped scenario name (see 'vmsim scenarios') or a .toml path")
     r.add_argument("--until", type=_finite_number, help="simulated seconds to run (default: the scenario's duration_s)")
     r.add_argument("--seed", type=_seed, help="override the scenario's seed")
     r.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    r.add_argument("--host", help="run on this host instead of the scenario's: a preset or 'local' (this machine)")
     r.add_argument("--out", help="write to this file (atomically) instead of stdout")
     r.add_argument(
         "--series", action="store_true", help="with --format csv: the recorded time series instead of the instances"
@@ -114,12 +117,27 @@ def _emit(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
+def _with_host(spec, host: str | None):  # noqa: ANN001, ANN202 - ScenarioSpec in, ScenarioSpec out
+    """The scenario on another host preset (its own hardware overrides dropped), or unchanged."""
+    if host is None:
+        return spec
+    from dataclasses import replace
+
+    from vmsim.engine import default_catalog
+    from vmsim.scenarios.spec import HostSpec
+
+    presets = list(default_catalog().hosts)
+    if host not in presets:
+        raise CliError(f"unknown host {host!r}; choose one of {', '.join(presets)}")
+    return replace(spec, host=HostSpec(preset=host))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """``vmsim run``."""
     from vmsim import formats
     from vmsim.scenarios import build_simulation, load_scenario
 
-    spec = load_scenario(args.scenario)
+    spec = _with_host(load_scenario(args.scenario), args.host)
     sim = build_simulation(spec, seed=args.seed, play_lesson=True)
     until = spec.duration_s if args.until is None else args.until
     sim.run_until(until)
@@ -217,7 +235,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     """Open the dashboard. Textual is imported here only, so headless commands never load it."""
     from vmsim.scenarios import load_scenario
 
-    spec = load_scenario(args.scenario)
+    spec = _with_host(load_scenario(args.scenario), args.host)
     if not sys.stdout.isatty() and not os.environ.get("VMSIM_FORCE_TUI"):
         raise CliError(f"the dashboard needs a terminal; for a headless result use 'vmsim run {args.scenario}'")
     try:
@@ -225,7 +243,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     except ImportError as exc:  # pragma: no cover - only when installed without its dependencies
         raise CliError(f"the dashboard needs Textual ({exc}); reinstall with 'pip install vmsim'") from None
     speed = min(max(args.speed, 0.1), 100.0)
-    app = VmsimApp(spec, seed=args.seed, speed=speed, paused=args.paused)
+    app = VmsimApp(spec, seed=args.seed, speed=speed, paused=args.paused, lang=args.lang)
     app.run()
     return 0
 

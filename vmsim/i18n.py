@@ -152,6 +152,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "key.back": {"en": "Back", "ko": "이전"},
     "key.lesson": {"en": "Lesson", "ko": "수업"},
     "key.lang": {"en": "한국어", "ko": "English"},
+    "key.real": {"en": "Real host", "ko": "실제 컴퓨터"},
+    "help.h": {"en": "show / hide this machine's real memory and CPU (psutil)", "ko": "이 컴퓨터의 실제 메모리와 CPU 보이기 / 숨기기 (psutil)"},
+    "real.badge": {"en": "REAL", "ko": "실제"},
+    "real.line": {
+        "en": "this machine: memory {used} of {total} in use · CPU {cpu}% of {cores} cores",
+        "ko": "이 컴퓨터: 메모리 {total} 중 {used} 사용 · CPU {cores}코어 중 {cpu}%",
+    },
+    "real.note": {"en": "measured with psutil, not simulated", "ko": "psutil로 잰 값, 시뮬레이션 아님"},
     # ---------------------------------------------------------------- tabs and charts
     "tab.log": {"en": "Log", "ko": "로그"},
     "tab.memory": {"en": "Memory", "ko": "메모리"},

@@ -309,3 +309,28 @@ async def test_quit(tmp_path):
         await pilot.pause()
     assert app.return_code == 0 or app.return_code is None
     assert not app.is_running
+
+
+async def test_real_host_strip_shows_this_machine_labelled_as_real(tmp_path, monkeypatch):
+    import psutil
+
+    class Memory:
+        total = 16 * 2**30
+        available = 6 * 2**30
+
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: Memory())
+    monkeypatch.setattr(psutil, "cpu_percent", lambda interval=None: 37.0)
+    monkeypatch.setattr(psutil, "cpu_count", lambda logical=True: 8)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        from vmsim.tui.widgets.real_host import RealHostStrip
+
+        strip = app.screen.query_one(RealHostStrip)
+        assert not strip.display
+        await pilot.press("h")
+        await pilot.pause()
+        assert strip.display
+        text = strip.render().plain
+        assert "REAL" in text and "10.0 GiB of 16.0 GiB" in text and "37%" in text and "not simulated" in text
+        await pilot.press("h")
+        assert not strip.display

@@ -37,9 +37,10 @@ class Host:
                 raise ValueError(f"host preset {preset.name!r} needs {key}")
         label = preset.label
         if any(k in overrides for k in ("cpu_cores", "memory_mib", "disk_mib")):
+            what = "This machine" if preset.name == "local" else f"Custom host ({preset.name})"
             label = (
-                f"Custom host ({preset.name}): {int(values['cpu_cores'])} cores, "
-                f"{values['memory_mib'] / 1024:g} GiB, {values['disk_mib'] / 1024:g} GiB disk"
+                f"{what}: {int(values['cpu_cores'])} cores, "
+                f"{values['memory_mib'] / 1024:.1f} GiB, {values['disk_mib'] / 1024:.0f} GiB disk"
             )
         return cls(
             name=preset.name,

@@ -23,6 +23,7 @@ from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import SPEEDS, fmt_speed
 from vmsim.tui.theme import PROJECTOR_THEME
 from vmsim.tui.widgets.lesson_views import NarrationView
+from vmsim.tui.widgets.real_host import RealHostStrip
 from vmsim.tui.widgets.status import Status
 
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
@@ -59,6 +60,7 @@ class VmsimApp(App[None]):
         ("s", "screenshot", "key.screenshot", False, None, False),
         ("e", "export", "key.export", False, None, False),
         ("L", "toggle_lang", "key.lang", True, "L", False),
+        ("h", "toggle_real_host", "key.real", False, None, False),
         ("question_mark,f1", "help", "key.help", True, "?", False),
         ("q", "quit", "key.quit", True, None, False),
     ]
@@ -377,6 +379,11 @@ class VmsimApp(App[None]):
         main = self.main
         main.toggle_class("-narration-hidden")
         self.show_lesson()
+
+    def action_toggle_real_host(self) -> None:
+        """Show or hide the strip with this machine's real memory and CPU."""
+        strip = self.main.query_one(RealHostStrip)
+        strip.show(not strip.has_class("-shown"))
 
     def action_toggle_lang(self) -> None:
         """Switch between English and Korean, live."""

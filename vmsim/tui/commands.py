@@ -26,6 +26,8 @@ ACTIONS = [
     ("Open scenario…", "open", "Pick a preset or a file"),
     ("Save SVG screenshot", "screenshot", "Into the export folder"),
     ("Export state as JSON", "export", "Same schema as 'vmsim run --format json'"),
+    ("Show this machine's real memory and CPU", "toggle_real_host", "Measured with psutil, labelled REAL"),
+    ("Switch language (English / 한국어)", "toggle_lang", "Live"),
     ("Help", "help", "Every key and colour"),
 ]
 

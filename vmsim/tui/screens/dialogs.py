@@ -208,6 +208,7 @@ HELP_KEYS = [
     ("s", "help.s"),
     ("e", "help.e"),
     ("L", "help.L"),
+    ("h", "help.h"),
     ("ctrl+p", "help.palette"),
     ("? / F1", "help.help"),
     ("q", "help.q"),

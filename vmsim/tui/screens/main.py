@@ -20,6 +20,7 @@ from vmsim.tui.widgets.charts import BootTimeline, Series, SeriesChart
 from vmsim.tui.widgets.event_log import EventLog
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.lesson_views import DriftView, ImageExplorer, Narration, NarrationView
+from vmsim.tui.widgets.real_host import RealHostStrip
 from vmsim.tui.widgets.status import Status, StatusBar
 from vmsim.tui.widgets.world_panel import WorldPanel
 
@@ -49,6 +50,7 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         lang = self.app.lang  # type: ignore[attr-defined]
         yield StatusBar(id="status")
+        yield RealHostStrip(id="real-host")
         with Horizontal(id="worlds"):
             for kind in self.worlds:
                 yield WorldPanel(kind)
