@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--speed", type=_finite_number, default=1.0, help="simulated seconds per real second (0.1-100)")
     t.add_argument("--paused", action="store_true", help="start paused")
     t.add_argument("--lang", choices=["en", "ko"], help="language of the dashboard (default: from LANG)")
+    t.add_argument("--export-dir", default="vmsim-exports", help="where s (SVG) and e (JSON) write their files")
     t.add_argument("--host", help="run on this host instead of the scenario's: a preset or 'local' (this machine)")
 
     r = sub.add_parser("run", help="run a scenario headless and print the result")
@@ -243,7 +244,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     except ImportError as exc:  # pragma: no cover - only when installed without its dependencies
         raise CliError(f"the dashboard needs Textual ({exc}); reinstall with 'pip install vmsim'") from None
     speed = min(max(args.speed, 0.1), 100.0)
-    app = VmsimApp(spec, seed=args.seed, speed=speed, paused=args.paused, lang=args.lang)
+    app = VmsimApp(spec, seed=args.seed, speed=speed, paused=args.paused, lang=args.lang, export_dir=args.export_dir)
     app.run()
     return 0
 

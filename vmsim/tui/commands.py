@@ -7,28 +7,30 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from vmsim.i18n import tr
 from vmsim.scenarios import shipped_names
 
 if TYPE_CHECKING:
     from vmsim.tui.app import VmsimApp
 
+# (action, title key, help key): titles and help in the dashboard's language.
 ACTIONS = [
-    ("Pause or resume", "toggle_pause", "Stop or start simulated time"),
-    ("Step to the next event", "step", "While paused"),
-    ("Faster", "faster", "Double-ish the simulation speed"),
-    ("Slower", "slower", "Halve-ish the simulation speed"),
-    ("Back 10 seconds", "rewind", "Replay the past (while paused)"),
-    ("Forward 10 seconds", "forward", "Through what already happened (while paused)"),
-    ("Remove selected instance", "remove", "From every world"),
-    ("Toggle microVM world", "toggle_microvm", "Show or hide the third world"),
-    ("Charts and log large", "toggle_lower", "Give the lower pane the room"),
-    ("Restart scenario", "restart", "Back to t = 0"),
-    ("Open scenario…", "open", "Pick a preset or a file"),
-    ("Save SVG screenshot", "screenshot", "Into the export folder"),
-    ("Export state as JSON", "export", "Same schema as 'vmsim run --format json'"),
-    ("Show this machine's real memory and CPU", "toggle_real_host", "Measured with psutil, labelled REAL"),
-    ("Switch language (English / 한국어)", "toggle_lang", "Live"),
-    ("Help", "help", "Every key and colour"),
+    ("toggle_pause", "palette.pause", "help.space"),
+    ("step", "palette.step", "help.n"),
+    ("faster", "key.faster", "help.speed"),
+    ("slower", "key.slower", "help.speed"),
+    ("rewind", "palette.rewind", "help.rewind"),
+    ("forward", "palette.forward", "help.rewind"),
+    ("remove", "palette.remove", "help.d"),
+    ("toggle_microvm", "palette.microvm", "help.m"),
+    ("toggle_lower", "palette.lower", "help.c"),
+    ("restart", "palette.restart", "help.r"),
+    ("open", "palette.open", "help.o"),
+    ("screenshot", "palette.screenshot", "help.s"),
+    ("export", "palette.export", "help.e"),
+    ("toggle_real_host", "palette.real", "help.h"),
+    ("toggle_lang", "palette.lang", "help.L"),
+    ("help", "key.help", "help.help"),
 ]
 
 
@@ -38,13 +40,14 @@ class VmsimCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
         app: VmsimApp = self.app  # type: ignore[assignment]
         out: list[tuple[str, object, str]] = []
+        lang = app.lang
         for name, a in app.catalog.apps.items():
-            out.append((f"Add {name}", partial(app.add_workload, name, 1), a.label))
-        for title, action, help_text in ACTIONS:
+            out.append((tr("palette.add", lang, app=name), partial(app.add_workload, name, 1), a.label))
+        for action, title, help_key in ACTIONS:
             if app.check_action(action, ()) is True:
-                out.append((title, partial(app.run_action, action), help_text))
+                out.append((tr(title, lang), partial(app.run_action, action), tr(help_key, lang)))
         for name in shipped_names():
-            out.append((f"Open scenario {name}", partial(app.open_named, name), "Load a shipped scenario"))
+            out.append((tr("palette.open_named", lang, name=name), partial(app.open_named, name), tr("help.o", lang)))
         return out
 
     async def discover(self) -> Hits:
