@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 
 from vmsim import __version__
+from vmsim.arguments import finite_number, seconds, seed
 from vmsim.exports import write_atomic
 
 DEFAULT_SCENARIO = "hello"
@@ -17,28 +17,8 @@ class CliError(Exception):
     """A problem the user can fix; printed without a traceback, exit code 2."""
 
 
-def _finite_number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number, 0 or more")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("the seed must be 0 or more")
-    return value
-
-
 def _positive_mib(text: str) -> float:
-    value = _finite_number(text)
+    value = finite_number(text)
     if value < 16:
         raise argparse.ArgumentTypeError("a VM needs at least 16 MiB")
     return value
@@ -56,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("tui", help="open the dashboard (the default command)")
     t.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a .toml path")
-    t.add_argument("--seed", type=_seed, help="override the scenario's seed")
-    t.add_argument("--speed", type=_finite_number, default=1.0, help="simulated seconds per real second (0.1-100)")
+    t.add_argument("--seed", type=seed, help="override the scenario's seed")
+    t.add_argument("--speed", type=finite_number, default=1.0, help="simulated seconds per real second (0.1-100)")
     t.add_argument("--paused", action="store_true", help="start paused")
     t.add_argument("--lang", choices=["en", "ko"], help="language of the dashboard (default: from LANG)")
     t.add_argument("--export-dir", default="vmsim-exports", help="where s (SVG) and e (JSON) write their files")
@@ -65,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run a scenario headless and print the result")
     r.add_argument("scenario", help="a shipped scenario name (see 'vmsim scenarios') or a .toml path")
-    r.add_argument("--until", type=_finite_number, help="simulated seconds to run (default: the scenario's duration_s)")
-    r.add_argument("--seed", type=_seed, help="override the scenario's seed")
+    r.add_argument("--until", type=seconds, help="simulated seconds to run (default: the scenario's duration_s)")
+    r.add_argument("--seed", type=seed, help="override the scenario's seed")
     r.add_argument("--format", choices=["table", "json", "csv"], default="table")
     r.add_argument("--host", help="run on this host instead of the scenario's: a preset or 'local' (this machine)")
     r.add_argument("--out", help="write to this file (atomically) instead of stdout")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vmsim import __version__
+from vmsim.arguments import seconds, seed
 from vmsim.engine.events import WORLD_NOUN, fmt_mib
 from vmsim.engine.simulation import Simulation
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, InstanceSnapshot, SimulationSnapshot, WorldSnapshot
@@ -51,7 +52,6 @@ WORLD_STYLES = {
 MAX_TIMELINE_ROWS = 25  # per world: more bars than this are unreadable; the table has them all
 MAX_TABLE_ROWS = 1000  # instances per world in the instance table
 MAX_EVENTS = 2000
-MAX_UNTIL_S = 1_000_000.0
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -758,26 +758,6 @@ def render_report(sim: Simulation, description: str = "", source: str = "", comm
 
 
 # ------------------------------------------------------------------------------------------- command
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("the seed must be 0 or more")
-    return value
-
-
-def _until(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value < 0 or value > MAX_UNTIL_S:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a number of seconds from 0 to {MAX_UNTIL_S:,.0f}")
-    return value
-
-
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``vmsim report``."""
     p = subparsers.add_parser(
@@ -788,8 +768,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "so it works offline, on a projector or in an LMS.",
     )
     p.add_argument("scenario", help="a shipped scenario name (see 'vmsim scenarios') or a .toml path")
-    p.add_argument("--seed", type=_seed, help="override the scenario's seed")
-    p.add_argument("--until", type=_until, help="simulated seconds to run (default: the scenario's duration_s)")
+    p.add_argument("--seed", type=seed, help="override the scenario's seed")
+    p.add_argument("--until", type=seconds, help="simulated seconds to run (default: the scenario's duration_s)")
     p.add_argument("--out", metavar="FILE.html", help="the file to write, atomically (required; '-' writes to stdout)")
     p.set_defaults(func=run)
     return p
