@@ -47,11 +47,11 @@ def scale_out(per_world: int, duration_s: float = 600.0) -> dict[str, float]:
     for i in range(per_world):
         sim.at(i * step, "add_workload", APPS[i % len(APPS)], 1)
     gc.collect()
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     events = sim.run_until(duration_s + 60)
     t1 = time.perf_counter()
     text = render_json(sim.snapshot())
-    t2 = time.perf_counter()
+    c2, t2 = time.process_time(), time.perf_counter()
     json.loads(text)
     ready = sum(w.counts["running"] for w in sim.worlds.values())
     return {
@@ -59,6 +59,7 @@ def scale_out(per_world: int, duration_s: float = 600.0) -> dict[str, float]:
         "run_s": t1 - t0,
         "json_s": t2 - t1,
         "total_s": t2 - t0,
+        "cpu_s": c2 - c0,
         "events": len(events),
         "ready": ready,
         "events_per_s": len(events) / max(t1 - t0, 1e-9),
@@ -85,12 +86,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small counts only")
     args = parser.parse_args()
     counts = [10, 100, 1000, 3000] if args.quick else [10, 100, 1000, 10000, 20000, 30000]
-    print(f"{'per world':>10} {'run s':>8} {'json s':>8} {'total s':>8} {'events':>9} {'events/s':>10} {'ready':>7}")
+    # Wall time is what the target is about; CPU time (process_time) is steadier on a busy machine.
+    print(
+        f"{'per world':>10} {'run s':>8} {'json s':>8} {'total s':>8} {'cpu s':>8} {'events':>9} {'events/s':>10} "
+        f"{'ready':>7}"
+    )
     for n in counts:
         r = scale_out(n)
         print(
-            f"{n:>10,} {r['run_s']:>8.3f} {r['json_s']:>8.3f} {r['total_s']:>8.3f} {r['events']:>9,} "
-            f"{r['events_per_s']:>10,.0f} {r['ready']:>7,}"
+            f"{n:>10,} {r['run_s']:>8.3f} {r['json_s']:>8.3f} {r['total_s']:>8.3f} {r['cpu_s']:>8.3f} "
+            f"{r['events']:>9,} {r['events_per_s']:>10,.0f} {r['ready']:>7,}"
         )
     print()
     print(f"{'per world':>10} {'idle advance(0.1) µs':>22}")

@@ -289,6 +289,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "images.used_by": {"en": "used by", "ko": "사용 중"},
     "images.shared": {"en": "shared by {n} images", "ko": "이미지 {n}개가 공유"},
     "images.containers": {"en": "{n} containers", "ko": "컨테이너 {n}개"},
+    "images.container_one": {"en": "1 container", "ko": "컨테이너 1개"},
     "images.stored": {"en": "stored", "ko": "저장됨"},
     "images.fetching": {"en": "pulling", "ko": "받는 중"},
     "images.absent": {"en": "not here", "ko": "없음"},

@@ -80,6 +80,9 @@ class VmsimApp(App[None]):
     ) -> None:
         super().__init__()
         self.lang = lang if lang in LANGS else default_lang()
+        # Chosen before anything is mounted, so the first styling pass is the only one.
+        self.register_theme(PROJECTOR_THEME)
+        self.theme = PROJECTOR_THEME.name
         self._bind_keys()
         self.lesson: LessonRunner | None = LessonRunner(spec.lesson) if spec.lesson else None
         self._drift_cache: dict[int, tuple] = {}
@@ -109,9 +112,10 @@ class VmsimApp(App[None]):
 
     # ------------------------------------------------------------------ lifecycle
     async def on_mount(self) -> None:
-        self.register_theme(PROJECTOR_THEME)
-        self.theme = PROJECTOR_THEME.name
         await self.push_screen(MainScreen(self.session.worlds))
+
+    def dashboard_mounted(self) -> None:
+        """The dashboard's widgets exist: give them data before the first paint (one full frame, not two)."""
         self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
         self.show_lesson()
         if self.animate:

@@ -16,7 +16,7 @@ from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
 from vmsim.engine.world import FitResult
 from vmsim.i18n import tr
 from vmsim.tui.widgets.bars import LedgerBar
-from vmsim.tui.widgets.charts import BootTimeline, Series, SeriesChart
+from vmsim.tui.widgets.charts import BootTimeline
 from vmsim.tui.widgets.event_log import EventLog
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.lesson_views import DriftView, ImageExplorer, Narration, NarrationView
@@ -25,6 +25,9 @@ from vmsim.tui.widgets.status import Status, StatusBar
 from vmsim.tui.widgets.world_panel import WorldPanel
 
 TIMELINE_ROWS = 12
+
+
+Series = tuple[tuple[float, ...], tuple[float, ...]]
 
 
 class LowerExtras(Protocol):
@@ -58,10 +61,9 @@ class MainScreen(Screen):
         with TabbedContent(id="lower", initial="tab-log"):
             with TabPane(tr("tab.log", lang), id="tab-log"):
                 yield EventLog(id="log")
-            with TabPane(tr("tab.memory", lang), id="tab-memory"):
-                yield SeriesChart("chart.memory", "GiB", scale=1024, id="chart-memory")
-            with TabPane(tr("tab.ready", lang), id="tab-ready"):
-                yield SeriesChart("chart.ready", "#", id="chart-ready")
+            # The two line charts are mounted when their tab is first shown (see _mount_chart).
+            yield TabPane(tr("tab.memory", lang), id="tab-memory")
+            yield TabPane(tr("tab.ready", lang), id="tab-ready")
             with TabPane(tr("tab.timeline", lang), id="tab-timeline"):
                 yield BootTimeline(id="timeline")
             with TabPane(tr("tab.images", lang), id="tab-images"):
@@ -109,6 +111,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self._apply_size(self.size.width, self.size.height)
+        self.app.dashboard_mounted()  # type: ignore[attr-defined]
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -154,14 +157,10 @@ class MainScreen(Screen):
         """Redraw the charts that are on screen (the others wait until their tab is shown)."""
         active = self.query_one(TabbedContent).active
         now = snap.time_s
-        if active == "tab-memory":
-            self.query_one("#chart-memory", SeriesChart).show(
-                {w.name: series[f"memory_mib.{w.name}"] for w in snap.worlds}, now
-            )
-        elif active == "tab-ready":
-            self.query_one("#chart-ready", SeriesChart).show(
-                {w.name: series[f"ready.{w.name}"] for w in snap.worlds}, now
-            )
+        if active in ("tab-memory", "tab-ready"):
+            kind = "memory_mib" if active == "tab-memory" else "ready"
+            chart = self._mount_chart(active)
+            chart.show({w.name: series[f"{kind}.{w.name}"] for w in snap.worlds}, now)
         elif active == "tab-timeline":
             rows = []
             ids: dict[str, None] = {}
@@ -184,6 +183,25 @@ class MainScreen(Screen):
             drift = self.query_one(DriftView)
             manual, image, recipe, dockerfile = extras.drift()
             drift.manual, drift.image, drift.recipe, drift.dockerfile = manual, image, recipe, dockerfile
+
+    def _mount_chart(self, tab_id: str):  # noqa: ANN202 - a SeriesChart, imported here on purpose
+        """The chart of a chart tab, mounted on first use (plotext is imported only then)."""
+        from vmsim.tui.widgets.series_chart import SeriesChart
+
+        pane = self.query_one(f"#{tab_id}", TabPane)
+        charts = pane.query(SeriesChart)
+        if charts:
+            return charts.first()
+        if tab_id == "tab-memory":
+            chart = SeriesChart("chart.memory", "GiB", scale=1024, id="chart-memory")
+        else:
+            chart = SeriesChart("chart.ready", "#", id="chart-ready")
+        pane.mount(chart)
+        return chart
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # A tab just shown gets its data now rather than at the next chart refresh.
+        self.app.call_later(self.app.refresh_view, [], True)  # type: ignore[attr-defined]
 
     def selected_instance(self) -> tuple[str, str] | None:
         """(world, instance id) under the cursor of the focused (or last used) instance list."""

@@ -1,4 +1,4 @@
-"""Charts: memory and readiness over time (plotext), and a boot timeline of per-phase bars (text)."""
+"""The boot timeline: the last additions as per-phase bars on one time axis (text, no plotting library)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,10 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual_plotext import PlotextPlot
 
 from vmsim.engine.snapshot import InstanceSnapshot
 from vmsim.i18n import tr
 from vmsim.tui.widgets.instance_list import phase_label
-
-# One colour per world, from the same colour-blind-safe palette; lines also differ in marker.
-WORLD_COLOURS = {"vm": (213, 94, 0), "container": (0, 158, 115), "microvm": (86, 180, 233)}
-WORLD_MARKERS = {"vm": "hd", "container": "dot", "microvm": "braille"}
 
 PHASE_COLOURS = {
     "download": "#9a9a9a",
@@ -50,45 +45,6 @@ PHASE_GLYPHS = {
     "start": "▒",
     "app": "█",
 }
-
-Series = tuple[tuple[float, ...], tuple[float, ...]]
-
-
-class SeriesChart(PlotextPlot):
-    """One line per world over simulated time. Replots only when the data changed."""
-
-    def __init__(self, title_key: str, y_label: str, scale: float = 1.0, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.title_key = title_key
-        self.y_label = y_label
-        self.scale = scale
-        self._data: dict[str, Series] = {}
-        self._now = 0.0
-        self._lang = ""
-
-    def show(self, data: dict[str, Series], now: float) -> None:
-        """New series (world → (times, values)); repaints only if they differ from the last ones."""
-        lang = self.app.lang  # type: ignore[attr-defined]
-        if data == self._data and abs(now - self._now) < 1.0 and lang == self._lang:
-            return
-        self._data = data
-        self._now = now
-        self._lang = lang
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        plt.title(tr(self.title_key, lang))
-        plt.xlabel(tr("chart.seconds", lang))
-        plt.ylabel(self.y_label)
-        for world, (ts, vs) in data.items():
-            if not ts:
-                continue
-            # Extend the step to "now" so a flat line reaches the present.
-            xs = list(ts) + [max(now, ts[-1])]
-            ys = [v / self.scale for v in vs] + [vs[-1] / self.scale]
-            plt.plot(xs, ys, label=tr(f"world.{world}", lang), color=WORLD_COLOURS[world], marker=WORLD_MARKERS[world])
-        plt.xlim(0, max(now, 1.0))
-        self.refresh()
 
 
 class BootTimeline(Widget):
@@ -139,6 +95,9 @@ class BootTimeline(Widget):
         for name in legend_names:
             legend.append(PHASE_GLYPHS.get(name, "█"), style=PHASE_COLOURS.get(name, "white"))
             legend.append(f" {phase_label(name, lang)}  ")
+        # Each line is cut to the width: the legend would otherwise wrap and push the bars down.
+        for line in (legend, *lines):
+            line.truncate(width, overflow="ellipsis")
         out = Text("\n").join([legend, *lines])
         out.no_wrap = True
         out.overflow = "ellipsis"

@@ -31,7 +31,7 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
     symbol, colour = STATE_STYLES[inst.state]
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{symbol} ", style=colour)
-    text.append(f"{inst.id:<12}" if width >= 34 else f"{inst.id} ", style="bold")
+    text.append(f"{inst.id:<12} " if width >= 34 else f"{inst.id} ", style="bold")
     if inst.state == "booting":
         cells = BAR_CELLS if width >= 44 else 5
         filled = int(round(inst.progress * cells))

@@ -73,7 +73,8 @@ class ImageExplorer(Widget):
         for img in images:
             out.append(f"{img.ref}", style="bold")
             out.append(f"  {fmt_mib(img.virtual_size_mib)} · ")
-            out.append(tr("images.containers", lang, n=len(img.containers)), style="#009e73")
+            n = len(img.containers)
+            out.append(tr("images.container_one" if n == 1 else "images.containers", lang, n=n), style="#009e73")
             out.append("\n")
             biggest = max(layer.size_mib for layer in img.layers) or 1.0
             for layer in img.layers:

@@ -1,0 +1,50 @@
+"""Line charts over simulated time (plotext). Imported when a chart tab is first shown: plotext costs start-up."""
+
+from __future__ import annotations
+
+from textual_plotext import PlotextPlot
+
+from vmsim.i18n import tr
+
+# One colour per world, from the same colour-blind-safe palette; lines also differ in marker.
+WORLD_COLOURS = {"vm": (213, 94, 0), "container": (0, 158, 115), "microvm": (86, 180, 233)}
+WORLD_MARKERS = {"vm": "hd", "container": "dot", "microvm": "braille"}
+
+Series = tuple[tuple[float, ...], tuple[float, ...]]
+
+
+class SeriesChart(PlotextPlot):
+    """One line per world over simulated time. Replots only when the data changed."""
+
+    def __init__(self, title_key: str, y_label: str, scale: float = 1.0, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.title_key = title_key
+        self.y_label = y_label
+        self.scale = scale
+        self._data: dict[str, Series] = {}
+        self._now = 0.0
+        self._lang = ""
+
+    def show(self, data: dict[str, Series], now: float) -> None:
+        """New series (world → (times, values)); repaints only if they differ from the last ones."""
+        lang = self.app.lang  # type: ignore[attr-defined]
+        if data == self._data and abs(now - self._now) < 1.0 and lang == self._lang:
+            return
+        self._data = data
+        self._now = now
+        self._lang = lang
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title(tr(self.title_key, lang))
+        plt.xlabel(tr("chart.seconds", lang))
+        plt.ylabel(self.y_label)
+        for world, (ts, vs) in data.items():
+            if not ts:
+                continue
+            # Extend the step to "now" so a flat line reaches the present.
+            xs = list(ts) + [max(now, ts[-1])]
+            ys = [v / self.scale for v in vs] + [vs[-1] / self.scale]
+            plt.plot(xs, ys, label=tr(f"world.{world}", lang), color=WORLD_COLOURS[world], marker=WORLD_MARKERS[world])
+        plt.xlim(0, max(now, 1.0))
+        self.refresh()
