@@ -18,7 +18,6 @@ from vmsim.scenarios import ScenarioSpec
 from vmsim.scenarios.lesson import LessonRunner
 from vmsim.scenarios.session import Session
 from vmsim.tui.commands import VmsimCommands
-from vmsim.tui.screens.dialogs import AddWorkloadScreen, HelpScreen, OpenScenarioScreen
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import SPEEDS, fmt_speed
 from vmsim.tui.theme import PROJECTOR_THEME
@@ -216,6 +215,8 @@ class VmsimApp(App[None]):
             if result is not None:
                 self.add_workload(*result)
 
+        from vmsim.tui.screens.dialogs import AddWorkloadScreen  # dialogs load when first opened
+
         self.push_screen(AddWorkloadScreen(self.catalog, self.last_app), added)
 
     def add_workload(self, app: str, count: int = 1) -> None:
@@ -297,6 +298,8 @@ class VmsimApp(App[None]):
         def opened(spec: ScenarioSpec | None) -> None:
             if spec is not None:
                 self.load(spec)
+
+        from vmsim.tui.screens.dialogs import OpenScenarioScreen
 
         self.push_screen(OpenScenarioScreen(self.session.spec.slug), opened)
 
@@ -428,6 +431,8 @@ class VmsimApp(App[None]):
 
     def action_help(self) -> None:
         """Every key and colour."""
+        from vmsim.tui.screens.dialogs import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
