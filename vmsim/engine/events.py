@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from vmsim.i18n import Msg, msg, render
+from vmsim.i18n import Msg, render, tr
 
 WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
 
@@ -37,13 +37,13 @@ class WorldEvent:
         """'VM', 'container' or 'microVM'."""
         return WORLD_NOUN.get(self.world, self.world)
 
-    def describe(self) -> Msg:
-        """The event as a message (key + parameters)."""
-        return msg("event." + self.kind, noun=msg("noun." + self.world), id=self.instance)
+    def fields(self, lang: str) -> dict[str, object]:
+        """The values the event's message template needs, in ``lang``."""
+        return {"noun": tr("noun." + self.world, lang), "id": self.instance}
 
     def text(self, lang: str = "en") -> str:
-        """One line for a log, in ``lang``."""
-        return render(self.describe(), lang)
+        """One line for a log, in ``lang``. (Formatted directly: a run can have hundreds of thousands.)"""
+        return tr("event." + self.kind, lang, **self.fields(lang))
 
     @property
     def message(self) -> str:
@@ -62,8 +62,8 @@ class InstanceAdded(WorldEvent):
     kind: ClassVar[str] = "added"
     app: str
 
-    def describe(self) -> Msg:
-        return msg("event.added", noun=msg("noun." + self.world), id=self.instance, app=self.app)
+    def fields(self, lang: str) -> dict[str, object]:
+        return {**super().fields(lang), "app": self.app}
 
 
 @dataclass(frozen=True)
@@ -73,16 +73,16 @@ class InstanceReady(WorldEvent):
     kind: ClassVar[str] = "ready"
     boot_s: float
 
-    def describe(self) -> Msg:
-        return msg("event.ready", noun=msg("noun." + self.world), id=self.instance, s=f"{self.boot_s:.2f}")
+    def fields(self, lang: str) -> dict[str, object]:
+        return {**super().fields(lang), "s": f"{self.boot_s:.2f}"}
 
 
 @dataclass(frozen=True)
 class _WithReason(WorldEvent):
     reason: Msg
 
-    def describe(self) -> Msg:
-        return msg("event." + self.kind, noun=msg("noun." + self.world), id=self.instance, reason=self.reason)
+    def fields(self, lang: str) -> dict[str, object]:
+        return {**super().fields(lang), "reason": render(self.reason, lang)}
 
 
 @dataclass(frozen=True)
@@ -128,5 +128,5 @@ class ArtifactFetched(WorldEvent):
     artifact: str
     size_mib: float
 
-    def describe(self) -> Msg:
-        return msg("event.fetched", artifact=self.artifact, size=fmt_mib(self.size_mib))
+    def fields(self, lang: str) -> dict[str, object]:
+        return {"artifact": self.artifact, "size": fmt_mib(self.size_mib)}
