@@ -138,11 +138,12 @@ class MainScreen(Screen):
     ) -> None:
         """Render a snapshot everywhere on the screen."""
         self.query_one(StatusBar).status = status
+        panels = {panel.kind: panel for panel in self.query_one("#worlds", Horizontal).children}  # type: ignore[attr-defined]
         for world in snap.worlds:
-            panels = self.query(f"#world-{world.name}")
-            if panels:
+            panel = panels.get(world.name)
+            if isinstance(panel, WorldPanel) and panel.is_mounted:
                 fit = (fit_app, fits[world.name]) if fits and fit_app else None
-                panels.first(WorldPanel).show(world, snap.time_s, fit)
+                panel.show(world, snap.time_s, fit)
 
     def show_events(self, events: list[WorldEvent]) -> None:
         """Append new events to the log."""

@@ -70,20 +70,26 @@ class WorldPanel(Vertical):
         self.kind = kind
 
     def compose(self) -> ComposeResult:
-        yield WorldTitle(self.kind, classes="world-title")
-        yield LedgerBar("bar.memory", MEMORY_STYLES, classes="memory-bar")
-        yield LedgerBar("bar.disk", DISK_STYLES, classes="disk-bar")
-        yield CpuLine(classes="cpu-line")
-        yield InstanceList(self.kind, id=f"instances-{self.kind}")
-        yield FitMeter(classes="fit-meter")
+        # Kept as attributes: show() runs every frame, and a DOM query per widget per frame adds up.
+        self.title_widget = WorldTitle(self.kind, classes="world-title")
+        self.memory_bar = LedgerBar("bar.memory", MEMORY_STYLES, classes="memory-bar")
+        self.disk_bar = LedgerBar("bar.disk", DISK_STYLES, classes="disk-bar")
+        self.cpu_line = CpuLine(classes="cpu-line")
+        self.instance_list = InstanceList(self.kind, id=f"instances-{self.kind}")
+        self.fit_meter = FitMeter(classes="fit-meter")
+        yield self.title_widget
+        yield self.memory_bar
+        yield self.disk_bar
+        yield self.cpu_line
+        yield self.instance_list
+        yield self.fit_meter
 
     def show(self, world: WorldSnapshot, now: float, fit: tuple[str, FitResult] | None) -> None:
         """Render a new snapshot of this world (widgets skip repaints when their slice is unchanged)."""
-        self.query_one(WorldTitle).world = world
-        memory = self.query_one(".memory-bar", LedgerBar)
-        memory.ledger = world.memory
-        memory.touched_mib = world.memory_touched_mib
-        self.query_one(".disk-bar", LedgerBar).ledger = world.disk
-        self.query_one(CpuLine).cpu = world.cpu
-        self.query_one(InstanceList).show(world.instances, now)
-        self.query_one(FitMeter).fit = fit
+        self.title_widget.world = world
+        self.memory_bar.ledger = world.memory
+        self.memory_bar.touched_mib = world.memory_touched_mib
+        self.disk_bar.ledger = world.disk
+        self.cpu_line.cpu = world.cpu
+        self.instance_list.show(world.instances, now)
+        self.fit_meter.fit = fit
