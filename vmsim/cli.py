@@ -190,7 +190,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             spec = load_scenario(name)
         except ScenarioError as exc:
             bad += 1
-            print(str(exc), file=sys.stderr)
+            from vmsim.i18n import default_lang
+
+            print(exc.text(default_lang()), file=sys.stderr)
             continue
         print(f"{spec.source}: ok — {spec.name!r}, {len(spec.events)} events, worlds {', '.join(spec.worlds)}")
     return 2 if bad else 0
@@ -256,7 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args)
     except (ScenarioError, UnknownAppError, CliError) as exc:
-        print(f"vmsim: {exc}" if not isinstance(exc, ScenarioError) else str(exc), file=sys.stderr)
+        if isinstance(exc, ScenarioError):
+            # Scenario problems follow the locale (LANG=ko_KR.UTF-8 gives Korean), as the dashboard does.
+            from vmsim.i18n import default_lang
+
+            print(exc.text(default_lang()), file=sys.stderr)
+        else:
+            print(f"vmsim: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # `vmsim run ... | head` closes the pipe early: not an error worth a traceback.

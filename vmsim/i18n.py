@@ -14,6 +14,27 @@ LANGS = ("en", "ko")
 Msg = tuple[str, tuple[tuple[str, object], ...]]
 
 
+class Bilingual(str):
+    """English text (the string itself) that also carries its Korean: for messages composed from parts,
+    such as a scenario file's problems, where a key per sentence would not fit."""
+
+    ko: str
+
+    def __new__(cls, en: str, ko: str) -> Bilingual:
+        text = super().__new__(cls, en)
+        text.ko = ko
+        return text
+
+    def in_lang(self, lang: str) -> str:
+        """The text in ``lang`` (English unless Korean is asked for)."""
+        return self.ko if lang == "ko" else str(self)
+
+
+def ko_of(text: object) -> str:
+    """The Korean of a :class:`Bilingual`, or the text itself (names, numbers, values)."""
+    return text.ko if isinstance(text, Bilingual) else str(text)
+
+
 def msg(key: str, **params: object) -> Msg:
     """A message to render later in any language: (key, params)."""
     return key, tuple(sorted(params.items()))

@@ -207,3 +207,39 @@ def test_every_accepted_file_builds_a_simulation_whose_books_balance(tmp_path):
         assert "host.disk_gib" in str(exc)
         return
     build_simulation(spec).check_invariants()
+
+
+def test_every_problem_reads_in_korean_too(tmp_path):
+    """Each problem of a scenario file has its Korean; the English stays the contract of str()."""
+    from vmsim.scenarios import ScenarioError, load_scenario
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'name = "x"\nseed = -1\nworlds = ["vm", "contaner"]\n[vm]\nmemori_mib = 5\n'
+        '[[events]]\nat_s = 0\nadd = "ngnix"\ncount = 0\n[[lesson]]\ntext.fr = "bonjour"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(str(bad))
+    english, korean = info.value.text("en").splitlines(), info.value.text("ko").splitlines()
+    assert str(info.value).splitlines() == english
+    assert len(english) == len(korean) >= 6
+    for en, ko in zip(english, korean, strict=True):
+        assert en.split(": ")[0] == ko.split(": ")[0], "the same file and key path lead each line"
+        assert en != ko and any("\uac00" <= ch <= "\ud7a3" for ch in ko), f"no Korean in {ko!r}"
+    assert "'nginx'" in info.value.text("ko") and "'container'" in info.value.text("ko")
+
+
+def test_the_cli_speaks_the_locales_language(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[events]]\nat_s = 0\nadd = "ngnix"\n', encoding="utf-8")
+    env = {**os.environ, "LANG": "ko_KR.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    proc = subprocess.run(
+        [sys.executable, "-m", "vmsim", "validate", str(bad)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.returncode == 2
+    assert "앱 이름" in proc.stderr and "'nginx'" in proc.stderr and "Traceback" not in proc.stderr

@@ -8,6 +8,7 @@ from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.hosts import make_host
 from vmsim.engine.machines import Host, Settings
 from vmsim.engine.simulation import Simulation
+from vmsim.i18n import Bilingual
 from vmsim.scenarios.loader import ScenarioError
 from vmsim.scenarios.spec import EventSpec, ScenarioSpec
 
@@ -39,7 +40,8 @@ def build_simulation(
             scenario=spec.name,
         )
     except ValueError as exc:
-        raise ScenarioError(spec.source, [f"host: {exc}"]) from None
+        # The engine's check is English; say in Korean which part of the file it is about.
+        raise ScenarioError(spec.source, [Bilingual(f"host: {exc}", f"host: 호스트가 너무 작습니다 ({exc})")]) from None
     for event in spec.events:
         sim.at(event.at_s, event.verb, *event.args)
     if play_lesson:

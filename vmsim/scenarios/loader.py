@@ -12,7 +12,7 @@ from typing import Any
 
 from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.machines import WORLD_KINDS, ContainerSettings, MicroVmSettings, VmSettings
-from vmsim.i18n import LANGS
+from vmsim.i18n import LANGS, Bilingual, ko_of
 from vmsim.scenarios.spec import EventSpec, HostSpec, LessonStep, ScenarioSpec
 
 MAX_FILE_BYTES = 1 << 20
@@ -26,13 +26,34 @@ class ScenarioError(Exception):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
-        lines = [f"{source}: {p}" for p in problems]
-        super().__init__("\n".join(lines))
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """Every problem, one per line, in ``lang`` (Korean where the problem carries it)."""
+        return "\n".join(f"{self.source}: {p.in_lang(lang) if isinstance(p, Bilingual) else p}" for p in self.problems)
 
 
 def _suggest(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.5)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return Bilingual(f" (did you mean {close[0]!r}?)", f" ({close[0]!r}을(를) 말한 건가요?)") if close else ""
+
+
+def _num(x: float) -> str:
+    """A bound as people write it: 4,194,304 rather than 4.1943e+06."""
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
+def _one_of(choices: Any) -> Bilingual:
+    names = ", ".join(choices)
+    return Bilingual(f"one of {names}", f"다음 중 하나: {names}")
+
+
+def _string_of(max_len: int, shown: str | None = None) -> Bilingual:
+    shown = shown or str(max_len)
+    return Bilingual(f"a string of at most {shown} characters", f"최대 {shown}자의 문자열")
+
+
+_AT_LEAST_ONE_WORLD = Bilingual("at least one of vm, container, microvm", "vm, container, microvm 중 하나 이상")
 
 
 def _show(value: Any) -> str:
@@ -49,17 +70,30 @@ class _Reader:
         self.problems: list[str] = []
 
     def problem(self, path: str, value: Any, expected: str, hint: str = "") -> None:
-        self.problems.append(f"{path}: got {_show(value)}, expected {expected}{hint}")
+        shown = _show(value)
+        self.problems.append(
+            Bilingual(
+                f"{path}: got {shown}, expected {expected}{hint}",
+                f"{path}: {shown}은(는) 쓸 수 없습니다. 필요한 값: {ko_of(expected)}{ko_of(hint)}",
+            )
+        )
 
     def table(self, data: Any, path: str, allowed: list[str]) -> dict[str, Any]:
         if not isinstance(data, dict):
-            self.problem(path, data, f"a table ([{path}]) with keys {', '.join(allowed)}")
+            keys = ", ".join(allowed)
+            self.problem(
+                path, data, Bilingual(f"a table ([{path}]) with keys {keys}", f"키 {keys}를 가진 테이블 ([{path}])")
+            )
             return {}
         for key in data:
             if key not in allowed:
                 where = f"{path}.{key}" if path else key
+                hint, keys = _suggest(key, allowed), ", ".join(allowed)
                 self.problems.append(
-                    f"{where}: unknown key{_suggest(key, allowed)}; known keys here: {', '.join(allowed)}"
+                    Bilingual(
+                        f"{where}: unknown key{hint}; known keys here: {keys}",
+                        f"{where}: 모르는 키입니다{ko_of(hint)}. 여기서 쓸 수 있는 키: {keys}",
+                    )
                 )
         return data
 
@@ -79,17 +113,21 @@ class _Reader:
         v = t[key]
         where = f"{path}.{key}" if path else key
         kind = "a whole number" if whole else "a number"
-        span = f"{'above' if lo_open else 'from'} {lo:g} {'up to' if lo_open else 'to'} {hi:g}"
+        lo_s, hi_s = _num(lo), _num(hi)
+        span = f"{'above' if lo_open else 'from'} {lo_s} {'up to' if lo_open else 'to'} {hi_s}"
+        ko_kind = "정수" if whole else "숫자"
+        ko_span = f"{lo_s} 초과 {hi_s} 이하의" if lo_open else f"{lo_s}부터 {hi_s}까지의"
+        expected = Bilingual(f"{kind} {span}", f"{ko_span} {ko_kind}")
         ok = (
             isinstance(v, int) and not isinstance(v, bool)
             if whole
             else (isinstance(v, (int, float)) and not isinstance(v, bool))
         )
         if not ok or (isinstance(v, float) and not math.isfinite(v)):
-            self.problem(where, v, f"{kind} {span}")
+            self.problem(where, v, expected)
             return default
         if v < lo or v > hi or (lo_open and v <= lo):
-            self.problem(where, v, f"{kind} {span}")
+            self.problem(where, v, expected)
             return default
         return v
 
@@ -106,18 +144,20 @@ class _Reader:
         where = f"{path}.{key}" if path else key
         if key not in t:
             if required:
-                self.problems.append(f'{where}: missing; add {key} = "..."')
+                self.problems.append(
+                    Bilingual(f'{where}: missing; add {key} = "..."', f'{where}: 없습니다. {key} = "..."를 추가하세요')
+                )
             return default
         v = t[key]
         if not isinstance(v, str) or len(v) > max_len:
             self.problem(
                 where,
                 v,
-                f"a string of at most {max_len} characters" if choices is None else f"one of {', '.join(choices)}",
+                _string_of(max_len) if choices is None else _one_of(choices),
             )
             return default
         if choices is not None and v not in choices:
-            self.problem(where, v, f"one of {', '.join(choices)}", _suggest(v, choices))
+            self.problem(where, v, _one_of(choices), _suggest(v, choices))
             return default
         return v
 
@@ -126,7 +166,7 @@ class _Reader:
             return default
         v = t[key]
         if not isinstance(v, bool):
-            self.problem(f"{path}.{key}", v, "true or false")
+            self.problem(f"{path}.{key}", v, Bilingual("true or false", "true 또는 false"))
             return default
         return v
 
@@ -144,12 +184,19 @@ class _Reader:
         v = t[key]
         where = f"{path}.{key}" if path else key
         if not isinstance(v, list) or len(v) > max_items:
-            self.problem(where, v, f'a list of at most {max_items} strings, like ["a", "b"]')
+            self.problem(
+                where,
+                v,
+                Bilingual(
+                    f'a list of at most {max_items} strings, like ["a", "b"]',
+                    f'문자열 최대 {max_items}개의 목록 (예: ["a", "b"])',
+                ),
+            )
             return default
         out = []
         for i, item in enumerate(v):
             if not isinstance(item, str):
-                self.problem(f"{where}[{i}]", item, "a string")
+                self.problem(f"{where}[{i}]", item, Bilingual("a string", "문자열"))
                 continue
             fixed = check(item, f"{where}[{i}]")
             if fixed is not None:
@@ -221,14 +268,14 @@ def parse_scenario(
     def world_ok(item: str, where: str) -> str | None:
         if item in WORLD_KINDS:
             return item
-        r.problem(where, item, f"one of {', '.join(WORLD_KINDS)}", _suggest(item, list(WORLD_KINDS)))
+        r.problem(where, item, _one_of(WORLD_KINDS), _suggest(item, list(WORLD_KINDS)))
         return None
 
     worlds = r.string_list(top, "worlds", "", ("vm", "container"), world_ok, max_items=3)
     if "worlds" in top and isinstance(top["worlds"], list) and not worlds and not r.problems:
-        r.problem("worlds", top["worlds"], "at least one of vm, container, microvm")
+        r.problem("worlds", top["worlds"], _AT_LEAST_ONE_WORLD)
     if len(set(worlds)) != len(worlds):
-        r.problem("worlds", list(worlds), "each world at most once")
+        r.problem("worlds", list(worlds), Bilingual("each world at most once", "각 세계는 한 번씩만"))
 
     h = r.table(top.get("host", {}), "host", HOST_KEYS)
     preset = r.string(h, "preset", "host", "laptop", choices=list(catalog.hosts))
@@ -236,7 +283,9 @@ def parse_scenario(
     mem_gib = r.number(h, "memory_gib", "host", None, 0, 65536, lo_open=True)
     mem_mib = r.number(h, "memory_mib", "host", None, 0, 65536 * 1024, lo_open=True)
     if mem_gib is not None and mem_mib is not None:
-        r.problems.append("host: give memory_gib or memory_mib, not both")
+        r.problems.append(
+            Bilingual("host: give memory_gib or memory_mib, not both", "host: memory_gib과 memory_mib 중 하나만 쓰세요")
+        )
     disk_gib = r.number(h, "disk_gib", "host", None, 0, 1 << 20, lo_open=True)
     host = HostSpec(
         preset=preset,
@@ -250,14 +299,20 @@ def parse_scenario(
         and host.memory_mib is not None
         and host.memory_mib <= host_preset.host_os_memory_mib.value
     ):
+        own = f"{host_preset.host_os_memory_mib.value:g} MiB"
         r.problem(
             "host.memory_gib" if mem_gib is not None else "host.memory_mib",
             mem_gib or mem_mib,
-            f"more than the host OS's own {host_preset.host_os_memory_mib.value:g} MiB",
+            Bilingual(f"more than the host OS's own {own}", f"호스트 OS가 쓰는 {own}보다 큰 값"),
         )
     if host_preset is not None and host.disk_mib is not None and host.disk_mib <= host_preset.host_os_disk_mib.value:
         r.problem(
-            "host.disk_gib", disk_gib, f"more than the host OS's own {host_preset.host_os_disk_mib.value / 1024:g} GiB"
+            "host.disk_gib",
+            disk_gib,
+            Bilingual(
+                f"more than the host OS's own {host_preset.host_os_disk_mib.value / 1024:g} GiB",
+                f"호스트 OS가 쓰는 {host_preset.host_os_disk_mib.value / 1024:g} GiB보다 큰 값",
+            ),
         )
 
     v = r.table(top.get("vm", {}), "vm", VM_KEYS)
@@ -280,7 +335,13 @@ def parse_scenario(
         if item in catalog.apps:
             return catalog.apps[item].image.name
         choices = sorted(set(catalog.images) | set(catalog.apps))
-        r.problem(where, item, "an image or app name", _suggest(item, choices) or f"; known: {', '.join(choices)}")
+        known = ", ".join(choices)
+        r.problem(
+            where,
+            item,
+            Bilingual("an image or app name", "이미지 또는 앱 이름"),
+            _suggest(item, choices) or Bilingual(f"; known: {known}", f"; 가능한 값: {known}"),
+        )
         return None
 
     c = r.table(top.get("container", {}), "container", CONTAINER_KEYS)
@@ -302,24 +363,47 @@ def parse_scenario(
     events: list[EventSpec] = []
     raw_events = top.get("events", [])
     if not isinstance(raw_events, list):
-        r.problem("events", raw_events, 'an array of tables: [[events]] at_s = 0 add = "nginx"')
+        r.problem(
+            "events",
+            raw_events,
+            Bilingual(
+                'an array of tables: [[events]] at_s = 0 add = "nginx"',
+                '테이블 배열: [[events]] at_s = 0 add = "nginx"',
+            ),
+        )
         raw_events = []
     if len(raw_events) > 10_000:
-        r.problem("events", f"{len(raw_events)} events", "at most 10,000 events")
+        r.problem("events", f"{len(raw_events)} events", Bilingual("at most 10,000 events", "이벤트 최대 10,000개"))
         raw_events = []
     for i, raw in enumerate(raw_events):
         path = f"events[{i}]"
         e = r.table(raw, path, EVENT_KEYS)
         if not e:
             if isinstance(raw, dict):
-                r.problems.append(f"{path}: empty; add at_s and one of add, remove, grow")
+                r.problems.append(
+                    Bilingual(
+                        f"{path}: empty; add at_s and one of add, remove, grow",
+                        f"{path}: 비어 있습니다. at_s와 add, remove, grow 중 하나를 넣으세요",
+                    )
+                )
             continue
         if "at_s" not in e:
-            r.problems.append(f"{path}.at_s: missing; say when, in simulated seconds (at_s = 0)")
+            r.problems.append(
+                Bilingual(
+                    f"{path}.at_s: missing; say when, in simulated seconds (at_s = 0)",
+                    f"{path}.at_s: 없습니다. 언제인지 시뮬레이션 초로 쓰세요 (at_s = 0)",
+                )
+            )
         at_s = r.number(e, "at_s", path, 0.0, 0, MAX_TIME_S)
         verbs = [k for k in ("add", "remove", "grow") if k in e]
         if len(verbs) != 1:
-            r.problems.append(f"{path}: needs exactly one of add, remove, grow (found {', '.join(verbs) or 'none'})")
+            found = ", ".join(verbs) or "none"
+            r.problems.append(
+                Bilingual(
+                    f"{path}: needs exactly one of add, remove, grow (found {found})",
+                    f"{path}: add, remove, grow 중 정확히 하나가 필요합니다 (찾은 것: {found})",
+                )
+            )
             continue
         action = _read_action(r, e, path, catalog, float(at_s))
         if action is not None:
@@ -354,23 +438,39 @@ def _read_action(r: _Reader, e: dict[str, Any], path: str, catalog: Catalog, at_
     if target is None:
         return None
     if verb != "remove" and target not in catalog.apps:
-        r.problem(f"{path}.{verb}", target, "an app name", _suggest(target, apps) or f"; apps: {', '.join(apps)}")
+        names = ", ".join(apps)
+        r.problem(
+            f"{path}.{verb}",
+            target,
+            Bilingual("an app name", "앱 이름"),
+            _suggest(target, apps) or Bilingual(f"; apps: {names}", f"; 앱: {names}"),
+        )
         return None
     if verb == "add":
         if "memory_mib" in e:
-            r.problems.append(f"{path}.memory_mib: only goes with grow")
+            r.problems.append(
+                Bilingual(f"{path}.memory_mib: only goes with grow", f"{path}.memory_mib: grow와 함께만 씁니다")
+            )
         count = r.number(e, "count", path, 1, 1, MAX_COUNT, whole=True)
         return EventSpec(at_s, "add_workload", (target, count))
     if verb == "grow":
         if "count" in e:
-            r.problems.append(f"{path}.count: only goes with add")
+            r.problems.append(Bilingual(f"{path}.count: only goes with add", f"{path}.count: add와 함께만 씁니다"))
         if "memory_mib" not in e:
-            r.problems.append(f"{path}.memory_mib: missing; how much more memory each instance takes")
+            r.problems.append(
+                Bilingual(
+                    f"{path}.memory_mib: missing; how much more memory each instance takes",
+                    f"{path}.memory_mib: 없습니다. 인스턴스마다 메모리를 얼마나 더 쓰는지 적으세요",
+                )
+            )
         mib = r.number(e, "memory_mib", path, 0.0, 0, 1 << 30, lo_open=True)
         return EventSpec(at_s, "grow_app", (target, mib))
     for extra in ("count", "memory_mib"):
         if extra in e:
-            r.problems.append(f"{path}.{extra}: only goes with {'add' if extra == 'count' else 'grow'}")
+            verb_for = "add" if extra == "count" else "grow"
+            r.problems.append(
+                Bilingual(f"{path}.{extra}: only goes with {verb_for}", f"{path}.{extra}: {verb_for}와 함께만 씁니다")
+            )
     if target in catalog.apps:
         return EventSpec(at_s, "remove_app", (target,))
     app_part = target.rsplit("-", 1)[0]
@@ -378,7 +478,10 @@ def _read_action(r: _Reader, e: dict[str, Any], path: str, catalog: Catalog, at_
         r.problem(
             f"{path}.remove",
             target,
-            'an app name (remove all of it) or an instance id like "nginx-2"',
+            Bilingual(
+                'an app name (remove all of it) or an instance id like "nginx-2"',
+                '앱 이름 (전부 삭제) 또는 "nginx-2" 같은 인스턴스 id',
+            ),
             _suggest(app_part, apps),
         )
         return None
@@ -390,35 +493,62 @@ def _read_texts(r: _Reader, t: dict[str, Any], key: str, path: str, required: bo
     where = f"{path}.{key}"
     if key not in t:
         if required:
-            r.problems.append(f'{where}: missing; add {key}.en = "..." (and {key}.ko = "..." for Korean)')
+            r.problems.append(
+                Bilingual(
+                    f'{where}: missing; add {key}.en = "..." (and {key}.ko = "..." for Korean)',
+                    f'{where}: 없습니다. {key}.en = "..."를 추가하세요 (한국어는 {key}.ko = "...")',
+                )
+            )
         return None
     raw = t[key]
     if isinstance(raw, str):
         raw = {"en": raw}
     if not isinstance(raw, dict):
-        r.problem(where, raw, f'texts by language: {key}.en = "...", {key}.ko = "..."')
+        r.problem(
+            where,
+            raw,
+            Bilingual(
+                f'texts by language: {key}.en = "...", {key}.ko = "..."',
+                f'언어별 글: {key}.en = "...", {key}.ko = "..."',
+            ),
+        )
         return None
     out: dict[str, str] = {}
     for lang, text in raw.items():
         if lang not in LANGS:
             hint = _suggest(lang, list(LANGS))
-            r.problems.append(f"{where}.{lang}: unknown language{hint}; known: {', '.join(LANGS)}")
+            known = ", ".join(LANGS)
+            r.problems.append(
+                Bilingual(
+                    f"{where}.{lang}: unknown language{hint}; known: {known}",
+                    f"{where}.{lang}: 모르는 언어입니다{ko_of(hint)}. 가능한 값: {known}",
+                )
+            )
         elif not isinstance(text, str) or len(text) > 4000:
-            r.problem(f"{where}.{lang}", text, "a string of at most 4,000 characters")
+            r.problem(f"{where}.{lang}", text, _string_of(4000, "4,000"))
         else:
             out[lang] = text
     if "en" not in out and not any(p.startswith(f"{where}.en") for p in r.problems):
-        r.problems.append(f'{where}.en: missing; every text needs English ({key}.en = "...")')
+        r.problems.append(
+            Bilingual(
+                f'{where}.en: missing; every text needs English ({key}.en = "...")',
+                f'{where}.en: 없습니다. 모든 글에는 영어가 필요합니다 ({key}.en = "...")',
+            )
+        )
     return out
 
 
 def _read_lesson(r: _Reader, raw_steps: Any, catalog: Catalog) -> tuple[LessonStep, ...]:
     """The ``[[lesson]]`` steps, validated."""
     if not isinstance(raw_steps, list):
-        r.problem("lesson", raw_steps, 'an array of tables: [[lesson]] text.en = "..."')
+        r.problem(
+            "lesson",
+            raw_steps,
+            Bilingual('an array of tables: [[lesson]] text.en = "..."', '테이블 배열: [[lesson]] text.en = "..."'),
+        )
         return ()
     if len(raw_steps) > 200:
-        r.problem("lesson", f"{len(raw_steps)} steps", "at most 200 steps")
+        r.problem("lesson", f"{len(raw_steps)} steps", Bilingual("at most 200 steps", "최대 200단계"))
         return ()
     steps = []
     for i, raw in enumerate(raw_steps):
@@ -432,22 +562,33 @@ def _read_lesson(r: _Reader, raw_steps: Any, catalog: Catalog) -> tuple[LessonSt
         actions: tuple[EventSpec, ...] = ()
         verbs = [k for k in ("add", "remove", "grow") if k in t]
         if len(verbs) > 1:
-            r.problems.append(f"{path}: at most one of add, remove, grow per step (found {', '.join(verbs)})")
+            found = ", ".join(verbs)
+            r.problems.append(
+                Bilingual(
+                    f"{path}: at most one of add, remove, grow per step (found {found})",
+                    f"{path}: 한 단계에는 add, remove, grow 중 하나만 (찾은 것: {found})",
+                )
+            )
         elif verbs:
             action = _read_action(r, t, path, catalog, 0.0)
             actions = (action,) if action is not None else ()
         elif "count" in t or "memory_mib" in t:
-            r.problems.append(f"{path}: count and memory_mib go with add and grow")
+            r.problems.append(
+                Bilingual(
+                    f"{path}: count and memory_mib go with add and grow",
+                    f"{path}: count와 memory_mib는 add, grow와 함께 씁니다",
+                )
+            )
 
         def world_ok(item: str, where: str) -> str | None:
             if item in WORLD_KINDS:
                 return item
-            r.problem(where, item, f"one of {', '.join(WORLD_KINDS)}", _suggest(item, list(WORLD_KINDS)))
+            r.problem(where, item, _one_of(WORLD_KINDS), _suggest(item, list(WORLD_KINDS)))
             return None
 
         worlds = r.string_list(t, "worlds", path, None, world_ok, max_items=3) if "worlds" in t else None
         if worlds is not None and not worlds:
-            r.problem(f"{path}.worlds", t["worlds"], "at least one of vm, container, microvm")
+            r.problem(f"{path}.worlds", t["worlds"], _AT_LEAST_ONE_WORLD)
         steps.append(
             LessonStep(
                 text=text,
@@ -489,11 +630,14 @@ def resolve(name_or_path: str) -> tuple[Path, str]:
     if candidate.is_file():
         return candidate, name_or_path
     names = shipped_names()
+    hint, shipped = _suggest(name_or_path, names), ", ".join(names)
     raise ScenarioError(
         name_or_path,
         [
-            f"no such scenario{_suggest(name_or_path, names)}; shipped: {', '.join(names)} "
-            "(or give a path to a .toml file)"
+            Bilingual(
+                f"no such scenario{hint}; shipped: {shipped} (or give a path to a .toml file)",
+                f"그런 시나리오는 없습니다{ko_of(hint)}. 들어 있는 시나리오: {shipped} (또는 .toml 파일 경로)",
+            )
         ],
     )
 
@@ -504,25 +648,54 @@ def load_scenario(name_or_path: str, catalog: Catalog | None = None) -> Scenario
     source = str(path)
     try:
         if path.is_dir():
-            raise ScenarioError(source, ["is a folder; give a .toml file"])
+            raise ScenarioError(
+                source, [Bilingual("is a folder; give a .toml file", "폴더입니다. .toml 파일을 주세요")]
+            )
         if path.exists() and not path.is_file():
-            raise ScenarioError(source, ["is not a regular file (a device or a pipe); give a .toml file"])
+            raise ScenarioError(
+                source,
+                [
+                    Bilingual(
+                        "is not a regular file (a device or a pipe); give a .toml file",
+                        "일반 파일이 아닙니다 (장치나 파이프). .toml 파일을 주세요",
+                    )
+                ],
+            )
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ScenarioError(source, [f"is {size / 2**20:.1f} MiB; scenario files are small (at most 1 MiB)"])
+            mib = f"{size / 2**20:.1f}"
+            raise ScenarioError(
+                source,
+                [
+                    Bilingual(
+                        f"is {mib} MiB; scenario files are small (at most 1 MiB)",
+                        f"{mib} MiB입니다. 시나리오 파일은 작습니다 (최대 1 MiB)",
+                    )
+                ],
+            )
         # Read at most one byte past the limit: a file that grows while read cannot make this endless.
         with path.open("rb") as fh:
             raw = fh.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
-            raise ScenarioError(source, ["is larger than 1 MiB; scenario files are small"])
+            raise ScenarioError(
+                source,
+                [
+                    Bilingual(
+                        "is larger than 1 MiB; scenario files are small", "1 MiB보다 큽니다. 시나리오 파일은 작습니다"
+                    )
+                ],
+            )
     except FileNotFoundError:
         raise ScenarioError(
             source, ["file not found; check the path, or run 'vmsim scenarios' for shipped names"]
         ) from None
     except PermissionError:
-        raise ScenarioError(source, ["cannot be read (permission denied)"]) from None
+        raise ScenarioError(
+            source, [Bilingual("cannot be read (permission denied)", "읽을 수 없습니다 (권한 없음)")]
+        ) from None
     except OSError as exc:
-        raise ScenarioError(source, [f"cannot be read: {exc.strerror or exc}"]) from None
+        why = exc.strerror or exc
+        raise ScenarioError(source, [Bilingual(f"cannot be read: {why}", f"읽을 수 없습니다: {why}")]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -533,7 +706,9 @@ def load_scenario(name_or_path: str, catalog: Catalog | None = None) -> Scenario
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(source, [f"not valid TOML: {exc}"]) from None
+        raise ScenarioError(source, [Bilingual(f"not valid TOML: {exc}", f"올바른 TOML이 아닙니다: {exc}")]) from None
     except RecursionError:
-        raise ScenarioError(source, ["not valid TOML: nested too deeply"]) from None
+        raise ScenarioError(
+            source, [Bilingual("not valid TOML: nested too deeply", "올바른 TOML이 아닙니다: 너무 깊게 중첩됨")]
+        ) from None
     return parse_scenario(data, source, catalog, slug=slug)

@@ -151,7 +151,7 @@ class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
         try:
             spec = load_scenario(name)
         except ScenarioError as exc:
-            self.query_one("#open-error", Static).update(Text(str(exc)))
+            self.query_one("#open-error", Static).update(Text(exc.text(self.app.lang)))  # type: ignore[attr-defined]
             return
         self.dismiss(spec)
 
