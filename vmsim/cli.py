@@ -182,12 +182,13 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``vmsim validate``: exit 0 when every file is good, 2 otherwise."""
-    from vmsim.scenarios import ScenarioError, load_scenario
+    from vmsim.scenarios import ScenarioError, build_simulation, load_scenario
 
     bad = 0
     for name in args.files:
         try:
             spec = load_scenario(name)
+            build_simulation(spec)  # what only the engine can refuse (a host too small for its runtime)
         except ScenarioError as exc:
             bad += 1
             from vmsim.i18n import default_lang

@@ -135,7 +135,7 @@ def test_an_unknown_scenario_name_suggests_a_shipped_one():
         ("duration_s = 0", "duration_s", "0", "above 0"),
         ("seed = -1", "seed", "-1", "a whole number from 0"),
         ("[host]\ncpu_cores = 2.5", "host.cpu_cores", "2.5", "a whole number"),
-        ("[container]\nregistry_mbps = 0", "container.registry_mbps", "0", "above 0"),
+        ("[container]\nregistry_mbps = 0", "container.registry_mbps", "0", "from 0.001"),
         ('[container]\ncached_images = "nginx"', "container.cached_images", "'nginx'", "a list"),
         ('worlds = "vm"', "worlds", "'vm'", "a list"),
         ('worlds = ["vm", "vm"]', "worlds", "['vm', 'vm']", "each world at most once"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from vmsim.engine.catalog import Catalog, HostPreset
@@ -104,4 +105,7 @@ class Settings:
     def registry_mibps(self) -> float:
         """Download bandwidth from the registry (each world has its own link of this speed; the VM world's
         guest OS image comes over it too): Mbit/s → MiB/s."""
-        return self.container.registry_mbps * 1e6 / 8 / 2**20
+        mibps = self.container.registry_mbps * 1e6 / 8 / 2**20
+        if not math.isfinite(mibps) or mibps <= 0:
+            raise ValueError(f"registry bandwidth must be above 0 Mbit/s, not {self.container.registry_mbps!r}")
+        return mibps

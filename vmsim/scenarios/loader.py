@@ -17,6 +17,8 @@ from vmsim.scenarios.spec import EventSpec, HostSpec, LessonStep, ScenarioSpec
 
 MAX_FILE_BYTES = 1 << 20
 MAX_COUNT = 100_000
+MAX_INSTANCES = 30_000  # in all, per world: what the engine benchmark shows runs in seconds
+MAX_KEY_PARTS = 64
 MAX_TIME_S = 1_000_000.0
 
 
@@ -57,8 +59,22 @@ _AT_LEAST_ONE_WORLD = Bilingual("at least one of vm, container, microvm", "vm, c
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    """A value from the file as the message shows it: short, and safe to print on a terminal."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        # A 5,000-digit integer or a table nested a thousand deep cannot be repr()'d: describe it.
+        text = (
+            f"an integer of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+            if isinstance(value, int)
+            else (f"a {type(value).__name__} nested too deeply to show")
+        )
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _safe(key: str) -> str:
+    """A key from the file, quoted when it holds characters a terminal would act on (newlines, escapes)."""
+    return key if key.isprintable() else repr(key)
 
 
 class _Reader:
@@ -87,7 +103,7 @@ class _Reader:
             return {}
         for key in data:
             if key not in allowed:
-                where = f"{path}.{key}" if path else key
+                where = f"{path}.{_safe(key)}" if path else _safe(key)
                 hint, keys = _suggest(key, allowed), ", ".join(allowed)
                 self.problems.append(
                     Bilingual(
@@ -294,16 +310,19 @@ def parse_scenario(
         disk_mib=disk_gib * 1024 if disk_gib is not None else None,
     )
     host_preset = catalog.hosts.get(preset)
-    if (
-        host_preset is not None
-        and host.memory_mib is not None
-        and host.memory_mib <= host_preset.host_os_memory_mib.value
-    ):
-        own = f"{host_preset.host_os_memory_mib.value:g} MiB"
+    # Containers and microVMs also need the container runtime's daemons beside the host OS.
+    needs_runtime = any(w in ("container", "microvm") for w in worlds)
+    os_mib = host_preset.host_os_memory_mib.value if host_preset is not None else 0.0
+    runtime_mib = catalog.runtimes[ContainerSettings().runtime].daemon_memory_mib.value if needs_runtime else 0.0
+    floor = os_mib + runtime_mib
+    if host_preset is not None and host.memory_mib is not None and host.memory_mib <= floor:
+        own = f"{floor:g} MiB" + (
+            f" ({os_mib:g} MiB OS + {runtime_mib:g} MiB container runtime)" if runtime_mib else ""
+        )
         r.problem(
             "host.memory_gib" if mem_gib is not None else "host.memory_mib",
             mem_gib or mem_mib,
-            Bilingual(f"more than the host OS's own {own}", f"호스트 OS가 쓰는 {own}보다 큰 값"),
+            Bilingual(f"more than the host's own {own}", f"호스트가 스스로 쓰는 {own}보다 큰 값"),
         )
     if host_preset is not None and host.disk_mib is not None and host.disk_mib <= host_preset.host_os_disk_mib.value:
         r.problem(
@@ -347,7 +366,8 @@ def parse_scenario(
     c = r.table(top.get("container", {}), "container", CONTAINER_KEYS)
     cd = ContainerSettings()
     container = ContainerSettings(
-        registry_mbps=r.number(c, "registry_mbps", "container", cd.registry_mbps, 0, 1_000_000, lo_open=True),
+        # From 1 kbit/s: a slower link would make a download outlast any simulation (and underflow to 0).
+        registry_mbps=r.number(c, "registry_mbps", "container", cd.registry_mbps, 0.001, 1_000_000),
         cached_images=r.string_list(c, "cached_images", "container", (), image_ok),
         memory_limit_mib=r.number(c, "memory_limit_mib", "container", None, 0, 1 << 30, lo_open=True),
     )
@@ -410,6 +430,17 @@ def parse_scenario(
             events.append(action)
 
     lesson = _read_lesson(r, top.get("lesson", []), catalog)
+    asked = sum(int(e.args[1]) for e in events if e.verb == "add_workload") + sum(
+        int(a.args[1]) for step in lesson for a in step.actions if a.verb == "add_workload"
+    )
+    if asked > MAX_INSTANCES:
+        # Each count is within bounds, but ten thousand events of them would never finish.
+        r.problems.append(
+            Bilingual(
+                f"events: ask for {asked:,} instances in all; a scenario may ask for at most {MAX_INSTANCES:,}",
+                f"events: 모두 {asked:,}개의 인스턴스를 요청합니다. 시나리오 하나는 최대 {MAX_INSTANCES:,}개까지",
+            )
+        )
 
     if r.problems:
         raise ScenarioError(source, r.problems)
@@ -517,6 +548,7 @@ def _read_texts(r: _Reader, t: dict[str, Any], key: str, path: str, required: bo
     for lang, text in raw.items():
         if lang not in LANGS:
             hint = _suggest(lang, list(LANGS))
+            lang = _safe(lang)
             known = ", ".join(LANGS)
             r.problems.append(
                 Bilingual(
@@ -642,6 +674,26 @@ def resolve(name_or_path: str) -> tuple[Path, str]:
     )
 
 
+def _check_key_depth(text: str, source: str) -> None:
+    """Refuse absurdly dotted keys before parsing: tomllib takes quadratic time in the number of parts."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            continue
+        key = stripped[1:].split("]", 1)[0] if stripped.startswith("[") else stripped.split("=", 1)[0]
+        parts = key.count(".") + 1
+        if parts > MAX_KEY_PARTS and '"' not in key and "'" not in key:
+            raise ScenarioError(
+                source,
+                [
+                    Bilingual(
+                        f"line {number}: a key of {parts:,} dotted parts; at most {MAX_KEY_PARTS}",
+                        f"{number}번째 줄: 점으로 나뉜 부분이 {parts:,}개인 키입니다. 최대 {MAX_KEY_PARTS}개",
+                    )
+                ],
+            )
+
+
 def load_scenario(name_or_path: str, catalog: Catalog | None = None) -> ScenarioSpec:
     """Read, parse and validate a scenario by name or path; every failure is a ScenarioError."""
     path, slug = resolve(name_or_path)
@@ -703,10 +755,22 @@ def load_scenario(name_or_path: str, catalog: Catalog | None = None) -> Scenario
         raise ScenarioError(
             source, [f"line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"]
         ) from None
+    _check_key_depth(text, source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(source, [Bilingual(f"not valid TOML: {exc}", f"올바른 TOML이 아닙니다: {exc}")]) from None
+    except ValueError as exc:
+        # tomllib lets Python's integer-size limit escape as ValueError (an integer of over 4,300 digits).
+        raise ScenarioError(
+            source,
+            [
+                Bilingual(
+                    f"not valid TOML: a number is too long ({exc})",
+                    f"올바른 TOML이 아닙니다: 숫자가 너무 깁니다 ({exc})",
+                )
+            ],
+        ) from None
     except RecursionError:
         raise ScenarioError(
             source, [Bilingual("not valid TOML: nested too deeply", "올바른 TOML이 아닙니다: 너무 깊게 중첩됨")]
