@@ -742,7 +742,12 @@ class World:
 
     def _oom_candidate(self, inst: Instance) -> None:
         if inst.mem:
-            heapq.heappush(self._oom_heap, (-self._held_touched(inst), -inst.seq, inst))
+            heap = self._oom_heap
+            heapq.heappush(heap, (-self._held_touched(inst), -inst.seq, inst))
+            if len(heap) > 4 * len(self.instances) + 64:
+                # Every change pushes a new entry: rebuild from the present now and then, or stale ones pile up.
+                self._oom_heap = [(-self._held_touched(i), -i.seq, i) for i in self.instances if i.mem]
+                heapq.heapify(self._oom_heap)
 
     # ------------------------------------------------------------------ endings
     def _kill(self, inst: Instance, reason: Msg, keep_vm: bool = False) -> None:
