@@ -15,6 +15,7 @@ garbage, truncation, duplicate lines, giant literals).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import json
@@ -418,7 +419,7 @@ def mutate_doc(rng: random.Random, doc: dict[str, Any]) -> tuple[dict[str, Any],
             return doc, f"removed an item of {path}"
         if op == 5 and where:
             n = rng.choice([2, 10, 100, 201, 1000]) if rng.random() < 0.9 else rng.choice([9_999, 10_000, 10_001])
-            where[:] = [json.loads(json.dumps(where[i % len(where)])) for i in range(n)]
+            where[:] = [copy.deepcopy(where[i % len(where)]) for i in range(n)]
             return doc, f"repeated {path} to {n} items"
         if op == 6:
             where.append(nasty_value(rng))
@@ -449,7 +450,9 @@ NASTY_LINES = [
     "events = []", "events = [1, 2]", "[events]", "[[host]]", "[name]", "worlds = [\"vm\", \"vm\"]",
     "\ufeffname = \"bom\"", "k = \"\\uD800\"", "k = \"\\u00\"", "k = \"\\x41\"", "k = 1979-13-45",
     "# just a comment", "", "key = \"" + "y" * 5000 + "\"", "[" + ".".join(["t"] * 200) + "]",
-    ".".join(["d"] * 300) + " = 1", "arr = " + "[" * 100 + "]" * 100, "inl = " + "{a=" * 60 + "1" + "}" * 60,
+    ".".join(["d"] * 300) + " = 1", '"q".' + ".".join(["d"] * 300) + " = 1",
+    "inl = {" + ".".join(["e"] * 300) + " = 1}", '["q".' + ".".join(["t"] * 300) + "]",
+    "arr = " + "[" * 100 + "]" * 100, "inl = " + "{a=" * 60 + "1" + "}" * 60,
 ]  # fmt: skip
 
 INVALID_UTF8 = [b"\xff", b"\xfe\xff", b"\xc3\x28", b"\xa0\xa1", b"\xe2\x28\xa1", b"\xf0\x28\x8c\x28", b"\xc0\xaf",

@@ -9,6 +9,7 @@ the checks below; every so often, a snapshot rendered to strict JSON.
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 import time
@@ -229,5 +230,37 @@ def test_a_soak_sequence_replays_identically(index):
     assert final() == final()
 
 
-# Host memory pressure at scale (World._host_pressure rescans every live instance per boot step) is
-# a hang regression through the CLI: test_fuzz_cli.py::test_regression_small_files_never_hang.
+# Host memory pressure at scale (World._host_pressure used to rescan every live instance per boot step)
+# is a hang regression through the CLI: test_fuzz_cli.py::test_regression_small_files_never_hang.
+
+
+def test_regression_memory_stays_bounded_under_repeated_growth():
+    # A long session keeps growing apps (a cache filling). The memory the engine keeps must grow with
+    # the number of commands, not with commands x instances. Found while checking the OOM-killer heap
+    # (World._oom_heap): every memory change pushes an entry and stale entries are dropped only when
+    # they reach the top, so 500 grows over 200 running containers left ~100,000 entries behind
+    # (10,000 grows over 13,000 containers: over a hundred million).
+    sim = build(
+        {
+            "preset": "server",
+            "worlds": ("container",),
+            "seed": 1,
+            "hw": {},
+            "vm": VmSettings(),
+            "container": ContainerSettings(cached_images=("nginx",)),
+            "microvm": MicroVmSettings(),
+        }
+    )
+    sim.add_workload("nginx", 200)
+    sim.advance(120)
+    assert sim.worlds["container"].counts["running"] == 200
+    grows = 500
+    gc.collect()
+    before = len(gc.get_objects())
+    for _ in range(grows):
+        sim.grow_app("nginx", 0.001)
+        sim.advance(0.1)
+    sim.check_invariants()
+    gc.collect()
+    grown = len(gc.get_objects()) - before
+    assert grown < 20 * grows, f"{grown:,} more live objects after {grows} grows of 200 running containers"

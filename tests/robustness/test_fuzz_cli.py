@@ -230,8 +230,67 @@ HANG_INPUTS = {
     # 40,000 dotted key parts (80 kB): tomllib's dotted keys are quadratic (about 20 s here; a 1 MiB
     # file of them takes most of an hour) and load_scenario hands it any file up to 1 MiB.
     "a dotted key of 40,000 parts": 'name = "x"\n' + ".".join(["seed"] + ["a"] * 40_000) + " = 1\n",
+    # The same, past loader._check_key_depth (which skips keys with a quote, and reads only what precedes
+    # the first "="): a quoted first part (over 30 s), a dotted key inside an inline table (24 s) and a
+    # table header with a quoted part (21 s). Quadratic: a 1 MiB file of any of them takes many minutes.
+    "a dotted key of 40,000 parts after a quoted one": 'name = "x"\n"q".' + ".".join(["a"] * 40_000) + " = 1\n",
+    "a dotted key of 80,000 parts in an inline table": 'name = "x"\nseed = {' + ".".join(["a"] * 80_000) + " = 1}\n",
+    "a table header of 80,000 parts after a quoted one": 'name = "x"\n["q".' + ".".join(["a"] * 80_000) + "]\n",
+    # Within loader.MAX_DOTS_PER_LINE (1,000 per line), but 522 such lines fill 1 MiB: tomllib builds
+    # half a million nested tables, taking 11 s and over 2 GiB (MemoryError under the cap, exit 1).
+    "522 keys of 1,000 parts (1 MiB)": 'name = "x"\n'
+    + "".join(f"t{i}." + ".".join(["a"] * 999) + " = 1\n" for i in range(522)),
 }
 HANG_TIMEOUT_S = 10.0
+
+
+def _storm(verb_lines: list[str], base: str, events: int = 9_999) -> str:
+    lines = [base]
+    for i in range(events):
+        lines += ["[[events]]", f"at_s = {100 + i}", *verb_lines]
+    return "\n".join(lines) + "\n"
+
+
+# Event storms: the loader allows 10,000 events and 30,000 instances, and some commands cost time in
+# proportion to every instance in the world, so a storm costs events x instances.
+STORM_INPUTS = {
+    # Simulation.grow_app -> World.grow visits every instance of the world, and each grown one is
+    # pushed again onto World._oom_heap, whose stale entries are never dropped: this file ran for over
+    # 5 minutes and reached 4.6 GB (its 15,000 adds alone: 4.7 s, 114 MB).
+    "10,000 grows over 15,000 containers": _storm(
+        ['grow = "nginx"', "memory_mib = 0.001"],
+        'name = "x"\nduration_s = 100000\nworlds = ["container"]\n[host]\npreset = "server"\n'
+        '[container]\ncached_images = ["nginx"]\n[[events]]\nat_s = 0\nadd = "nginx"\ncount = 15000',
+    ),
+    # Simulation.remove_app scans every instance ever added, live or not, on every call: this file
+    # took 47 s (its adds alone: 5.4 s; with 30,000 instances, 82 s).
+    "9,999 remove_app over 20,000 instances": _storm(
+        ['remove = "hello"'],
+        'name = "x"\nduration_s = 100000\nworlds = ["container"]\n[host]\npreset = "server"\n'
+        '[[events]]\nat_s = 0\nadd = "hello"\ncount = 20000',
+    ),
+}
+
+
+def test_regression_event_storms_finish_in_bounded_time(tmp_path):
+    paths = {}
+    for n, (name, text) in enumerate(STORM_INPUTS.items()):
+        path = tmp_path / f"storm-{n}.toml"
+        path.write_text(text)
+        assert path.stat().st_size < 1 << 20, name
+        paths[name] = path
+
+    def one(name):
+        return name, vmsim("run", str(paths[name]), "--format", "json")
+
+    with ThreadPoolExecutor(max_workers=len(paths)) as pool:
+        results = list(pool.map(one, paths))
+    bad = [
+        f"{name}: " + "; ".join(r.problems(str(paths[name]))) + f" ({r.seconds:.1f} s)"
+        for name, r in results
+        if r.problems(str(paths[name]))
+    ]
+    assert not bad, f"within {TIMEOUT_S:g} s and {MEMORY_LIMIT >> 30} GiB:\n" + "\n".join(bad)
 
 
 def test_regression_small_files_never_hang(tmp_path):
