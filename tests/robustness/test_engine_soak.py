@@ -30,7 +30,7 @@ WORLD_SETS = [
     ("container", "microvm"),
     ("vm", "container", "microvm"),
 ]
-SEQUENCES = sized(14, 60)
+SEQUENCES = sized(12, 60)
 OPS_PER_SEQUENCE = sized(300, 1_500)
 MIN_SIMULATED_S = 3 * 3600  # every sequence covers at least three simulated hours
 LIVE_CAP = sized(250, 1_000)  # beyond this many live instances per world, the sequence removes some
