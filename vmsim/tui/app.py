@@ -130,6 +130,10 @@ class VmsimApp(App[None]):
 
     def tick(self) -> None:
         """One frame: advance simulated time by the real time elapsed × speed, then render."""
+        if not self.is_running:
+            # Quitting: Textual removes the screens before it stops the app's timers, so a late frame
+            # would find no widgets to draw on.
+            return
         now = time.monotonic()
         dt = min(now - self._last_tick, MAX_FRAME_DT)
         self._last_tick = now
