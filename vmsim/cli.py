@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -24,8 +25,12 @@ def _positive_mib(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (public so tests and shell completion can inspect it)."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser (public so tests and shell completion can inspect it).
+
+    With ``command`` one of this module's own commands, the commands that live in their own modules (host,
+    probe, report, serve) are left out: importing them costs start-up time the dashboard does not need.
+    """
     p = argparse.ArgumentParser(
         prog="vmsim",
         description="Watch why containers are light and virtual machines are heavy, on a simulated host. "
@@ -73,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     vm = sub.add_parser("validate-model", help="run reference experiments and compare with published measurements")
     vm.add_argument("--format", choices=["table", "json"], default="table")
 
+    if command in COMMANDS:
+        return p
     # Commands that live in their own modules (each registers its parser and sets func).
     from vmsim import hostinfo, probe, report
 
@@ -227,7 +234,15 @@ def cmd_tui(args: argparse.Namespace) -> int:
     except ImportError as exc:  # pragma: no cover - only when installed without its dependencies
         raise CliError(f"the dashboard needs Textual ({exc}); reinstall with 'pip install vmsim'") from None
     speed = min(max(args.speed, 0.1), 100.0)
-    app = VmsimApp(spec, seed=args.seed, speed=speed, paused=args.paused, lang=args.lang, export_dir=args.export_dir)
+    app = VmsimApp(
+        spec,
+        seed=args.seed,
+        speed=speed,
+        paused=args.paused,
+        lang=args.lang,
+        export_dir=args.export_dir,
+        gc_paused=not gc.isenabled(),
+    )
     app.run()
     return 0
 
@@ -245,15 +260,27 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: returns the exit code (0 ok, 1 an I/O failure, 2 bad input)."""
-    from vmsim.engine import UnknownAppError
-    from vmsim.scenarios import ScenarioError
-
-    parser = build_parser()
     raw = list(sys.argv[1:] if argv is None else argv)
     # `vmsim`, `vmsim hello`, `vmsim my.toml --paused`: anything that is not a command opens the dashboard.
     known = set(COMMANDS) | {"host", "probe", "report", "serve"}
     if not raw or (raw[0] not in known and raw[0] not in ("-h", "--help", "--version")):
         raw = ["tui", *raw]
+    if raw[0] == "tui" and gc.isenabled():
+        # Start-up allocates hundreds of thousands of objects that all stay alive (modules, widgets, styles):
+        # collecting garbage among them finds next to none and costs ~50 ms before the first frame. The dashboard
+        # resumes collection once its first frame is drawn (VmsimApp.gc_paused).
+        gc.disable()
+    try:
+        return _run(raw)
+    finally:
+        gc.enable()
+
+
+def _run(raw: list[str]) -> int:
+    from vmsim.engine import UnknownAppError
+    from vmsim.scenarios import ScenarioError
+
+    parser = build_parser(raw[0])
     args = parser.parse_args(raw)
     handler = COMMANDS.get(args.command) or getattr(args, "func", None)
     try:

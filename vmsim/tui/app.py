@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -76,12 +77,17 @@ class VmsimApp(App[None]):
         export_dir: str | Path = DEFAULT_EXPORT_DIR,
         animate: bool = True,
         lang: str | None = None,
+        gc_paused: bool = False,
     ) -> None:
         super().__init__()
+        # True when the caller paused garbage collection for the start-up: resumed after the first frame.
+        self.gc_paused = gc_paused
         self.lang = lang if lang in LANGS else default_lang()
-        # Chosen before anything is mounted, so the first styling pass is the only one.
+        # Chosen before any style is read, and without the theme watcher: the watcher re-reads every stylesheet
+        # (a second parse at start-up) and would only set the classes a dark theme already has.
         self.register_theme(PROJECTOR_THEME)
-        self.theme = PROJECTOR_THEME.name
+        self.set_reactive(App.theme, PROJECTOR_THEME.name)
+        self.set_class(True, f"-theme-{PROJECTOR_THEME.name}", update=False)
         self._bind_keys()
         self.lesson: LessonRunner | None = LessonRunner(spec.lesson) if spec.lesson else None
         self._drift_cache: dict[int, tuple] = {}
@@ -119,6 +125,19 @@ class VmsimApp(App[None]):
         self.show_lesson()
         if self.animate:
             self._timer = self.set_interval(FRAME_S, self.tick)
+        if self.gc_paused:
+            self.call_after_refresh(self._resume_gc)
+
+    def _resume_gc(self) -> None:
+        """Collect once, then set everything alive (modules, widgets, styles, the catalogue) aside for good.
+
+        Frozen objects are never scanned again, so later collections while the dashboard animates walk only
+        what the simulation and the frames allocate.
+        """
+        self.gc_paused = False
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
     @property
     def main(self) -> MainScreen:

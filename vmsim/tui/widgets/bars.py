@@ -54,7 +54,7 @@ class LedgerBar(Widget):
             self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
-        return self.render().plain.count("\n") + 1
+        return self._drawn(width).plain.count("\n") + 1
 
     def __init__(
         self, title_key: str, styles: dict[str, CategoryStyle], *, id: str | None = None, classes: str | None = None
@@ -62,10 +62,24 @@ class LedgerBar(Widget):
         super().__init__(id=id, classes=classes)
         self.title_key = title_key
         self.category_styles = styles
+        self._cache: tuple[tuple[object, ...], Text] | None = None
 
     def render(self) -> Text:
+        return self._drawn(self.size.width)
+
+    def _drawn(self, width: int) -> Text:
+        """The bar at ``width`` cells; drawn once per change, though the height, the watcher and the paint
+        all ask for it."""
+        key = (self.ledger, self.touched_mib, width, self.has_class("-thick"), self.app.lang)  # type: ignore[attr-defined]
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        text = self._draw(width)
+        self._cache = (key, text)
+        return text
+
+    def _draw(self, width: int) -> Text:
         ledger = self.ledger
-        width = max(self.size.width, 10)
+        width = max(width, 10)
         lang = self.app.lang  # type: ignore[attr-defined]
         if ledger is None:
             return Text(tr(self.title_key, lang))
