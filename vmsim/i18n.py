@@ -274,7 +274,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ko": "지나간 시간을 10초 뒤로 / 앞으로 (정지 중)",
     },
     "help.select": {"en": "select an instance in a world's list", "ko": "세계 목록에서 인스턴스 선택"},
-    "help.tab": {"en": "move between the worlds' lists and the tabs below", "ko": "세계 목록과 아래 탭 사이 이동"},
+    "help.tab": {
+        "en": "move between the lists and the tabs below (← → switch tabs)",
+        "ko": "세계 목록과 아래 탭 사이 이동 (탭에서 ← → 로 전환)",
+    },
     "help.c": {
         "en": "log and charts large (on small screens: instead of the worlds)",
         "ko": "로그와 차트를 크게 (작은 화면에서는 세계 대신)",

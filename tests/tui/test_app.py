@@ -279,7 +279,7 @@ async def test_events_reach_the_log(tmp_path):
         app.advance(12.0)
         await pilot.pause()
         log = app.screen.query_one(EventLog)
-        text = "\n".join(line.text for line in log.lines)
+        text = "\n".join(line.plain for line in log.lines)
         assert "container nginx-1 ready" in text and "VM nginx-1 ready" in text
 
 
@@ -346,3 +346,88 @@ async def test_real_host_strip_shows_this_machine_labelled_as_real(tmp_path, mon
         assert "REAL" in text and "10.0 GiB of 16.0 GiB" in text and "37%" in text and "not simulated" in text
         await pilot.press("h")
         assert not strip.display
+
+
+# ---------------------------------------------------------------------------------------------- key line, tabs, log
+def key_labels(app: VmsimApp) -> list[str]:
+    from vmsim.tui.widgets.key_bar import KeyBar
+
+    bar = app.screen.query_one(KeyBar)
+    return [span.key.description for span in bar.spans]
+
+
+async def test_key_line_shows_what_applies_and_keeps_help_and_quit_when_narrow(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 36)) as pilot:
+        await pilot.pause()
+        paused = key_labels(app)
+        assert {"Add", "Step", "−10 s", "Help", "Quit"} <= set(paused)
+        await pilot.press("space")  # running: stepping and rewinding do not apply
+        await pilot.pause()
+        running = key_labels(app)
+        assert "Step" not in running and "−10 s" not in running and "Add" in running
+        await pilot.resize_terminal(60, 24)
+        await pilot.pause()
+        narrow = key_labels(app)
+        assert narrow[-3:-1] == ["Help", "Quit"] and len(narrow) < len(running)
+
+
+async def test_clicking_a_key_on_the_key_line_does_what_the_key_does(tmp_path):
+    from vmsim.tui.widgets.key_bar import KeyBar
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        add = next(span for span in bar.spans if span.key.action == "add")
+        await pilot.click(KeyBar, offset=(add.start + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, AddWorkloadScreen)
+
+
+async def test_key_line_follows_the_language(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 36)) as pilot:
+        await pilot.press("L")
+        await pilot.pause()
+        assert "추가" in key_labels(app) and "Add" not in key_labels(app)
+
+
+async def test_tabs_switch_views_by_click_and_by_arrow_keys(tmp_path):
+    from vmsim.tui.widgets.lower_pane import LowerPane, TabStrip
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.advance(12.0)
+        await pilot.pause()
+        lower = app.screen.query_one(LowerPane)
+        strip = app.screen.query_one(TabStrip)
+        assert lower.active == "log"
+        start, _, _ = next(s for s in strip.spans if s[2] == "memory")
+        await pilot.click(TabStrip, offset=(start + 1, 0))
+        await pilot.pause()
+        assert lower.active == "memory"
+        chart = app.screen.query_one("#view-memory")
+        assert chart.display and not app.screen.query_one("#log").display
+        assert chart._data, "a view just shown gets its data at once"  # type: ignore[attr-defined]
+        strip.focus()
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert lower.active == "timeline"
+        await pilot.press("left", "left", "left")
+        await pilot.pause()
+        assert lower.active == "log", "left from the first view wraps to the last, then back"
+
+
+async def test_log_follows_new_events_and_the_language(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.advance(12.0)
+        await pilot.pause()
+        log = app.screen.query_one(EventLog)
+        english = [line.plain for line in log.lines]
+        assert any("VM nginx-1 ready" in line for line in english)
+        await pilot.press("L")
+        await pilot.pause()
+        korean = [line.plain for line in log.lines]
+        assert len(korean) == len(english) and any("준비 완료" in line for line in korean)

@@ -24,7 +24,8 @@ def at(seconds: float, *keys: str):
 def test_main_80x24_mid_boot(snap_compare):
     """hello at t = 3 s on 80×24: the VM column shows nginx-1 booting in 'initrd' with a partial bar and
     'reserved' memory; the container and microVM columns show nginx-1 ready (0.36 s, 0.39 s). All three
-    memory bars have legends with MiB; the footer shows Add, Remove, Pause/run, Step."""
+    memory bars have legends with MiB; the key line shows Add, Remove, Pause/run, Help and Quit (Step is left
+    out for room, Help and Quit never are)."""
     assert snap_compare(paused_app(), terminal_size=(80, 24), run_before=at(3.0))
 
 
@@ -59,7 +60,7 @@ def test_boot_timeline_tab(snap_compare):
     async def run_before(pilot) -> None:
         pilot.app.advance(12.0)
         await pilot.pause()
-        pilot.app.main.query_one("#lower").active = "tab-timeline"
+        pilot.app.main.set_view("timeline")
         await pilot.pause()
         pilot.app.refresh_view([], charts=True)
         await pilot.pause()

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, cast
 
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
 
 from vmsim.engine.drift import Deployment
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
 from vmsim.engine.world import FitResult
-from vmsim.i18n import tr
 from vmsim.tui.widgets.bars import LedgerBar
 from vmsim.tui.widgets.charts import BootTimeline
 from vmsim.tui.widgets.event_log import EventLog
 from vmsim.tui.widgets.instance_list import InstanceList
+from vmsim.tui.widgets.key_bar import KeyBar
 from vmsim.tui.widgets.lesson_views import DriftView, ImageExplorer, Narration, NarrationView
+from vmsim.tui.widgets.lower_pane import LowerPane
 from vmsim.tui.widgets.real_host import RealHostStrip
 from vmsim.tui.widgets.status import Status, StatusBar
 from vmsim.tui.widgets.world_panel import WorldPanel
@@ -51,33 +51,17 @@ class MainScreen(Screen):
         self.worlds = worlds
 
     def compose(self) -> ComposeResult:
-        lang = self.app.lang  # type: ignore[attr-defined]
         yield StatusBar(id="status")
         yield RealHostStrip(id="real-host")
         with Horizontal(id="worlds"):
-            for kind in self.worlds:
-                yield WorldPanel(kind)
+            for i, kind in enumerate(self.worlds):
+                yield WorldPanel(kind, last=i == len(self.worlds) - 1)
         yield Narration(id="narration")
-        with TabbedContent(id="lower", initial="tab-log"):
-            with TabPane(tr("tab.log", lang), id="tab-log"):
-                yield EventLog(id="log")
-            # The two line charts are mounted when their tab is first shown (see _mount_chart).
-            yield TabPane(tr("tab.memory", lang), id="tab-memory")
-            yield TabPane(tr("tab.ready", lang), id="tab-ready")
-            with TabPane(tr("tab.timeline", lang), id="tab-timeline"):
-                yield BootTimeline(id="timeline")
-            with TabPane(tr("tab.images", lang), id="tab-images"):
-                yield ImageExplorer(id="images")
-            with TabPane(tr("tab.drift", lang), id="tab-drift"):
-                yield DriftView(id="drift")
-        yield Footer()
+        yield LowerPane(id="lower")
+        yield KeyBar(id="keys")
 
     def relabel(self) -> None:
         """Show every fixed label again in the app's current language."""
-        lang = self.app.lang  # type: ignore[attr-defined]
-        tabs = self.query_one(TabbedContent)
-        for name in ("log", "memory", "ready", "timeline", "images", "drift"):
-            tabs.get_tab(f"tab-{name}").label = tr(f"tab.{name}", lang)
         for widget in self.query("*"):
             widget.refresh()
 
@@ -90,8 +74,9 @@ class MainScreen(Screen):
     def set_view(self, view: str) -> None:
         """Bring one of the lower tabs to the front (log, memory, ready, timeline, images, drift)."""
         # 'drift-manual' shows the hand-made servers alone, before the image is revealed.
-        self.query_one(DriftView).show_image = view != "drift-manual"
-        self.query_one(TabbedContent).active = "tab-drift" if view == "drift-manual" else f"tab-{view}"
+        widget = self.query_one(LowerPane).show_view("drift" if view == "drift-manual" else view)
+        if isinstance(widget, DriftView):
+            widget.show_image = view != "drift-manual"
 
     def set_highlight(self, target: str | None) -> None:
         """Mark one part of every world panel (memory, disk, cpu, instances, fit), or none."""
@@ -130,7 +115,7 @@ class MainScreen(Screen):
         self.worlds = worlds
         container = self.query_one("#worlds", Horizontal)
         await container.remove_children()
-        await container.mount_all([WorldPanel(kind) for kind in worlds])
+        await container.mount_all([WorldPanel(kind, last=i == len(worlds) - 1) for i, kind in enumerate(worlds)])
         self._apply_size(self.size.width, self.size.height)
 
     def show(
@@ -156,13 +141,14 @@ class MainScreen(Screen):
 
     def show_charts(self, snap: SimulationSnapshot, series: dict[str, Series], extras: LowerExtras) -> None:
         """Redraw the charts that are on screen (the others wait until their tab is shown)."""
-        active = self.query_one(TabbedContent).active
+        lower = self.query_one(LowerPane)
+        active = lower.active
         now = snap.time_s
-        if active in ("tab-memory", "tab-ready"):
-            kind = "memory_mib" if active == "tab-memory" else "ready"
-            chart = self._mount_chart(active)
-            chart.show({w.name: series[f"{kind}.{w.name}"] for w in snap.worlds}, now)
-        elif active == "tab-timeline":
+        if active in ("memory", "ready"):
+            kind = "memory_mib" if active == "memory" else "ready"
+            chart = lower.view(active)
+            chart.show({w.name: series[f"{kind}.{w.name}"] for w in snap.worlds}, now)  # type: ignore[attr-defined]
+        elif active == "timeline":
             rows = []
             ids: dict[str, None] = {}
             for w in snap.worlds:
@@ -171,37 +157,22 @@ class MainScreen(Screen):
             for instance_id in list(ids)[-max(1, TIMELINE_ROWS // max(len(snap.worlds), 1)) :]:
                 for w in snap.worlds:
                     rows.extend((w.name, i) for i in w.instances if i.id == instance_id)
-            timeline = self.query_one(BootTimeline)
+            timeline = cast(BootTimeline, lower.view(active))
             timeline.rows = tuple(rows)
             timeline.now = now
-        elif active == "tab-images":
-            explorer = self.query_one(ImageExplorer)
+        elif active == "images":
+            explorer = cast(ImageExplorer, lower.view(active))
             explorer.images = extras.images()
             world = next((w for w in snap.worlds if w.name == "container"), None)
             explorer.disk_layers_mib = world.disk.get("image_layers") if world else 0.0
             explorer.disk_writable_mib = world.disk.get("writable_layers") if world else 0.0
-        elif active == "tab-drift":
-            drift = self.query_one(DriftView)
+        elif active == "drift":
+            drift = cast(DriftView, lower.view(active))
             manual, image, recipe, dockerfile = extras.drift()
             drift.manual, drift.image, drift.recipe, drift.dockerfile = manual, image, recipe, dockerfile
 
-    def _mount_chart(self, tab_id: str):  # noqa: ANN202 - a SeriesChart, imported here on purpose
-        """The chart of a chart tab, mounted on first use (plotext is imported only then)."""
-        from vmsim.tui.widgets.series_chart import SeriesChart
-
-        pane = self.query_one(f"#{tab_id}", TabPane)
-        charts = pane.query(SeriesChart)
-        if charts:
-            return charts.first()
-        if tab_id == "tab-memory":
-            chart = SeriesChart("chart.memory", "GiB", scale=1024, id="chart-memory")
-        else:
-            chart = SeriesChart("chart.ready", "#", id="chart-ready")
-        pane.mount(chart)
-        return chart
-
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        # A tab just shown gets its data now rather than at the next chart refresh.
+    def on_lower_pane_view_shown(self, message: LowerPane.ViewShown) -> None:
+        # A view just shown gets its data now rather than at the next chart refresh.
         self.app.call_later(self.app.refresh_view, [], True)  # type: ignore[attr-defined]
 
     def selected_instance(self) -> tuple[str, str] | None:

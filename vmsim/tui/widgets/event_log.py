@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual.widgets import RichLog
+from textual import events
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from vmsim.engine.events import WorldEvent
 
@@ -19,6 +23,7 @@ KIND_COLOURS = {
     "stopped": "#9a9a9a",
     "added": "",
 }
+MAX_EVENTS = 1000  # the log keeps the latest; every event stays in the engine and in exports
 
 
 def event_text(event: WorldEvent, lang: str = "en") -> Text:
@@ -29,18 +34,60 @@ def event_text(event: WorldEvent, lang: str = "en") -> Text:
     return text
 
 
-class EventLog(RichLog):
-    """A bounded log of events; 'added' events are left out to keep the interesting ones in view."""
+class EventLog(ScrollView, can_focus=True):
+    """A bounded log of events, newest at the bottom; 'added' events are left out to keep the interesting ones
+    in view.
+
+    It keeps the events, not their text: only the rows on screen are drawn, in the dashboard's language of the
+    moment, so switching language rewrites the whole log. It follows the newest event unless the user has
+    scrolled up to read an older one.
+    """
+
+    DEFAULT_CSS = """
+    EventLog { background: transparent; }
+    """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(max_lines=1000, wrap=False, markup=False, highlight=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.events: deque[WorldEvent] = deque(maxlen=MAX_EVENTS)
 
-    def add_events(self, events: Iterable[WorldEvent]) -> int:
-        """Append events; returns how many were written."""
+    @property
+    def lines(self) -> list[Text]:
+        """Every kept event as the text the log shows for it."""
+        lang = self.app.lang  # type: ignore[attr-defined]
+        return [event_text(e, lang) for e in self.events]
+
+    def add_events(self, new: Iterable[WorldEvent]) -> int:
+        """Append events; returns how many were kept."""
+        following = self.scroll_offset.y >= self.max_scroll_y
         n = 0
-        for event in events:
-            if event.kind == "added":
-                continue
-            self.write(event_text(event, self.app.lang))  # type: ignore[attr-defined]
-            n += 1
+        for event in new:
+            if event.kind != "added":
+                self.events.append(event)
+                n += 1
+        if n:
+            self.virtual_size = Size(self.size.width, len(self.events))
+            if following:
+                self.scroll_end(animate=False, immediate=False, x_axis=False)
+            self.refresh()
         return n
+
+    def clear(self) -> None:
+        """Forget every event (after a restart or a jump back in time)."""
+        self.events.clear()
+        self.virtual_size = Size(self.size.width, 0)
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.events))
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.size.width
+        base = self.rich_style
+        if not 0 <= index < len(self.events):
+            return Strip.blank(width, base)
+        text = event_text(self.events[index], self.app.lang)  # type: ignore[attr-defined]
+        text.truncate(width, overflow="ellipsis")
+        return Strip(list(text.render(self.app.console))).adjust_cell_length(width).apply_style(base)

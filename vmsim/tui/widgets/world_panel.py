@@ -65,8 +65,8 @@ class WorldTitle(Static):
 class WorldPanel(Vertical):
     """A column for one world. Holds no simulation: the screen hands it immutable slices."""
 
-    def __init__(self, kind: str) -> None:
-        super().__init__(id=f"world-{kind}", classes="world-panel")
+    def __init__(self, kind: str, last: bool = False) -> None:
+        super().__init__(id=f"world-{kind}", classes="world-panel -last" if last else "world-panel")
         self.kind = kind
 
     def compose(self) -> ComposeResult:

@@ -1,0 +1,167 @@
+"""The pane under the worlds: the event log, the charts and the teaching views, one at a time behind tabs."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from vmsim.i18n import tr
+from vmsim.tui.widgets.charts import BootTimeline
+from vmsim.tui.widgets.event_log import EventLog
+from vmsim.tui.widgets.lesson_views import DriftView, ImageExplorer
+
+VIEWS = ("log", "memory", "ready", "timeline", "images", "drift")
+
+
+class TabStrip(Widget, can_focus=True):
+    """The views' names on one line, the shown one marked (bold, underlined, inverted: not by colour alone).
+
+    A click on a name shows that view; with the strip focused, ←/→ move between them. One widget draws all the
+    tabs, so the pane costs a line of text rather than a widget per tab.
+    """
+
+    COMPONENT_CLASSES = {"tab-strip--active", "tab-strip--tab", "tab-strip--hover"}
+    DEFAULT_CSS = """
+    TabStrip {
+        height: 1;
+        background: $panel;
+        .tab-strip--active { color: $background; background: $primary; text-style: bold underline; }
+        .tab-strip--tab { color: $foreground 70%; }
+        .tab-strip--hover { background: $block-hover-background; }
+        &:focus .tab-strip--active { background: $accent; }
+        &:hover { pointer: pointer; }
+    }
+    """
+    BINDINGS = [
+        Binding("left", "move(-1)", show=False),
+        Binding("right", "move(1)", show=False),
+    ]
+
+    active: reactive[str] = reactive("log")
+    hover: reactive[str | None] = reactive(None)
+
+    class Chosen(Message):
+        """The user picked a view."""
+
+        def __init__(self, view: str) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.spans: tuple[tuple[int, int, str], ...] = ()
+
+    def render(self) -> Text:
+        lang = self.app.lang  # type: ignore[attr-defined]
+        active_style = self.get_component_rich_style("tab-strip--active")
+        tab_style = self.get_component_rich_style("tab-strip--tab")
+        hover_style = self.get_component_rich_style("tab-strip--hover")
+        text = Text(" ", no_wrap=True, overflow="crop", end="")  # lines the first name up with the view's text
+        spans = []
+        for view in VIEWS:
+            label = f" {tr(f'tab.{view}', lang)} "
+            start = text.cell_len
+            style = active_style if view == self.active else tab_style
+            if view == self.hover and view != self.active:
+                style = style + hover_style
+            text.append(label, style)
+            spans.append((start, start + cell_len(label), view))
+            text.append(" ")
+        self.spans = tuple(spans)
+        return text
+
+    def view_at(self, x: int) -> str | None:
+        """The view whose name is drawn at column ``x``."""
+        return next((view for start, end, view in self.spans if start <= x < end), None)
+
+    def on_click(self, event: events.Click) -> None:
+        view = self.view_at(event.x)
+        if view is not None:
+            self.post_message(self.Chosen(view))
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self.hover = self.view_at(event.x)
+
+    def on_leave(self, event: events.Leave) -> None:
+        self.hover = None
+
+    def action_move(self, step: int) -> None:
+        """Show the view left or right of the shown one."""
+        index = (VIEWS.index(self.active) + step) % len(VIEWS)
+        self.post_message(self.Chosen(VIEWS[index]))
+
+
+class LowerPane(Vertical):
+    """The tab strip and the shown view. A view's widget is made the first time it is shown: the log at start,
+    the others (plotext for the charts among them) only if somebody looks."""
+
+    class ViewShown(Message):
+        """A view was brought to the front and wants its data now."""
+
+        def __init__(self, view: str) -> None:
+            super().__init__()
+            self.view = view
+
+    def compose(self) -> ComposeResult:
+        yield TabStrip(id="lower-tabs")
+        yield EventLog(id="log", classes="lower-view")
+
+    @property
+    def active(self) -> str:
+        """The view on show."""
+        return self.query_one(TabStrip).active
+
+    def view(self, name: str) -> Widget:
+        """The widget of view ``name``, made and mounted (hidden) if it does not exist yet."""
+        found = self.query(f"#view-{name}") if name != "log" else self.query("#log")
+        if found:
+            return found.first()
+        widget = make_view(name)
+        widget.display = False
+        self.mount(widget)
+        return widget
+
+    def show_view(self, name: str) -> Widget:
+        """Bring view ``name`` to the front and return its widget."""
+        if name not in VIEWS:
+            raise ValueError(f"no view {name!r}; views: {', '.join(VIEWS)}")
+        widget = self.view(name)
+        for child in self.query(".lower-view"):
+            child.display = child is widget
+        strip = self.query_one(TabStrip)
+        if strip.active != name:
+            strip.active = name
+            self.post_message(self.ViewShown(name))
+        return widget
+
+    def on_tab_strip_chosen(self, message: TabStrip.Chosen) -> None:
+        message.stop()
+        self.show_view(message.view)
+
+    def relabel(self) -> None:
+        """Redraw the tab names (after a change of language)."""
+        self.query_one(TabStrip).refresh()
+
+
+def make_view(name: str) -> Widget:
+    """A new widget for view ``name``."""
+    if name in ("memory", "ready"):
+        from vmsim.tui.widgets.series_chart import SeriesChart  # plotext: loaded when a chart is first shown
+
+        if name == "memory":
+            return SeriesChart("chart.memory", "GiB", scale=1024, id="view-memory", classes="lower-view")
+        return SeriesChart("chart.ready", "#", id="view-ready", classes="lower-view")
+    if name == "timeline":
+        return BootTimeline(id="view-timeline", classes="lower-view")
+    if name == "images":
+        return ImageExplorer(id="view-images", classes="lower-view")
+    if name == "drift":
+        return DriftView(id="view-drift", classes="lower-view")
+    raise ValueError(f"no view {name!r}; views: {', '.join(VIEWS)}")
