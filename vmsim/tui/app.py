@@ -5,18 +5,17 @@ from __future__ import annotations
 import gc
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.reactive import reactive
 from textual.timer import Timer
 
 from vmsim.engine.catalog import default_catalog
-from vmsim.engine.drift import default_drift_model, image_deployments, manual_deployments
 from vmsim.engine.snapshot import SimulationSnapshot
 from vmsim.exports import DEFAULT_EXPORT_DIR, export_name, write_atomic
 from vmsim.i18n import LANGS, default_lang, tr
 from vmsim.scenarios import ScenarioSpec
-from vmsim.scenarios.lesson import LessonRunner
 from vmsim.scenarios.session import Session
 from vmsim.tui.commands import VmsimCommands
 from vmsim.tui.screens.main import MainScreen
@@ -26,10 +25,22 @@ from vmsim.tui.widgets.lesson_views import NarrationView
 from vmsim.tui.widgets.real_host import RealHostStrip
 from vmsim.tui.widgets.status import Status
 
+if TYPE_CHECKING:
+    from vmsim.scenarios.lesson import LessonRunner
+
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
 CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
 MAX_FRAME_DT = 0.25  # a slow frame never makes simulated time jump more than this × speed
 REWIND_S = 10.0
+
+
+def lesson_runner(spec: ScenarioSpec) -> LessonRunner | None:
+    """The scenario's lesson, ready to start (its module is loaded only for lessons), or None."""
+    if not spec.lesson:
+        return None
+    from vmsim.scenarios.lesson import LessonRunner
+
+    return LessonRunner(spec.lesson)
 
 
 class VmsimApp(App[None]):
@@ -89,7 +100,7 @@ class VmsimApp(App[None]):
         self.set_reactive(App.theme, PROJECTOR_THEME.name)
         self.set_class(True, f"-theme-{PROJECTOR_THEME.name}", update=False)
         self._bind_keys()
-        self.lesson: LessonRunner | None = LessonRunner(spec.lesson) if spec.lesson else None
+        self.lesson: LessonRunner | None = lesson_runner(spec)
         self._drift_cache: dict[int, tuple] = {}
         self.catalog = default_catalog()
         self.session = Session(spec, seed=seed)
@@ -330,7 +341,7 @@ class VmsimApp(App[None]):
         """Replace the running scenario."""
         self.session = Session(spec)
         self.last_app = next((e.args[0] for e in spec.events if e.verb == "add_workload"), None)
-        self.lesson = LessonRunner(spec.lesson) if spec.lesson else None
+        self.lesson = lesson_runner(spec)
         if self.lesson is not None:
             self.lesson.start(self.session)
         self.main.clear_events()
@@ -434,6 +445,8 @@ class VmsimApp(App[None]):
         """The drift story for this session's seed: by hand, from one image, and both recipes."""
         seed = self.session.seed
         if seed not in self._drift_cache:
+            from vmsim.engine.drift import default_drift_model, image_deployments, manual_deployments
+
             model = default_drift_model()
             self._drift_cache[seed] = (
                 manual_deployments(seed, model),

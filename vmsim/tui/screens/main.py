@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 
-from vmsim.engine.drift import Deployment
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
 from vmsim.engine.world import FitResult
@@ -23,6 +22,9 @@ from vmsim.tui.widgets.lower_pane import LowerPane
 from vmsim.tui.widgets.real_host import RealHostStrip
 from vmsim.tui.widgets.status import Status, StatusBar
 from vmsim.tui.widgets.world_panel import WorldPanel
+
+if TYPE_CHECKING:
+    from vmsim.engine.drift import Deployment
 
 TIMELINE_ROWS = 12
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -15,8 +15,7 @@ from textual.widget import Widget
 ALWAYS_SHOWN = ("help", "quit")
 
 
-@dataclass(frozen=True)
-class ShownKey:
+class ShownKey(NamedTuple):
     """One key on the line: what to press, what it does, and whether it applies at this moment."""
 
     key: str
@@ -26,8 +25,7 @@ class ShownKey:
     enabled: bool
 
 
-@dataclass(frozen=True)
-class KeySpan:
+class KeySpan(NamedTuple):
     """Where a key was drawn, so a click can find it."""
 
     start: int

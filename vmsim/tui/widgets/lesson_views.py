@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from vmsim.engine.drift import Deployment
 from vmsim.engine.snapshot import ImageUsage
 from vmsim.i18n import tr
 from vmsim.tui.style import fmt_mib
+
+if TYPE_CHECKING:
+    from vmsim.engine.drift import Deployment
 
 
 @dataclass(frozen=True)
