@@ -124,3 +124,28 @@ def test_guest_figures_are_consistent(cat):
         assert g.boot_phases
         assert g.min_boot_memory_mib.value <= g.recommended_memory_mib.value
         assert all(p.duration.value >= 0 and p.cpu > 0 for p in g.boot_phases)
+
+
+def test_the_parsed_copy_is_catalog_toml_exactly():
+    """vmsim starts from data/catalog_parsed.py while it matches catalog.toml; after editing the TOML, run
+    `python -m vmsim.engine.data` to write it again."""
+    import tomllib
+
+    from vmsim.engine.catalog import CATALOG_TOML, checksum
+    from vmsim.engine.data import catalog_parsed
+
+    text = CATALOG_TOML.read_text(encoding="utf-8")
+    assert catalog_parsed.CHECKSUM == checksum(text), "stale: run `python -m vmsim.engine.data`"
+    assert catalog_parsed.DATA == tomllib.loads(text), "stale: run `python -m vmsim.engine.data`"
+
+
+def test_an_edited_catalog_is_parsed_as_it_is_not_taken_from_the_copy():
+    from vmsim.engine.catalog import CATALOG_TOML, catalog_data
+    from vmsim.engine.data import catalog_parsed
+
+    text = CATALOG_TOML.read_text(encoding="utf-8")
+    assert catalog_data(text) is catalog_parsed.DATA
+    edited = text.replace("\n[sources]\n", "\n[sources]\nEDITED = 'a source added by hand'\n", 1)
+    assert edited != text
+    data = catalog_data(edited)
+    assert data is not catalog_parsed.DATA and data["sources"]["EDITED"] == "a source added by hand"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import bisect
 import tomllib
+import zlib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 MODEL = "MODEL"
@@ -320,8 +321,54 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     return catalog
 
 
+CATALOG_TOML = Path(__file__).parent / "data" / "catalog.toml"
+PARSED_COPY = Path(__file__).parent / "data" / "catalog_parsed.py"
+
+
 @cache
 def default_catalog() -> Catalog:
     """The catalog shipped with vmsim (parsed once per process)."""
-    text = resources.files("vmsim.engine").joinpath("data/catalog.toml").read_text(encoding="utf-8")
-    return parse_catalog(tomllib.loads(text))
+    return parse_catalog(catalog_data(CATALOG_TOML.read_text(encoding="utf-8")))
+
+
+def checksum(text: str) -> str:
+    """What ties the parsed copy to one exact text of catalog.toml."""
+    data = text.encode("utf-8")
+    return f"{len(data)}-{zlib.crc32(data):08x}"
+
+
+def catalog_data(text: str) -> dict[str, Any]:
+    """The data of catalog.toml's ``text``.
+
+    Parsing the TOML costs ~10 ms of every start of the dashboard, so vmsim ships a parsed copy beside it
+    (``data/catalog_parsed.py``, written by ``python -m vmsim.engine.data``). The copy is used only while its
+    checksum matches the text: an edited catalog.toml is parsed as it is, and a test fails until the copy
+    is written again. The TOML stays the one source of every figure.
+    """
+    try:
+        from vmsim.engine.data import catalog_parsed
+    except ImportError:  # pragma: no cover - the copy ships with vmsim
+        return tomllib.loads(text)
+    if catalog_parsed.CHECKSUM == checksum(text):
+        return catalog_parsed.DATA
+    return tomllib.loads(text)
+
+
+def parsed_copy_source(text: str) -> str:
+    """The Python source of the parsed copy of catalog.toml's ``text``."""
+    import pprint
+
+    data = tomllib.loads(text)
+    return (
+        '"""catalog.toml, parsed: written by ``python -m vmsim.engine.data``; do not edit (see catalog_data)."""\n'
+        "\n"
+        f"CHECKSUM = {checksum(text)!r}\n"
+        "\n"
+        f"DATA = {pprint.pformat(data, width=120, sort_dicts=False)}\n"
+    )
+
+
+def write_parsed_copy() -> Path:
+    """Write ``data/catalog_parsed.py`` from catalog.toml; returns its path."""
+    PARSED_COPY.write_text(parsed_copy_source(CATALOG_TOML.read_text(encoding="utf-8")), encoding="utf-8")
+    return PARSED_COPY

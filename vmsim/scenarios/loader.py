@@ -6,7 +6,6 @@ import difflib
 import math
 import tomllib
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -654,10 +653,11 @@ def _read_lesson(r: _Reader, raw_steps: Any, catalog: Catalog) -> tuple[LessonSt
 # ---------------------------------------------------------------------------------------- files
 def shipped_dir() -> Path:
     """Where the shipped scenarios are: inside the installed package, or the checkout's top level."""
-    packaged = resources.files("vmsim").joinpath("_scenarios")
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_scenarios"  # where the wheel puts them (see pyproject.toml)
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent.parent / "scenarios"
+        return packaged
+    return package.parent / "scenarios"
 
 
 def shipped_names() -> list[str]:

@@ -14,7 +14,6 @@ from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
 from vmsim.engine.world import FitResult
 from vmsim.tui.widgets.bars import LedgerBar
 from vmsim.tui.widgets.charts import BootTimeline
-from vmsim.tui.widgets.event_log import EventLog
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.key_bar import KeyBar
 from vmsim.tui.widgets.lesson_views import DriftView, ImageExplorer, Narration, NarrationView
@@ -51,16 +50,24 @@ class MainScreen(Screen):
     def __init__(self, worlds: tuple[str, ...]) -> None:
         super().__init__()
         self.worlds = worlds
+        # Kept, not queried: show() runs every frame, from the first one (before every child is mounted).
+        self.status_bar = StatusBar(id="status")
+        self.lower = LowerPane(id="lower")
+        self.panels: dict[str, WorldPanel] = {}
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
+        yield self.status_bar
         yield RealHostStrip(id="real-host")
+        self.panels = self._make_panels(self.worlds)
         with Horizontal(id="worlds"):
-            for i, kind in enumerate(self.worlds):
-                yield WorldPanel(kind, last=i == len(self.worlds) - 1)
+            yield from self.panels.values()
         yield Narration(id="narration")
-        yield LowerPane(id="lower")
+        yield self.lower
         yield KeyBar(id="keys")
+
+    @staticmethod
+    def _make_panels(worlds: tuple[str, ...]) -> dict[str, WorldPanel]:
+        return {kind: WorldPanel(kind, last=i == len(worlds) - 1) for i, kind in enumerate(worlds)}
 
     def relabel(self) -> None:
         """Show every fixed label again in the app's current language."""
@@ -76,7 +83,7 @@ class MainScreen(Screen):
     def set_view(self, view: str) -> None:
         """Bring one of the lower tabs to the front (log, memory, ready, timeline, images, drift)."""
         # 'drift-manual' shows the hand-made servers alone, before the image is revealed.
-        widget = self.query_one(LowerPane).show_view("drift" if view == "drift-manual" else view)
+        widget = self.lower.show_view("drift" if view == "drift-manual" else view)
         if isinstance(widget, DriftView):
             widget.show_image = view != "drift-manual"
 
@@ -117,33 +124,33 @@ class MainScreen(Screen):
         self.worlds = worlds
         container = self.query_one("#worlds", Horizontal)
         await container.remove_children()
-        await container.mount_all([WorldPanel(kind, last=i == len(worlds) - 1) for i, kind in enumerate(worlds)])
+        self.panels = self._make_panels(worlds)
+        await container.mount_all(list(self.panels.values()))
         self._apply_size(self.size.width, self.size.height)
 
     def show(
         self, snap: SimulationSnapshot, status: Status, fits: dict[str, FitResult] | None, fit_app: str | None
     ) -> None:
         """Render a snapshot everywhere on the screen."""
-        self.query_one(StatusBar).status = status
-        panels = {panel.kind: panel for panel in self.query_one("#worlds", Horizontal).children}  # type: ignore[attr-defined]
+        self.status_bar.status = status
         for world in snap.worlds:
-            panel = panels.get(world.name)
-            if isinstance(panel, WorldPanel) and panel.is_mounted:
+            panel = self.panels.get(world.name)
+            if panel is not None and panel.is_mounted:
                 fit = (fit_app, fits[world.name]) if fits and fit_app else None
                 panel.show(world, snap.time_s, fit)
 
     def show_events(self, events: list[WorldEvent]) -> None:
         """Append new events to the log."""
         if events:
-            self.query_one(EventLog).add_events(events)
+            self.lower.event_log.add_events(events)
 
     def clear_events(self) -> None:
         """Empty the log (after a restart or a jump back in time)."""
-        self.query_one(EventLog).clear()
+        self.lower.event_log.clear()
 
     def show_charts(self, snap: SimulationSnapshot, series: dict[str, Series], extras: LowerExtras) -> None:
         """Redraw the charts that are on screen (the others wait until their tab is shown)."""
-        lower = self.query_one(LowerPane)
+        lower = self.lower
         active = lower.active
         now = snap.time_s
         if active in ("memory", "ready"):

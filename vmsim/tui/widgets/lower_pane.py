@@ -109,23 +109,29 @@ class LowerPane(Vertical):
             super().__init__()
             self.view = view
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        # Kept, not queried: the screen hands the log new events every frame, from its first one.
+        self.strip = TabStrip(id="lower-tabs")
+        self.event_log = EventLog(id="log", classes="lower-view")
+        self.views: dict[str, Widget] = {"log": self.event_log}
+
     def compose(self) -> ComposeResult:
-        yield TabStrip(id="lower-tabs")
-        yield EventLog(id="log", classes="lower-view")
+        yield self.strip
+        yield self.event_log
 
     @property
     def active(self) -> str:
         """The view on show."""
-        return self.query_one(TabStrip).active
+        return self.strip.active
 
     def view(self, name: str) -> Widget:
         """The widget of view ``name``, made and mounted (hidden) if it does not exist yet."""
-        found = self.query(f"#view-{name}") if name != "log" else self.query("#log")
-        if found:
-            return found.first()
-        widget = make_view(name)
-        widget.display = False
-        self.mount(widget)
+        widget = self.views.get(name)
+        if widget is None:
+            widget = self.views[name] = make_view(name)
+            widget.display = False
+            self.mount(widget)
         return widget
 
     def show_view(self, name: str) -> Widget:
@@ -133,9 +139,9 @@ class LowerPane(Vertical):
         if name not in VIEWS:
             raise ValueError(f"no view {name!r}; views: {', '.join(VIEWS)}")
         widget = self.view(name)
-        for child in self.query(".lower-view"):
+        for child in self.views.values():
             child.display = child is widget
-        strip = self.query_one(TabStrip)
+        strip = self.strip
         if strip.active != name:
             strip.active = name
             self.post_message(self.ViewShown(name))
@@ -147,7 +153,7 @@ class LowerPane(Vertical):
 
     def relabel(self) -> None:
         """Redraw the tab names (after a change of language)."""
-        self.query_one(TabStrip).refresh()
+        self.strip.refresh()
 
 
 def make_view(name: str) -> Widget:
