@@ -337,10 +337,10 @@ async def test_real_host_strip_shows_this_machine_labelled_as_real(tmp_path, mon
     async with app.run_test(size=(120, 36)) as pilot:
         from vmsim.tui.widgets.real_host import RealHostStrip
 
-        strip = app.screen.query_one(RealHostStrip)
-        assert not strip.display
+        assert not any(strip.display for strip in app.screen.query(RealHostStrip))
         await pilot.press("h")
         await pilot.pause()
+        strip = app.screen.query_one(RealHostStrip)
         assert strip.display
         text = strip.render().plain
         assert "REAL" in text and "10.0 GiB of 16.0 GiB" in text and "37%" in text and "not simulated" in text
@@ -431,3 +431,21 @@ async def test_log_follows_new_events_and_the_language(tmp_path):
         await pilot.pause()
         korean = [line.plain for line in log.lines]
         assert len(korean) == len(english) and any("준비 완료" in line for line in korean)
+
+
+async def test_every_bar_gets_the_rows_its_legend_needs_at_any_height(tmp_path):
+    """A bar's legend wraps by width and the bar doubles on tall screens: no legend line may be cut off."""
+    from vmsim.tui.widgets.bars import LedgerBar
+
+    app = make_app(tmp_path, "vm-vs-container")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.press("right", "right", "right")  # the lesson adds one nginx to each world
+        app.advance(12.0)  # the container world's legend grows from two lines to three
+        await pilot.pause()
+        for size in ((140, 44), (140, 46), (100, 30), (160, 48), (120, 36)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            for bar in app.screen.query(LedgerBar):
+                needed = bar.render().plain.count("\n") + 1
+                assert bar.region.height == needed, (size, bar.parent.id, bar.region.height, needed)

@@ -165,7 +165,7 @@ async def test_lesson_keys_do_nothing_without_a_lesson(tmp_path):
         await pilot.press("right", "right", "l")
         assert app.lesson is None
         assert counts(app) == {"vm": 1, "container": 1, "microvm": 1}
-        assert not app.screen.query_one(Narration).display
+        assert not any(panel.display for panel in app.screen.query(Narration))
 
 
 async def test_narration_toggle_and_korean(tmp_path):

@@ -22,7 +22,6 @@ from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import SPEEDS, fmt_speed
 from vmsim.tui.theme import PROJECTOR_THEME
 from vmsim.tui.widgets.lesson_views import NarrationView
-from vmsim.tui.widgets.real_host import RealHostStrip
 from vmsim.tui.widgets.status import Status
 
 if TYPE_CHECKING:
@@ -421,9 +420,9 @@ class VmsimApp(App[None]):
         main.toggle_class("-narration-hidden")
         self.show_lesson()
 
-    def action_toggle_real_host(self) -> None:
+    async def action_toggle_real_host(self) -> None:
         """Show or hide the strip with this machine's real memory and CPU."""
-        strip = self.main.query_one(RealHostStrip)
+        strip = await self.main.real_host_strip()
         strip.show(not strip.has_class("-shown"))
 
     def action_toggle_lang(self) -> None:

@@ -54,14 +54,17 @@ class MainScreen(Screen):
         self.status_bar = StatusBar(id="status")
         self.lower = LowerPane(id="lower")
         self.panels: dict[str, WorldPanel] = {}
+        self._highlight: str | None = None
+        self.narration: Narration | None = None
+        self.real_host: RealHostStrip | None = None
 
     def compose(self) -> ComposeResult:
+        # The real-host strip and the lesson narration are mounted when first needed (most sessions need
+        # neither, and every widget costs start-up time).
         yield self.status_bar
-        yield RealHostStrip(id="real-host")
         self.panels = self._make_panels(self.worlds)
         with Horizontal(id="worlds"):
             yield from self.panels.values()
-        yield Narration(id="narration")
         yield self.lower
         yield KeyBar(id="keys")
 
@@ -76,9 +79,21 @@ class MainScreen(Screen):
 
     def show_narration(self, view: NarrationView | None) -> None:
         """Show (or, with None, hide) the lesson narration."""
-        panel = self.query_one(Narration)
+        panel = self.narration
+        if panel is None:
+            if view is None:
+                return
+            panel = self.narration = Narration(id="narration")
+            self.mount(panel, before=self.lower)
         panel.view = view
         panel.display = view is not None and not self.has_class("-narration-hidden")
+
+    async def real_host_strip(self) -> RealHostStrip:
+        """The strip about this machine, mounted under the status line on first use."""
+        if self.real_host is None:
+            self.real_host = RealHostStrip(id="real-host")
+            await self.mount(self.real_host, after=self.status_bar)
+        return self.real_host
 
     def set_view(self, view: str) -> None:
         """Bring one of the lower tabs to the front (log, memory, ready, timeline, images, drift)."""
@@ -89,6 +104,9 @@ class MainScreen(Screen):
 
     def set_highlight(self, target: str | None) -> None:
         """Mark one part of every world panel (memory, disk, cpu, instances, fit), or none."""
+        if target == self._highlight:
+            return  # every frame of a lesson asks; only a change touches the widgets' classes
+        self._highlight = target
         selectors = {
             "memory": ".memory-bar",
             "disk": ".disk-bar",
@@ -114,8 +132,11 @@ class MainScreen(Screen):
         # Small terminals: the log and charts give their rows to the worlds, one key ('c') away.
         self.set_class(height < SHORT_HEIGHT, "-short")
         self.set_class(width < NARROW_WIDTH, "-narrow")
+        thick = height >= TALL_HEIGHT
         for bar in self.query(LedgerBar):
-            bar.set_class(height >= TALL_HEIGHT, "-thick")
+            if bar.has_class("-thick") != thick:
+                bar.set_class(thick, "-thick")
+                bar.refresh(layout=True)  # a second bar row: the legend below needs one more row of room
 
     async def set_worlds(self, worlds: tuple[str, ...]) -> None:
         """Show a different set of world columns."""
@@ -125,6 +146,7 @@ class MainScreen(Screen):
         container = self.query_one("#worlds", Horizontal)
         await container.remove_children()
         self.panels = self._make_panels(worlds)
+        self._highlight = None  # the new panels carry no mark yet
         await container.mount_all(list(self.panels.values()))
         self._apply_size(self.size.width, self.size.height)
 

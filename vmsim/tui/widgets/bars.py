@@ -47,6 +47,9 @@ class LedgerBar(Widget):
     _lines = 1
 
     def watch_ledger(self, ledger: Ledger | None) -> None:
+        if not self.size.width:
+            self.refresh(layout=True)  # not laid out yet: the layout will ask for the height at its width
+            return
         # Relayout only when the legend wraps to a different number of lines: layout is costly per frame.
         lines = self.render().plain.count("\n") + 1
         if lines != self._lines:
