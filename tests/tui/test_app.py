@@ -435,17 +435,45 @@ async def test_log_follows_new_events_and_the_language(tmp_path):
 
 async def test_every_bar_gets_the_rows_its_legend_needs_at_any_height(tmp_path):
     """A bar's legend wraps by width and the bar doubles on tall screens: no legend line may be cut off."""
-    from vmsim.tui.widgets.bars import LedgerBar
+    from vmsim.tui.widgets.world_panel import HostPanel
 
     app = make_app(tmp_path, "vm-vs-container")
     async with app.run_test(size=(140, 44)) as pilot:
         await pilot.press("right", "right", "right")  # the lesson adds one nginx to each world
         app.advance(12.0)  # the container world's legend grows from two lines to three
         await pilot.pause()
-        for size in ((140, 44), (140, 46), (100, 30), (160, 48), (120, 36)):
+        for size in ((140, 44), (140, 46), (100, 30), (160, 48), (120, 36), (80, 24)):
             await pilot.resize_terminal(*size)
             await pilot.pause()
             await pilot.pause()
-            for bar in app.screen.query(LedgerBar):
-                needed = bar.render().plain.count("\n") + 1
-                assert bar.region.height == needed, (size, bar.parent.id, bar.region.height, needed)
+            for panel in app.screen.query(HostPanel):
+                lines = panel.lines(panel.size.width)
+                assert panel.region.height == len(lines), (size, panel.kind, panel.region.height, len(lines))
+                free = [text.plain for part, text in lines if part == "memory" and "free" in text.plain]
+                assert free, (size, panel.kind, "the memory legend's last entry is on screen")
+
+
+async def test_a_lesson_highlight_marks_exactly_one_part_of_every_world(tmp_path):
+    from vmsim.tui.widgets.world_panel import HostPanel
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.advance(3.0)
+        await pilot.pause()
+        main = app.main
+        for part in ("memory", "disk", "cpu"):
+            main.set_highlight(part)
+            await pilot.pause()
+            for panel in app.screen.query(HostPanel):
+                rows = panel.render().plain.split("\n")
+                kinds = [kind for kind, _ in panel.lines(panel.size.width)]
+                marked = {kind for kind, row in zip(kinds, rows, strict=True) if row.startswith("▌")}
+                assert marked == {part}, (panel.kind, part, marked)
+        main.set_highlight("instances")
+        await pilot.pause()
+        assert all(not panel.render().plain.startswith("▌") for panel in app.screen.query(HostPanel))
+        assert all(lst.has_class("-highlight") for lst in app.screen.query(InstanceList))
+        main.set_highlight(None)
+        await pilot.pause()
+        assert not any(lst.has_class("-highlight") for lst in app.screen.query(InstanceList))
+        assert not any("▌" in panel.render().plain for panel in app.screen.query(HostPanel))

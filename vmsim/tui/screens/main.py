@@ -12,7 +12,6 @@ from textual.screen import Screen
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
 from vmsim.engine.world import FitResult
-from vmsim.tui.widgets.bars import LedgerBar
 from vmsim.tui.widgets.charts import BootTimeline
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.key_bar import KeyBar
@@ -20,7 +19,7 @@ from vmsim.tui.widgets.lesson_views import DriftView, ImageExplorer, Narration, 
 from vmsim.tui.widgets.lower_pane import LowerPane
 from vmsim.tui.widgets.real_host import RealHostStrip
 from vmsim.tui.widgets.status import Status, StatusBar
-from vmsim.tui.widgets.world_panel import WorldPanel
+from vmsim.tui.widgets.world_panel import HOST_PARTS, WorldPanel
 
 if TYPE_CHECKING:
     from vmsim.engine.drift import Deployment
@@ -105,21 +104,12 @@ class MainScreen(Screen):
     def set_highlight(self, target: str | None) -> None:
         """Mark one part of every world panel (memory, disk, cpu, instances, fit), or none."""
         if target == self._highlight:
-            return  # every frame of a lesson asks; only a change touches the widgets' classes
+            return  # every frame of a lesson asks; only a change touches the widgets
         self._highlight = target
-        selectors = {
-            "memory": ".memory-bar",
-            "disk": ".disk-bar",
-            "cpu": ".cpu-line",
-            "instances": "InstanceList",
-            "fit": ".fit-meter",
-        }
-        for selector in selectors.values():
-            for widget in self.query(selector):
-                widget.remove_class("-highlight")
-        if target in selectors:
-            for widget in self.query(selectors[target]):
-                widget.add_class("-highlight")
+        for panel in self.panels.values():
+            panel.host_panel.set_highlight(target if target in HOST_PARTS else None)
+            panel.instance_list.set_class(target == "instances", "-highlight")
+            panel.fit_meter.set_class(target == "fit", "-highlight")
 
     def on_mount(self) -> None:
         self._apply_size(self.size.width, self.size.height)
@@ -132,11 +122,8 @@ class MainScreen(Screen):
         # Small terminals: the log and charts give their rows to the worlds, one key ('c') away.
         self.set_class(height < SHORT_HEIGHT, "-short")
         self.set_class(width < NARROW_WIDTH, "-narrow")
-        thick = height >= TALL_HEIGHT
-        for bar in self.query(LedgerBar):
-            if bar.has_class("-thick") != thick:
-                bar.set_class(thick, "-thick")
-                bar.refresh(layout=True)  # a second bar row: the legend below needs one more row of room
+        for panel in self.panels.values():
+            panel.host_panel.set_layout(thick=height >= TALL_HEIGHT, short=height < SHORT_HEIGHT)
 
     async def set_worlds(self, worlds: tuple[str, ...]) -> None:
         """Show a different set of world columns."""

@@ -1,15 +1,19 @@
-"""Stacked bars: a world's memory or disk by category, and its CPU, with absolute figures beside them."""
+"""Stacked bars: a world's memory or disk by category, and its CPU, with absolute figures beside them.
+
+Pure drawing: each function turns a snapshot's slice into rich Text; the host panel puts them together.
+"""
 
 from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.reactive import reactive
-from textual.widget import Widget
 
 from vmsim.engine.snapshot import CpuSnapshot, Ledger
 from vmsim.i18n import tr
 from vmsim.tui.style import FREE, CategoryStyle, fmt_mib
+
+BOOT_CPU = CategoryStyle("boot", "#e69f00", "▓")
+STEADY_CPU = CategoryStyle("steady", "#009e73", "█")
 
 
 def stacked_bar(parts: list[tuple[float, CategoryStyle]], capacity: float, width: int) -> Text:
@@ -35,141 +39,80 @@ def stacked_bar(parts: list[tuple[float, CategoryStyle]], capacity: float, width
     return text
 
 
-class LedgerBar(Widget):
-    """Memory or disk of one world: a headline, a stacked bar and a legend with MiB and percent."""
-
-    DEFAULT_CSS = """
-    LedgerBar { height: auto; }
-    """
-
-    ledger: reactive[Ledger | None] = reactive(None)
-    touched_mib: reactive[float | None] = reactive(None)
-    _lines = 1
-
-    def watch_ledger(self, ledger: Ledger | None) -> None:
-        if not self.size.width:
-            self.refresh(layout=True)  # not laid out yet: the layout will ask for the height at its width
-            return
-        # Relayout only when the legend wraps to a different number of lines: layout is costly per frame.
-        lines = self.render().plain.count("\n") + 1
-        if lines != self._lines:
-            self._lines = lines
-            self.refresh(layout=True)
-
-    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
-        return self._drawn(width).plain.count("\n") + 1
-
-    def __init__(
-        self, title_key: str, styles: dict[str, CategoryStyle], *, id: str | None = None, classes: str | None = None
-    ) -> None:
-        super().__init__(id=id, classes=classes)
-        self.title_key = title_key
-        self.category_styles = styles
-        self._cache: tuple[tuple[object, ...], Text] | None = None
-
-    def render(self) -> Text:
-        return self._drawn(self.size.width)
-
-    def _drawn(self, width: int) -> Text:
-        """The bar at ``width`` cells; drawn once per change, though the height, the watcher and the paint
-        all ask for it."""
-        key = (self.ledger, self.touched_mib, width, self.has_class("-thick"), self.app.lang)  # type: ignore[attr-defined]
-        if self._cache is not None and self._cache[0] == key:
-            return self._cache[1]
-        text = self._draw(width)
-        self._cache = (key, text)
-        return text
-
-    def _draw(self, width: int) -> Text:
-        ledger = self.ledger
-        width = max(width, 10)
-        lang = self.app.lang  # type: ignore[attr-defined]
-        if ledger is None:
-            return Text(tr(self.title_key, lang))
-        head = Text(no_wrap=True, overflow="ellipsis")
-        head.append(tr(self.title_key, lang), style="bold")
-        used, cap = fmt_mib(ledger.total_mib), fmt_mib(ledger.capacity_mib)
-        head.append(" " + (tr("bar.of", lang, used=used, cap=cap) if width >= 32 else f"{used}/{cap}"))
-        touched = self.touched_mib
-        if touched is not None and touched < ledger.total_mib - 0.5:
-            extra = " · " + tr("bar.touched", lang, mib=fmt_mib(touched))
-            if head.cell_len + cell_len(extra) <= width:
-                head.append(extra, style="dim")
-        parts = [(mib, self.category_styles[cat]) for cat, mib in ledger.by_category if mib > 0]
-        bar = stacked_bar(parts, ledger.capacity_mib, width)
-        rows = [head, bar]
-        if self.has_class("-thick"):
-            rows.append(bar)
-        rows.append(self._legend(ledger, width))
-        out = Text("\n").join(rows)
-        out.no_wrap = True
-        out.overflow = "ellipsis"
-        return out
-
-    def _legend(self, ledger: Ledger, width: int) -> Text:
-        """Legend entries in as many columns as fit: glyph, label, MiB, and percent when there is room."""
-        lang = self.app.lang  # type: ignore[attr-defined]
-        entries = [(cat, self.category_styles[cat], mib) for cat, mib in ledger.by_category if mib > 0]
-        entries.append(("free", FREE, ledger.free_mib))
-        wide = width >= 56
-        items: list[Text] = []
-        for cat, style, mib in entries:
-            item = Text(no_wrap=True)
-            item.append(style.glyph, style=style.colour)
-            label = tr(f"cat.{cat}", lang) if wide else tr(f"cat.{cat}.short", lang)
-            if label == f"cat.{cat}.short":
-                label = tr(f"cat.{cat}", lang)
-            item.append(f" {label} ")
-            item.append(fmt_mib(mib), style="bold")
-            if wide:
-                pct = mib / ledger.capacity_mib * 100 if ledger.capacity_mib else 0
-                item.append(f" {pct:.0f}%" if pct >= 1 else " <1%", style="dim")
-            items.append(item)
-        # Flow the entries left to right, wrapping at the edge: denser than a grid for uneven lengths.
-        lines: list[Text] = []
-        line = Text(no_wrap=True, overflow="ellipsis")
-        for item in items:
-            if line.cell_len and line.cell_len + 2 + item.cell_len > width:
-                lines.append(line)
-                line = Text(no_wrap=True, overflow="ellipsis")
-            if line.cell_len:
-                line.append("  ")
-            line.append_text(item)
-        lines.append(line)
-        return Text("\n").join(lines)
+def ledger_lines(
+    title_key: str,
+    ledger: Ledger,
+    styles: dict[str, CategoryStyle],
+    width: int,
+    lang: str,
+    *,
+    touched_mib: float | None = None,
+    thick: bool = False,
+) -> list[Text]:
+    """Memory or disk of one world: a headline, a stacked bar (two rows when ``thick``) and a legend with
+    MiB and percent, one Text per line."""
+    width = max(width, 10)
+    head = Text(no_wrap=True, overflow="ellipsis")
+    head.append(tr(title_key, lang), style="bold")
+    used, cap = fmt_mib(ledger.total_mib), fmt_mib(ledger.capacity_mib)
+    head.append(" " + (tr("bar.of", lang, used=used, cap=cap) if width >= 32 else f"{used}/{cap}"))
+    if touched_mib is not None and touched_mib < ledger.total_mib - 0.5:
+        extra = " · " + tr("bar.touched", lang, mib=fmt_mib(touched_mib))
+        if head.cell_len + cell_len(extra) <= width:
+            head.append(extra, style="dim")
+    parts = [(mib, styles[cat]) for cat, mib in ledger.by_category if mib > 0]
+    bar = stacked_bar(parts, ledger.capacity_mib, width)
+    rows = [head, bar, bar.copy()] if thick else [head, bar]
+    return rows + legend_lines(ledger, styles, width, lang)
 
 
-class CpuLine(Widget):
+def legend_lines(ledger: Ledger, styles: dict[str, CategoryStyle], width: int, lang: str) -> list[Text]:
+    """Legend entries in as many columns as fit: glyph, label, MiB, and percent when there is room."""
+    entries = [(cat, styles[cat], mib) for cat, mib in ledger.by_category if mib > 0]
+    entries.append(("free", FREE, ledger.free_mib))
+    wide = width >= 56
+    items: list[Text] = []
+    for cat, style, mib in entries:
+        item = Text(no_wrap=True)
+        item.append(style.glyph, style=style.colour)
+        label = tr(f"cat.{cat}", lang) if wide else tr(f"cat.{cat}.short", lang)
+        if label == f"cat.{cat}.short":
+            label = tr(f"cat.{cat}", lang)
+        item.append(f" {label} ")
+        item.append(fmt_mib(mib), style="bold")
+        if wide:
+            pct = mib / ledger.capacity_mib * 100 if ledger.capacity_mib else 0
+            item.append(f" {pct:.0f}%" if pct >= 1 else " <1%", style="dim")
+        items.append(item)
+    # Flow the entries left to right, wrapping at the edge: denser than a grid for uneven lengths.
+    lines: list[Text] = []
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for item in items:
+        if line.cell_len and line.cell_len + 2 + item.cell_len > width:
+            lines.append(line)
+            line = Text(no_wrap=True, overflow="ellipsis")
+        if line.cell_len:
+            line.append("  ")
+        line.append_text(item)
+    lines.append(line)
+    return lines
+
+
+def cpu_line(cpu: CpuSnapshot, width: int, lang: str) -> Text:
     """CPU of one world: cores busy booting and running, as a bar and a number."""
-
-    DEFAULT_CSS = """
-    CpuLine { height: 1; }
-    """
-
-    cpu: reactive[CpuSnapshot | None] = reactive(None)
-
-    def render(self) -> Text:
-        cpu = self.cpu
-        if cpu is None:
-            return Text("CPU")
-        lang = self.app.lang  # type: ignore[attr-defined]
-        label = Text()
-        label.append(tr("bar.cpu", lang), style="bold")
-        figures = f" {cpu.used_cores:.1f}/{cpu.cores}"
-        if self.size.width >= 40:
-            figures = " " + tr("cpu.cores", lang, used=f"{cpu.used_cores:.1f}", cores=cpu.cores)
-            if cpu.boot_demand_cores > cpu.cores:
-                figures += " · " + tr("cpu.wants", lang, n=f"{cpu.boot_demand_cores:.0f}")
-        width = max(self.size.width - label.cell_len - cell_len(figures) - 3, 4)
-        bar_parts = [
-            (min(cpu.boot_demand_cores, cpu.cores), CategoryStyle("boot", "#e69f00", "▓")),
-            (cpu.steady_cores, CategoryStyle("steady", "#009e73", "█")),
-        ]
-        out = Text()
-        out.append_text(label)
-        out.append(" ▕")
-        out.append_text(stacked_bar(bar_parts, cpu.cores, width))
-        out.append("▏")
-        out.append(figures)
-        out.no_wrap = True
-        return out
+    label = Text()
+    label.append(tr("bar.cpu", lang), style="bold")
+    figures = f" {cpu.used_cores:.1f}/{cpu.cores}"
+    if width >= 40:
+        figures = " " + tr("cpu.cores", lang, used=f"{cpu.used_cores:.1f}", cores=cpu.cores)
+        if cpu.boot_demand_cores > cpu.cores:
+            figures += " · " + tr("cpu.wants", lang, n=f"{cpu.boot_demand_cores:.0f}")
+    bar_width = max(width - label.cell_len - cell_len(figures) - 3, 4)
+    bar_parts = [(min(cpu.boot_demand_cores, cpu.cores), BOOT_CPU), (cpu.steady_cores, STEADY_CPU)]
+    out = Text(no_wrap=True)
+    out.append_text(label)
+    out.append(" ▕")
+    out.append_text(stacked_bar(bar_parts, cpu.cores, bar_width))
+    out.append("▏")
+    out.append(figures)
+    return out

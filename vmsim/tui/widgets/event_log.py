@@ -6,7 +6,6 @@ from collections import deque
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual import events
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -44,7 +43,7 @@ class EventLog(ScrollView, can_focus=True):
     """
 
     DEFAULT_CSS = """
-    EventLog { background: transparent; }
+    EventLog { background: transparent; overflow-x: hidden; }
     """
 
     def __init__(self, **kwargs: object) -> None:
@@ -66,7 +65,7 @@ class EventLog(ScrollView, can_focus=True):
                 self.events.append(event)
                 n += 1
         if n:
-            self.virtual_size = Size(self.size.width, len(self.events))
+            self.virtual_size = Size(0, len(self.events))  # lines are cut to the width: no sideways scrolling
             if following:
                 self.scroll_end(animate=False, immediate=False, x_axis=False)
             self.refresh()
@@ -75,12 +74,9 @@ class EventLog(ScrollView, can_focus=True):
     def clear(self) -> None:
         """Forget every event (after a restart or a jump back in time)."""
         self.events.clear()
-        self.virtual_size = Size(self.size.width, 0)
+        self.virtual_size = Size(0, 0)
         self.scroll_to(y=0, animate=False)
         self.refresh()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.events))
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y

@@ -6,14 +6,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Static
 
 from vmsim.engine.snapshot import WorldSnapshot
 from vmsim.engine.world import FitResult
 from vmsim.i18n import tr
 from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES
-from vmsim.tui.widgets.bars import CpuLine, LedgerBar
+from vmsim.tui.widgets.bars import cpu_line, ledger_lines
 from vmsim.tui.widgets.instance_list import InstanceList
+
+# The parts of a host panel a lesson can point at.
+HOST_PARTS = ("memory", "disk", "cpu")
 
 
 class FitMeter(Static):
@@ -34,32 +38,131 @@ class FitMeter(Static):
         return text
 
 
-class WorldTitle(Static):
+def title_line(kind: str, world: WorldSnapshot | None, width: int, lang: str) -> Text:
     """The world's name, counts by state, and a one-line reminder of what it is."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    short = width < 34 and kind == "vm"
+    text.append(tr("world.vm.short" if short else f"world.{kind}", lang), style="bold")
+    if world is not None:
+        text.append("  " + tr("count.ready", lang, n=world.count("running")), style="#009e73")
+        booting = world.count("booting")
+        if booting:
+            text.append(" · " + tr("count.booting", lang, n=booting), style="#e69f00")
+        lost = world.count("failed") + world.count("killed")
+        if lost:
+            text.append(" · " + tr("count.failed", lang, n=lost), style="#d55e00")
+    if width >= 60:
+        text.append("  — " + tr(f"blurb.{kind}", lang), style="dim")
+    return text
 
-    world: reactive[WorldSnapshot | None] = reactive(None)
+
+class HostPanel(Widget):
+    """The top of a world's column: its name and counts, then memory, disk and CPU, drawn as one widget.
+
+    One widget rather than one per part: every widget costs the dashboard's start-up and each frame a share
+    of Textual's work, and these four always change together. A lesson's highlight marks a part's lines as
+    the stylesheet marks a widget (a tinted background and an accent bar on the left edge).
+    """
+
+    COMPONENT_CLASSES = {"host-panel--title", "host-panel--highlight", "host-panel--marker"}
+    DEFAULT_CSS = """
+    HostPanel {
+        height: auto;
+        .host-panel--title { background: $panel; }
+        .host-panel--highlight { background: #2b2100; }
+        .host-panel--marker { color: $accent; background: #2b2100; }
+    }
+    """
 
     def __init__(self, kind: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.kind = kind
+        self.world: WorldSnapshot | None = None
+        self._parts: tuple[object, ...] = ()  # what this panel draws of the world: compared, not the whole world
+        self.thick = False  # two-row bars on tall screens
+        self.short = False  # no blank row between the parts on short screens
+        self.highlight: str | None = None
+        self._lines: list[tuple[str, Text]] = []
+        self._key: tuple[object, ...] | None = None
+
+    def show(self, world: WorldSnapshot) -> None:
+        """New data; repaints only if a part changed, and lays out again only if the height changed."""
+        parts = (world.counts, world.memory, world.memory_touched_mib, world.disk, world.cpu)
+        self.world = world
+        if parts != self._parts:
+            self._parts = parts
+            self._changed()
+
+    def set_layout(self, *, thick: bool, short: bool) -> None:
+        """Follow the screen's size: two-row bars when tall, no blank rows when short."""
+        if (thick, short) != (self.thick, self.short):
+            self.thick, self.short = thick, short
+            self._changed()
+
+    def set_highlight(self, part: str | None) -> None:
+        """Mark memory, disk or cpu (or nothing)."""
+        if part != self.highlight:
+            self.highlight = part
+            self.refresh()
+
+    def _changed(self) -> None:
+        before = len(self._lines)
+        after = len(self.lines(self.size.width)) if self.size.width else -1
+        self.refresh(layout=after != before)
+
+    def lines(self, width: int) -> list[tuple[str, Text]]:
+        """(part, line) for every row at ``width``, drawn once per change of data, size or language."""
+        lang = self.app.lang  # type: ignore[attr-defined]
+        key = (self._parts, width, self.thick, self.short, lang)
+        if key == self._key:
+            return self._lines
+        lines: list[tuple[str, Text]] = [("title", title_line(self.kind, self.world, width, lang))]
+        world = self.world
+        if world is not None:
+            gap = [] if self.short else [("gap", Text())]
+            memory = ledger_lines(
+                "bar.memory",
+                world.memory,
+                MEMORY_STYLES,
+                width,
+                lang,
+                touched_mib=world.memory_touched_mib,
+                thick=self.thick,
+            )
+            disk = ledger_lines("bar.disk", world.disk, DISK_STYLES, width, lang, thick=self.thick)
+            lines += gap + [("memory", t) for t in memory]
+            lines += gap + [("disk", t) for t in disk]
+            lines += gap + [("cpu", cpu_line(world.cpu, width, lang))]
+        for _, text in lines:
+            text.truncate(width, overflow="ellipsis", pad=True)
+        self._key, self._lines = key, lines
+        return lines
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
+        return len(self.lines(width))
 
     def render(self) -> Text:
-        lang = self.app.lang  # type: ignore[attr-defined]
-        text = Text(no_wrap=True, overflow="ellipsis")
-        short = self.size.width < 34 and self.kind == "vm"
-        text.append(tr("world.vm.short" if short else f"world.{self.kind}", lang), style="bold")
-        w = self.world
-        if w is not None:
-            text.append("  " + tr("count.ready", lang, n=w.count("running")), style="#009e73")
-            booting = w.count("booting")
-            if booting:
-                text.append(" · " + tr("count.booting", lang, n=booting), style="#e69f00")
-            lost = w.count("failed") + w.count("killed")
-            if lost:
-                text.append(" · " + tr("count.failed", lang, n=lost), style="#d55e00")
-        if self.size.width >= 60:
-            text.append("  — " + tr(f"blurb.{self.kind}", lang), style="dim")
-        return text
+        width = self.size.width
+        title = self.get_component_rich_style("host-panel--title")
+        tint = self.get_component_rich_style("host-panel--highlight")
+        marker = self.get_component_rich_style("host-panel--marker")
+        out = Text(no_wrap=True, end="")
+        for i, (part, line) in enumerate(self.lines(width)):
+            if i:
+                out.append("\n")
+            if part == "title":
+                line = line.copy()
+                line.stylize_before(title)
+                out.append_text(line)
+            elif part == self.highlight and width:
+                # An accent bar on the left edge; the line moves right by one cell rather than lose its first.
+                out.append("▌", marker)
+                rest = line[: width - 1]
+                rest.stylize_before(tint)
+                out.append_text(rest)
+            else:
+                out.append_text(line)
+        return out
 
 
 class WorldPanel(Vertical):
@@ -68,28 +171,18 @@ class WorldPanel(Vertical):
     def __init__(self, kind: str, last: bool = False) -> None:
         super().__init__(id=f"world-{kind}", classes="world-panel -last" if last else "world-panel")
         self.kind = kind
+        # Kept as attributes: show() runs every frame, and a DOM query per widget per frame adds up.
+        self.host_panel = HostPanel(kind, classes="host-panel")
+        self.instance_list = InstanceList(kind, id=f"instances-{kind}")
+        self.fit_meter = FitMeter(classes="fit-meter")
 
     def compose(self) -> ComposeResult:
-        # Kept as attributes: show() runs every frame, and a DOM query per widget per frame adds up.
-        self.title_widget = WorldTitle(self.kind, classes="world-title")
-        self.memory_bar = LedgerBar("bar.memory", MEMORY_STYLES, classes="memory-bar")
-        self.disk_bar = LedgerBar("bar.disk", DISK_STYLES, classes="disk-bar")
-        self.cpu_line = CpuLine(classes="cpu-line")
-        self.instance_list = InstanceList(self.kind, id=f"instances-{self.kind}")
-        self.fit_meter = FitMeter(classes="fit-meter")
-        yield self.title_widget
-        yield self.memory_bar
-        yield self.disk_bar
-        yield self.cpu_line
+        yield self.host_panel
         yield self.instance_list
         yield self.fit_meter
 
     def show(self, world: WorldSnapshot, now: float, fit: tuple[str, FitResult] | None) -> None:
         """Render a new snapshot of this world (widgets skip repaints when their slice is unchanged)."""
-        self.title_widget.world = world
-        self.memory_bar.ledger = world.memory
-        self.memory_bar.touched_mib = world.memory_touched_mib
-        self.disk_bar.ledger = world.disk
-        self.cpu_line.cpu = world.cpu
+        self.host_panel.show(world)
         self.instance_list.show(world.instances, now)
         self.fit_meter.fit = fit
