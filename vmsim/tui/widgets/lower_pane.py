@@ -102,6 +102,8 @@ class LowerPane(Vertical):
     """The tab strip and the shown view. A view's widget is made the first time it is shown: the log at start,
     the others (plotext for the charts among them) only if somebody looks."""
 
+    BLANK = True  # its tab strip and view cover it: Textual skips styling its lines
+
     class ViewShown(Message):
         """A view was brought to the front and wants its data now."""
 
