@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
+from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -49,6 +50,7 @@ class EventLog(ScrollView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.events: deque[WorldEvent] = deque(maxlen=MAX_EVENTS)
+        self._base_style: Style | None = None
 
     @property
     def lines(self) -> list[Text]:
@@ -78,10 +80,15 @@ class EventLog(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
         self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's own style, looked up once per paint rather than once per row (it walks the ancestors).
+        self._base_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.size.width
-        base = self.rich_style
+        base = self.rich_style if self._base_style is None else self._base_style
         if not 0 <= index < len(self.events):
             return Strip.blank(width, base)
         text = event_text(self.events[index], self.app.lang)  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -81,6 +81,7 @@ class InstanceList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.world = world
         self.instances: tuple[InstanceSnapshot, ...] = ()
+        self._base_style: Style | None = None
         self.now = 0.0
 
     def show(self, instances: tuple[InstanceSnapshot, ...], now: float) -> None:
@@ -103,10 +104,15 @@ class InstanceList(ScrollView, can_focus=True):
             return self.instances[self.cursor]
         return None
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's own style, looked up once per paint rather than once per row (it walks the ancestors).
+        self._base_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.size.width
-        base = self.rich_style
+        base = self.rich_style if self._base_style is None else self._base_style
         if index >= len(self.instances):
             if index == 0:
                 hint = Segment(tr("list.empty", self.app.lang), Style(dim=True))  # type: ignore[attr-defined]
