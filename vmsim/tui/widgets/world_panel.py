@@ -132,7 +132,7 @@ class HostPanel(Widget):
             disk = ledger_lines("bar.disk", world.disk, DISK_STYLES, width, lang, thick=self.thick)
             lines += gap + [("memory", t) for t in memory]
             lines += gap + [("disk", t) for t in disk]
-            lines += gap + [("cpu", cpu_line(world.cpu, width, lang))]
+            lines += gap + [("cpu", cpu_line(world.cpu, width, lang))] + gap  # the last: room above the list
         for _, text in lines:
             text.truncate(width, overflow="ellipsis", pad=True)
         self._key, self._lines = key, lines
@@ -167,6 +167,8 @@ class HostPanel(Widget):
 
 class WorldPanel(Vertical):
     """A column for one world. Holds no simulation: the screen hands it immutable slices."""
+
+    BLANK = True  # its parts cover it and draw its edge: Textual skips styling its lines
 
     def __init__(self, kind: str, last: bool = False) -> None:
         super().__init__(id=f"world-{kind}", classes="world-panel -last" if last else "world-panel")
