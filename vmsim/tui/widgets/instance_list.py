@@ -84,9 +84,11 @@ class InstanceList(ScrollView, can_focus=True):
         self._base_style: Style | None = None
         self.now = 0.0
 
-    def show(self, instances: tuple[InstanceSnapshot, ...], now: float) -> None:
-        """New data: repaint only if something visible could have changed."""
-        booting = any(i.state == "booting" for i in instances)
+    def show(self, instances: tuple[InstanceSnapshot, ...], now: float, booting: bool | None = None) -> None:
+        """New data: repaint only if something visible could have changed. ``booting``: whether any instance
+        is booting (their bars move every frame), when the caller knows it already."""
+        if booting is None:
+            booting = any(i.state == "booting" for i in instances)
         if instances == self.instances and not booting:
             return
         grew = len(instances) > len(self.instances)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -84,6 +87,7 @@ class HostPanel(Widget):
         self.highlight: str | None = None
         self._lines: list[tuple[str, Text]] = []
         self._key: tuple[object, ...] | None = None
+        self._styles: tuple[Style, Style, Style, Style] = (Style(), Style(), Style(), Style())
 
     def show(self, world: WorldSnapshot) -> None:
         """New data; repaints only if a part changed, and lays out again only if the height changed."""
@@ -106,9 +110,19 @@ class HostPanel(Widget):
             self.refresh()
 
     def _changed(self) -> None:
-        before = len(self._lines)
-        after = len(self.lines(self.size.width)) if self.size.width else -1
-        self.refresh(layout=after != before)
+        width = self.size.width
+        if not width:
+            self.refresh(layout=True)  # not laid out yet: the layout asks for the height at its width
+            return
+        before = self._lines
+        after = self.lines(width)
+        if len(after) != len(before):
+            self.refresh(layout=True)
+            return
+        # Repaint only the rows that changed: while instances boot, that is the CPU line and a count or two.
+        rows = [y for y, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
+        if rows:
+            self.refresh(*(Region(0, y, width, 1) for y in rows))
 
     def lines(self, width: int) -> list[tuple[str, Text]]:
         """(part, line) for every row at ``width``, drawn once per change of data, size or language."""
@@ -141,28 +155,37 @@ class HostPanel(Widget):
     def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
         return len(self.lines(width))
 
-    def render(self) -> Text:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Styles looked up once per paint, not once per row.
+        self._styles = (
+            self.rich_style,
+            self.get_component_rich_style("host-panel--title"),
+            self.get_component_rich_style("host-panel--highlight"),
+            self.get_component_rich_style("host-panel--marker"),
+        )
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
         width = self.size.width
-        title = self.get_component_rich_style("host-panel--title")
-        tint = self.get_component_rich_style("host-panel--highlight")
-        marker = self.get_component_rich_style("host-panel--marker")
-        out = Text(no_wrap=True, end="")
-        for i, (part, line) in enumerate(self.lines(width)):
-            if i:
-                out.append("\n")
-            if part == "title":
-                line = line.copy()
-                line.stylize_before(title)
-                out.append_text(line)
-            elif part == self.highlight and width:
-                # An accent bar on the left edge; the line moves right by one cell rather than lose its first.
-                out.append("▌", marker)
-                rest = line[: width - 1]
-                rest.stylize_before(tint)
-                out.append_text(rest)
-            else:
-                out.append_text(line)
-        return out
+        base, title, tint, marker = self._styles
+        lines = self.lines(width)
+        if not 0 <= y < len(lines) or not width:
+            return Strip.blank(width, base)
+        part, line = lines[y]
+        if part == "title":
+            line = line.copy()
+            line.stylize_before(title)
+        elif part == self.highlight:
+            # An accent bar on the left edge; the line moves right by one cell rather than lose its first.
+            shifted = Text("▌", marker, no_wrap=True, end="")
+            rest = line[: width - 1]
+            rest.stylize_before(tint)
+            line = shifted.append_text(rest)
+        return Strip(list(line.render(self.app.console))).adjust_cell_length(width).apply_style(base)
+
+    def row_text(self, y: int) -> str:
+        """The plain text of row ``y`` as drawn (the highlight's bar included)."""
+        return "".join(segment.text for segment in self.render_line(y))
 
 
 class WorldPanel(Vertical):
@@ -186,5 +209,5 @@ class WorldPanel(Vertical):
     def show(self, world: WorldSnapshot, now: float, fit: tuple[str, FitResult] | None) -> None:
         """Render a new snapshot of this world (widgets skip repaints when their slice is unchanged)."""
         self.host_panel.show(world)
-        self.instance_list.show(world.instances, now)
+        self.instance_list.show(world.instances, now, booting=world.count("booting") > 0)
         self.fit_meter.fit = fit
