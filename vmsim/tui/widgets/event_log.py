@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vmsim.engine.events import WorldEvent
+from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 KIND_COLOURS = {
     "ready": "#009e73",
@@ -34,7 +34,7 @@ def event_text(event: WorldEvent, lang: str = "en") -> Text:
     return text
 
 
-class EventLog(ScrollView, can_focus=True):
+class EventLog(StylePerPaint, ScrollView, can_focus=True):
     """A bounded log of events, newest at the bottom; 'added' events are left out to keep the interesting ones
     in view.
 
@@ -50,7 +50,6 @@ class EventLog(ScrollView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.events: deque[WorldEvent] = deque(maxlen=MAX_EVENTS)
-        self._base_style: Style | None = None
 
     @property
     def lines(self) -> list[Text]:
@@ -80,17 +79,12 @@ class EventLog(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
         self.refresh()
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # The widget's own style, looked up once per paint rather than once per row (it walks the ancestors).
-        self._base_style = self.rich_style
-        return super().render_lines(crop)
-
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.size.width
-        base = self.rich_style if self._base_style is None else self._base_style
+        base = self.base_style
         if not 0 <= index < len(self.events):
             return Strip.blank(width, base)
         text = event_text(self.events[index], self.app.lang)  # type: ignore[attr-defined]
         text.truncate(width, overflow="ellipsis")
-        return Strip(list(text.render(self.app.console))).adjust_cell_length(width).apply_style(base)
+        return text_strip(text, width, base, self.app.console)

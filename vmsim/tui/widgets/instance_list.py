@@ -7,7 +7,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -16,6 +16,7 @@ from textual.strip import Strip
 from vmsim.engine.snapshot import InstanceSnapshot
 from vmsim.i18n import render, tr
 from vmsim.tui.style import STATE_STYLES
+from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 BAR_CELLS = 8
 
@@ -53,7 +54,7 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
     return text
 
 
-class InstanceList(ScrollView, can_focus=True):
+class InstanceList(StylePerPaint, ScrollView, can_focus=True):
     """Scrollable instances of one world. Renders only the rows on screen, so 1,000 cost as little as 10."""
 
     DEFAULT_CSS = """
@@ -81,7 +82,6 @@ class InstanceList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.world = world
         self.instances: tuple[InstanceSnapshot, ...] = ()
-        self._base_style: Style | None = None
         self.now = 0.0
 
     def show(self, instances: tuple[InstanceSnapshot, ...], now: float, booting: bool | None = None) -> None:
@@ -106,15 +106,10 @@ class InstanceList(ScrollView, can_focus=True):
             return self.instances[self.cursor]
         return None
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # The widget's own style, looked up once per paint rather than once per row (it walks the ancestors).
-        self._base_style = self.rich_style
-        return super().render_lines(crop)
-
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.size.width
-        base = self.rich_style if self._base_style is None else self._base_style
+        base = self.base_style
         if index >= len(self.instances):
             if index == 0:
                 hint = Segment(tr("list.empty", self.app.lang), Style(dim=True))  # type: ignore[attr-defined]
@@ -124,8 +119,7 @@ class InstanceList(ScrollView, can_focus=True):
         if index == self.cursor:
             text.pad_right(width - text.cell_len)
             text.stylize(Style(bgcolor="#0b3d5c", bold=True) if self.has_focus else Style(bgcolor="#262626"))
-        segments = list(text.render(self.app.console))
-        return Strip(segments).adjust_cell_length(width).apply_style(base)
+        return text_strip(text, width, base, self.app.console)
 
     def watch_cursor(self, old: int, new: int) -> None:
         if 0 <= new < len(self.instances):

@@ -18,6 +18,7 @@ from vmsim.i18n import tr
 from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES
 from vmsim.tui.widgets.bars import cpu_line, ledger_lines
 from vmsim.tui.widgets.instance_list import InstanceList
+from vmsim.tui.widgets.rows import text_strip
 
 # The parts of a host panel a lesson can point at.
 HOST_PARTS = ("memory", "disk", "cpu")
@@ -181,7 +182,7 @@ class HostPanel(Widget):
             rest = line[: width - 1]
             rest.stylize_before(tint)
             line = shifted.append_text(rest)
-        return Strip(list(line.render(self.app.console))).adjust_cell_length(width).apply_style(base)
+        return text_strip(line, width, base, self.app.console)
 
     def row_text(self, y: int) -> str:
         """The plain text of row ``y`` as drawn (the highlight's bar included)."""

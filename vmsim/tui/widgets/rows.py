@@ -1,0 +1,30 @@
+"""Drawing row by row (Textual's line API), shared by the instance lists, the log and the host panels."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
+
+
+def text_strip(text: Text, width: int, base: Style, console: Console) -> Strip:
+    """One row: ``text`` as a strip exactly ``width`` cells wide, on the widget's own style ``base``."""
+    return Strip(list(text.render(console))).adjust_cell_length(width).apply_style(base)
+
+
+class StylePerPaint:
+    """Mixin for a line-API widget: its own style is looked up once per paint rather than once per row
+    (``rich_style`` walks the ancestors). ``render_line`` reads it as ``self.base_style``."""
+
+    _base_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base_style = self.rich_style  # type: ignore[attr-defined]
+        return super().render_lines(crop)  # type: ignore[misc]
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's own style as of this paint (looked up now when asked outside one)."""
+        return self.rich_style if self._base_style is None else self._base_style  # type: ignore[attr-defined]
