@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import subprocess
@@ -101,9 +100,7 @@ def test_a_broken_catalog_figure_makes_the_overhead_checks_fail():
     cat = default_catalog()
     qemu = cat.hypervisors["qemu-kvm"]
     doubled = Figure(qemu.overhead_mib.value * 2, qemu.overhead_mib.source, "deliberately wrong, for this test")
-    broken = dataclasses.replace(
-        cat, hypervisors={**cat.hypervisors, "qemu-kvm": dataclasses.replace(qemu, overhead_mib=doubled)}
-    )
+    broken = cat._replace(hypervisors={**cat.hypervisors, "qemu-kvm": qemu._replace(overhead_mib=doubled)})
     by_name = {c.name: c for c in run_validation(broken)}
     overhead = [c for name, c in by_name.items() if name.startswith("QEMU per-VM overhead")]
     assert len(overhead) == 3

@@ -109,7 +109,6 @@ def _with_host(spec, host: str | None):  # noqa: ANN001, ANN202 - ScenarioSpec i
     """The scenario on another host preset (its own hardware overrides dropped), or unchanged."""
     if host is None:
         return spec
-    from dataclasses import replace
 
     from vmsim.engine import default_catalog
     from vmsim.scenarios.spec import HostSpec
@@ -117,7 +116,7 @@ def _with_host(spec, host: str | None):  # noqa: ANN001, ANN202 - ScenarioSpec i
     presets = list(default_catalog().hosts)
     if host not in presets:
         raise CliError(f"unknown host {host!r}; choose one of {', '.join(presets)}")
-    return replace(spec, host=HostSpec(preset=host))
+    return spec._replace(host=HostSpec(preset=host))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -153,7 +152,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
     guests = [g for g in catalog.guests if g != "microvm-linux"]
     if args.guest_os is not None and args.guest_os not in guests:
         raise CliError(f"unknown guest OS {args.guest_os!r}; choose one of {', '.join(guests)}")
-    vm = VmSettings(memory_mib=args.vm_memory or VmSettings.memory_mib, guest_os=args.guest_os or VmSettings.guest_os)
+    default = VmSettings()
+    vm = VmSettings(memory_mib=args.vm_memory or default.memory_mib, guest_os=args.guest_os or default.guest_os)
     host = make_host(catalog, args.host)
     sim = Simulation(host, worlds=("vm", "container", "microvm"), settings=Settings(catalog, vm=vm))
     fits = sim.fit(args.app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import math
 
@@ -274,9 +273,9 @@ def test_snapshots_are_immutable_values(make_sim):
     sim.remove_instance("nginx-1")
     assert snap == frozen  # later changes do not leak into an earlier snapshot
     assert snap != sim.snapshot()
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         snap.time_s = 99  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         snap.worlds[0].instances[0].state = "running"  # type: ignore[misc]
     assert isinstance(snap.worlds, tuple) and isinstance(snap.worlds[0].instances, tuple)
 

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -640,7 +640,7 @@ def within_budget(spec):
                 cut = True
                 continue
         kept.append(ev)
-    return (replace(spec, events=tuple(kept)) if cut else spec), cut
+    return (spec._replace(events=tuple(kept)) if cut else spec), cut
 
 
 def checkpoints(spec, most: int = 24) -> list[float]:

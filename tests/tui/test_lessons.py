@@ -38,7 +38,7 @@ async def walk(app: VmsimApp, pilot, check=None) -> None:
         after = counts(app)
         assert all(after[w] == before.get(w, 0) + added for w in after), (lesson.state, before, after)
         narration = app.screen.query_one(Narration)
-        assert narration.view is not None and narration.view.index == lesson.state.index
+        assert narration.view is not None and narration.view.step == lesson.state.index
         if lesson.asking:
             assert narration.view.question == step.say("ask", app.lang)
             continue

@@ -5,16 +5,14 @@ from __future__ import annotations
 import bisect
 import tomllib
 import zlib
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 MODEL = "MODEL"
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """One number with where it comes from; ``src == "MODEL"`` marks a modelling choice."""
 
     value: float
@@ -27,8 +25,7 @@ class Figure:
         return self.source == MODEL
 
 
-@dataclass(frozen=True)
-class BootPhase:
+class BootPhase(NamedTuple):
     """A guest boot phase: its name, nominal duration and how many cores it keeps busy."""
 
     name: str
@@ -36,8 +33,7 @@ class BootPhase:
     cpu: float
 
 
-@dataclass(frozen=True)
-class GuestOS:
+class GuestOS(NamedTuple):
     """A guest operating system: its boot phases in order, idle memory and disk footprint."""
 
     name: str
@@ -54,8 +50,7 @@ class GuestOS:
     idle_cpu_cores: Figure
 
 
-@dataclass(frozen=True)
-class Hypervisor:
+class Hypervisor(NamedTuple):
     """A virtual machine monitor: per-VM host memory overhead and start cost."""
 
     name: str
@@ -65,8 +60,7 @@ class Hypervisor:
     cpu_overhead: Figure
 
 
-@dataclass(frozen=True)
-class ContainerRuntime:
+class ContainerRuntime(NamedTuple):
     """A container runtime: daemons once per host, a shim per container, start costs."""
 
     name: str
@@ -80,8 +74,7 @@ class ContainerRuntime:
     compressed_ratio: Figure
 
 
-@dataclass(frozen=True)
-class ImageLayer:
+class ImageLayer(NamedTuple):
     """A read-only image layer; stored once per host however many images use it."""
 
     id: str
@@ -93,8 +86,7 @@ class ImageLayer:
         return self.size.value
 
 
-@dataclass(frozen=True)
-class Image:
+class Image(NamedTuple):
     """A container image: an ordered stack of layers, bottom (base) first."""
 
     name: str
@@ -112,8 +104,7 @@ class Image:
         return self.layers[1:]
 
 
-@dataclass(frozen=True)
-class App:
+class App(NamedTuple):
     """A workload: the same process whether it runs in a VM, a container or a microVM."""
 
     name: str
@@ -136,8 +127,7 @@ class App:
         return sum(layer.size_mib for layer in self.image.app_layers)
 
 
-@dataclass(frozen=True)
-class HostPreset:
+class HostPreset(NamedTuple):
     """Hardware of a preset host and its OS's own baseline."""
 
     name: str
@@ -150,8 +140,7 @@ class HostPreset:
     disk_mibps: Figure
 
 
-@dataclass(frozen=True)
-class KernelReserve:
+class KernelReserve(NamedTuple):
     """Guest kernel reserve (configured RAM minus MemTotal) as a piecewise-linear curve."""
 
     points: tuple[tuple[float, float], ...]
@@ -168,8 +157,7 @@ class KernelReserve:
         return max(0.0, min(y, memory_mib))
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedTuple):
     """All default figures: sources, hosts, stacks, guest OSes, layers, images, apps."""
 
     sources: dict[str, str]
@@ -198,7 +186,7 @@ class Catalog:
             ("apps", self.apps),
         ):
             for key, item in group.items():
-                for field_name, value in vars(item).items():
+                for field_name, value in item._asdict().items():
                     if isinstance(value, Figure):
                         rows.append((f"{group_name}.{key}.{field_name}", value))
                     if field_name == "boot_phases":

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from vmsim.engine.catalog import Catalog
 from vmsim.engine.machines import Host
 
 
-@dataclass(frozen=True)
-class LocalMachine:
+class LocalMachine(NamedTuple):
     """What psutil reports about the machine vmsim runs on."""
 
     cpu_cores: int

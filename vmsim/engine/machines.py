@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from vmsim.engine.catalog import Catalog, HostPreset
 
@@ -11,8 +11,7 @@ WORLD_KINDS = ("vm", "container", "microvm")
 WORLD_LABELS = {"vm": "Virtual machines", "container": "Containers", "microvm": "MicroVMs"}
 
 
-@dataclass(frozen=True)
-class Host:
+class Host(NamedTuple):
     """The physical machine every world copies: hardware and the host OS's own baseline."""
 
     name: str
@@ -55,8 +54,7 @@ class Host:
         )
 
 
-@dataclass(frozen=True)
-class VmSettings:
+class VmSettings(NamedTuple):
     """How the VM world runs workloads: one full guest OS per workload."""
 
     guest_os: str = "ubuntu-24.04"
@@ -71,8 +69,7 @@ class VmSettings:
     ksm: bool = False
 
 
-@dataclass(frozen=True)
-class ContainerSettings:
+class ContainerSettings(NamedTuple):
     """How the container world runs workloads: one container per workload on the host's kernel."""
 
     runtime: str = "containerd"
@@ -81,8 +78,7 @@ class ContainerSettings:
     memory_limit_mib: float | None = None
 
 
-@dataclass(frozen=True)
-class MicroVmSettings:
+class MicroVmSettings(NamedTuple):
     """How the microVM world runs workloads: a minimal guest per workload, root filesystem from the image."""
 
     guest_os: str = "microvm-linux"
@@ -92,14 +88,13 @@ class MicroVmSettings:
     overcommit_ratio: float = 1.0
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything a world needs besides the host: the settings of each kind and the catalog."""
 
     catalog: Catalog
-    vm: VmSettings = field(default_factory=VmSettings)
-    container: ContainerSettings = field(default_factory=ContainerSettings)
-    microvm: MicroVmSettings = field(default_factory=MicroVmSettings)
+    vm: VmSettings = VmSettings()
+    container: ContainerSettings = ContainerSettings()
+    microvm: MicroVmSettings = MicroVmSettings()
 
     @property
     def registry_mibps(self) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from vmsim.engine.catalog import App, Catalog, default_catalog
 from vmsim.engine.clock import Clock
@@ -23,8 +23,7 @@ class UnknownAppError(ValueError):
     """An app name that is not in the catalog; the message suggests the closest one."""
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """A command as it was given, for replaying the same run exactly."""
 
     t_s: float

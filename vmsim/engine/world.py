@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from vmsim.engine.catalog import App, GuestOS
 from vmsim.engine.clock import Clock, Timer
@@ -142,8 +142,7 @@ class Instance:
         return bool(self.mem or self.disk)
 
 
-@dataclass(frozen=True)
-class FitResult:
+class FitResult(NamedTuple):
     """How many more of an app a world can take now, and what runs out first."""
 
     max_instances: int

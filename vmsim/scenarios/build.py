@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.hosts import make_host
 from vmsim.engine.machines import Host, Settings
@@ -29,7 +27,7 @@ def build_simulation(
     the lesson's actions as in :func:`lesson_timeline`)."""
     catalog = catalog or default_catalog()
     if seed is not None:
-        spec = replace(spec, seed=seed)
+        spec = spec._replace(seed=seed)
     settings = Settings(catalog, vm=spec.vm, container=spec.container, microvm=spec.microvm)
     try:
         sim = Simulation(

@@ -8,8 +8,6 @@ followed that moment (as an edit after undo does).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.machines import WORLD_KINDS
 from vmsim.engine.simulation import Command, Simulation
@@ -29,7 +27,7 @@ class Session:
         self.sim = self._fresh()
 
     def _fresh(self) -> Simulation:
-        sim = build_simulation(replace(self.spec, worlds=self.worlds), seed=self.seed)
+        sim = build_simulation(self.spec._replace(worlds=self.worlds), seed=self.seed)
         # Settle t = 0 first, so the scenario's own t = 0 events come before anything the user does.
         sim.run_until(0.0)
         return sim

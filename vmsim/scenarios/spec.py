@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
 
 
-@dataclass(frozen=True)
-class HostSpec:
+class HostSpec(NamedTuple):
     """Which host: a preset name and any hardware it overrides."""
 
     preset: str = "laptop"
@@ -25,8 +24,7 @@ class HostSpec:
         }
 
 
-@dataclass(frozen=True)
-class EventSpec:
+class EventSpec(NamedTuple):
     """One timed command: add ``count`` of an app, remove an instance or app, or grow an app's memory."""
 
     at_s: float
@@ -34,15 +32,14 @@ class EventSpec:
     args: tuple[object, ...]
 
 
-@dataclass(frozen=True)
-class LessonStep:
+class LessonStep(NamedTuple):
     """One step of a lesson: narration, an optional question asked before its action, and what it does.
 
     Texts are by language (``{"en": ..., "ko": ...}``; English is required, others fall back to it).
     """
 
     text: dict[str, str]
-    title: dict[str, str] = field(default_factory=dict)
+    title: dict[str, str] | None = None
     ask: dict[str, str] | None = None
     actions: tuple[EventSpec, ...] = ()
     pause: bool | None = None
@@ -57,8 +54,7 @@ class LessonStep:
         return texts.get(lang) or texts.get("en", "")
 
 
-@dataclass(frozen=True)
-class ScenarioSpec:
+class ScenarioSpec(NamedTuple):
     """Everything one scenario file says, validated."""
 
     name: str
@@ -66,10 +62,10 @@ class ScenarioSpec:
     seed: int = 0
     duration_s: float = 60.0
     worlds: tuple[str, ...] = ("vm", "container")
-    host: HostSpec = field(default_factory=HostSpec)
-    vm: VmSettings = field(default_factory=VmSettings)
-    container: ContainerSettings = field(default_factory=ContainerSettings)
-    microvm: MicroVmSettings = field(default_factory=MicroVmSettings)
+    host: HostSpec = HostSpec()
+    vm: VmSettings = VmSettings()
+    container: ContainerSettings = ContainerSettings()
+    microvm: MicroVmSettings = MicroVmSettings()
     events: tuple[EventSpec, ...] = ()
     lesson: tuple[LessonStep, ...] = ()
     source: str = "<memory>"

@@ -3,11 +3,10 @@ so no meaning rests on colour alone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class CategoryStyle:
+class CategoryStyle(NamedTuple):
     """The look of one memory or disk category in bars and legends."""
 
     label: str

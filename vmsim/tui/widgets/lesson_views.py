@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -17,11 +16,10 @@ if TYPE_CHECKING:
     from vmsim.engine.drift import Deployment
 
 
-@dataclass(frozen=True)
-class NarrationView:
+class NarrationView(NamedTuple):
     """What the narration panel shows: which step, its title and text, and whether it is asking."""
 
-    index: int
+    step: int  # -1 before the first step
     total: int
     title: str
     text: str
@@ -40,11 +38,11 @@ class Narration(Widget):
         out = Text()
         if v is None:
             return out
-        if v.index < 0:
+        if v.step < 0:
             out.append(v.title or "", style="bold")
             out.append("\n" + tr("lesson.reveal", lang).replace("→", "→"), style="dim")
             return out
-        out.append(tr("lesson.step", lang, n=v.index + 1, total=v.total) + "  ", style="bold #56b4e9")
+        out.append(tr("lesson.step", lang, n=v.step + 1, total=v.total) + "  ", style="bold #56b4e9")
         if v.title:
             out.append(v.title, style="bold")
         out.append("\n")

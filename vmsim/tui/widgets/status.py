@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -12,8 +12,7 @@ from vmsim.i18n import tr
 from vmsim.tui.style import fmt_mib, fmt_speed
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     """What the status line shows."""
 
     scenario: str
