@@ -14,6 +14,7 @@ from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import SPEEDS
 from vmsim.tui.widgets.event_log import EventLog
 from vmsim.tui.widgets.instance_list import InstanceList
+from vmsim.tui.widgets.key_bar import KeyBar
 
 
 def make_app(tmp_path, scenario: str = "hello", **kwargs) -> VmsimApp:
@@ -34,6 +35,40 @@ async def test_starts_with_the_scenario_at_t0(tmp_path):
         for world in ("vm", "container", "microvm"):
             assert ids(app, world) == ["nginx-1"]
         assert [p.id for p in app.screen.query(".world-panel")] == ["world-vm", "world-container", "world-microvm"]
+
+
+async def after_keys(keys: tuple[str, ...], *, early: bool) -> tuple[object, ...]:
+    """What the lesson dashboard looks like after ``keys``, pressed as soon as the app runs (``early``: before
+    the dashboard's widgets are mounted) or once it is up."""
+    app = VmsimApp(load_scenario("ec2-drift"), paused=True, animate=False, export_dir="/nonexistent")
+    seen: list[object] = []
+
+    async def auto_pilot(pilot) -> None:
+        if early:
+            seen.append(app.dashboard_ready)
+        while not app.dashboard_ready and not early:
+            await pilot.pause()
+        await pilot.press(*keys)
+        while not app.dashboard_ready:
+            await pilot.pause()
+        await pilot.pause()
+        keys_shown = [k.key for k in app.main.query_one(KeyBar).shown_keys()[0]]
+        seen.extend([app.lesson.state.index, app.focused and app.focused.id, keys_shown, app.main.lower.active])
+        app.exit()
+
+    await app.run_async(headless=True, auto_pilot=auto_pilot, size=(140, 44))
+    return tuple(seen)
+
+
+async def test_keys_pressed_before_the_dashboard_exists_act_as_if_pressed_after():
+    """Keys typed while vmsim starts wait for the dashboard's widgets, then act as they would have once it is up.
+    Handled at once, the lesson's steps moved on while no list had focus yet, and the screen then focused a
+    list that the drift view hides (the key line led with ← →, and ↑/↓ moved a hidden cursor)."""
+    keys = ("right",) * 6  # the ec2-drift lesson through to its drift view
+    early = await after_keys(keys, early=True)
+    assert early[0] is False  # the keys really came before the dashboard was ready
+    assert early[1:] == await after_keys(keys, early=False)
+    assert early[1] == 3 and early[2] is None and early[4] == "drift"
 
 
 async def test_add_dialog_adds_to_every_world(tmp_path):

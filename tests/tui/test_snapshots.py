@@ -10,8 +10,16 @@ def paused_app(scenario: str = "hello", lang: str = "en") -> VmsimApp:
     return VmsimApp(load_scenario(scenario), paused=True, animate=False, export_dir="/nonexistent", lang=lang)
 
 
+async def dashboard_ready(pilot) -> None:
+    """Wait as a user would: the snapshot tool starts acting as soon as the app runs, before the dashboard
+    (whose first show selects the newest instance in each list) is mounted."""
+    while not pilot.app.dashboard_ready:
+        await pilot.pause()
+
+
 def at(seconds: float, *keys: str):
     async def run_before(pilot) -> None:
+        await dashboard_ready(pilot)
         pilot.app.advance(seconds)
         await pilot.pause()
         if keys:
@@ -58,6 +66,7 @@ def test_boot_timeline_tab(snap_compare):
     mostly kernel/initrd/systemd/cloud-init segments, the container and microVM bars are slivers."""
 
     async def run_before(pilot) -> None:
+        await dashboard_ready(pilot)
         pilot.app.advance(12.0)
         await pilot.pause()
         pilot.app.main.set_view("timeline")

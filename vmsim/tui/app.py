@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.reactive import reactive
 from textual.timer import Timer
@@ -92,6 +93,7 @@ class VmsimApp(App[None]):
         super().__init__()
         # True when the caller paused garbage collection for the start-up: resumed after the first frame.
         self.gc_paused = gc_paused
+        self._held_keys: list[events.Key] | None = []  # keys pressed before the dashboard is mounted
         self.lang = lang if lang in LANGS else default_lang()
         # Chosen before any style is read, and without the theme watcher: the watcher re-reads every stylesheet
         # (a second parse at start-up) and would only set the classes a dark theme already has.
@@ -126,17 +128,41 @@ class VmsimApp(App[None]):
             )
 
     # ------------------------------------------------------------------ lifecycle
-    async def on_mount(self) -> None:
-        await self.push_screen(MainScreen(self.session.worlds))
+    def get_default_screen(self) -> MainScreen:
+        # The dashboard is the bottom screen itself rather than pushed over Textual's blank one in on_mount:
+        # a screen pushed there paints its first frame while Textual still holds back repaints, so the
+        # terminal would get a whole frame only at the next full layout (~50 ms of CPU later).
+        return MainScreen(self.session.worlds)
+
+    @property
+    def dashboard_ready(self) -> bool:
+        """True once the dashboard's widgets exist and have shown the first snapshot."""
+        return self._held_keys is None
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._held_keys is not None and isinstance(event, events.Key):
+            # The dashboard is built while the app starts, so a key can arrive before its widgets exist: it
+            # waits for them (an action must find what it acts on) and is handled, in order, once they do.
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
 
     def dashboard_mounted(self) -> None:
         """The dashboard's widgets exist: give them data before the first paint (one full frame, not two)."""
         self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
         self.show_lesson()
+        self.call_after_refresh(self._replay_held_keys)
         if self.animate:
             self._timer = self.set_interval(FRAME_S, self.tick)
         if self.gc_paused:
             self.call_after_refresh(self._resume_gc)
+
+    def _replay_held_keys(self) -> None:
+        # After the first paint: by then the screen has also chosen its focused widget, as it would have
+        # before any key a user presses once the dashboard is up.
+        held, self._held_keys = self._held_keys or [], None
+        for key in held:
+            self.post_message(key)
 
     def _resume_gc(self) -> None:
         """Collect once, then set everything alive (modules, widgets, styles, the catalogue) aside for good.
