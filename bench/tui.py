@@ -303,17 +303,14 @@ def bench_cpu(seconds: float) -> dict[str, object]:
 # ---------------------------------------------------------------------------------------------- scale (worker)
 def scale_spec() -> ScenarioSpec:
     """The ``hello`` scenario's three worlds on a ``server`` host big enough that nothing is refused."""
-    from dataclasses import replace
-
     from vmsim.scenarios import load_scenario
     from vmsim.scenarios.spec import HostSpec
 
     spec = load_scenario("hello")
-    return replace(
-        spec,
+    return spec._replace(
         name="Scale bench",
         host=HostSpec("server", cpu_cores=4096, memory_mib=64 * 2**20, disk_mib=2**32),
-        vm=replace(spec.vm, memory_mib=512, clone="linked", image_cached=True),
+        vm=spec.vm._replace(memory_mib=512, clone="linked", image_cached=True),
         events=(),
     )
 
