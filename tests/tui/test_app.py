@@ -263,6 +263,21 @@ async def test_microvm_toggle_replays_into_the_new_world_set(tmp_path):
         assert app.session.worlds == ("vm", "container")
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 60)])
+async def test_every_world_shows_its_fit_line(tmp_path, size):
+    """The fit line is the last row of each column at every size. At 80×24 the microVM's host panel is the
+    tallest (nine memory categories): its fit line used to be pushed below the column, out of sight."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        app.advance(3.0)
+        await pilot.pause()
+        for kind, panel in app.main.panels.items():
+            meter = panel.fit_meter
+            assert meter.region.y == panel.region.bottom - 1, kind
+            assert app.screen.get_widget_at(meter.region.x, meter.region.y)[0] is meter, kind
+            assert "nginx" in str(meter.render()), kind
+
+
 async def test_help_opens_and_closes(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -32,8 +32,9 @@ def at(seconds: float, *keys: str):
 def test_main_80x24_mid_boot(snap_compare):
     """hello at t = 3 s on 80×24: the VM column shows nginx-1 booting in 'initrd' with a partial bar and
     'reserved' memory; the container and microVM columns show nginx-1 ready (0.36 s, 0.39 s). All three
-    memory bars have legends with MiB; the key line shows Add, Remove, Pause/run, Help and Quit (Step is left
-    out for room, Help and Quit never are)."""
+    memory bars have legends with MiB; each column ends with its fit line (the microVM's too, under its one
+    instance row); the key line shows Add, Remove, Pause/run, Help and Quit (Step is left out for room, Help
+    and Quit never are)."""
     assert snap_compare(paused_app(), terminal_size=(80, 24), run_before=at(3.0))
 
 
