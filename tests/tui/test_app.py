@@ -345,6 +345,76 @@ async def test_palette_command_adds_an_app(tmp_path):
         assert "redis-1" in ids(app, "vm")
 
 
+def state_of(app: VmsimApp) -> dict[str, object]:
+    """What the palette commands change, read back from the app (not from what they call)."""
+    from vmsim.tui.widgets.real_host import RealHostStrip
+
+    return {
+        "paused": app.paused,
+        "speed": app.speed,
+        "now": app.session.now,
+        "worlds": app.session.worlds,
+        "vm nginx-1": app.session.sim.snapshot().world("vm").instances[0].state,
+        "lower large": app.main.has_class("-lower-max"),
+        "dialog": type(app.screen).__name__,
+        "exports": sorted(p.suffix for p in (app.export_dir.glob("*") if app.export_dir.exists() else [])),
+        "real host shown": any(strip.display for strip in app.main.query(RealHostStrip)),
+        "lang": app.lang,
+        "scenario": app.session.spec.name,
+    }
+
+
+# Each palette command by its English title (one 'Add <app>' is driven above): what it must change; everything
+# else must stay as it was.
+PALETTE_CASES = [
+    ("Pause or resume", {"paused": False}),
+    ("Step to the next event", {"now": "later"}),
+    ("Faster", {"speed": 2.0}),
+    ("Slower", {"speed": 0.5}),
+    ("Back 10 seconds", {"now": 20.0 - REWIND_S}),
+    ("Forward 10 seconds", {"now": 20.0}),  # after a rewind with the key (forward stops where time had been)
+    ("Remove selected instance", {"vm nginx-1": "stopped"}),
+    ("Toggle microVM world", {"worlds": ("vm", "container")}),
+    ("Charts and log large", {"lower large": True}),
+    ("Restart scenario", {"now": 0.0, "vm nginx-1": "booting"}),
+    ("Open scenario…", {"dialog": "OpenScenarioScreen"}),
+    ("Save SVG screenshot", {"exports": [".svg"]}),
+    ("Export state as JSON", {"exports": [".json"]}),
+    ("Show this machine's real memory and CPU", {"real host shown": True}),
+    ("Switch language (English / 한국어)", {"lang": "ko"}),
+    ("Help", {"dialog": "HelpScreen"}),
+    (
+        "Open scenario web-stack",
+        {"scenario": "Web stack", "now": 0.0, "worlds": ("vm", "container"), "vm nginx-1": "booting"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "changes"), PALETTE_CASES, ids=[title for title, _ in PALETTE_CASES])
+async def test_every_palette_command_does_what_its_key_does(tmp_path, title, changes):
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.advance(20.0)  # something to step, rewind and restart from; nginx-1 is running everywhere
+        await pilot.pause()
+        if title.startswith("Forward"):
+            await pilot.press("comma")
+            await pilot.pause()
+        before = state_of(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*title)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        after = state_of(app)
+    if changes.get("now") == "later":
+        assert after["now"] > before["now"]
+        changes = {k: v for k, v in changes.items() if k != "now"}
+        after["now"] = before["now"]
+    assert after == {**before, **changes}
+
+
 async def test_running_app_advances_with_real_time(tmp_path):
     app = VmsimApp(load_scenario("hello"), paused=False, export_dir=tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
