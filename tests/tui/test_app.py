@@ -247,6 +247,51 @@ async def test_open_dialog_shows_errors_and_keeps_the_current_scenario(tmp_path)
         assert app.session.now == pytest.approx(2.0)
 
 
+async def test_open_dialog_typing_goes_to_the_path_field(tmp_path):
+    """The dialog opens on the list of presets; typing a path there needs no Tab first."""
+    scenario = tmp_path / "mine.toml"
+    scenario.write_text('name = "Mine"\nworlds = ["vm", "container"]\n')
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.focused, OptionList)
+        await pilot.press(*str(scenario))
+        path = app.screen.query_one("#path", Input)
+        assert app.focused is path and path.value == str(scenario)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.session.spec.name == "Mine"
+
+
+def inside_dialog(app: VmsimApp, selector: str) -> bool:
+    """The part is laid out whole inside the dialog's content area (not clipped by its padding or edge)."""
+    dialog = app.screen.query_one(".dialog")
+    region = app.screen.query_one(selector).region
+    return bool(region) and dialog.content_region.contains_region(region)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 36), (200, 60)])
+@pytest.mark.parametrize(("key", "parts"), [("a", ("#count", "#add", "#cancel")), ("o", ("#path", "#open", "#cancel"))])
+async def test_dialogs_keep_their_fields_and_buttons_on_screen(tmp_path, size, key, parts):
+    """The list in the add and open dialogs gives up rows on a short terminal, also when an error shows:
+    at 80×24 the count or path field and both buttons used to be below the screen's edge."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        await pilot.pause()
+        for part in parts:
+            assert inside_dialog(app, part), part
+        app.screen.show_error("a problem\nover\nthree lines")
+        await pilot.pause()
+        await pilot.pause()
+        for part in (*parts, ".dialog-error"):
+            assert inside_dialog(app, part), part
+        assert app.screen.query_one(".dialog").region.bottom <= size[1]
+
+
 async def test_microvm_toggle_replays_into_the_new_world_set(tmp_path):
     app = make_app(tmp_path, scenario="web-stack")
     async with app.run_test(size=(120, 36)) as pilot:

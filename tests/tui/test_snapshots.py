@@ -52,7 +52,9 @@ def test_add_dialog(snap_compare):
 
 
 def test_scenario_picker(snap_compare):
-    """The open-scenario dialog: every shipped scenario with its description, and a path field."""
+    """The open-scenario dialog: the shipped scenarios with their descriptions in a list that scrolls (nine
+    rows of it, from boot-storm to microvm), a path field, and the Open and Cancel buttons whole at the bottom
+    (the list gives up rows so that they fit)."""
     assert snap_compare(paused_app(), terminal_size=(120, 36), run_before=at(0.0, "o"))
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,8 +21,48 @@ from vmsim.tui.style import DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES, fmt_
 
 MAX_ADD = 1000
 
+Result = TypeVar("Result")
 
-class AddWorkloadScreen(ModalScreen[tuple[str, int] | None]):
+
+class ListDialog(ModalScreen[Result]):
+    """A dialog built around one option list that gives up rows on a short terminal, so the fields and buttons
+    below it stay on screen. (Textual has no flex-shrink: a list of its natural height pushed them off the
+    bottom at 80×24, and a list of 1fr left blank rows in the dialog on a tall one.)"""
+
+    LIST_ROWS = 18  # the most rows the list takes
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.fit_list)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.fit_list)
+
+    def fit_list(self) -> None:
+        """Give the list the rows the dialog has left once everything else in it is shown."""
+        dialog = self.query_one(".dialog")
+        options = self.query_one(OptionList)
+        limit = dialog.styles.max_height
+        room = int(limit.resolve(self.size, self.app.size)) if limit is not None else self.size.height
+        room -= dialog.styles.gutter.height
+        for part in dialog.children:
+            if part is not options and part.display:
+                room -= part.outer_size.height + part.styles.margin.height
+        options.styles.max_height = max(3, min(self.LIST_ROWS, room))
+
+    def show_error(self, message: str | Text) -> None:
+        """Say what is wrong, under the fields (the list makes room for it)."""
+        self.query_one(DialogError).update(message)
+
+
+class DialogError(Static):
+    """What is wrong with a dialog's input. When it takes more or fewer lines, the dialog's list makes room."""
+
+    def on_resize(self) -> None:
+        if isinstance(self.screen, ListDialog):
+            self.screen.call_after_refresh(self.screen.fit_list)
+
+
+class AddWorkloadScreen(ListDialog[tuple[str, int] | None]):
     """Pick an app and a count; the result is (app, count), or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -53,7 +94,7 @@ class AddWorkloadScreen(ModalScreen[tuple[str, int] | None]):
             with Horizontal(classes="dialog-row"):
                 yield Label(tr("add.how_many", lang), classes="field-label")
                 yield Input("1", id="count", type="integer", max_length=4)
-            yield Static("", id="add-error", classes="dialog-error")
+            yield DialogError("", id="add-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("button.add", lang), id="add", variant="primary")
                 yield Button(tr("button.cancel", lang), id="cancel")
@@ -74,14 +115,14 @@ class AddWorkloadScreen(ModalScreen[tuple[str, int] | None]):
         except ValueError:
             count = 0
         if not 1 <= count <= MAX_ADD:
-            self.query_one("#add-error", Static).update(tr("add.bad_count", self.app.lang, max=MAX_ADD))  # type: ignore[attr-defined]
+            self.show_error(tr("add.bad_count", self.app.lang, max=MAX_ADD))  # type: ignore[attr-defined]
             return None
         return count
 
     def _submit(self) -> None:
         options = self.query_one(OptionList)
         if options.highlighted is None:
-            self.query_one("#add-error", Static).update(tr("add.pick", self.app.lang))  # type: ignore[attr-defined]
+            self.show_error(tr("add.pick", self.app.lang))  # type: ignore[attr-defined]
             return
         count = self._count()
         if count is None:
@@ -108,7 +149,7 @@ class AddWorkloadScreen(ModalScreen[tuple[str, int] | None]):
         self.dismiss(None)
 
 
-class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
+class OpenScenarioScreen(ListDialog[ScenarioSpec | None]):
     """Pick a shipped scenario or type a path. Errors stay in the dialog; the current run goes on."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -135,7 +176,7 @@ class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
             with Horizontal(classes="dialog-row"):
                 yield Label(tr("open.file", lang), classes="field-label")
                 yield Input(placeholder="path/to/scenario.toml", id="path")
-            yield Static("", id="open-error", classes="dialog-error")
+            yield DialogError("", id="open-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("button.open", lang), id="open", variant="primary")
                 yield Button(tr("button.cancel", lang), id="cancel")
@@ -147,11 +188,22 @@ class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
             options.highlighted = ids.index(self.current)
         options.focus()
 
+    def on_key(self, event: events.Key) -> None:
+        # Typing while the list (or a button) has focus starts a path: the list has no use for characters,
+        # and without this they were lost until the user thought of Tab.
+        path = self.query_one("#path", Input)
+        if self.focused is not path and event.is_printable and event.character != " ":
+            # Not selected on focus (which comes later): the next character would replace this one.
+            path.select_on_focus = False
+            path.insert_text_at_cursor(event.character or "")
+            path.focus()
+            event.stop()
+
     def _load(self, name: str) -> None:
         try:
             spec = load_scenario(name)
         except ScenarioError as exc:
-            self.query_one("#open-error", Static).update(Text(exc.text(self.app.lang)))  # type: ignore[attr-defined]
+            self.show_error(Text(exc.text(self.app.lang)))  # type: ignore[attr-defined]
             return
         self.dismiss(spec)
 
@@ -179,7 +231,7 @@ class OpenScenarioScreen(ModalScreen[ScenarioSpec | None]):
     def _open_path(self, value: str) -> None:
         value = value.strip()
         if not value:
-            self.query_one("#open-error", Static).update(tr("open.need_path", self.app.lang))  # type: ignore[attr-defined]
+            self.show_error(tr("open.need_path", self.app.lang))  # type: ignore[attr-defined]
             return
         self._load(str(Path(value).expanduser()))
 
