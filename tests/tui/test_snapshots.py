@@ -59,8 +59,8 @@ def test_scenario_picker(snap_compare):
 
 
 def test_help_screen(snap_compare):
-    """Help: every key with what it does, and legends of memory and disk categories (glyph + colour + name)
-    and of instance states."""
+    """Help: every key with what it does in two columns (a description that wraps stays in its column), a
+    blank line, then legends of memory and disk categories (glyph + colour + name) and of instance states."""
     assert snap_compare(paused_app(), terminal_size=(120, 40), run_before=at(0.0, "question_mark"))
 
 

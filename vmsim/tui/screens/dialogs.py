@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -283,11 +284,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang  # type: ignore[attr-defined]
-        keys = Text()
-        keys.append(tr("help.keys", lang) + "\n", style="bold")
+        # A grid, so a description that wraps (at 80 columns) stays in its column, under its first line.
+        keys = Table.grid(padding=(0, 1))
+        keys.add_column(style="bold #56b4e9", no_wrap=True, min_width=14)
+        keys.add_column()
         for key, what in HELP_KEYS:
-            keys.append(f"  {key:<12}", style="bold #56b4e9")
-            keys.append(f" {tr(what, lang)}\n")
+            keys.add_row(f"  {key}", tr(what, lang))
         states = Text()
         states.append(tr("help.states", lang) + "\n", style="bold")
         for state, (symbol, colour) in STATE_STYLES.items():
@@ -296,7 +298,8 @@ class HelpScreen(ModalScreen[None]):
         about = Text(tr("help.about", lang) + "\n", style="dim")
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Label(tr("help.title", lang), classes="dialog-title")
-            yield Static(keys)
+            yield Static(Text(tr("help.keys", lang), style="bold"))
+            yield Static(keys, id="help-keys")
             with Horizontal(id="help-legends"):
                 yield Static(_legend(MEMORY_STYLES, tr("bar.memory", lang), lang), classes="legend")
                 yield Static(_legend(DISK_STYLES, tr("bar.disk", lang), lang), classes="legend")
