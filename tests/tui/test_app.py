@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from pathlib import Path
 
 import pytest
+from textual import events
+from textual.binding import Binding
 from textual.widgets import Input, OptionList
 
 from vmsim.scenarios import load_scenario
@@ -58,6 +62,37 @@ async def after_keys(keys: tuple[str, ...], *, early: bool) -> tuple[object, ...
 
     await app.run_async(headless=True, auto_pilot=auto_pilot, size=(140, 44))
     return tuple(seen)
+
+
+class KeyOrder(VmsimApp):
+    """The dashboard with the digit keys bound to note themselves down, in the order they are handled."""
+
+    CSS_PATH = str(Path(__file__).parents[2] / "vmsim" / "tui" / "vmsim.tcss")  # else looked for beside this file
+    BINDINGS = [Binding(digit, f"note('{digit}')", priority=True) for digit in "0123456789"]
+
+    def action_note(self, digit: str) -> None:
+        self.handled.append(digit)
+
+
+async def test_a_burst_of_keys_at_start_up_is_handled_in_order():
+    """Keys typed while vmsim starts (before the dashboard exists, while the held ones are being handled, and
+    after) are handled in the order they were typed. A key already queued used to overtake the held ones."""
+    typed = [str(i % 10) for i in range(100)]
+    for gap_s in (0.0005, 0.001, 0.002, 0.005) * 2:  # it depended on timing: typed every 0.5 to 5 ms
+        app = KeyOrder(load_scenario("hello"), paused=True, animate=False, export_dir="/nonexistent")
+        app.handled = []
+
+        async def auto_pilot(pilot, app=app, gap_s=gap_s) -> None:
+            for key in typed:
+                app.post_message(events.Key(key, key))
+                await asyncio.sleep(gap_s)
+            while not app.dashboard_ready:
+                await pilot.pause()
+            await pilot.pause()
+            app.exit()
+
+        await app.run_async(headless=True, auto_pilot=auto_pilot, size=(120, 36))
+        assert app.handled == typed
 
 
 async def test_keys_pressed_before_the_dashboard_exists_act_as_if_pressed_after():
@@ -290,6 +325,22 @@ async def test_dialogs_keep_their_fields_and_buttons_on_screen(tmp_path, size, k
         for part in (*parts, ".dialog-error"):
             assert inside_dialog(app, part), part
         assert app.screen.query_one(".dialog").region.bottom <= size[1]
+
+
+@pytest.mark.parametrize(("key", "scenario"), [("o", "web-stack"), ("a", "boot-storm")])
+async def test_dialogs_keep_the_chosen_option_in_view_on_a_short_terminal(tmp_path, key, scenario):
+    """The open dialog starts on the current scenario and the add dialog on the last app; when the list gives
+    up rows at 80×24 that option must still be in view (Enter acts on it)."""
+    app = make_app(tmp_path, scenario=scenario)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        chosen = options.get_option_at_index(options.highlighted).id
+        assert chosen == (app.session.spec.slug if key == "o" else app.last_app)
+        shown = ["".join(seg.text for seg in options.render_line(y)) for y in range(options.size.height)]
+        assert any(line.strip().startswith(chosen + " ") for line in shown), shown
 
 
 async def test_microvm_toggle_replays_into_the_new_world_set(tmp_path):

@@ -151,18 +151,21 @@ class VmsimApp(App[None]):
         """The dashboard's widgets exist: give them data before the first paint (one full frame, not two)."""
         self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
         self.show_lesson()
-        self.call_after_refresh(self._replay_held_keys)
+        # After the first paint (by then the screen has chosen its focused widget, as it has before any key a
+        # user presses once the dashboard is up), in the app's own queue.
+        self.call_after_refresh(self.call_later, self._handle_held_keys)
         if self.animate:
             self._timer = self.set_interval(FRAME_S, self.tick)
         if self.gc_paused:
             self.call_after_refresh(self._resume_gc)
 
-    def _replay_held_keys(self) -> None:
-        # After the first paint: by then the screen has also chosen its focused widget, as it would have
-        # before any key a user presses once the dashboard is up.
-        held, self._held_keys = self._held_keys or [], None
-        for key in held:
-            self.post_message(key)
+    async def _handle_held_keys(self) -> None:
+        # Handled here one by one rather than posted again: a key still waiting in the queue would then
+        # overtake the held ones. Keys that arrive meanwhile are held too, behind them.
+        held = self._held_keys
+        while held:
+            await super().on_event(held.pop(0))
+        self._held_keys = None
 
     def _resume_gc(self) -> None:
         """Collect once, then set everything alive (modules, widgets, styles, the catalogue) aside for good.

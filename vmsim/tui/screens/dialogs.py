@@ -49,6 +49,7 @@ class ListDialog(ModalScreen[Result]):
             if part is not options and part.display:
                 room -= part.outer_size.height + part.styles.margin.height
         options.styles.max_height = max(3, min(self.LIST_ROWS, room))
+        options.call_after_refresh(options.scroll_to_highlight)  # the chosen option stays in the shorter list
 
     def show_error(self, message: str | Text) -> None:
         """Say what is wrong, under the fields (the list makes room for it)."""
