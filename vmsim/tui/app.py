@@ -160,8 +160,8 @@ class VmsimApp(App[None]):
             self.call_after_refresh(self._resume_gc)
 
     async def _handle_held_keys(self) -> None:
-        # Handled here one by one rather than posted again: a key still waiting in the queue would then
-        # overtake the held ones. Keys that arrive meanwhile are held too, behind them.
+        # Handled here one by one rather than posted again, which would let a key already waiting in the
+        # queue overtake them; keys that arrive meanwhile wait in the queue, behind them.
         held = self._held_keys
         while held:
             await super().on_event(held.pop(0))
