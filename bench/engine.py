@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from vmsim.engine import Host, Settings, Simulation, VmSettings, default_catalog  # noqa: E402
-from vmsim.formats import render_json  # noqa: E402
+from vmsim.output.formats import render_json  # noqa: E402
 
 APPS = ("nginx", "redis", "python-api", "node-web")
 

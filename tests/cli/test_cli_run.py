@@ -10,8 +10,8 @@ import stat
 
 import pytest
 
-from vmsim import formats
 from vmsim.cli import main
+from vmsim.output import formats
 from vmsim.scenarios import build_simulation, load_scenario
 
 

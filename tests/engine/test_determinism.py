@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vmsim import formats
+from vmsim.output import formats
 from vmsim.scenarios import build_simulation, load_scenario
 
 

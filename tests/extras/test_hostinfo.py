@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import psutil
 import pytest
 
-from vmsim import hostinfo
 from vmsim.engine import default_catalog
 from vmsim.engine.hosts import LocalMachine
+from vmsim.host import hostinfo
 from vmsim.scenarios import build_simulation, parse_scenario
 
 GIB = 2**30

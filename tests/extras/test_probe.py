@@ -13,8 +13,8 @@ import time
 import psutil
 import pytest
 
-from vmsim import probe
 from vmsim.engine import default_catalog
+from vmsim.host import probe
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="vmsim probe's programs are POSIX ones")
 

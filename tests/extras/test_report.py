@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import vmsim
-from vmsim import report
 from vmsim.engine.snapshot import MEMORY_CATEGORIES
+from vmsim.output import report
 from vmsim.scenarios import build_simulation, load_scenario
 
 VOID = {"meta", "br", "link", "img", "input", "hr", "wbr", "source", "area", "base", "col", "embed", "track"}
@@ -317,7 +317,7 @@ def test_nice_ticks():
     assert report.nice_ticks(0) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
 
 
-NEW_MODULES = ("hostinfo", "probe", "report", "series_export")
+NEW_MODULES = ("host/hostinfo", "host/probe", "output/report", "output/series_export")
 
 
 def test_the_new_modules_import_no_ui_library():
@@ -339,7 +339,8 @@ def test_running_the_new_commands_loads_no_ui_library(tmp_path):
     script = textwrap.dedent(
         f"""
         import argparse, contextlib, io, json, sys
-        from vmsim import hostinfo, probe, report, series_export
+        from vmsim.host import hostinfo, probe
+        from vmsim.output import report, series_export
         p = argparse.ArgumentParser(); sub = p.add_subparsers()
         for m in (hostinfo, probe, report):
             m.add_parser(sub)

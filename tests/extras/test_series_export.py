@@ -1,4 +1,4 @@
-"""The recorded time series as CSV: columns, order, values (vmsim.series_export)."""
+"""The recorded time series as CSV: columns, order, values (vmsim.output.series_export)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import math
 
 import pytest
 
-from vmsim import series_export
 from vmsim.engine.simulation import SERIES_KINDS
+from vmsim.output import series_export
+from vmsim.output.series_export import SERIES_CSV_COLUMNS, render_series_csv
 from vmsim.scenarios import build_simulation, load_scenario
-from vmsim.series_export import SERIES_CSV_COLUMNS, render_series_csv
 
 
 def run_scenario(name: str, until: float | None = None):

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vmsim import formats
 from vmsim.engine import default_catalog
+from vmsim.output import formats
 from vmsim.scenarios import ScenarioError, build_simulation, load_scenario, loader
 from vmsim.scenarios.loader import MAX_FILE_BYTES, shipped_dir
 

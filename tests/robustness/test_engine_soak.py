@@ -17,8 +17,8 @@ import time
 import pytest
 from robustness_support import APPS, BASE_SEED, CAT, GUESTS, IMAGES, in_parallel, sized, strict_json
 
-from vmsim import formats
 from vmsim.engine import ContainerSettings, Host, MicroVmSettings, Settings, Simulation, VmSettings
+from vmsim.output import formats
 
 HOST_PRESETS = ["laptop", "small-cloud", "server"]  # "local" depends on the machine: not reproducible elsewhere
 WORLD_SETS = [

@@ -39,7 +39,7 @@ from robustness_support import (
     within_budget,
 )
 
-from vmsim import formats
+from vmsim.output import formats
 from vmsim.scenarios import ScenarioError, build_simulation, parse_scenario
 from vmsim.scenarios.loader import MAX_FILE_BYTES, load_scenario
 

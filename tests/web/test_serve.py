@@ -27,11 +27,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from vmsim import serve
+from vmsim.web import serve
 
 # A tiny stand-alone runner of the serve command, for servers whose app command a test replaces.
 _RUNNER = (
-    "import argparse, sys; from vmsim import serve; p = argparse.ArgumentParser(prog='vmsim'); "
+    "import argparse, sys; from vmsim.web import serve; p = argparse.ArgumentParser(prog='vmsim'); "
     "s = p.add_subparsers(); serve.add_parser(s); a = p.parse_args(sys.argv[1:]); raise SystemExit(a.func(a))"
 )
 
@@ -398,7 +398,7 @@ def test_cap_message():
 
 def test_session_command_is_the_dashboard_under_its_guard():
     cmd = serve.guarded_command(4242, "hello")
-    assert cmd[:5] == [sys.executable, "-m", "vmsim.serve", "--guard", "4242"]
+    assert cmd[:5] == [sys.executable, "-m", "vmsim.web.serve", "--guard", "4242"]
     assert cmd[5:] == ["--", sys.executable, "-m", "vmsim", "tui", "hello"]
 
 
@@ -415,7 +415,7 @@ STUBBORN_APP = textwrap.dedent(
 FAKE_SERVER = textwrap.dedent(
     """
     import os, subprocess, sys, time
-    guard = subprocess.Popen([sys.executable, "-m", "vmsim.serve", "--guard", str(os.getpid()), "--",
+    guard = subprocess.Popen([sys.executable, "-m", "vmsim.web.serve", "--guard", str(os.getpid()), "--",
                               sys.executable, "-c", sys.argv[1]])
     print(guard.pid, flush=True)
     time.sleep(120)
@@ -461,7 +461,7 @@ def test_guard_takes_its_app_down_when_the_server_or_the_guard_dies(victim):
 def test_guard_refuses_to_start_for_a_server_that_is_not_its_parent():
     # PID 1 is never our parent: a guard started by (or outliving) someone else exits at once.
     proc = subprocess.run(
-        [sys.executable, "-m", "vmsim.serve", "--guard", "1", "--", sys.executable, "-c", "print('started')"],
+        [sys.executable, "-m", "vmsim.web.serve", "--guard", "1", "--", sys.executable, "-c", "print('started')"],
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert proc.returncode == 1
@@ -548,9 +548,9 @@ STUBBORN_WEB_APP = textwrap.dedent(
 STUBBORN_SERVER = [
     sys.executable,
     "-c",
-    "import sys; from vmsim import serve; serve.QUIT_GRACE_S = serve.KILL_GRACE_S = 0.5; "
+    "import sys; from vmsim.web import serve; serve.QUIT_GRACE_S = serve.KILL_GRACE_S = 0.5; "
     f"serve.app_command = lambda scenario: [sys.executable, '-c', {STUBBORN_WEB_APP!r}]; "
-    + _RUNNER.replace("import argparse, sys; from vmsim import serve; ", "import argparse; "),
+    + _RUNNER.replace("import argparse, sys; from vmsim.web import serve; ", "import argparse; "),
     "serve",
 ]
 

@@ -14,10 +14,10 @@ from textual.timer import Timer
 
 from vmsim.engine.catalog import default_catalog
 from vmsim.engine.snapshot import SimulationSnapshot
-from vmsim.exports import DEFAULT_EXPORT_DIR, export_name, write_atomic
 from vmsim.i18n import LANGS, default_lang, tr
+from vmsim.output.exports import DEFAULT_EXPORT_DIR, export_name, write_atomic
 from vmsim.scenarios import ScenarioSpec
-from vmsim.scenarios.session import Session
+from vmsim.session.session import Session
 from vmsim.tui.commands import VmsimCommands
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import SPEEDS, fmt_speed
@@ -26,7 +26,7 @@ from vmsim.tui.widgets.lesson_views import NarrationView
 from vmsim.tui.widgets.status import Status
 
 if TYPE_CHECKING:
-    from vmsim.scenarios.lesson import LessonRunner
+    from vmsim.session.lesson import LessonRunner
 
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
 CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
@@ -38,7 +38,7 @@ def lesson_runner(spec: ScenarioSpec) -> LessonRunner | None:
     """The scenario's lesson, ready to start (its module is loaded only for lessons), or None."""
     if not spec.lesson:
         return None
-    from vmsim.scenarios.lesson import LessonRunner
+    from vmsim.session.lesson import LessonRunner
 
     return LessonRunner(spec.lesson)
 
@@ -513,7 +513,7 @@ class VmsimApp(App[None]):
 
     def action_export(self) -> None:
         """Write the current state as JSON (the same schema as 'vmsim run --format json')."""
-        from vmsim.formats import render_json
+        from vmsim.output.formats import render_json
 
         name = export_name(self.session.spec.slug or self.session.spec.name, self.session.now, "json")
         try:

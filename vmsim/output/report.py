@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vmsim import __version__
-from vmsim.arguments import seconds, seed
+from vmsim.cli.arguments import seconds, seed
 from vmsim.engine.events import WORLD_NOUN, fmt_mib
 from vmsim.engine.simulation import Simulation
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, InstanceSnapshot, SimulationSnapshot, WorldSnapshot
-from vmsim.exports import write_atomic
-from vmsim.formats import CATEGORY_LABELS, world_summary
+from vmsim.output.exports import write_atomic
+from vmsim.output.formats import CATEGORY_LABELS, world_summary
 
 # Okabe-Ito, without black: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")

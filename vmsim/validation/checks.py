@@ -41,7 +41,7 @@ from vmsim.engine import (
     default_catalog,
     make_host,
 )
-from vmsim.formats import table
+from vmsim.output.formats import table
 
 MB = 1e6 / 2**20  # one decimal megabyte in MiB
 GB = 1e9 / 2**20  # one decimal gigabyte in MiB

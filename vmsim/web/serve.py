@@ -4,7 +4,7 @@ Every browser tab gets its own app process. Three things textual-serve 1.1 does 
 
 * **A cap on live sessions.** The server counts the tabs that have an app; a tab beyond ``--max-sessions``
   gets a one-screen message instead of an app (no process is started for it).
-* **No app outlives its tab.** Each tab's app runs under a small guard process (``python -m vmsim.serve
+* **No app outlives its tab.** Each tab's app runs under a small guard process (``python -m vmsim.web.serve
   --guard SERVER_PID -- python -m vmsim tui SCENARIO``) started in a new session, so the guard and the app
   form one process group. When the tab goes (closed, reloaded, or the connection dropped), the server
   asks the app to quit, and after a short grace kills the whole group: SIGTERM, then SIGKILL.
@@ -173,7 +173,7 @@ def app_command(scenario: str) -> list[str]:
 
 def guarded_command(server_pid: int, scenario: str) -> list[str]:
     """The app command under its guard: what the server starts for each tab."""
-    return [sys.executable, "-m", "vmsim.serve", "--guard", str(server_pid), "--", *app_command(scenario)]
+    return [sys.executable, "-m", "vmsim.web.serve", "--guard", str(server_pid), "--", *app_command(scenario)]
 
 
 def _end_child(child: subprocess.Popen, grace_s: float) -> None:
@@ -222,7 +222,7 @@ def guard_main(server_pid: int, argv: list[str], poll_s: float = GUARD_POLL_S, g
 
 
 def _guard_cli(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="python -m vmsim.serve", description="internal: the guard of one app session")
+    p = argparse.ArgumentParser(prog="python -m vmsim.web.serve", description="internal: the guard of one app session")
     p.add_argument("--guard", type=int, required=True, metavar="SERVER_PID")
     p.add_argument("command", nargs=argparse.REMAINDER)
     args = p.parse_args(argv)
@@ -255,7 +255,7 @@ def _server_class():
     from textual_serve.app_service import AppService
     from textual_serve.server import Server, to_int
 
-    log = logging.getLogger("vmsim.serve")
+    log = logging.getLogger("vmsim.web.serve")
 
     class Session(AppService):
         """One tab's app, started in a new session (so a process group of its own) and killed with it."""
@@ -570,5 +570,5 @@ def run(args: argparse.Namespace) -> int:
     return _serve(config)
 
 
-if __name__ == "__main__":  # the per-session guard: python -m vmsim.serve --guard SERVER_PID -- COMMAND...
+if __name__ == "__main__":  # the per-session guard: python -m vmsim.web.serve --guard SERVER_PID -- COMMAND...
     raise SystemExit(_guard_cli(sys.argv[1:]))

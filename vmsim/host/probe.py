@@ -350,7 +350,7 @@ def _fmt(value: float, unit: str) -> str:
 
 def render_table(measured: list[Measurement], model: list[ModelFigure], runs: int) -> str:
     """Measured rows, then model rows, each saying where it comes from; then what the gap means."""
-    from vmsim.formats import table
+    from vmsim.output.formats import table
 
     rows = [["what", "median", "range", "from"]]
     for m in measured:

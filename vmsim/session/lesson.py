@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vmsim.scenarios.session import Session
 from vmsim.scenarios.spec import LessonStep
+from vmsim.session.session import Session
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import os
 import sys
 
 from vmsim import __version__
-from vmsim.arguments import finite_number, seconds, seed
-from vmsim.exports import write_atomic
+from vmsim.cli.arguments import finite_number, seconds, seed
+from vmsim.output.exports import write_atomic
 
 DEFAULT_SCENARIO = "hello"
 
@@ -81,7 +81,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if command in COMMANDS:
         return p
     # Commands that live in their own modules (each registers its parser and sets func).
-    from vmsim import hostinfo, probe, report
+    from vmsim.host import hostinfo, probe
+    from vmsim.output import report
 
     for module in (hostinfo, probe, report):
         module.add_parser(sub)
@@ -91,7 +92,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
     try:
-        from vmsim import serve
+        from vmsim.web import serve
     except ImportError:  # pragma: no cover - the module ships with vmsim; its web extra is optional
         return
     serve.add_parser(sub)
@@ -121,7 +122,7 @@ def _with_host(spec, host: str | None):  # noqa: ANN001, ANN202 - ScenarioSpec i
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``vmsim run``."""
-    from vmsim import formats
+    from vmsim.output import formats
     from vmsim.scenarios import build_simulation, load_scenario
 
     spec = _with_host(load_scenario(args.scenario), args.host)
@@ -132,7 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.series:
         if args.format != "csv":
             raise CliError("--series goes with --format csv (the time series as rows: series,world,t_s,value)")
-        from vmsim.series_export import render_series_csv
+        from vmsim.output.series_export import render_series_csv
 
         _emit(render_series_csv(sim), args.out)
         return 0
@@ -143,8 +144,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_fit(args: argparse.Namespace) -> int:
     """``vmsim fit``."""
-    from vmsim import formats
     from vmsim.engine import Settings, Simulation, VmSettings, default_catalog, make_host
+    from vmsim.output import formats
 
     catalog = default_catalog()
     if args.host not in catalog.hosts:
@@ -165,7 +166,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     """``vmsim scenarios``."""
     import json
 
-    from vmsim import formats
+    from vmsim.output import formats
     from vmsim.scenarios import ScenarioError, load_scenario, shipped_names
 
     rows = []
@@ -208,8 +209,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     """``vmsim catalog``."""
-    from vmsim import formats
     from vmsim.engine import default_catalog
+    from vmsim.output import formats
 
     sys.stdout.write(formats.render_catalog(default_catalog(), args.format))
     return 0
@@ -217,7 +218,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 def cmd_validate_model(args: argparse.Namespace) -> int:
     """``vmsim validate-model``: exit 0 when every reference experiment is within tolerance, 1 otherwise."""
-    from vmsim import validation
+    from vmsim.validation import checks as validation
 
     return validation.main(["--format", args.format])
 

@@ -1,0 +1,1 @@
+"""The real machine vmsim runs on: its resources (psutil) and real processes timed (probe)."""

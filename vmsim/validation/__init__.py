@@ -1,0 +1,1 @@
+"""Model validation: reference experiments run in the engine and compared with published measurements."""
