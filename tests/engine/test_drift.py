@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 
 from vmsim.engine.drift import default_drift_model, image_deployments, manual_deployments
+from vmsim.output.words import coded_text
 
 MODEL = default_drift_model()
+
+
+def problem_texts(deployment, lang="en"):
+    return [coded_text(p, lang) for p in deployment.problems]
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -27,17 +32,17 @@ def test_manual_deployments_differ_where_the_model_says(seed):
     # Node comes from each server's OS image: Ubuntu 22.04 carries 12.22.9, 24.04 carries 18.19.1.
     assert b.node_version == MODEL.data["os"]["ubuntu-22.04"]["apt_node"]["v"] == "12.22.9"
     assert a.node_version == c.node_version == "18.19.1"
-    assert any("older than the 18.x" in p for p in b.problem_texts())
+    assert any("older than the 18.x" in p for p in problem_texts(b))
     # An unpinned range resolves to what is newest on the day: the broken 2.4.0 arrived on day 20.
     assert dict(a.packages)["fmt-date"] == "2.3.1" and dict(c.packages)["fmt-date"] == "2.4.0"
-    assert any("fmt-date 2.4.0" in p for p in c.problem_texts())
+    assert any("fmt-date 2.4.0" in p for p in problem_texts(c))
     assert not c.works and not b.works
     # Forgotten steps are the only other source of failure, and each says which.
     for d in (a, b, c):
         forgotten = [var for var in MODEL.data["app"]["env"] if var not in d.env_set]
         for var in forgotten:
-            assert f"{var} is not set" in " ".join(d.problem_texts())
-        assert d.port_open or any("port 3000 is closed" in p for p in d.problem_texts())
+            assert f"{var} is not set" in " ".join(problem_texts(d))
+        assert d.port_open or any("port 3000 is closed" in p for p in problem_texts(d))
         assert d.works == (
             not forgotten and d.port_open and d.node_version != "12.22.9" and dict(d.packages)["fmt-date"] != "2.4.0"
         )
@@ -58,7 +63,7 @@ def test_the_lesson_seed_tells_the_classic_story():
 
 def test_problems_read_in_korean_too():
     (b,) = [d for d in manual_deployments(2) if d.server == "ec2-b"]
-    korean = " ".join(b.problem_texts("ko"))
+    korean = " ".join(problem_texts(b, "ko"))
     assert "12.22.9" in korean and "오래된 버전" in korean
     (c,) = [d for d in manual_deployments(2) if d.server == "ec2-c"]
-    assert "9시간" in " ".join(c.problem_texts("ko"))
+    assert "9시간" in " ".join(problem_texts(c, "ko"))

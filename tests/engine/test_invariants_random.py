@@ -117,7 +117,7 @@ def check(sim, last_now):
             assert inst.memory_mib >= -1e-9 and inst.disk_mib >= -1e-9
             # Ended instances hold nothing, except a VM whose app its own guest OOM killer stopped: the VM
             # itself goes on running (and holding its allocation) until it is removed.
-            guest_oom = inst.state == "killed" and inst.reason_msg and inst.reason_msg[0].startswith("reason.guest_oom")
+            guest_oom = inst.state == "killed" and inst.reason and inst.reason[0].startswith("reason.guest_oom")
             if inst.state not in ("pending", "booting", "running") and not guest_oom:
                 assert inst.memory_mib == 0 and inst.disk_mib == 0
             if inst.state == "running":

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from vmsim.engine.events import fmt_mib
+from vmsim.output.words import event_message, fmt_mib, reason_text
 
 
 def states(world):
@@ -25,12 +25,12 @@ def test_vm_admission_is_refused_when_the_memory_commit_is_exhausted(cat, make_s
     assert w.count("booting") == fits
     refused = w.instances[-1]
     assert refused.state == "failed"
-    assert refused.reason.startswith("refused: ")
+    assert reason_text(refused.reason).startswith("refused: ")
     assert refused.memory_mib == 0 and refused.disk_mib == 0
     free = host.memory_mib.value - host.host_os_memory_mib.value - fits * each
     (event,) = [e for e in w.events if e.kind == "refused"]
     assert event.instance == refused.id
-    assert fmt_mib(each) in event.message and f"{fmt_mib(free)} free" in event.message
+    assert fmt_mib(each) in event_message(event) and f"{fmt_mib(free)} free" in event_message(event)
     assert w.memory.total_mib == pytest.approx(host.host_os_memory_mib.value + fits * each)
     sim.run_until(60)
     assert sim.snapshot().world("vm").count("running") == fits
@@ -43,10 +43,10 @@ def test_disk_full_refuses_a_container_that_would_not_fit(cat, make_sim):
     w = sim.snapshot().world("container")
     (inst,) = w.instances
     assert inst.state == "failed"
-    assert "disk full" in inst.reason
+    assert "disk full" in reason_text(inst.reason)
     need = cat.images["nginx"].size_mib + cat.runtimes["containerd"].writable_layer_mib.value
     (event,) = [e for e in w.events if e.kind == "refused"]
-    assert fmt_mib(need) in event.message and fmt_mib(100) + " free" in event.message
+    assert fmt_mib(need) in event_message(event) and fmt_mib(100) + " free" in event_message(event)
     assert w.disk.total_mib == pytest.approx(host_os_disk)
 
 
@@ -59,8 +59,8 @@ def test_disk_full_refuses_a_vm(cat, make_sim):
     assert w.instances[0].state == "failed"
     disk = cat.guests["ubuntu-24.04"].installed_disk_mib.value + cat.apps["nginx"].installed_mib
     (event,) = [e for e in w.events if e.kind == "refused"]
-    assert "disk full" in event.message
-    assert fmt_mib(disk) in event.message and fmt_mib(1000) + " free" in event.message
+    assert "disk full" in event_message(event)
+    assert fmt_mib(disk) in event_message(event) and fmt_mib(1000) + " free" in event_message(event)
     assert w.memory.get("reserved_idle") == 0 and w.memory.get("hypervisor") == 0
 
 
@@ -75,8 +75,8 @@ def test_allocation_below_recommended_boots_with_one_warning(cat, make_sim):
     warnings = [e for e in w.events if e.kind == "warning"]
     assert len(warnings) == 1
     assert warnings[0].instance == "nginx-1"
-    assert fmt_mib(alloc) in warnings[0].message
-    assert fmt_mib(g.recommended_memory_mib.value) in warnings[0].message
+    assert fmt_mib(alloc) in event_message(warnings[0])
+    assert fmt_mib(g.recommended_memory_mib.value) in event_message(warnings[0])
     assert w.count("running") == 3
 
 
@@ -100,8 +100,10 @@ def test_allocation_below_the_boot_minimum_fails_with_the_reason(cat, make_sim):
     (inst,) = w.instances
     assert inst.state == "failed"
     assert inst.ready_s is None
-    assert "out of memory while booting" in inst.reason
-    assert fmt_mib(alloc) in inst.reason and fmt_mib(g.min_boot_memory_mib.value) in inst.reason
+    assert "out of memory while booting" in reason_text(inst.reason)
+    assert fmt_mib(alloc) in reason_text(inst.reason) and fmt_mib(g.min_boot_memory_mib.value) in reason_text(
+        inst.reason
+    )
     assert inst.phases[-1].name == "initrd"  # the initrd is unpacked into RAM: that is where it runs out
     (event,) = [e for e in w.events if e.kind == "failed"]
     assert event.t_s == inst.phases[-1].end_s
@@ -121,7 +123,7 @@ def test_microvm_below_its_boot_minimum_fails_at_init(cat, make_sim):
     (inst,) = sim.snapshot().world("microvm").instances
     assert inst.state == "failed"
     assert inst.phases[-1].name == "init"
-    assert fmt_mib(g.min_boot_memory_mib.value) in inst.reason
+    assert fmt_mib(g.min_boot_memory_mib.value) in reason_text(inst.reason)
 
 
 def test_app_bigger_than_its_vm_is_killed_by_the_guest_oom_killer(cat, make_sim):
@@ -136,7 +138,7 @@ def test_app_bigger_than_its_vm_is_killed_by_the_guest_oom_killer(cat, make_sim)
     (inst,) = w.instances
     assert inst.state == "killed"
     assert inst.phases[-1].name == "app"
-    assert "guest OOM killer" in inst.reason and fmt_mib(app.rss_mib) in inst.reason
+    assert "guest OOM killer" in reason_text(inst.reason) and fmt_mib(app.rss_mib) in reason_text(inst.reason)
     assert [e.kind for e in w.events if e.instance == inst.id][-1] == "killed"
     # Only the app died: the VM goes on holding its allocation and QEMU's overhead until it is removed.
     host_os = cat.hosts["laptop"].host_os_memory_mib.value
@@ -175,7 +177,7 @@ def test_grow_inside_a_vm_uses_free_memory_then_the_page_cache_then_the_guest_oo
     w = sim.snapshot().world("vm")
     (inst,) = w.instances
     assert inst.state == "killed"
-    assert "guest OOM killer" in inst.reason and fmt_mib(alloc) in inst.reason
+    assert "guest OOM killer" in reason_text(inst.reason) and fmt_mib(alloc) in reason_text(inst.reason)
     overhead = cat.hypervisors["qemu-kvm"].overhead_mib.value
     assert w.memory.total_mib == pytest.approx(cat.hosts["laptop"].host_os_memory_mib.value + alloc + overhead)
     assert sim.remove_instance(inst.id)
@@ -199,7 +201,7 @@ def test_container_over_its_memory_limit_is_killed_by_its_cgroup(cat, make_sim):
     w = sim.snapshot().world("container")
     (inst,) = w.instances
     assert inst.state == "killed"
-    assert "cgroup" in inst.reason and fmt_mib(limit) in inst.reason
+    assert "cgroup" in reason_text(inst.reason) and fmt_mib(limit) in reason_text(inst.reason)
     assert w.memory.get("apps") == 0 and w.memory.get("shared_pages") == 0
     assert w.memory.get("runtime") == rt.daemon_memory_mib.value
     sim.check_invariants()
@@ -212,7 +214,7 @@ def test_container_whose_app_starts_over_its_limit_is_killed_at_start(cat, make_
     (inst,) = sim.snapshot().world("container").instances
     assert inst.state == "killed"
     assert inst.ready_s is None
-    assert "limit" in inst.reason and fmt_mib(cat.apps["java-spring"].rss_mib) in inst.reason
+    assert "limit" in reason_text(inst.reason) and fmt_mib(cat.apps["java-spring"].rss_mib) in reason_text(inst.reason)
 
 
 def test_vm_limit_and_container_limit_side_by_side(make_sim):
@@ -247,7 +249,7 @@ def test_without_limits_the_host_oom_killer_kills_the_largest_container(cat, mak
     assert states(w) == {"redis-1": "killed", "nginx-1": "running", "nginx-2": "running"}
     (event,) = [e for e in w.events if e.kind == "killed"]
     assert event.instance == "redis-1"
-    assert "host out of memory" in event.message
+    assert "host out of memory" in event_message(event)
     assert w.memory_touched_mib <= host_mem
     sim.check_invariants()
 
@@ -315,7 +317,7 @@ def test_cpu_allocation_ratio_limits_vms_by_vcpus(cat, make_sim):
     assert w.count("booting") == admitted
     refused = [e for e in w.events if e.kind == "refused"]
     assert len(refused) == 6 - admitted
-    assert all("vCPUs" in e.message for e in refused)
+    assert all("vCPUs" in event_message(e) for e in refused)
     fit = sim.fit("hello")["vm"]
     assert (fit.max_instances, fit.limited_by) == (0, "vcpus")
 

@@ -9,6 +9,7 @@ import math
 import pytest
 
 from vmsim.engine import UnknownAppError
+from vmsim.output.words import ENGLISH
 
 CACHED = {"vm": {"image_cached": True}, "container": {"cached_images": ("nginx", "redis")}}
 
@@ -300,7 +301,7 @@ def test_snapshot_json_form_is_serialisable_and_follows_the_contract(make_sim):
     sim = make_sim(**CACHED)
     sim.add_workload("nginx")
     sim.run_until(30)
-    data = json.loads(json.dumps(sim.snapshot().as_dict()))
+    data = json.loads(json.dumps(sim.snapshot().as_dict(ENGLISH)))
     assert set(data) >= {"scenario", "seed", "time_s", "host", "worlds"}
     assert set(data["host"]) >= {"cpu_cores", "memory_mib", "disk_mib"}
     assert set(data["worlds"]) == {"vm", "container", "microvm"}

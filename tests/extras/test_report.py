@@ -18,6 +18,7 @@ import pytest
 import vmsim
 from vmsim.engine.snapshot import MEMORY_CATEGORIES
 from vmsim.output import report
+from vmsim.output.words import event_message
 from vmsim.scenarios import build_simulation, load_scenario
 
 VOID = {"meta", "br", "link", "img", "input", "hr", "wbr", "source", "area", "base", "col", "embed", "track"}
@@ -163,7 +164,7 @@ def test_tables_hold_the_snapshots_numbers(pages, name):
             for p in inst.phases:
                 assert p.name in body
         for e in w.events:
-            assert e.message in body
+            assert event_message(e) in body
     assert "memory committed" in body and "memory touched" in body and "disk used" in body
     assert "median time to ready" in body and "max time to ready" in body
     assert sum(1 for c in MEMORY_CATEGORIES if report.CATEGORY_LABELS[c] in body) >= 4

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from vmsim.engine import Simulation, default_catalog
+from vmsim.output.words import reason_text
 from vmsim.scenarios import build_simulation, load_scenario, shipped_names
 
 REQUIRED = {
@@ -82,7 +83,7 @@ def test_scale_out_runs_the_vm_world_out_of_memory():
     vm, ct = snap.world("vm"), snap.world("container")
     assert vm.count("running") == fits
     assert vm.count("failed") == adds - fits
-    assert all("refused" in (i.reason or "") for i in vm.instances if i.state == "failed")
+    assert all("refused" in (reason_text(i.reason) or "") for i in vm.instances if i.state == "failed")
     assert ct.count("running") == adds
 
 
@@ -136,7 +137,7 @@ def test_oom_kills_vms_by_their_allocation_and_containers_by_their_limit():
         w = snap.world(name)
         redis = [i for i in w.instances if i.app == "redis"]
         assert redis and all(i.state == "killed" for i in redis)
-        assert all(marker in i.reason for i in redis)
+        assert all(marker in reason_text(i.reason) for i in redis)
         assert [i.state for i in w.instances if i.app == "python-api"] == ["running"]
     first_kill = {n: min(e.t_s for e in snap.world(n).events if e.kind == "killed") for n in ("vm", "container")}
     assert first_kill["vm"] < first_kill["container"]  # the VM's fixed allocation stops it earlier

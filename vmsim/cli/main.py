@@ -155,7 +155,12 @@ def cmd_fit(args: argparse.Namespace) -> int:
         raise CliError(f"unknown guest OS {args.guest_os!r}; choose one of {', '.join(guests)}")
     default = VmSettings()
     vm = VmSettings(memory_mib=args.vm_memory or default.memory_mib, guest_os=args.guest_os or default.guest_os)
-    host = make_host(catalog, args.host)
+    if args.host == "local":
+        from vmsim.host.local import probe_local_machine
+
+        host = make_host(catalog, args.host, probe_local_machine())
+    else:
+        host = make_host(catalog, args.host)
     sim = Simulation(host, worlds=("vm", "container", "microvm"), settings=Settings(catalog, vm=vm))
     fits = sim.fit(args.app)
     sys.stdout.write(formats.render_fit(args.app, host.label, fits, args.format))

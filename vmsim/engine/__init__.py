@@ -1,10 +1,11 @@
 """vmsim's simulation engine: pure Python, deterministic, no user interface."""
 
+from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import App, Catalog, Figure, GuestOS, Image, ImageLayer, default_catalog
 from vmsim.engine.events import WorldEvent
-from vmsim.engine.hosts import make_host, probe_local_machine
+from vmsim.engine.hosts import LocalMachine, make_host
+from vmsim.engine.kinds import WORLD_KINDS
 from vmsim.engine.machines import (
-    WORLD_KINDS,
     ContainerSettings,
     Host,
     MicroVmSettings,
@@ -13,7 +14,6 @@ from vmsim.engine.machines import (
 )
 from vmsim.engine.simulation import Simulation, UnknownAppError
 from vmsim.engine.snapshot import InstanceSnapshot, SimulationSnapshot, WorldSnapshot
-from vmsim.engine.world import FitResult
 
 __all__ = [
     "WORLD_KINDS",
@@ -27,6 +27,7 @@ __all__ = [
     "Image",
     "ImageLayer",
     "InstanceSnapshot",
+    "LocalMachine",
     "MicroVmSettings",
     "Settings",
     "Simulation",
@@ -37,5 +38,4 @@ __all__ = [
     "WorldSnapshot",
     "default_catalog",
     "make_host",
-    "probe_local_machine",
 ]

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from vmsim.i18n import Msg, msg, render
+from vmsim.engine.codes import Coded, coded
 
 
 @dataclass(frozen=True)
@@ -27,16 +27,8 @@ class DeployStep:
 
     name: str  # runtime | packages | env | port | image
     command: str
-    result: Msg
-    problem: Msg | None = None
-
-    def result_text(self, lang: str = "en") -> str:
-        """What the step gave, in ``lang``."""
-        return render(self.result, lang)
-
-    def problem_text(self, lang: str = "en") -> str | None:
-        """Why it breaks the app, in ``lang`` (None when it does not)."""
-        return None if self.problem is None else render(self.problem, lang)
+    result: Coded  # what the step gave
+    problem: Coded | None = None  # why it breaks the app (None when it does not)
 
 
 @dataclass(frozen=True)
@@ -54,13 +46,9 @@ class Deployment:
     port_open: bool
 
     @property
-    def problems(self) -> tuple[Msg, ...]:
+    def problems(self) -> tuple[Coded, ...]:
         """Why the app fails here (empty when it works)."""
         return tuple(s.problem for s in self.steps if s.problem)
-
-    def problem_texts(self, lang: str = "en") -> tuple[str, ...]:
-        """The problems in ``lang``."""
-        return tuple(render(p, lang) for p in self.problems)
 
     @property
     def works(self) -> bool:
@@ -114,17 +102,17 @@ def default_drift_model() -> DriftModel:
     return DriftModel(tomllib.loads(text))
 
 
-def _plain(text: str) -> Msg:
+def _plain(text: str) -> Coded:
     """Text that reads the same in every language (versions, commands)."""
-    return msg("plain", text=text)
+    return coded("plain", text=text)
 
 
-def _broken(release: dict[str, Any]) -> Msg | None:
-    """A release's breakage, as a message in both languages (the data carries both texts)."""
+def _broken(release: dict[str, Any]) -> Coded | None:
+    """A release's breakage, coded with both languages' texts (the story's data carries them)."""
     broken = release.get("broken")
     if not broken:
         return None
-    return msg("drift.broken", en=broken["en"], ko=broken.get("ko", broken["en"]))
+    return coded("drift.broken", en=broken["en"], ko=broken.get("ko", broken["en"]))
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -159,7 +147,7 @@ def manual_deployments(seed: int, model: DriftModel | None = None) -> tuple[Depl
         node = str(os_spec["apt_node"]["v"])
         steps = []
         need = int(app["runtime_min_major"]["v"])
-        problem = msg("drift.old_node", have=node, need=need) if _version_key(node)[0] < need else None
+        problem = coded("drift.old_node", have=node, need=need) if _version_key(node)[0] < need else None
         steps.append(DeployStep("runtime", "sudo apt install -y nodejs npm", _plain(f"node {node}"), problem))
         packages = []
         for pkg in app["packages"]:
@@ -182,8 +170,8 @@ def manual_deployments(seed: int, model: DriftModel | None = None) -> tuple[Depl
                 DeployStep(
                     "env",
                     f"export {var}=...",
-                    msg("drift.forgotten") if forgot else msg("drift.set"),
-                    msg("drift.env_missing", var=var) if forgot else None,
+                    coded("drift.forgotten") if forgot else coded("drift.set"),
+                    coded("drift.env_missing", var=var) if forgot else None,
                 )
             )
         port_open = rng.random() >= people["forget_port"]["v"]
@@ -191,8 +179,8 @@ def manual_deployments(seed: int, model: DriftModel | None = None) -> tuple[Depl
             DeployStep(
                 "port",
                 f"open port {app['port']}",
-                msg("drift.open") if port_open else msg("drift.forgotten"),
-                None if port_open else msg("drift.port_closed", port=app["port"]),
+                coded("drift.open") if port_open else coded("drift.forgotten"),
+                None if port_open else coded("drift.port_closed", port=app["port"]),
             )
         )
         out.append(

@@ -1,26 +1,15 @@
 """Domain events: what happened in a world, when. Frozen, past tense, read by the TUI log and the CLI.
 
-Reasons are messages (key + parameters, see vmsim.i18n), so the log can show them in any language;
-``message`` is the English text the JSON contract carries.
+Events carry codes and figures only (a reason is a :class:`~vmsim.engine.codes.Coded`); the front ends
+turn them into words in the reader's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
-from vmsim.i18n import Msg, render, tr
-
-WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
-
-
-def fmt_mib(mib: float) -> str:
-    """MiB with thousands separators, or GiB above 10 GiB: '2,048 MiB', '12.5 GiB'."""
-    if mib >= 10 * 1024:
-        return f"{mib / 1024:,.1f} GiB"
-    if mib >= 100 or mib == int(mib):
-        return f"{mib:,.0f} MiB"
-    return f"{mib:,.1f} MiB"
-
+from vmsim.engine.codes import Coded
 
 _set = object.__setattr__  # how __init__ writes the slots that __setattr__ refuses
 
@@ -74,27 +63,9 @@ class WorldEvent:
         # copy, deepcopy and pickle remake the event through __init__ (setting slots one by one would fail).
         return type(self), self._values()
 
-    @property
-    def noun(self) -> str:
-        """'VM', 'container' or 'microVM'."""
-        return WORLD_NOUN.get(self.world, self.world)
-
-    def fields(self, lang: str) -> dict[str, object]:
-        """The values the event's message template needs, in ``lang``."""
-        return {"noun": tr("noun." + self.world, lang), "id": self.instance}
-
-    def text(self, lang: str = "en") -> str:
-        """One line for a log, in ``lang``. (Formatted directly: a run can have hundreds of thousands.)"""
-        return tr("event." + self.kind, lang, **self.fields(lang))
-
-    @property
-    def message(self) -> str:
-        """One line of English for a log."""
-        return self.text("en")
-
-    def as_dict(self) -> dict[str, object]:
-        """The JSON form: ``{"t_s", "kind", "instance", "message"}``."""
-        return {"t_s": round(self.t_s, 6), "kind": self.kind, "instance": self.instance, "message": self.message}
+    def as_dict(self, message: Callable[[WorldEvent], str]) -> dict[str, object]:
+        """The JSON form ``{"t_s", "kind", "instance", "message"}``; ``message`` words the event."""
+        return {"t_s": round(self.t_s, 6), "kind": self.kind, "instance": self.instance, "message": message(self)}
 
 
 class InstanceAdded(WorldEvent):
@@ -108,9 +79,6 @@ class InstanceAdded(WorldEvent):
         super().__init__(t_s, world, instance)
         _set(self, "app", app)
 
-    def fields(self, lang: str) -> dict[str, object]:
-        return {**super().fields(lang), "app": self.app}
-
 
 class InstanceReady(WorldEvent):
     """The instance's app is ready to serve; ``boot_s`` is how long it took from being added."""
@@ -123,20 +91,14 @@ class InstanceReady(WorldEvent):
         super().__init__(t_s, world, instance)
         _set(self, "boot_s", boot_s)
 
-    def fields(self, lang: str) -> dict[str, object]:
-        return {**super().fields(lang), "s": f"{self.boot_s:.2f}"}
-
 
 class _WithReason(WorldEvent):
     __slots__ = ("reason",)
-    reason: Msg
+    reason: Coded
 
-    def __init__(self, t_s: float, world: str, instance: str | None, reason: Msg) -> None:
+    def __init__(self, t_s: float, world: str, instance: str | None, reason: Coded) -> None:
         super().__init__(t_s, world, instance)
         _set(self, "reason", reason)
-
-    def fields(self, lang: str) -> dict[str, object]:
-        return {**super().fields(lang), "reason": render(self.reason, lang)}
 
 
 class InstanceRefused(_WithReason):
@@ -186,6 +148,3 @@ class ArtifactFetched(WorldEvent):
         super().__init__(t_s, world, instance)
         _set(self, "artifact", artifact)
         _set(self, "size_mib", size_mib)
-
-    def fields(self, lang: str) -> dict[str, object]:
-        return {"artifact": self.artifact, "size": fmt_mib(self.size_mib)}

@@ -7,9 +7,6 @@ from typing import NamedTuple
 
 from vmsim.engine.catalog import Catalog, HostPreset
 
-WORLD_KINDS = ("vm", "container", "microvm")
-WORLD_LABELS = {"vm": "Virtual machines", "container": "Containers", "microvm": "MicroVMs"}
-
 
 class Host(NamedTuple):
     """The physical machine every world copies: hardware and the host OS's own baseline."""

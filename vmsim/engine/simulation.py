@@ -7,13 +7,15 @@ import math
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import App, Catalog, default_catalog
 from vmsim.engine.clock import Clock
 from vmsim.engine.events import WorldEvent
-from vmsim.engine.machines import WORLD_KINDS, Host, Settings
+from vmsim.engine.kinds import KINDS
+from vmsim.engine.machines import Host, Settings
 from vmsim.engine.metrics import Series
 from vmsim.engine.snapshot import HostSnapshot, SimulationSnapshot
-from vmsim.engine.world import FitResult, World
+from vmsim.engine.world import World
 
 SERIES_RESOLUTION_S = 0.05
 SERIES_KINDS = ("memory_mib", "touched_mib", "disk_mib", "ready", "booting", "cpu_cores")
@@ -51,10 +53,10 @@ class Simulation:
         self.scenario = scenario
         self.clock = Clock()
         self._pending: list[WorldEvent] = []
-        kinds = [k for k in WORLD_KINDS if k in set(worlds)]
-        unknown = set(worlds) - set(WORLD_KINDS)
+        kinds = [k for k in KINDS if k in set(worlds)]
+        unknown = set(worlds) - set(KINDS)
         if unknown or not kinds:
-            raise ValueError(f"worlds must be some of {', '.join(WORLD_KINDS)}; got {sorted(unknown) or 'none'}")
+            raise ValueError(f"worlds must be some of {', '.join(KINDS)}; got {sorted(unknown) or 'none'}")
         self.worlds: dict[str, World] = {
             k: World(k, host, self.settings, self.clock, seed, self._pending) for k in kinds
         }

@@ -6,10 +6,10 @@ tuple is several times cheaper to make (and its class cheaper to create at start
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
+from vmsim.engine.codes import Coded
 from vmsim.engine.events import WorldEvent
-from vmsim.i18n import Msg
 
 STATES = ("pending", "booting", "running", "failed", "killed", "stopped")
 
@@ -25,6 +25,18 @@ MEMORY_CATEGORIES = (
     "reserved_idle",
 )
 DISK_CATEGORIES = ("host_os", "base_images", "vm_disks", "image_layers", "writable_layers")
+
+
+class Wording(Protocol):
+    """Words for the engine's codes, given by a front end to the JSON form (the engine has none)."""
+
+    def event(self, event: WorldEvent) -> str:
+        """One line saying what ``event`` was."""
+        ...
+
+    def reason(self, reason: Coded) -> str:
+        """Why an instance was refused, failed or killed."""
+        ...
 
 
 def _r(x: float | None) -> float | None:
@@ -58,16 +70,15 @@ class InstanceSnapshot(NamedTuple):
     ready_s: float | None
     memory_mib: float
     disk_mib: float
-    reason: str | None
-    reason_msg: Msg | None = None  # the reason as a message, to show it in another language
+    reason: Coded | None  # why it was refused, failed or was killed (a code and its figures)
 
     @property
     def boot_s(self) -> float | None:
         """Time from being added to ready, or None."""
         return None if self.ready_s is None else self.ready_s - self.added_s
 
-    def as_dict(self) -> dict[str, object]:
-        """JSON form (the documented contract)."""
+    def as_dict(self, words: Wording) -> dict[str, object]:
+        """JSON form (the documented contract); ``words`` phrases the reason."""
         return {
             "id": self.id,
             "app": self.app,
@@ -78,7 +89,7 @@ class InstanceSnapshot(NamedTuple):
             "phases": [p.as_dict() for p in self.phases],
             "memory_mib": _r(self.memory_mib),
             "disk_mib": _r(self.disk_mib),
-            "reason": self.reason,
+            "reason": None if self.reason is None else words.reason(self.reason),
         }
 
 
@@ -151,12 +162,12 @@ class WorldSnapshot(NamedTuple):
         """How many instances are in ``state``."""
         return dict(self.counts).get(state, 0)
 
-    def as_dict(self) -> dict[str, object]:
-        """JSON form (the documented contract)."""
+    def as_dict(self, words: Wording) -> dict[str, object]:
+        """JSON form (the documented contract); ``words`` phrases events and reasons."""
         return {
             "label": self.label,
             "counts": dict(self.counts),
-            "instances": [i.as_dict() for i in self.instances],
+            "instances": [i.as_dict(words) for i in self.instances],
             "memory_mib": {
                 **self.memory.as_dict(),
                 "touched": _r(self.memory_touched_mib),
@@ -164,7 +175,7 @@ class WorldSnapshot(NamedTuple):
             },
             "disk_mib": self.disk.as_dict(),
             "cpu": self.cpu.as_dict(),
-            "events": [e.as_dict() for e in self.events],
+            "events": [e.as_dict(words.event) for e in self.events],
         }
 
 
@@ -204,14 +215,14 @@ class SimulationSnapshot(NamedTuple):
                 return w
         raise KeyError(name)
 
-    def as_dict(self) -> dict[str, object]:
-        """JSON form (the documented contract, see docs/json.md)."""
+    def as_dict(self, words: Wording) -> dict[str, object]:
+        """JSON form (the documented contract, see docs/json.md); ``words`` phrases events and reasons."""
         return {
             "scenario": self.scenario,
             "seed": self.seed,
             "time_s": _r(self.time_s),
             "host": self.host.as_dict(),
-            "worlds": {w.name: w.as_dict() for w in self.worlds},
+            "worlds": {w.name: w.as_dict(words) for w in self.worlds},
         }
 
 

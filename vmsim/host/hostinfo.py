@@ -1,7 +1,7 @@
 """``vmsim host``: this machine as psutil sees it, and as a ``[host]`` block to paste into a scenario.
 
 The figures are read, not simulated: logical CPU cores, total memory and the size of the disk that holds
-the working directory (:func:`vmsim.engine.hosts.probe_local_machine`). The ``[host]`` block keeps a
+the working directory (:func:`vmsim.host.local.probe_local_machine`). The ``[host]`` block keeps a
 catalog preset (``laptop``) for what psutil cannot tell — the host OS's own memory and disk, the disk's
 speed — and overrides the hardware with this machine's numbers, rounded to 0.1 GiB. When this machine is
 too small for that preset's own OS baseline, the block falls back to ``small-cloud`` (a headless OS) or
@@ -18,7 +18,8 @@ import textwrap
 from dataclasses import dataclass
 
 from vmsim.engine.catalog import Catalog, default_catalog
-from vmsim.engine.hosts import LocalMachine, probe_local_machine
+from vmsim.engine.hosts import LocalMachine
+from vmsim.host.local import probe_local_machine
 
 # Presets tried in order for the pasted block: a desktop OS first, then a headless one for small machines.
 PRESETS = ("laptop", "small-cloud")

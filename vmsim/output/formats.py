@@ -8,10 +8,10 @@ import json
 import statistics
 from collections.abc import Sequence
 
+from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import Catalog
-from vmsim.engine.events import fmt_mib
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, SimulationSnapshot, WorldSnapshot
-from vmsim.engine.world import FitResult
+from vmsim.output.words import ENGLISH, fmt_mib, reason_text
 
 CATEGORY_LABELS = {
     "host_os": "host OS",
@@ -132,13 +132,13 @@ def render_table(snap: SimulationSnapshot, phases: bool = True, max_instances: i
                 lines.append(f"… and {len(w.instances) - max_instances} more (use --format json or csv for all)")
             for inst in w.instances[:max_instances]:
                 if inst.reason:
-                    lines.append(f"  {inst.id}: {inst.reason}")
+                    lines.append(f"  {inst.id}: {reason_text(inst.reason)}")
     return "\n".join(lines) + "\n"
 
 
 def render_json(snap: SimulationSnapshot) -> str:
     """The documented JSON contract (docs/json.md)."""
-    data = snap.as_dict()
+    data = snap.as_dict(ENGLISH)
     for w in snap.worlds:
         data["worlds"][w.name]["summary"] = world_summary(w)  # type: ignore[index]
     # Indented for reading up to a few hundred instances; compact above that, where the pure-Python
@@ -169,7 +169,7 @@ def render_csv(snap: SimulationSnapshot) -> str:
                     f"{i.memory_mib:.3f}",
                     f"{i.disk_mib:.3f}",
                     phases,
-                    i.reason or "",
+                    reason_text(i.reason) or "",
                 ]
             )
     return buf.getvalue()

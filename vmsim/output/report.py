@@ -24,11 +24,11 @@ from pathlib import Path
 
 from vmsim import __version__
 from vmsim.cli.arguments import seconds, seed
-from vmsim.engine.events import WORLD_NOUN, fmt_mib
 from vmsim.engine.simulation import Simulation
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, InstanceSnapshot, SimulationSnapshot, WorldSnapshot
 from vmsim.output.exports import write_atomic
 from vmsim.output.formats import CATEGORY_LABELS, world_summary
+from vmsim.output.words import WORLD_NOUN, event_message, fmt_mib, reason_text
 
 # Okabe-Ito, without black: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
@@ -381,10 +381,10 @@ def timeline_chart(snap: SimulationSnapshot, styles: dict[str, PhaseStyle]) -> t
             elif (
                 items
                 and items[-1][0] == "group"
-                and (items[-1][1][0].state, items[-1][1][0].reason)
+                and (items[-1][1][0].state, reason_text(items[-1][1][0].reason))
                 == (
                     inst.state,
-                    inst.reason,
+                    reason_text(inst.reason),
                 )
             ):
                 items[-1][1].append(inst)
@@ -473,7 +473,7 @@ def timeline_chart(snap: SimulationSnapshot, styles: dict[str, PhaseStyle]) -> t
         out.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="12.5">{esc(name)}</text>')
         by = y + (row_h - bar_h) / 2
         if kind == "group":
-            why = f": {inst.reason}" if inst.reason else f" ({inst.state})"
+            why = f": {reason_text(inst.reason)}" if inst.reason else f" ({inst.state})"
             if len(insts) > 1:
                 reason = f"{len(insts)} {noun}s never started ({inst.id} to {insts[-1].id}){why}"
             else:
@@ -590,7 +590,7 @@ def instance_tables(snap: SimulationSnapshot) -> str:
                 f'<td class="num">{esc(fmt_mib(inst.memory_mib))}</td>',
                 f'<td class="num">{esc(fmt_mib(inst.disk_mib))}</td>',
                 f'<td class="phases">{esc(_phases_text(inst, snap.time_s))}</td>',
-                f"<td>{esc(inst.reason or '')}</td>",
+                f"<td>{esc(reason_text(inst.reason) or '')}</td>",
             ]
             body.append(f"<tr>{''.join(cells)}</tr>")
         if not body:
@@ -617,7 +617,7 @@ def events_table(snap: SimulationSnapshot) -> str:
             f'<td class="nowrap">{esc(w.label)}</td>'
             f'<td class="nowrap">{esc(e.instance or "")}</td>'
             f"<td>{esc(e.kind)}</td>"
-            f"<td>{esc(e.message)}</td>"
+            f"<td>{esc(event_message(e))}</td>"
             "</tr>"
         )
     if not body:

@@ -13,7 +13,12 @@ from vmsim.scenarios.spec import EventSpec, ScenarioSpec
 
 def build_host(spec: ScenarioSpec, catalog: Catalog) -> Host:
     """The scenario's host (``local`` reads this machine with psutil)."""
-    return make_host(catalog, spec.host.preset, **spec.host.overrides())
+    machine = None
+    if spec.host.preset == "local":
+        from vmsim.host.local import probe_local_machine  # only the local preset reads the real machine
+
+        machine = probe_local_machine()
+    return make_host(catalog, spec.host.preset, machine, **spec.host.overrides())
 
 
 def build_simulation(

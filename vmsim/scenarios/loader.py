@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from vmsim.engine.catalog import Catalog, default_catalog
-from vmsim.engine.machines import WORLD_KINDS, ContainerSettings, MicroVmSettings, VmSettings
+from vmsim.engine.kinds import WORLD_KINDS
+from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
 from vmsim.i18n import LANGS, Bilingual, ko_of
 from vmsim.scenarios.spec import EventSpec, HostSpec, LessonStep, ScenarioSpec
 

@@ -9,7 +9,7 @@ followed that moment (as an edit after undo does).
 from __future__ import annotations
 
 from vmsim.engine.events import WorldEvent
-from vmsim.engine.machines import WORLD_KINDS
+from vmsim.engine.kinds import WORLD_KINDS
 from vmsim.engine.simulation import Command, Simulation
 from vmsim.scenarios.build import build_simulation
 from vmsim.scenarios.spec import ScenarioSpec

@@ -11,6 +11,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vmsim.engine.events import WorldEvent
+from vmsim.output import words
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 KIND_COLOURS = {
@@ -30,7 +31,7 @@ def event_text(event: WorldEvent, lang: str = "en") -> Text:
     """'t=  0.31 s  container nginx-1 ready in 0.31 s', coloured by kind (the words say it too)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"t={event.t_s:7.2f} s  ", style="dim")
-    text.append(event.text(lang), style=KIND_COLOURS.get(event.kind, ""))
+    text.append(words.event_text(event, lang), style=KIND_COLOURS.get(event.kind, ""))
     return text
 
 

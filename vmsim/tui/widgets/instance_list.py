@@ -14,7 +14,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vmsim.engine.snapshot import InstanceSnapshot
-from vmsim.i18n import render, tr
+from vmsim.i18n import tr
+from vmsim.output.words import coded_text
 from vmsim.tui.style import STATE_STYLES
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
@@ -46,10 +47,8 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
         text.append(f"{inst.boot_s:.2f} s" if inst.boot_s is not None else "")
     else:
         text.append(tr(f"state.{inst.state}", lang), style=colour)
-        if inst.reason_msg is not None:
-            text.append(f": {render(inst.reason_msg, lang)}", style="dim")
-        elif inst.reason:
-            text.append(f": {inst.reason}", style="dim")
+        if inst.reason is not None:
+            text.append(f": {coded_text(inst.reason, lang)}", style="dim")
     text.truncate(width, overflow="ellipsis")
     return text
 

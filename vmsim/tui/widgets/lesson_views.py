@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from vmsim.engine.snapshot import ImageUsage
 from vmsim.i18n import tr
+from vmsim.output.words import coded_text
 from vmsim.tui.style import fmt_mib
 
 if TYPE_CHECKING:
@@ -145,11 +146,11 @@ class DriftView(Widget):
         out.append("  ✓ " if ok else "  ✗ ", style="#009e73" if ok else "#d55e00")
         out.append(f"{d.server:<6} ", style="bold")
         out.append(f"{d.os_label}, {tr('drift.day', lang, day=d.day)}: ", style="dim")
-        out.append(", ".join(s.result_text(lang) for s in d.steps if s.name in ("runtime", "packages", "image")))
+        out.append(", ".join(coded_text(s.result, lang) for s in d.steps if s.name in ("runtime", "packages", "image")))
         out.append("  ")
         out.append(
             tr("drift.works", lang) if ok else tr("drift.fails", lang), style="bold #009e73" if ok else "bold #d55e00"
         )
         out.append("\n")
-        for problem in d.problem_texts(lang):
+        for problem in (coded_text(p, lang) for p in d.problems):
             out.append(f"      → {problem}\n", style="#d55e00")

@@ -1,0 +1,71 @@
+"""Admission: how many more of an app a world can take, and why one more is refused.
+
+Disk and CPU are checked the same way for every kind; memory (and vCPUs) the kind's own way.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, NamedTuple
+
+from vmsim.engine.catalog import App
+from vmsim.engine.codes import Coded, coded
+
+if TYPE_CHECKING:
+    from vmsim.engine.world import World
+
+
+class FitResult(NamedTuple):
+    """How many more of an app a world can take now, and what runs out first."""
+
+    max_instances: int
+    limited_by: str
+    per_instance: tuple[tuple[str, float], ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form."""
+        return {
+            "max_instances": self.max_instances,
+            "limited_by": self.limited_by,
+            "per_instance": dict(self.per_instance),
+        }
+
+
+def count_fit(free: float, each: float) -> int:
+    """How many ``each`` fit in ``free`` (a huge number when each is 0)."""
+    if free <= 0:
+        return 0
+    if each <= 0:
+        return 10**9
+    return int(math.floor(free / each + 1e-9))
+
+
+def _to_fetch_mib(world: World, app: App) -> float:
+    return sum(a.stored_mib for a in world.behaviour.needs(app) if a.state == "absent")
+
+
+def fit(world: World, app: App) -> FitResult:
+    """How many more of ``app`` ``world`` can take now, and which resource runs out first (the first
+    listed among equals: disk, then the kind's memory limits, then CPU)."""
+    limits: list[tuple[int, str]] = []
+    per: list[tuple[str, float]] = []
+    _, disk_each = world.behaviour.instance_disk(app)
+    disk_free = world.host.disk_mib - world.disk.total - _to_fetch_mib(world, app)
+    limits.append((count_fit(disk_free, disk_each), "disk"))
+    per.append(("disk_mib", disk_each))
+    world.behaviour.memory_limits(app, limits, per)
+    cpu_each = world.behaviour.steady_cpu(app)
+    limits.append((count_fit(world.host.cpu_cores - world.steady_cpu, cpu_each), "cpu"))
+    per.append(("cpu_cores", cpu_each))
+    n, by = min(limits, key=lambda x: x[0])
+    return FitResult(n, by, tuple(per))
+
+
+def refusal(world: World, app: App) -> Coded | None:
+    """Why one more instance of ``app`` cannot start now (disk first, then the kind's limits), or None."""
+    _, disk_each = world.behaviour.instance_disk(app)
+    to_fetch = _to_fetch_mib(world, app)
+    disk_free = world.host.disk_mib - world.disk.total
+    if disk_each + to_fetch > disk_free:
+        return coded("reason.disk_full", need_mib=disk_each + to_fetch, free_mib=disk_free)
+    return world.behaviour.refusal(app)

@@ -1,0 +1,87 @@
+"""One workload in one world: its state, boot plan and what it holds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmsim.engine.catalog import App
+from vmsim.engine.clock import Timer
+from vmsim.engine.codes import Coded
+from vmsim.engine.sharing import Job, SharedCapacity
+from vmsim.engine.snapshot import InstanceSnapshot, PhaseRecord
+
+if TYPE_CHECKING:
+    from vmsim.engine.artifacts import Artifact
+
+# Step kinds: run on the cores, on the disk, wait for artifacts, or just take time.
+CPU, DISK, FETCH = "cpu", "disk", "fetch"
+LIVE_STATES = ("pending", "booting", "running")
+
+
+class Instance:
+    """One workload in one world. Invariant: ``mem``/``disk`` are exactly what it added to the ledgers."""
+
+    __slots__ = (
+        "id",
+        "app",
+        "seq",
+        "state",
+        "added_s",
+        "ready_s",
+        "reason",
+        "steps",
+        "step_index",
+        "phases",
+        "current",
+        "job",
+        "job_on",
+        "timer",
+        "mem",
+        "disk",
+        "needs",
+        "waiting",
+        "alloc",
+        "app_extra_mib",
+        "shares_pages",
+        "steady_cpu",
+        "vcpus",
+        "services_touched",
+        "snap",
+    )
+
+    def __init__(self, id: str, app: App, seq: int, added_s: float) -> None:
+        self.id = id
+        self.app = app
+        self.seq = seq
+        self.state = "pending"
+        self.added_s = added_s
+        self.ready_s: float | None = None
+        self.reason: Coded | None = None
+        self.steps: list[tuple[str, str, float, float]] = []
+        self.step_index = 0
+        self.phases: list[PhaseRecord] = []  # finished phases
+        self.current: tuple[str, float] | None = None  # the phase running now: (name, start_s)
+        self.job: Job | None = None
+        self.job_on: SharedCapacity | None = None
+        self.timer: Timer | None = None
+        self.mem: dict[str, float] = {}
+        self.disk: dict[str, float] = {}
+        self.needs: list[Artifact] = []
+        self.waiting: set[str] = set()
+        self.alloc = 0.0
+        self.app_extra_mib = 0.0
+        self.shares_pages = False
+        self.steady_cpu = 0.0
+        self.vcpus = 0
+        self.services_touched = False
+        self.snap: InstanceSnapshot | None = None  # cached while it is not booting
+
+    @property
+    def live(self) -> bool:
+        """Pending, booting or running."""
+        return self.state in LIVE_STATES
+
+    @property
+    def holds(self) -> bool:
+        """It still holds memory or disk (live, or a VM whose app was killed inside it)."""
+        return bool(self.mem or self.disk)

@@ -1,0 +1,44 @@
+"""MicroVMs: a minimal guest per workload, its root filesystem from image layers, started like a container."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmsim.engine.artifacts import Artifact
+from vmsim.engine.catalog import App
+from vmsim.engine.instance import CPU, Instance
+from vmsim.engine.kinds.base import AddStep
+from vmsim.engine.kinds.guest import GuestKind
+
+if TYPE_CHECKING:
+    from vmsim.engine.world import World
+
+
+class MicroVmKind(GuestKind):
+    """MicroVMs (Firecracker, Kata): a guest kernel shipped with the stack, layers pulled like a container's."""
+
+    name = "microvm"
+    label = "MicroVMs"
+    uses_images = True
+    fetch_step = "pull"
+
+    def __init__(self, world: World) -> None:
+        super().__init__(world, world.settings.microvm)
+
+    def prepare(self) -> None:
+        """The guest kernel file ships with the microVM stack: on disk from the start."""
+        self.world.store.store(self.world.store.guest_kernel(self.guest))
+
+    def instance_disk(self, app: App) -> tuple[str, float]:
+        """A thin writable layer over the image, as a container has."""
+        return "writable_layers", self.world.runtime.writable_layer_mib.value
+
+    def needs(self, app: App) -> list[Artifact]:
+        """The app image's layers."""
+        return self.world.store.layers(app.image, self.world.runtime)
+
+    def before_vmm(self, inst: Instance, add: AddStep, disk_mib: float) -> None:
+        """Started through a container runtime (as firecracker-containerd and Kata do): the same create step as
+        a container (rootfs snapshot, network, cgroups) before the VMM starts."""
+        world = self.world
+        add("create", CPU, world.runtime.create_s.value, world.catalog.container_phase_cpu.value)

@@ -1,0 +1,66 @@
+"""Virtual machines: a full guest OS per workload, installed from a guest OS image onto its own virtual disk.
+
+The world downloads the guest OS image once; each VM gets a disk (thin, preallocated, or a linked clone)
+and, with KSM on, identical guest pages merge across VMs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmsim.engine.artifacts import Artifact
+from vmsim.engine.catalog import App
+from vmsim.engine.instance import DISK, Instance
+from vmsim.engine.kinds.base import AddStep
+from vmsim.engine.kinds.guest import GuestKind
+
+if TYPE_CHECKING:
+    from vmsim.engine.world import World
+
+
+class VmKind(GuestKind):
+    """Full VMs: the guest image comes over the network once, each VM's disk is copied or cloned from it."""
+
+    name = "vm"
+    label = "Virtual machines"
+    uses_images = False
+    fetch_step = "download"
+
+    def __init__(self, world: World) -> None:
+        super().__init__(world, world.settings.vm)
+        self.vm = world.settings.vm
+
+    def prepare(self) -> None:
+        """A guest image cached on the host is on disk from the start."""
+        if self.vm.image_cached:
+            self.world.store.store(self.world.store.guest_image(self.guest))
+
+    def cpu_allocation_ratio(self) -> float | None:
+        """The scenario's vCPU allocation ratio, if it sets one."""
+        return self.vm.cpu_allocation_ratio
+
+    def instance_disk(self, app: App) -> tuple[str, float]:
+        """The VM's own disk: a linked clone's delta, a preallocated virtual disk, or the installed data."""
+        data = self.guest.installed_disk_mib.value + app.installed_mib
+        if self.vm.clone == "linked":
+            return "vm_disks", app.installed_mib + self.world.runtime.writable_layer_mib.value
+        if self.vm.disk == "preallocated":
+            return "vm_disks", max(self.guest.virtual_disk_mib.value, data)
+        return "vm_disks", data
+
+    def needs(self, app: App) -> list[Artifact]:
+        """The guest OS image."""
+        return [self.world.store.guest_image(self.guest)]
+
+    def before_vmm(self, inst: Instance, add: AddStep, disk_mib: float) -> None:
+        """A copied disk is written in full before the VM starts."""
+        if self.vm.clone == "copy":
+            add("disk copy", DISK, disk_mib / self.world.host.disk_mibps, 1.0)
+
+    def ksm_saved_mib(self) -> float:
+        """Pages KSM merged across identical guests (0 unless KSM is on)."""
+        count = self.world.guest_count
+        if not self.vm.ksm or count < 2:
+            return 0.0
+        per_guest = self.guest.kernel_runtime_mib.value + self.guest.services_mib.value
+        return self.world.catalog.ksm_merge_fraction.value * per_guest * (count - 1)

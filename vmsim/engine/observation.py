@@ -1,0 +1,117 @@
+"""Looking at a world without changing it: instance snapshots, image usage, and the invariant checks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vmsim.engine.instance import Instance
+from vmsim.engine.snapshot import (
+    DISK_CATEGORIES,
+    MEMORY_CATEGORIES,
+    ImageUsage,
+    InstanceSnapshot,
+    LayerUsage,
+    PhaseRecord,
+)
+
+if TYPE_CHECKING:
+    from vmsim.engine.world import World
+
+
+def instance_snapshot(world: World, inst: Instance) -> InstanceSnapshot:
+    """An immutable view of one instance now (cached until it changes, except while booting)."""
+    if inst.snap is not None:
+        return inst.snap
+    phase = None
+    progress = 1.0 if inst.state == "running" else 0.0
+    phases = tuple(inst.phases)
+    if inst.state == "booting" and inst.current is not None:
+        phase = inst.current[0]
+        phases += (PhaseRecord(phase, inst.current[1], None),)
+        if inst.job is not None and inst.job_on is not None:
+            progress = inst.job_on.progress(inst.job)
+        elif inst.waiting:
+            total = sum(a.download_mib for a in inst.needs) or 1.0
+            have = 0.0
+            for art in inst.needs:
+                if art.id not in inst.waiting:
+                    have += art.download_mib
+                else:
+                    done = world.store.download_progress(art)
+                    if done is not None:
+                        have += art.download_mib * done
+            progress = have / total
+    snap = InstanceSnapshot(
+        id=inst.id,
+        app=inst.app.name,
+        world=world.kind,
+        state=inst.state,
+        phase=phase,
+        progress=progress,
+        phases=phases,
+        added_s=inst.added_s,
+        ready_s=inst.ready_s,
+        memory_mib=sum(inst.mem.values()),
+        disk_mib=sum(inst.disk.values()),
+        reason=inst.reason,
+    )
+    if inst.state != "booting":
+        inst.snap = snap
+    return snap
+
+
+def image_usage(world: World) -> tuple[ImageUsage, ...]:
+    """Images that live instances run from, with each layer's size, state and users (O(instances))."""
+    if not world.behaviour.uses_images:
+        return ()
+    by_image: dict[str, list[str]] = {}
+    for inst in world.instances:
+        if inst.live:
+            by_image.setdefault(inst.app.image.name, []).append(inst.id)
+    layer_images: dict[str, list[str]] = {}
+    layer_users: dict[str, int] = {}
+    for name, ids in by_image.items():
+        for layer in world.catalog.images[name].layers:
+            layer_images.setdefault(layer.id, []).append(name)
+            layer_users[layer.id] = layer_users.get(layer.id, 0) + len(ids)
+    out = []
+    for name, ids in by_image.items():
+        image = world.catalog.images[name]
+        layers = []
+        for layer in image.layers:
+            art = world.store.get(layer.id)
+            layers.append(
+                LayerUsage(
+                    id=layer.id,
+                    size_mib=layer.size_mib,
+                    state="absent" if art is None else art.state,
+                    images=tuple(layer_images[layer.id]),
+                    containers=layer_users[layer.id],
+                )
+            )
+        out.append(ImageUsage(name, image.ref, tuple(layers), tuple(ids)))
+    return tuple(out)
+
+
+def check_world(world: World) -> None:
+    """Raise AssertionError when the world's shared books do not balance (the kind checks its own)."""
+    for ledger, cats, name in ((world.memory, MEMORY_CATEGORIES, "memory"), (world.disk, DISK_CATEGORIES, "disk")):
+        for cat, mib in ledger.items():
+            assert cat in cats, f"{name}: unknown category {cat}"
+            assert mib >= -1e-6, f"{name}.{cat} is negative: {mib}"
+        assert abs(sum(mib for _, mib in ledger.items()) - ledger.total) < 1e-6 * max(1.0, ledger.total)
+    held_mem: dict[str, float] = {}
+    held_disk: dict[str, float] = {}
+    for inst in world.instances:
+        if not inst.live and not (inst.state == "killed" and world.behaviour.has_guest):
+            assert not inst.mem and not inst.disk, f"{inst.id} is {inst.state} but holds resources"
+        for k, v in inst.mem.items():
+            held_mem[k] = held_mem.get(k, 0.0) + v
+        for k, v in inst.disk.items():
+            held_disk[k] = held_disk.get(k, 0.0) + v
+    for cat in ("hypervisor", "guest_kernel", "guest_services", "guest_page_cache", "reserved_idle"):
+        assert abs(held_mem.get(cat, 0.0) - world.memory.get(cat)) < 1e-6 * max(1.0, world.memory.total), cat
+    assert world.touched_mib() <= world.host.memory_mib + 1e-6, "touched memory beyond the host"
+    assert world.disk.total <= world.host.disk_mib + 1e-6, "disk beyond the host"
+    assert sum(world.counts.values()) == len(world.instances)
+    assert world.vcpus_used >= 0 and world.steady_cpu >= -1e-9

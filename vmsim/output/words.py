@@ -1,0 +1,101 @@
+"""Words for the engine's codes: event lines, reasons and MiB figures, in the reader's language.
+
+The engine says what happened as codes and figures (:class:`~vmsim.engine.codes.Coded`, event fields);
+this module turns them into the catalogue's sentences (``vmsim.i18n``), formatting each figure the way
+its name says: ``*_mib`` as MiB/GiB, other floats with ``:g``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from vmsim.engine.codes import Coded
+from vmsim.engine.events import (
+    AllocationWarned,
+    ArtifactFetched,
+    InstanceAdded,
+    InstanceFailed,
+    InstanceKilled,
+    InstanceReady,
+    InstanceRefused,
+    WorldEvent,
+)
+from vmsim.i18n import Msg, msg, render, tr
+
+WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
+
+
+def fmt_mib(mib: float) -> str:
+    """MiB with thousands separators, or GiB above 10 GiB: '2,048 MiB', '12.5 GiB'."""
+    if mib >= 10 * 1024:
+        return f"{mib / 1024:,.1f} GiB"
+    if mib >= 100 or mib == int(mib):
+        return f"{mib:,.0f} MiB"
+    return f"{mib:,.1f} MiB"
+
+
+def as_msg(coded: Coded) -> Msg:
+    """The catalogue message for ``coded``: figures formatted, ``need_mib`` → ``need`` = '2,048 MiB'."""
+    params: dict[str, object] = {}
+    for name, value in coded.params:
+        if isinstance(value, Coded):
+            params[name] = as_msg(value)
+        elif name.endswith("_mib") and isinstance(value, int | float):
+            params[name[: -len("_mib")]] = fmt_mib(value)
+        elif isinstance(value, float):
+            params[name] = f"{value:g}"
+        else:
+            params[name] = value
+    return msg(coded.code, **params)
+
+
+def coded_text(coded: Coded, lang: str = "en") -> str:
+    """``coded`` as a sentence in ``lang`` (a reason, a drift result or problem)."""
+    return render(as_msg(coded), lang)
+
+
+def reason_text(reason: Coded | None, lang: str = "en") -> str | None:
+    """Why an instance was refused, failed or killed, in ``lang`` (None when there is no reason)."""
+    return None if reason is None else coded_text(reason, lang)
+
+
+def _reason(event: Any, lang: str) -> dict[str, object]:
+    return {"reason": coded_text(event.reason, lang)}
+
+
+_FIELDS: dict[type[WorldEvent], Callable[[Any, str], dict[str, object]]] = {
+    InstanceAdded: lambda e, lang: {"app": e.app},
+    InstanceReady: lambda e, lang: {"s": f"{e.boot_s:.2f}"},
+    InstanceRefused: _reason,
+    InstanceFailed: _reason,
+    InstanceKilled: _reason,
+    AllocationWarned: _reason,
+}
+
+
+def event_text(event: WorldEvent, lang: str = "en") -> str:
+    """One line for a log, in ``lang``. (Formatted directly: a run can have hundreds of thousands.)"""
+    if isinstance(event, ArtifactFetched):
+        return tr("event.fetched", lang, artifact=event.artifact, size=fmt_mib(event.size_mib))
+    fields = _FIELDS.get(type(event))
+    extra = fields(event, lang) if fields is not None else {}
+    return tr("event." + event.kind, lang, noun=tr("noun." + event.world, lang), id=event.instance, **extra)
+
+
+def event_message(event: WorldEvent) -> str:
+    """The event's English line: the ``message`` of the JSON contract."""
+    return event_text(event, "en")
+
+
+class _English:
+    """The words the JSON contract carries (docs/json.md): English."""
+
+    def event(self, event: WorldEvent) -> str:
+        return event_text(event, "en")
+
+    def reason(self, reason: Coded) -> str:
+        return coded_text(reason, "en")
+
+
+ENGLISH = _English()
