@@ -215,7 +215,9 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     """Build a :class:`Catalog` from the parsed TOML; checks that every source is known."""
     hosts = {}
     for name, t in data["hosts"].items():
-        hw = {k: (_figure(t, k, f"hosts.{name}") if k in t else None) for k in ("cpu_cores", "memory_mib", "disk_mib")}
+        hw: dict[str, Any] = {
+            k: (_figure(t, k, f"hosts.{name}") if k in t else None) for k in ("cpu_cores", "memory_mib", "disk_mib")
+        }
         hosts[name] = HostPreset(
             name=name,
             label=t["label"],

@@ -11,7 +11,7 @@ from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import App, Catalog, default_catalog
 from vmsim.engine.clock import Clock
 from vmsim.engine.events import WorldEvent
-from vmsim.engine.kinds import KINDS
+from vmsim.engine.kinds import DEFAULT_WORLDS, KINDS
 from vmsim.engine.machines import Host, Settings
 from vmsim.engine.metrics import Series
 from vmsim.engine.snapshot import HostSnapshot, SimulationSnapshot
@@ -40,7 +40,7 @@ class Simulation:
     def __init__(
         self,
         host: Host,
-        worlds: Iterable[str] = ("vm", "container"),
+        worlds: Iterable[str] = DEFAULT_WORLDS,
         settings: Settings | None = None,
         seed: int = 0,
         scenario: str = "custom",

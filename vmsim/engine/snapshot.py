@@ -158,7 +158,7 @@ class WorldSnapshot(NamedTuple):
     counts: tuple[tuple[str, int], ...]
     events: tuple[WorldEvent, ...]
 
-    def count(self, state: str) -> int:  # type: ignore[override]  # not tuple.count: by state
+    def count(self, state: str) -> int:  # not tuple.count: by state
         """How many instances are in ``state``."""
         return dict(self.counts).get(state, 0)
 

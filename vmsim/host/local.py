@@ -9,7 +9,7 @@ from vmsim.engine.hosts import LocalMachine
 
 def probe_local_machine(path: str | None = None) -> LocalMachine:
     """Read cores, total memory and the size of the disk holding ``path`` (default: the working directory)."""
-    import psutil  # imported here: only the ``local`` host and ``vmsim host`` need it
+    import psutil  # type: ignore[import-untyped]  # imported here: only ``local`` and ``vmsim host`` need it
 
     where = path or os.getcwd()
     cores = psutil.cpu_count(logical=True) or 1

@@ -19,5 +19,7 @@ KINDS: dict[str, KindFactory] = {
 }
 
 WORLD_KINDS: tuple[str, ...] = tuple(KINDS)
+# The worlds of a Simulation made without naming any: the classic comparison.
+DEFAULT_WORLDS: tuple[str, ...] = (VmKind.name, ContainerKind.name)
 
-__all__ = ["KINDS", "WORLD_KINDS", "InstanceKind", "KindFactory"]
+__all__ = ["DEFAULT_WORLDS", "KINDS", "WORLD_KINDS", "InstanceKind", "KindFactory"]
