@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from vmsim.i18n import Msg, msg, render
+from vmsim.text import Msg, msg, render
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from vmsim.i18n import Msg, render, tr
+from vmsim.text import Msg, render, tr
 
 WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from vmsim.engine.events import WorldEvent
-from vmsim.i18n import Msg
+from vmsim.text import Msg
 
 STATES = ("pending", "booting", "running", "failed", "killed", "stopped")
 

@@ -47,7 +47,7 @@ from vmsim.engine.snapshot import (
     PhaseRecord,
     WorldSnapshot,
 )
-from vmsim.i18n import Msg, msg, render
+from vmsim.text import Msg, msg, render
 
 # Step kinds: run on the cores, on the disk, wait for artifacts, or just take time.
 CPU, DISK, FETCH = "cpu", "disk", "fetch"

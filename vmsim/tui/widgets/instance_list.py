@@ -14,7 +14,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vmsim.engine.snapshot import InstanceSnapshot
-from vmsim.i18n import render, tr
+from vmsim.text import render, tr
 from vmsim.tui.style import STATE_STYLES
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 

@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from vmsim.engine.snapshot import ImageUsage
-from vmsim.i18n import tr
+from vmsim.text import tr
 from vmsim.tui.style import fmt_mib
 
 if TYPE_CHECKING:
