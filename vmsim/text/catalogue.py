@@ -18,7 +18,7 @@ _HERE = Path(__file__).resolve().parent
 
 
 @cache
-def catalogue(lang: str) -> Mapping[str, str]:
+def table(lang: str) -> Mapping[str, str]:
     """Every message of ``lang`` by code, parsed from ``<lang>.toml`` the first time it is asked for."""
     if lang not in LANGS:
         raise ValueError(f"no catalogue for language {lang!r}; known: {', '.join(LANGS)}")
@@ -46,7 +46,7 @@ def default_lang(environ: Mapping[str, str] | None = None) -> str:
 def tr(key: str, lang: str = "en", /, **params: object) -> str:
     """The text of ``key`` in ``lang`` (English when that language lacks it; the key itself when English
     does too), with ``params`` filled in."""
-    template = catalogue(lang if lang in LANGS else "en").get(key) or catalogue("en").get(key)
+    template = table(lang if lang in LANGS else "en").get(key) or table("en").get(key)
     if template is None:
         return key
     return template.format(**params) if params else template
@@ -65,5 +65,5 @@ def _is_msg(value: object) -> bool:
         and len(value) == 2
         and isinstance(value[0], str)
         and isinstance(value[1], tuple)
-        and value[0] in catalogue("en")
+        and value[0] in table("en")
     )
