@@ -54,7 +54,7 @@ def lesson_timeline(spec: ScenarioSpec) -> list[EventSpec]:
     This is how a lesson plays without a teacher (``vmsim run`` of a lesson scenario).
     """
     t = 0.0
-    out = []
+    out: list[EventSpec] = []
     for step in spec.lesson:
         out.extend(EventSpec(t, a.verb, a.args) for a in step.actions)
         t += step.watch_s

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from vmsim.engine.catalog import Catalog, default_catalog
@@ -173,9 +174,7 @@ def parse_scenario(
     if broad > MAX_BROAD_EVENTS:
         # Each touches every instance of its app: ten thousand of them over 15,000 containers ran for minutes.
         r.add("scenario.broad_events", broad=f"{broad:,}", max=MAX_BROAD_EVENTS)
-    asked = sum(int(e.args[1]) for e in events if e.verb == "add_workload") + sum(
-        int(a.args[1]) for step in lesson for a in step.actions if a.verb == "add_workload"
-    )
+    asked = _added(events) + sum(_added(step.actions) for step in lesson)
     if asked > MAX_INSTANCES:
         # Each count is within bounds, but ten thousand events of them would never finish.
         r.add("scenario.instances", asked=f"{asked:,}", max=f"{MAX_INSTANCES:,}")
@@ -197,6 +196,11 @@ def parse_scenario(
         source=source,
         slug=slug,
     )
+
+
+def _added(actions: Iterable[EventSpec]) -> int:
+    """How many instances the add events among ``actions`` ask for."""
+    return sum(n for a in actions if a.verb == "add_workload" and isinstance(n := a.args[1], int))
 
 
 def _read_events(r: Reader, raw_events: Any, catalog: Catalog) -> list[EventSpec]:
