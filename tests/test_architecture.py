@@ -61,7 +61,11 @@ def test_engine_modules_do_not_import_the_tui_or_cli():
 
 
 def test_headless_layers_do_not_import_ui_libraries_at_module_level():
-    for f in [*sorted((PACKAGE / "scenarios").rglob("*.py")), *sorted((PACKAGE / "output").rglob("*.py")), *sorted((PACKAGE / "cli").rglob("*.py"))]:
+    for f in [
+        *sorted((PACKAGE / "scenarios").rglob("*.py")),
+        *sorted((PACKAGE / "output").rglob("*.py")),
+        *sorted((PACKAGE / "cli").rglob("*.py")),
+    ]:
         tree = ast.parse(f.read_text(encoding="utf-8"))
         top = set()
         for node in tree.body:

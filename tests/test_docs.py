@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 
 from vmsim.engine import default_catalog
-from vmsim.scenarios import loader
+from vmsim.scenarios import loader, schema
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -59,12 +59,12 @@ def sections(text: str) -> dict[str, str]:
 def test_scenarios_md_documents_every_key_the_loader_accepts_in_its_section():
     parts = sections((DOCS / "scenarios.md").read_text(encoding="utf-8"))
     groups = {
-        "Top level": loader.TOP_KEYS,
-        "[host]": loader.HOST_KEYS,
-        "[vm]": loader.VM_KEYS,
-        "[container]": loader.CONTAINER_KEYS,
-        "[microvm]": loader.MICROVM_KEYS,
-        "[[events]]": loader.EVENT_KEYS,
+        "Top level": schema.TOP_KEYS,
+        "[host]": schema.HOST_KEYS,
+        "[vm]": schema.VM_KEYS,
+        "[container]": schema.CONTAINER_KEYS,
+        "[microvm]": schema.MICROVM_KEYS,
+        "[[events]]": schema.EVENT_KEYS,
     }
     missing = [
         f"{heading}: {key}"

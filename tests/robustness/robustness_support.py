@@ -6,7 +6,7 @@ Every generated case is a pure function of ``(base seed, index)``, so a failure 
     python tests/robustness/robustness_support.py case 1234 > case.toml
     python -m vmsim validate case.toml
 
-The fuzzer knows the scenario schema (vmsim/scenarios/loader.py) only to aim its mutations: it
+The fuzzer knows the scenario schema (vmsim/scenarios/schema.py) only to aim its mutations: it
 starts from the shipped scenarios and from random, mostly valid, documents, then breaks them at
 the level of parsed values (wrong types, out-of-range and non-finite numbers, missing and unknown
 keys, deep nesting, long strings, many events) and at the level of bytes (invalid UTF-8, binary
@@ -36,7 +36,7 @@ from typing import Any
 
 from vmsim.engine import default_catalog
 from vmsim.output import formats
-from vmsim.scenarios import ScenarioError, build_simulation, load_scenario, loader
+from vmsim.scenarios import ScenarioError, build_simulation, load_scenario, schema
 from vmsim.scenarios.loader import MAX_FILE_BYTES, shipped_dir
 
 # ------------------------------------------------------------------------------------------ profile
@@ -61,9 +61,9 @@ GUESTS = sorted(g for g in CAT.guests if g != "microvm-linux")
 HOSTS = sorted(CAT.hosts)
 WORLDS = ["vm", "container", "microvm"]
 # Lessons ([[lesson]] steps) are newer than the rest of the schema: aimed at only when the loader knows them.
-HAS_LESSON = "lesson" in loader.TOP_KEYS
-LESSON_VIEWS = list(getattr(loader, "LESSON_VIEWS", ()))
-LESSON_HIGHLIGHTS = list(getattr(loader, "LESSON_HIGHLIGHTS", ()))
+HAS_LESSON = "lesson" in schema.TOP_KEYS
+LESSON_VIEWS = list(getattr(schema, "LESSON_VIEWS", ()))
+LESSON_HIGHLIGHTS = list(getattr(schema, "LESSON_HIGHLIGHTS", ()))
 
 #: Instance-worlds (instances added x worlds) one in-process case may simulate. A case asking for
 #: more keeps its events up to this budget; the cost of the largest files is measured separately
@@ -426,7 +426,7 @@ def mutate_doc(rng: random.Random, doc: dict[str, Any]) -> tuple[dict[str, Any],
             return doc, f"appended to {path}"
     # Fall back to a top-level change.
     if rng.random() < 0.5:
-        k = rng.choice(list(loader.TOP_KEYS))
+        k = rng.choice(list(schema.TOP_KEYS))
         doc[k] = nasty_value(rng)
         return doc, f"set top-level {k}"
     k = rng.choice(list(doc) or ["name"])

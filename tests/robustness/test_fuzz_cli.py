@@ -279,7 +279,7 @@ STORM_INPUTS = {
         '[[events]]\nat_s = 0\nadd = "nginx"\ncount = 30000',
         events=200,
     ),
-    # 30,000 instances (loader.MAX_INSTANCES, "runs in seconds") on all three worlds, all of them
+    # 30,000 instances (schema.MAX_INSTANCES, "runs in seconds") on all three worlds, all of them
     # running: 28 s of simulation and 9 s of JSON (58 MiB) here, and superlinear (5,000: 3 s; 10,000:
     # 8 s; 20,000: 25 s).
     "30,000 instances on three worlds, all running": 'name = "x"\nduration_s = 100000\n'

@@ -319,7 +319,7 @@ SPECIAL_FILES = {
     "100,000 open brackets": (b'name = "x"\nseed = ' + b"[" * 100_000 + b"\n", "error"),
     "50,000 open inline tables": (b'name = "x"\nseed = ' + b"{a=" * 50_000 + b"\n", "error"),
     "an array of 100,000 worlds": (b'name = "x"\nworlds = [' + b'"vm",' * 100_000 + b"]\n", "error"),
-    # Keys are echoed unescaped into messages (loader._Reader.table: "unknown key"): a newline breaks
+    # Keys are echoed unescaped into messages (reader.Reader.table: "unknown key"): a newline breaks
     # the one-line-per-problem format, an escape sequence reaches the terminal. Found by hypothesis.
     "a quoted key with a newline": (b'name = "x"\n"a\\nb" = 1\n', "error"),
     "a quoted key with an escape sequence": (b'name = "x"\n[vm]\n"\\u001b[2J" = 1\n', "error"),
@@ -375,13 +375,13 @@ def test_regression_a_decimal_integer_over_4300_digits_is_a_scenario_error(tmp_p
 
 def test_regression_a_hex_integer_over_4300_digits_is_a_scenario_error(tmp_path):
     # Found by the random fuzzer: tomllib parses 0xfff... fine, but the error message's repr() of the
-    # value raises ValueError (loader._show).
+    # value raises ValueError (errors.show).
     assert _loads_or_refuses(tmp_path, 'name = "x"\nseed = 0x' + "f" * 3600 + "\n").kind == "error"
 
 
 def test_regression_a_table_nested_1000_deep_is_a_scenario_error(tmp_path):
     # [name.a.a.a...] builds a 1000-deep table without recursion in tomllib; repr() of it for the
-    # message raises RecursionError (loader._show).
+    # message raises RecursionError (errors.show).
     assert _loads_or_refuses(tmp_path, "[" + ".".join(["name"] + ["a"] * 1000) + "]\n").kind == "error"
 
 

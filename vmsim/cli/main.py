@@ -204,7 +204,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             build_simulation(spec)  # what only the engine can refuse (a host too small for its runtime)
         except ScenarioError as exc:
             bad += 1
-            from vmsim.i18n import default_lang
+            from vmsim.text import default_lang
 
             print(exc.text(default_lang()), file=sys.stderr)
             continue
@@ -294,7 +294,7 @@ def _run(raw: list[str]) -> int:
     except (ScenarioError, UnknownAppError, CliError) as exc:
         if isinstance(exc, ScenarioError):
             # Scenario problems follow the locale (LANG=ko_KR.UTF-8 gives Korean), as the dashboard does.
-            from vmsim.i18n import default_lang
+            from vmsim.text import default_lang
 
             print(exc.text(default_lang()), file=sys.stderr)
         else:

@@ -21,7 +21,7 @@ from vmsim.engine.events import (
     InstanceRefused,
     WorldEvent,
 )
-from vmsim.i18n import Msg, msg, render, tr
+from vmsim.text import Msg, msg, render, tr
 
 WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
 

@@ -6,9 +6,9 @@ from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.hosts import make_host
 from vmsim.engine.machines import Host, Settings
 from vmsim.engine.simulation import Simulation
-from vmsim.i18n import Bilingual
-from vmsim.scenarios.loader import ScenarioError
+from vmsim.scenarios.errors import ScenarioError
 from vmsim.scenarios.spec import EventSpec, ScenarioSpec
+from vmsim.text import msg
 
 
 def build_host(spec: ScenarioSpec, catalog: Catalog) -> Host:
@@ -44,7 +44,7 @@ def build_simulation(
         )
     except ValueError as exc:
         # The engine's check is English; say in Korean which part of the file it is about.
-        raise ScenarioError(spec.source, [Bilingual(f"host: {exc}", f"host: 호스트가 너무 작습니다 ({exc})")]) from None
+        raise ScenarioError(spec.source, [msg("scenario.host_too_small", error=exc)]) from None
     for event in spec.events:
         sim.at(event.at_s, event.verb, *event.args)
     if play_lesson:
@@ -59,7 +59,7 @@ def lesson_timeline(spec: ScenarioSpec) -> list[EventSpec]:
     This is how a lesson plays without a teacher (``vmsim run`` of a lesson scenario).
     """
     t = 0.0
-    out = []
+    out: list[EventSpec] = []
     for step in spec.lesson:
         out.extend(EventSpec(t, a.verb, a.args) for a in step.actions)
         t += step.watch_s

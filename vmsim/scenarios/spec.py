@@ -50,7 +50,7 @@ class LessonStep(NamedTuple):
 
     def say(self, field_name: str, lang: str) -> str:
         """A text of this step in ``lang`` (English when that language is missing)."""
-        texts = getattr(self, field_name) or {}
+        texts: dict[str, str] = getattr(self, field_name) or {}
         return texts.get(lang) or texts.get("en", "")
 
 

@@ -14,10 +14,10 @@ from textual.timer import Timer
 
 from vmsim.engine.catalog import default_catalog
 from vmsim.engine.snapshot import SimulationSnapshot
-from vmsim.i18n import LANGS, default_lang, tr
 from vmsim.output.exports import DEFAULT_EXPORT_DIR, export_name, write_atomic
 from vmsim.scenarios import ScenarioSpec
 from vmsim.session.session import Session
+from vmsim.text import LANGS, default_lang, tr
 from vmsim.tui.commands import VmsimCommands
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import SPEEDS, fmt_speed

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from vmsim.engine.snapshot import CpuSnapshot, Ledger
-from vmsim.i18n import tr
+from vmsim.text import tr
 from vmsim.tui.style import FREE, CategoryStyle, fmt_mib
 
 BOOT_CPU = CategoryStyle("boot", "#e69f00", "▓")

@@ -14,8 +14,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vmsim.engine.snapshot import InstanceSnapshot
-from vmsim.i18n import tr
 from vmsim.output.words import coded_text
+from vmsim.text import tr
 from vmsim.tui.style import STATE_STYLES
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 

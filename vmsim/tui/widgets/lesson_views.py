@@ -9,8 +9,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from vmsim.engine.snapshot import ImageUsage
-from vmsim.i18n import tr
 from vmsim.output.words import coded_text
+from vmsim.text import tr
 from vmsim.tui.style import fmt_mib
 
 if TYPE_CHECKING:

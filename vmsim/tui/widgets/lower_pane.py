@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from vmsim.i18n import tr
+from vmsim.text import tr
 from vmsim.tui.widgets.charts import BootTimeline
 from vmsim.tui.widgets.event_log import EventLog
 from vmsim.tui.widgets.lesson_views import DriftView, ImageExplorer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from vmsim.i18n import tr
+from vmsim.text import tr
 
 # One colour per world, from the same colour-blind-safe palette; lines also differ in marker.
 WORLD_COLOURS = {"vm": (213, 94, 0), "container": (0, 158, 115), "microvm": (86, 180, 233)}

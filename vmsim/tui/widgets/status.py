@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from vmsim.i18n import tr
+from vmsim.text import tr
 from vmsim.tui.style import fmt_mib, fmt_speed
 
 

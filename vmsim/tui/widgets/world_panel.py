@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from vmsim.engine.snapshot import WorldSnapshot
 from vmsim.engine.world import FitResult
-from vmsim.i18n import tr
+from vmsim.text import tr
 from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES
 from vmsim.tui.widgets.bars import cpu_line, ledger_lines
 from vmsim.tui.widgets.instance_list import InstanceList

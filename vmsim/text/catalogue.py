@@ -1,0 +1,69 @@
+"""The catalogues (``en.toml``, ``ko.toml``): read once, on first use, and the functions that format from them.
+
+A message is a code and its parameters, ``("event.ready", (("id", "vm-1"), ...))``; it is rendered in a language
+only when shown. A parameter that is itself a message is rendered in the same language.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+LANGS = ("en", "ko")
+Msg = tuple[str, tuple[tuple[str, object], ...]]
+
+_HERE = Path(__file__).resolve().parent
+
+
+@cache
+def table(lang: str) -> Mapping[str, str]:
+    """Every message of ``lang`` by code, parsed from ``<lang>.toml`` the first time it is asked for."""
+    if lang not in LANGS:
+        raise ValueError(f"no catalogue for language {lang!r}; known: {', '.join(LANGS)}")
+    import tomllib  # here, not at the top: a run that shows no words never pays for the parser
+
+    with (_HERE / f"{lang}.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def msg(key: str, /, **params: object) -> Msg:
+    """A message to render later in any language: (key, params)."""
+    return key, tuple(sorted(params.items()))
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """'ko' when the locale (LC_ALL, LC_MESSAGES, LANG, in that order) is Korean, else 'en'."""
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
+
+
+def tr(key: str, lang: str = "en", /, **params: object) -> str:
+    """The text of ``key`` in ``lang`` (English when that language lacks it; the key itself when English
+    does too), with ``params`` filled in."""
+    template = table(lang if lang in LANGS else "en").get(key) or table("en").get(key)
+    if template is None:
+        return key
+    return template.format(**params) if params else template
+
+
+def render(message: Msg, lang: str = "en") -> str:
+    """Render a :func:`msg` in ``lang``; parameters that are messages themselves are rendered too."""
+    key, params = message
+    values = {k: (render(v, lang) if _is_msg(v) else v) for k, v in params}  # type: ignore[arg-type]
+    return tr(key, lang, **values)
+
+
+def _is_msg(value: object) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], tuple)
+        and value[0] in table("en")
+    )
