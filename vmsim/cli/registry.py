@@ -30,7 +30,9 @@ COMMANDS: dict[str, str] = {
 class CommandModule(Protocol):
     """What a command module provides."""
 
-    def add_parser(self, subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser: ...
+    def add_parser(
+        self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
+    ) -> argparse.ArgumentParser: ...
 
     def handle(self, args: argparse.Namespace) -> int: ...
 

@@ -104,25 +104,25 @@ def host_block(machine: LocalMachine, catalog: Catalog | None = None) -> HostBlo
     preset = PRESETS[-1]
     p = catalog.hosts[preset]
     mem_ok, disk_ok = fits(preset)
-    notes = []
+    left_out: list[str] = []
     if not mem_ok:
-        notes.append(
+        left_out.append(
             f"memory_gib left out: {mem:g} GiB is not more than the {p.host_os_memory_mib.value:g} MiB the "
             f"simulated host OS takes; the preset's {p.memory_mib.value / 1024:g} GiB is used instead."  # type: ignore[union-attr]
         )
     if not disk_ok:
-        notes.append(
+        left_out.append(
             f"disk_gib left out: {disk:g} GiB is not more than the {p.host_os_disk_mib.value / 1024:g} GiB the "
             f"simulated host OS takes; the preset's {p.disk_mib.value / 1024:g} GiB is used instead."  # type: ignore[union-attr]
         )
-    return HostBlock(preset, cores, mem if mem_ok else None, disk if disk_ok else None, mem, disk, tuple(notes))
+    return HostBlock(preset, cores, mem if mem_ok else None, disk if disk_ok else None, mem, disk, tuple(left_out))
 
 
 def process_limits(machine: LocalMachine) -> list[str]:
     """Limits narrower than the whole machine that psutil's totals do not show (CPU affinity, cgroup v2)."""
     notes: list[str] = []
     try:
-        usable = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+        usable = len(os.sched_getaffinity(0))
         if 0 < usable < machine.cpu_cores:
             notes.append(f"this process may run on only {usable} of the {machine.cpu_cores} cores (CPU affinity)")
     except (AttributeError, OSError):

@@ -31,7 +31,7 @@ import textwrap
 import time
 from dataclasses import dataclass, field
 
-from vmsim.engine.catalog import Catalog, default_catalog
+from vmsim.engine.catalog import Catalog, Figure, default_catalog
 
 CHILD_TIMEOUT_S = 5.0
 BUDGET_S = 30.0
@@ -103,7 +103,7 @@ class ModelFigure:
         }
 
 
-def _sources(*figs) -> tuple[str, ...]:
+def _sources(*figs: Figure) -> tuple[str, ...]:
     out: list[str] = []
     for f in figs:
         if f.source not in out:
@@ -161,7 +161,7 @@ def model_figures(catalog: Catalog | None = None, runtime: str = "containerd") -
 
 
 # ------------------------------------------------------------------------------------------- children
-def _reap(proc: subprocess.Popen) -> None:
+def _reap(proc: subprocess.Popen[bytes]) -> None:
     """Make sure ``proc`` is gone and reaped: ask, then kill; never leave a zombie behind."""
     if proc.poll() is None:
         proc.kill()
@@ -204,7 +204,7 @@ def _memory(pid: int) -> tuple[float, float | None]:
         return p.memory_info().rss / 2**20, None
 
 
-def _wait_ready(proc: subprocess.Popen, timeout: float) -> bool:
+def _wait_ready(proc: subprocess.Popen[bytes], timeout: float) -> bool:
     """Wait until a child prints its 'ready' line (POSIX: select on the pipe; elsewhere a fixed pause)."""
     assert proc.stdout is not None
     if os.name != "posix":  # pragma: no cover

@@ -124,7 +124,7 @@ def line_chart(
     data_max = max((v for ln in lines for v in ln.values), default=0.0) / unit_div
     ref_y = reference[0] / unit_div if reference else None
     show_ref = ref_y is not None and ref_y <= max(data_max * 1.6, 1e-9)
-    yticks = nice_ticks(max(data_max, ref_y if show_ref else 0.0) * 1.05 or 1.0, 5, integer)
+    yticks = nice_ticks(max(data_max, ref_y if show_ref and ref_y is not None else 0.0) * 1.05 or 1.0, 5, integer)
     y_top = yticks[-1] or 1.0
     # The time axis ends where the run ended: a line stopping short of the axis would look like missing data.
     xticks = [t for t in nice_ticks(x_max, 8) if t <= x_max * (1 + 1e-9)]

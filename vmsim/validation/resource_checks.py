@@ -4,6 +4,7 @@ per instance, each compared with its published figures (source keys as in ``cali
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from vmsim.engine import Catalog
 from vmsim.validation.check import Check, make_check
@@ -14,11 +15,17 @@ def hypervisor_overhead(cat: Catalog) -> list[Check]:
     """Host memory each VM takes beyond its guest RAM, at several guest sizes, for QEMU and Firecracker."""
 
     def overhead(world: str, memory_mib: float) -> float:
-        key = "vm" if world == "vm" else "microvm"
-        extra = {key: {"memory_mib": memory_mib}}
+        settings: dict[str, Any] = {"memory_mib": memory_mib}
         if world == "vm":
-            extra["vm"]["image_cached"] = True
-        sim = reference_sim(cat, (world,), "server", container={"cached_images": ("hello",)}, **extra)
+            settings["image_cached"] = True
+        sim = reference_sim(
+            cat,
+            (world,),
+            "server",
+            container={"cached_images": ("hello",)},
+            vm=settings if world == "vm" else None,
+            microvm=None if world == "vm" else settings,
+        )
         before = sim.snapshot(include_events=False).world(world).memory.total_mib
         sim.add_workload("hello")
         sim.run_until(60)

@@ -61,7 +61,7 @@ def phase_sum(inst: InstanceSnapshot, names: Sequence[str]) -> float:
     return sum(d.get(n, math.nan) for n in names)
 
 
-def median(values: Iterable[float]) -> float:
+def median(values: Iterable[float | None]) -> float:
     """The median of the finite values (NaN if there are none)."""
     vals = [v for v in values if v is not None and math.isfinite(v)]
     return statistics.median(vals) if vals else math.nan

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim catalog``."""
     c = sub.add_parser("catalog", help="every default figure with its source")
     c.add_argument("--format", choices=["table", "json"], default="table")

@@ -16,7 +16,7 @@ def _vm_memory_mib(text: str) -> float:
     return value
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim fit``."""
     f = sub.add_parser("fit", help="how many of an app fit in each world, and what runs out first")
     f.add_argument("app", help="an app name (see 'vmsim catalog')")

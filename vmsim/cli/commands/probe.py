@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 # The limits live here, not in vmsim.host.probe, so building this parser imports nothing else.
@@ -20,7 +21,7 @@ def _runs(text: str) -> int:
     return value
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim probe``."""
     p = sub.add_parser(
         "probe",
@@ -45,7 +46,7 @@ def handle(args: argparse.Namespace) -> int:
         print(f"vmsim probe: --runs must be a whole number from 1 to {MAX_RUNS}, not {runs!r}", file=sys.stderr)
         return 2
     try:
-        import psutil  # noqa: F401
+        importlib.import_module("psutil")  # imported by name: it has no type information to check
     except ImportError:
         print("vmsim probe: psutil is not installed; install it with 'python -m pip install psutil'", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ from pathlib import Path
 from vmsim.cli.arguments import seconds, seed
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim report``."""
     p = sub.add_parser(
         "report",

@@ -9,7 +9,7 @@ from vmsim.cli.errors import CliError
 from vmsim.cli.scenario_options import emit, with_host
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim run``."""
     r = sub.add_parser("run", help="run a scenario headless and print the result")
     r.add_argument("scenario", help="a shipped scenario name (see 'vmsim scenarios') or a .toml path")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim scenarios``."""
     s = sub.add_parser("scenarios", help="list the shipped scenarios")
     s.add_argument("--format", choices=["table", "json"], default="table")
@@ -21,7 +22,7 @@ def handle(args: argparse.Namespace) -> int:
     from vmsim.output import formats
     from vmsim.scenarios import ScenarioError, load_scenario, shipped_names
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in shipped_names():
         try:
             spec = load_scenario(name)
@@ -33,7 +34,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     else:
-        table = [["name", "worlds", "description"]] + [
+        table: list[list[str]] = [["name", "worlds", "description"]] + [
             [r["name"], ",".join(r["worlds"]), r["description"]] for r in rows
         ]
         sys.stdout.write(formats.table(table) + "\n")

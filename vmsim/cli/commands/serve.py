@@ -33,7 +33,7 @@ def _max_sessions(text: str) -> int:
     return value
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim serve``."""
     p = sub.add_parser(
         "serve",

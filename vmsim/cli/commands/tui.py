@@ -12,7 +12,7 @@ from vmsim.cli.errors import CliError
 from vmsim.cli.scenario_options import DEFAULT_SCENARIO, with_host
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim tui``."""
     t = sub.add_parser("tui", help="open the dashboard (the default command)")
     t.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a .toml path")

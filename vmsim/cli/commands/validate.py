@@ -6,7 +6,7 @@ import argparse
 import sys
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim validate``."""
     v = sub.add_parser("validate", help="check scenario files and explain any problem")
     v.add_argument("files", nargs="+", help="scenario names or .toml paths")

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim validate-model``."""
     vm = sub.add_parser("validate-model", help="run reference experiments and compare with published measurements")
     vm.add_argument("--format", choices=["table", "json"], default="table")
