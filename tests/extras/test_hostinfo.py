@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import psutil
 import pytest
 
+from vmsim.cli.commands import host as host_command
 from vmsim.engine import default_catalog
 from vmsim.engine.hosts import LocalMachine
 from vmsim.host import hostinfo
@@ -21,7 +22,7 @@ MIB = 2**20
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vmsim")
-    hostinfo.add_parser(p.add_subparsers(dest="command"))
+    host_command.add_parser(p.add_subparsers(dest="command"))
     return p
 
 
@@ -177,7 +178,7 @@ def test_an_unreadable_disk_is_a_clear_error(machine, capsys, monkeypatch):
 def test_parser(capsys):
     p = parser()
     args = p.parse_args(["host"])
-    assert args.format == "text" and args.func is hostinfo.run
+    assert args.format == "text" and args.func is host_command.handle
     with pytest.raises(SystemExit) as exc:
         p.parse_args(["host", "--format", "yaml"])
     assert exc.value.code == 2

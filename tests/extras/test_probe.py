@@ -13,6 +13,7 @@ import time
 import psutil
 import pytest
 
+from vmsim.cli.commands import probe as probe_command
 from vmsim.engine import default_catalog
 from vmsim.host import probe
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="vmsim probe's progra
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vmsim")
-    probe.add_parser(p.add_subparsers(dest="command"))
+    probe_command.add_parser(p.add_subparsers(dest="command"))
     return p
 
 
@@ -171,11 +172,11 @@ def test_runs_out_of_range_is_a_clear_usage_error(capsys, value):
 
 
 def test_run_checks_runs_itself(capsys):
-    code = probe.run(argparse.Namespace(runs=500, format="table"))
+    code = probe_command.handle(argparse.Namespace(runs=500, format="table"))
     _, err = capsys.readouterr()
     assert code == 2 and "--runs" in err
 
 
 def test_defaults():
     args = parser().parse_args(["probe"])
-    assert args.runs == 5 and args.format == "table" and args.func is probe.run
+    assert args.runs == 5 and args.format == "table" and args.func is probe_command.handle

@@ -16,8 +16,11 @@ from pathlib import Path
 import pytest
 
 import vmsim
+from vmsim.cli.commands import report
 from vmsim.engine.snapshot import MEMORY_CATEGORIES
-from vmsim.output import report
+from vmsim.output import palette as colour_palette
+from vmsim.output import svg_charts
+from vmsim.output.formats import CATEGORY_LABELS
 from vmsim.output.words import event_message
 from vmsim.scenarios import build_simulation, load_scenario
 
@@ -167,7 +170,7 @@ def test_tables_hold_the_snapshots_numbers(pages, name):
             assert event_message(e) in body
     assert "memory committed" in body and "memory touched" in body and "disk used" in body
     assert "median time to ready" in body and "max time to ready" in body
-    assert sum(1 for c in MEMORY_CATEGORIES if report.CATEGORY_LABELS[c] in body) >= 4
+    assert sum(1 for c in MEMORY_CATEGORIES if CATEGORY_LABELS[c] in body) >= 4
 
 
 def test_charts_have_a_line_per_world_and_a_bar_per_phase(pages):
@@ -193,15 +196,15 @@ def test_charts_have_a_line_per_world_and_a_bar_per_phase(pages):
 @pytest.mark.parametrize("name", ["hello", "web-stack"])
 def test_colour_blind_safe_palette(pages, name):
     colours = {c.lower() for c in re.findall(r"#[0-9A-Fa-f]{6}\b", pages[name])}
-    palette = {c.lower() for c in report.PALETTE}
+    palette = {c.lower() for c in colour_palette.PALETTE}
     for c in colours - palette - NEUTRAL:
         r, g, b = (int(c[i : i + 2], 16) for i in (1, 3, 5))
         near_grey = max(r, g, b) - min(r, g, b) <= 16
         assert near_grey or c in {"#fff4d6", "#e6c15a", "#0b5394", "#a4310a"}, c
-    for style in report.WORLD_STYLES.values():
+    for style in svg_charts.WORLD_STYLES.values():
         assert style.color.lower() in palette
     # worlds differ by more than colour
-    assert len({(s.dash, s.marker) for s in report.WORLD_STYLES.values()}) == len(report.WORLD_STYLES)
+    assert len({(s.dash, s.marker) for s in svg_charts.WORLD_STYLES.values()}) == len(svg_charts.WORLD_STYLES)
 
 
 def test_text_is_escaped(tmp_path, capsys):
@@ -312,13 +315,22 @@ def test_many_instances_are_capped_in_the_timeline_but_listed_in_the_table(tmp_p
 
 
 def test_nice_ticks():
-    assert report.nice_ticks(20) == [0, 5, 10, 15, 20]
-    assert report.nice_ticks(3715, 5) == [0, 1000, 2000, 3000, 4000]
-    assert report.nice_ticks(1.05, 5, integer=True) == [0, 1, 2]
-    assert report.nice_ticks(0) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert svg_charts.nice_ticks(20) == [0, 5, 10, 15, 20]
+    assert svg_charts.nice_ticks(3715, 5) == [0, 1000, 2000, 3000, 4000]
+    assert svg_charts.nice_ticks(1.05, 5, integer=True) == [0, 1, 2]
+    assert svg_charts.nice_ticks(0) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
 
 
-NEW_MODULES = ("host/hostinfo", "host/probe", "output/report", "output/series_export")
+NEW_MODULES = (
+    "host/hostinfo",
+    "host/probe",
+    "output/report_data",
+    "output/report_html",
+    "output/svg_charts",
+    "output/palette",
+    "output/series_export",
+    "cli/commands/report",
+)
 
 
 def test_the_new_modules_import_no_ui_library():
@@ -340,10 +352,10 @@ def test_running_the_new_commands_loads_no_ui_library(tmp_path):
     script = textwrap.dedent(
         f"""
         import argparse, contextlib, io, json, sys
-        from vmsim.host import hostinfo, probe
-        from vmsim.output import report, series_export
+        from vmsim.cli.commands import host, probe, report
+        from vmsim.output import series_export
         p = argparse.ArgumentParser(); sub = p.add_subparsers()
-        for m in (hostinfo, probe, report):
+        for m in (host, probe, report):
             m.add_parser(sub)
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             out = {str(tmp_path / "r.html")!r}
@@ -359,3 +371,24 @@ def test_running_the_new_commands_loads_no_ui_library(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_lesson_report_plays_the_lessons_actions(tmp_path, capsys):
+    """A lesson scenario adds its instances in its steps, not in timed events: the report shows what
+    'vmsim run' of the same lesson shows (it once showed no instances at all)."""
+    from vmsim.cli import main
+
+    assert main(["run", "vm-vs-container", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr()[0])
+    ids = [i["id"] for w in data["worlds"].values() for i in w["instances"]]
+    assert ids
+    out = tmp_path / "lesson.html"
+    assert run(capsys, "vm-vs-container", "--out", str(out))[0] == 0
+    text = out.read_text(encoding="utf-8")
+    body = " ".join(parse(text).text)
+    assert "no instances" not in body
+    for instance_id in ids:
+        assert instance_id in body
+    for name, world in data["worlds"].items():
+        ready = sum(1 for i in world["instances"] if i["state"] == "running")
+        assert f"{ready} of {len(world['instances'])}" in body, name

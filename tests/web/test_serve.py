@@ -27,11 +27,12 @@ from pathlib import Path
 import psutil
 import pytest
 
+from vmsim.cli.commands import serve as serve_command
 from vmsim.web import serve
 
 # A tiny stand-alone runner of the serve command, for servers whose app command a test replaces.
 _RUNNER = (
-    "import argparse, sys; from vmsim.web import serve; p = argparse.ArgumentParser(prog='vmsim'); "
+    "import argparse, sys; from vmsim.cli.commands import serve; p = argparse.ArgumentParser(prog='vmsim'); "
     "s = p.add_subparsers(); serve.add_parser(s); a = p.parse_args(sys.argv[1:]); raise SystemExit(a.func(a))"
 )
 
@@ -64,7 +65,7 @@ needs_extra = pytest.mark.skipif(
 # ---------------------------------------------------------------------------------------------- helpers
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="vmsim")
-    serve.add_parser(parser.add_subparsers(dest="command"))
+    serve_command.add_parser(parser.add_subparsers(dest="command"))
     return parser.parse_args(["serve", *argv])
 
 

@@ -10,16 +10,13 @@ leaves the figure out, and says so in a comment, so the block always loads.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 import textwrap
 from dataclasses import dataclass
 
 from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.hosts import LocalMachine
-from vmsim.host.local import probe_local_machine
 
 # Presets tried in order for the pasted block: a desktop OS first, then a headless one for small machines.
 PRESETS = ("laptop", "small-cloud")
@@ -107,25 +104,25 @@ def host_block(machine: LocalMachine, catalog: Catalog | None = None) -> HostBlo
     preset = PRESETS[-1]
     p = catalog.hosts[preset]
     mem_ok, disk_ok = fits(preset)
-    notes = []
+    left_out: list[str] = []
     if not mem_ok:
-        notes.append(
+        left_out.append(
             f"memory_gib left out: {mem:g} GiB is not more than the {p.host_os_memory_mib.value:g} MiB the "
             f"simulated host OS takes; the preset's {p.memory_mib.value / 1024:g} GiB is used instead."  # type: ignore[union-attr]
         )
     if not disk_ok:
-        notes.append(
+        left_out.append(
             f"disk_gib left out: {disk:g} GiB is not more than the {p.host_os_disk_mib.value / 1024:g} GiB the "
             f"simulated host OS takes; the preset's {p.disk_mib.value / 1024:g} GiB is used instead."  # type: ignore[union-attr]
         )
-    return HostBlock(preset, cores, mem if mem_ok else None, disk if disk_ok else None, mem, disk, tuple(notes))
+    return HostBlock(preset, cores, mem if mem_ok else None, disk if disk_ok else None, mem, disk, tuple(left_out))
 
 
 def process_limits(machine: LocalMachine) -> list[str]:
     """Limits narrower than the whole machine that psutil's totals do not show (CPU affinity, cgroup v2)."""
     notes: list[str] = []
     try:
-        usable = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+        usable = len(os.sched_getaffinity(0))
         if 0 < usable < machine.cpu_cores:
             notes.append(f"this process may run on only {usable} of the {machine.cpu_cores} cores (CPU affinity)")
     except (AttributeError, OSError):
@@ -187,52 +184,3 @@ def render_json(machine: LocalMachine, block: HostBlock, limits: list[str]) -> s
         "notes": list(block.notes),
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register ``vmsim host``."""
-    p = subparsers.add_parser(
-        "host",
-        help="this machine as psutil sees it, as a [host] block for a scenario",
-        description="Show this machine's CPU cores, memory and the disk holding the working directory, as psutil "
-        "reads them, and print them as a [host] block ready to paste into a scenario file.",
-    )
-    p.add_argument(
-        "--format",
-        choices=["text", "toml", "json"],
-        default="text",
-        help="text (default): readable, with the block; toml: the [host] block alone; json: the figures",
-    )
-    p.set_defaults(func=run)
-    return p
-
-
-def run(args: argparse.Namespace) -> int:
-    """``vmsim host``: 0 when the machine could be read, 2 otherwise (with the reason on stderr)."""
-    try:
-        machine = probe_local_machine()
-    except ImportError:
-        print("vmsim host: psutil is not installed; install it with 'python -m pip install psutil'", file=sys.stderr)
-        return 2
-    except FileNotFoundError:
-        print(
-            "vmsim host: the working directory no longer exists, so its disk cannot be read; "
-            "cd into an existing folder and run it again",
-            file=sys.stderr,
-        )
-        return 2
-    except OSError as exc:
-        print(
-            f"vmsim host: cannot read this machine's disk ({exc.strerror or exc}); "
-            "run it from a folder on a local disk you can read",
-            file=sys.stderr,
-        )
-        return 2
-    block = host_block(machine)
-    fmt = getattr(args, "format", "text")
-    if fmt == "toml":
-        sys.stdout.write(block.toml())
-        return 0
-    limits = process_limits(machine)
-    sys.stdout.write((render_json if fmt == "json" else render_text)(machine, block, limits))
-    return 0

@@ -20,7 +20,6 @@ over), and an overall time budget after which the remaining runs are skipped (an
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -32,10 +31,8 @@ import textwrap
 import time
 from dataclasses import dataclass, field
 
-from vmsim.engine.catalog import Catalog, default_catalog
+from vmsim.engine.catalog import Catalog, Figure, default_catalog
 
-DEFAULT_RUNS = 5
-MAX_RUNS = 50
 CHILD_TIMEOUT_S = 5.0
 BUDGET_S = 30.0
 SETTLE_S = 0.05  # a live tiny program is given this long to finish loading before its memory is read
@@ -106,7 +103,7 @@ class ModelFigure:
         }
 
 
-def _sources(*figs) -> tuple[str, ...]:
+def _sources(*figs: Figure) -> tuple[str, ...]:
     out: list[str] = []
     for f in figs:
         if f.source not in out:
@@ -164,7 +161,7 @@ def model_figures(catalog: Catalog | None = None, runtime: str = "containerd") -
 
 
 # ------------------------------------------------------------------------------------------- children
-def _reap(proc: subprocess.Popen) -> None:
+def _reap(proc: subprocess.Popen[bytes]) -> None:
     """Make sure ``proc`` is gone and reaped: ask, then kill; never leave a zombie behind."""
     if proc.poll() is None:
         proc.kill()
@@ -207,7 +204,7 @@ def _memory(pid: int) -> tuple[float, float | None]:
         return p.memory_info().rss / 2**20, None
 
 
-def _wait_ready(proc: subprocess.Popen, timeout: float) -> bool:
+def _wait_ready(proc: subprocess.Popen[bytes], timeout: float) -> bool:
     """Wait until a child prints its 'ready' line (POSIX: select on the pipe; elsewhere a fixed pause)."""
     assert proc.stdout is not None
     if os.name != "posix":  # pragma: no cover
@@ -398,57 +395,3 @@ def render_json(measured: list[Measurement], model: list[ModelFigure], runs: int
         "problems": problems,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def _runs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give --runs 1 to {MAX_RUNS}") from None
-    if not 1 <= value <= MAX_RUNS:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; give --runs 1 to {MAX_RUNS}")
-    return value
-
-
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register ``vmsim probe``."""
-    p = subparsers.add_parser(
-        "probe",
-        help="start real processes here and compare them with the model's container figures",
-        description="A container is a process: start a tiny program and a Python interpreter on this machine, "
-        "measure how long they take to start and how much memory a live one holds, and print the medians "
-        "beside the model's container start and overhead figures (each labelled 'measured here' or "
-        "'vmsim model (source ...)').",
-    )
-    p.add_argument(
-        "--runs", type=_runs, default=DEFAULT_RUNS, help=f"runs per program, 1 to {MAX_RUNS} (default {DEFAULT_RUNS})"
-    )
-    p.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
-    p.set_defaults(func=run)
-    return p
-
-
-def run(args: argparse.Namespace) -> int:
-    """``vmsim probe``: 0 when something could be measured, 2 for bad options, 1 when nothing could run."""
-    runs = getattr(args, "runs", DEFAULT_RUNS)
-    if not isinstance(runs, int) or not 1 <= runs <= MAX_RUNS:
-        print(f"vmsim probe: --runs must be a whole number from 1 to {MAX_RUNS}, not {runs!r}", file=sys.stderr)
-        return 2
-    try:
-        import psutil  # noqa: F401
-    except ImportError:
-        print("vmsim probe: psutil is not installed; install it with 'python -m pip install psutil'", file=sys.stderr)
-        return 2
-    print(f"vmsim probe: starting real processes, {runs} run(s) each…", file=sys.stderr)
-    measured, problems = measure(runs)
-    for problem in problems:
-        print(f"vmsim probe: {problem}", file=sys.stderr)
-    if not measured:
-        print("vmsim probe: no process could be started and measured on this machine", file=sys.stderr)
-        return 1
-    model = model_figures()
-    if getattr(args, "format", "table") == "json":
-        sys.stdout.write(render_json(measured, model, runs, problems))
-    else:
-        sys.stdout.write(render_table(measured, model, runs))
-    return 0

@@ -1,7 +1,7 @@
 """Words for the engine's codes: event lines, reasons and MiB figures, in the reader's language.
 
 The engine says what happened as codes and figures (:class:`~vmsim.engine.codes.Coded`, event fields);
-this module turns them into the catalogue's sentences (``vmsim.i18n``), formatting each figure the way
+this module turns them into the catalogue's sentences (``vmsim.text``), formatting each figure the way
 its name says: ``*_mib`` as MiB/GiB, other floats with ``:g``.
 """
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.kinds import WORLD_KINDS
 from vmsim.engine.simulation import Command, Simulation
+from vmsim.engine.snapshot import SimulationSnapshot
 from vmsim.scenarios.build import build_simulation
 from vmsim.scenarios.spec import ScenarioSpec
 
@@ -18,16 +19,24 @@ from vmsim.scenarios.spec import ScenarioSpec
 class Session:
     """One scenario, one seed, the user's commands; owns the Simulation it drives."""
 
-    def __init__(self, spec: ScenarioSpec, seed: int | None = None, worlds: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self,
+        spec: ScenarioSpec,
+        seed: int | None = None,
+        worlds: tuple[str, ...] | None = None,
+        play_lesson: bool = False,
+    ) -> None:
         self.spec = spec
         self.seed = spec.seed if seed is None else seed
+        # Headless runs play a lesson's actions as timed events (no teacher presses a key between steps).
+        self.play_lesson = play_lesson
         self.worlds = tuple(k for k in WORLD_KINDS if k in (worlds or spec.worlds))
         self.user_commands: list[Command] = []
         self.high_water_s = 0.0
         self.sim = self._fresh()
 
     def _fresh(self) -> Simulation:
-        sim = build_simulation(self.spec._replace(worlds=self.worlds), seed=self.seed)
+        sim = build_simulation(self.spec._replace(worlds=self.worlds), seed=self.seed, play_lesson=self.play_lesson)
         # Settle t = 0 first, so the scenario's own t = 0 events come before anything the user does.
         sim.run_until(0.0)
         return sim
@@ -76,6 +85,18 @@ class Session:
         events = self.sim.advance(dt)
         self.high_water_s = max(self.high_water_s, self.sim.now)
         return events
+
+    def run_until(self, t_s: float) -> list[WorldEvent]:
+        """Run forward to exactly ``t_s`` (a headless run to its end); a moment already past is shown by ``seek``."""
+        if t_s < self.sim.now:
+            return self.seek(t_s)
+        events = self.sim.run_until(t_s)
+        self.high_water_s = max(self.high_water_s, self.sim.now)
+        return events
+
+    def snapshot(self, include_events: bool = True) -> SimulationSnapshot:
+        """The simulation now, as an immutable snapshot."""
+        return self.sim.snapshot(include_events)
 
     def step(self) -> list[WorldEvent]:
         """Run to the next moment something happens (or 0.1 s when nothing is scheduled)."""

@@ -29,7 +29,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_SCENARIO = "hello"  # the same default as 'vmsim tui' (not imported: vmsim.cli imports this module)
 DEFAULT_PORT = 8000
 DEFAULT_BIND = "127.0.0.1"
 DEFAULT_MAX_SESSIONS = 8  # each tab is one app process of ~45 MB that keeps part of a core busy
@@ -43,61 +42,6 @@ GUARD_POLL_S = 0.25
 SHUTDOWN_TIMEOUT_S = 5.0
 POSIX = os.name == "posix"
 SIGKILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has neither SIGKILL nor process groups
-
-
-# ---------------------------------------------------------------------------------------------- arguments
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a port number; give a whole number from 1 to 65535"
-        ) from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port number; give a whole number from 1 to 65535")
-    return value
-
-
-def _max_sessions(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a whole number; give 1 to {MAX_SESSIONS_LIMIT} browser tabs"
-        ) from None
-    if not 1 <= value <= MAX_SESSIONS_LIMIT:
-        raise argparse.ArgumentTypeError(
-            f"{value} is out of range; give 1 to {MAX_SESSIONS_LIMIT} browser tabs (each one runs its own app)"
-        )
-    return value
-
-
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register ``vmsim serve`` on the CLI's subparsers."""
-    p = subparsers.add_parser(
-        "serve",
-        help="serve the dashboard in a web browser (needs: " + INSTALL_HINT + ")",
-        description="Serve the dashboard to web browsers through textual-serve. Every browser tab runs its own "
-        "simulation in its own process. Listens on 127.0.0.1 (this machine only) unless --bind says otherwise.",
-    )
-    p.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a .toml path")
-    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"TCP port to listen on (default {DEFAULT_PORT})")
-    p.add_argument(
-        "--bind",
-        default=DEFAULT_BIND,
-        metavar="ADDR",
-        help=f"address to listen on (default {DEFAULT_BIND}, this machine only; 0.0.0.0 means every network "
-        "interface, with no authentication)",
-    )
-    p.add_argument(
-        "--max-sessions",
-        type=_max_sessions,
-        default=DEFAULT_MAX_SESSIONS,
-        metavar="N",
-        help=f"browser tabs that may run an app at once, 1-{MAX_SESSIONS_LIMIT} (default {DEFAULT_MAX_SESSIONS})",
-    )
-    p.set_defaults(func=run)
-    return p
 
 
 def _range_problem(port: object, max_sessions: object) -> str | None:

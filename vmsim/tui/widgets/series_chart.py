@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
+from vmsim.output import palette
 from vmsim.text import tr
 
-# One colour per world, from the same colour-blind-safe palette; lines also differ in marker.
-WORLD_COLOURS = {"vm": (213, 94, 0), "container": (0, 158, 115), "microvm": (86, 180, 233)}
+# One colour per world, the same as the HTML report's (vmsim.output.palette); lines also differ in marker.
+WORLD_COLOURS = {world: palette.rgb(colour) for world, colour in palette.WORLD_COLOURS.items()}
 WORLD_MARKERS = {"vm": "hd", "container": "dot", "microvm": "braille"}
 
 Series = tuple[tuple[float, ...], tuple[float, ...]]

@@ -1,0 +1,1 @@
+"""One module per ``vmsim`` command, each listed in :mod:`vmsim.cli.registry`."""

@@ -1,0 +1,67 @@
+"""``vmsim probe``: start real processes here and compare them with the model's container figures."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# The limits live here, not in vmsim.host.probe, so building this parser imports nothing else.
+DEFAULT_RUNS = 5
+MAX_RUNS = 50
+
+
+def _runs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give --runs 1 to {MAX_RUNS}") from None
+    if not 1 <= value <= MAX_RUNS:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; give --runs 1 to {MAX_RUNS}")
+    return value
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Register ``vmsim probe``."""
+    p = sub.add_parser(
+        "probe",
+        help="start real processes here and compare them with the model's container figures",
+        description="A container is a process: start a tiny program and a Python interpreter on this machine, "
+        "measure how long they take to start and how much memory a live one holds, and print the medians "
+        "beside the model's container start and overhead figures (each labelled 'measured here' or "
+        "'vmsim model (source ...)').",
+    )
+    p.add_argument(
+        "--runs", type=_runs, default=DEFAULT_RUNS, help=f"runs per program, 1 to {MAX_RUNS} (default {DEFAULT_RUNS})"
+    )
+    p.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
+    p.set_defaults(func=handle)
+    return p
+
+
+def handle(args: argparse.Namespace) -> int:
+    """``vmsim probe``: 0 when something could be measured, 2 for bad options, 1 when nothing could run."""
+    runs = getattr(args, "runs", DEFAULT_RUNS)
+    if not isinstance(runs, int) or not 1 <= runs <= MAX_RUNS:
+        print(f"vmsim probe: --runs must be a whole number from 1 to {MAX_RUNS}, not {runs!r}", file=sys.stderr)
+        return 2
+    try:
+        importlib.import_module("psutil")  # imported by name: it has no type information to check
+    except ImportError:
+        print("vmsim probe: psutil is not installed; install it with 'python -m pip install psutil'", file=sys.stderr)
+        return 2
+    from vmsim.host import probe
+
+    print(f"vmsim probe: starting real processes, {runs} run(s) each…", file=sys.stderr)
+    measured, problems = probe.measure(runs)
+    for problem in problems:
+        print(f"vmsim probe: {problem}", file=sys.stderr)
+    if not measured:
+        print("vmsim probe: no process could be started and measured on this machine", file=sys.stderr)
+        return 1
+    model = probe.model_figures()
+    if getattr(args, "format", "table") == "json":
+        sys.stdout.write(probe.render_json(measured, model, runs, problems))
+    else:
+        sys.stdout.write(probe.render_table(measured, model, runs))
+    return 0

@@ -1,0 +1,51 @@
+"""``vmsim tui [SCENARIO]``: open the dashboard (the default command)."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+
+from vmsim.cli.arguments import finite_number, seed
+from vmsim.cli.errors import CliError
+from vmsim.cli.scenario_options import DEFAULT_SCENARIO, with_host
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Register ``vmsim tui``."""
+    t = sub.add_parser("tui", help="open the dashboard (the default command)")
+    t.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a .toml path")
+    t.add_argument("--seed", type=seed, help="override the scenario's seed")
+    t.add_argument("--speed", type=finite_number, default=1.0, help="simulated seconds per real second (0.1-100)")
+    t.add_argument("--paused", action="store_true", help="start paused")
+    t.add_argument("--lang", choices=["en", "ko"], help="language of the dashboard (default: from LANG)")
+    t.add_argument("--export-dir", default="vmsim-exports", help="where s (SVG) and e (JSON) write their files")
+    t.add_argument("--host", help="run on this host instead of the scenario's: a preset or 'local' (this machine)")
+    t.set_defaults(func=handle)
+    return t
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Open the dashboard. Textual is imported here only, so headless commands never load it."""
+    from vmsim.scenarios import load_scenario
+
+    spec = with_host(load_scenario(args.scenario), args.host)
+    if not sys.stdout.isatty() and not os.environ.get("VMSIM_FORCE_TUI"):
+        raise CliError(f"the dashboard needs a terminal; for a headless result use 'vmsim run {args.scenario}'")
+    try:
+        from vmsim.tui.app import VmsimApp
+    except ImportError as exc:  # pragma: no cover - only when installed without its dependencies
+        raise CliError(f"the dashboard needs Textual ({exc}); reinstall with 'pip install vmsim'") from None
+    speed = min(max(args.speed, 0.1), 100.0)
+    app = VmsimApp(
+        spec,
+        seed=args.seed,
+        speed=speed,
+        paused=args.paused,
+        lang=args.lang,
+        export_dir=args.export_dir,
+        gc_paused=not gc.isenabled(),
+    )
+    app.run()
+    return 0

@@ -1,0 +1,38 @@
+"""What several commands do with their options: put a scenario on another host, write to --out or stdout."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from vmsim.cli.errors import CliError
+
+if TYPE_CHECKING:
+    from vmsim.scenarios.spec import ScenarioSpec
+
+DEFAULT_SCENARIO = "hello"
+
+
+def with_host(spec: ScenarioSpec, host: str | None) -> ScenarioSpec:
+    """The scenario on another host preset (its own hardware overrides dropped), or unchanged."""
+    if host is None:
+        return spec
+
+    from vmsim.engine import default_catalog
+    from vmsim.scenarios.spec import HostSpec
+
+    presets = list(default_catalog().hosts)
+    if host not in presets:
+        raise CliError(f"unknown host {host!r}; choose one of {', '.join(presets)}")
+    return spec._replace(host=HostSpec(preset=host))
+
+
+def emit(text: str, out: str | None) -> None:
+    """Write ``text`` to the file ``out`` atomically (and say so on stderr), or to stdout."""
+    if out:
+        from vmsim.output.exports import write_atomic
+
+        target = write_atomic(out, text)
+        print(f"vmsim: wrote {target}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)

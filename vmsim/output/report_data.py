@@ -1,0 +1,236 @@
+"""What a report contains, computed from a run: the snapshot, the recorded lines, the facts and the rows.
+
+Everything here is plain data and plain text (no markup): :mod:`vmsim.output.report_html` and
+:mod:`vmsim.output.svg_charts` turn it into the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from vmsim.engine.events import WorldEvent
+from vmsim.engine.snapshot import MEMORY_CATEGORIES, InstanceSnapshot, SimulationSnapshot, WorldSnapshot
+from vmsim.output.formats import CATEGORY_LABELS, world_summary
+from vmsim.output.words import fmt_mib, reason_text
+
+MAX_TIMELINE_ROWS = 25  # per world: more bars than this are unreadable; the table has them all
+MAX_TABLE_ROWS = 1000  # instances per world in the instance table
+MAX_EVENTS = 2000
+
+
+class RecordedSeries(Protocol):
+    """A series the engine recorded (vmsim.engine.metrics.Series): its points as (times, values)."""
+
+    def points(self) -> tuple[tuple[float, ...], tuple[float, ...]]: ...
+
+
+@dataclass(frozen=True)
+class Line:
+    """One world's step line for a chart."""
+
+    world: str
+    label: str
+    times: tuple[float, ...]
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table: a heading cell and the value cells (already formatted), and a style class."""
+
+    label: str
+    cells: tuple[str, ...]
+    cls: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One row of the boot timeline: a world heading, 'no instances', one instance, or a group of instances
+    that never started for the same reason."""
+
+    kind: str  # world | empty | inst | group
+    world: WorldSnapshot
+    instances: tuple[InstanceSnapshot, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineRows:
+    """The timeline's rows, the instances drawn as bars, and a note per world that had more than fit."""
+
+    rows: tuple[TimelineRow, ...]
+    drawn: tuple[InstanceSnapshot, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows, for one run at the moment it stopped."""
+
+    snapshot: SimulationSnapshot
+    memory_lines: tuple[Line, ...]
+    ready_lines: tuple[Line, ...]
+    description: str = ""
+    source: str = ""
+    command: str = ""
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        """(label, text) about the run: host, worlds, seed, simulated time and the scenario file."""
+        snap = self.snapshot
+        h = snap.host
+        host_name = h.label.split(":")[0]  # the preset's label repeats its hardware after the colon
+        if f"({h.name})" not in host_name:
+            host_name += f" (preset {h.name})"
+        facts = [
+            (
+                "host",
+                f"{host_name}: {h.cpu_cores} cores, {fmt_mib(h.memory_mib)} memory, {fmt_mib(h.disk_mib)} disk",
+            ),
+            ("worlds", ", ".join(w.label for w in snap.worlds)),
+            ("seed", str(snap.seed)),
+            ("simulated time", f"{snap.time_s:g} s"),
+        ]
+        if self.source:
+            facts.append(("scenario file", self.source))
+        return facts
+
+
+def collect(
+    snapshot: SimulationSnapshot,
+    series: Mapping[str, RecordedSeries],
+    description: str = "",
+    source: str = "",
+    command: str = "",
+) -> ReportData:
+    """The report of a run from its snapshot and its recorded series (``Simulation.series``)."""
+
+    def lines(kind: str) -> tuple[Line, ...]:
+        out = []
+        for w in snapshot.worlds:
+            recorded = series.get(f"{kind}.{w.name}")
+            if recorded is None:
+                continue
+            ts, vs = recorded.points()
+            out.append(Line(w.name, w.label, ts, vs))
+        return tuple(out)
+
+    return ReportData(snapshot, lines("memory_mib"), lines("ready"), description, source, command)
+
+
+# ------------------------------------------------------------------------------------------- instances
+def secs(x: float | None) -> str:
+    """Seconds with two decimals, or a dash for none."""
+    return "–" if x is None else f"{x:.2f} s"
+
+
+def instance_end(inst: InstanceSnapshot, now: float) -> float:
+    """When an instance's bar ends: ready, or its last phase's end (``now`` for a phase still running)."""
+    if inst.ready_s is not None:
+        return inst.ready_s
+    ends = [p.end_s if p.end_s is not None else now for p in inst.phases]
+    return max(ends, default=inst.added_s)
+
+
+def timeline_end_label(inst: InstanceSnapshot) -> str:
+    """What the timeline writes after an instance's bar."""
+    if inst.ready_s is not None:
+        base = f"ready after {inst.ready_s - inst.added_s:.2f} s"
+        return base if inst.state == "running" else f"{base}, then {inst.state}"
+    if inst.state == "booting":
+        return "still booting"
+    return inst.state
+
+
+def phases_text(inst: InstanceSnapshot, now: float) -> str:
+    """Every boot phase with its duration, for the instance table."""
+    parts = []
+    for p in inst.phases:
+        if p.end_s is None:
+            parts.append(f"{p.name} {now - p.start_s:.2f} s (running)")
+        else:
+            parts.append(f"{p.name} {p.end_s - p.start_s:.2f} s")
+    return " · ".join(parts) or "–"
+
+
+def timeline_rows(snap: SimulationSnapshot, max_rows: int = MAX_TIMELINE_ROWS) -> TimelineRows:
+    """Per world: a heading, then up to ``max_rows`` rows of instances."""
+    rows: list[TimelineRow] = []
+    notes: list[str] = []
+    drawn: list[InstanceSnapshot] = []
+    for w in snap.worlds:
+        # Instances that never started and failed alike in a row share one line ("never started" × 194).
+        items: list[tuple[str, list[InstanceSnapshot]]] = []
+        for inst in w.instances:
+            if inst.phases:
+                items.append(("inst", [inst]))
+            elif (
+                items
+                and items[-1][0] == "group"
+                and (items[-1][1][0].state, reason_text(items[-1][1][0].reason))
+                == (inst.state, reason_text(inst.reason))
+            ):
+                items[-1][1].append(inst)
+            else:
+                items.append(("group", [inst]))
+        shown = items[:max_rows]
+        rows.append(TimelineRow("world", w))
+        rows += [TimelineRow(kind, w, tuple(insts)) for kind, insts in shown]
+        if not w.instances:
+            rows.append(TimelineRow("empty", w))
+        n_shown = sum(len(insts) for _, insts in shown)
+        drawn += [i for kind, insts in shown if kind == "inst" for i in insts]
+        if n_shown < len(w.instances):
+            notes.append(
+                f"{w.label}: the first {n_shown} of {len(w.instances)} instances are drawn; "
+                "the instance table below lists them all."
+            )
+    return TimelineRows(tuple(rows), tuple(drawn), tuple(notes))
+
+
+# ------------------------------------------------------------------------------------------- tables
+def summary_rows(snap: SimulationSnapshot) -> list[TableRow]:
+    """Per world: ready count, times to ready, memory committed and touched, disk used."""
+    worlds = snap.worlds
+    sums = [world_summary(w) for w in worlds]
+    rows = [
+        TableRow(
+            "instances ready", tuple(f"{s['ready']} of {len(w.instances)}" for s, w in zip(sums, worlds, strict=True))
+        )
+    ]
+    for state in ("booting", "failed", "killed", "stopped"):
+        if any(w.count(state) for w in worlds):
+            rows.append(TableRow(state, tuple(str(w.count(state)) for w in worlds), "sub"))
+    rows.append(TableRow("median time to ready", tuple(secs(s["median_ready_s"]) for s in sums)))  # type: ignore[arg-type]
+    rows.append(TableRow("max time to ready", tuple(secs(s["max_ready_s"]) for s in sums)))  # type: ignore[arg-type]
+    rows.append(
+        TableRow(
+            "memory committed",
+            tuple(f"{fmt_mib(w.memory.total_mib)} of {fmt_mib(w.memory.capacity_mib)}" for w in worlds),
+        )
+    )
+    rows.append(TableRow("memory touched", tuple(fmt_mib(w.memory_touched_mib) for w in worlds)))
+    rows.append(
+        TableRow("disk used", tuple(f"{fmt_mib(w.disk.total_mib)} of {fmt_mib(w.disk.capacity_mib)}" for w in worlds))
+    )
+    return rows
+
+
+def ledger_rows(snap: SimulationSnapshot, which: str) -> list[TableRow]:
+    """Memory (``which='memory'``) or disk by category, a column per world, with the total and capacity."""
+    ledgers = [w.memory if which == "memory" else w.disk for w in snap.worlds]
+    cats = list(MEMORY_CATEGORIES) if which == "memory" else [c for c, _ in ledgers[0].by_category]
+    rows = []
+    for cat in cats:
+        if any(lg.get(cat) > 0 for lg in ledgers):
+            rows.append(TableRow(CATEGORY_LABELS.get(cat, cat), tuple(fmt_mib(lg.get(cat)) for lg in ledgers)))
+    rows.append(TableRow("total", tuple(fmt_mib(lg.total_mib) for lg in ledgers), "total"))
+    rows.append(TableRow("host capacity", tuple(fmt_mib(lg.capacity_mib) for lg in ledgers)))
+    return rows
+
+
+def events_in_order(snap: SimulationSnapshot) -> list[tuple[WorldEvent, WorldSnapshot]]:
+    """Every world's events in time order (worlds in their own order at equal times)."""
+    order = {w.name: k for k, w in enumerate(snap.worlds)}
+    return sorted(((e, w) for w in snap.worlds for e in w.events), key=lambda ew: (ew[0].t_s, order[ew[1].name]))
