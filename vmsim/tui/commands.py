@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from vmsim.i18n import tr
-from vmsim.scenarios import shipped_names
+from vmsim.session import shipped_names
 
 if TYPE_CHECKING:
     from vmsim.tui.app import VmsimApp

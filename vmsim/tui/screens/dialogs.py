@@ -15,9 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from vmsim.engine.catalog import Catalog
 from vmsim.i18n import tr
-from vmsim.scenarios import ScenarioError, ScenarioSpec, load_scenario, shipped_names
+from vmsim.session import Catalog, ScenarioError, ScenarioSpec, load_scenario, shipped_names
 from vmsim.tui.style import DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES, fmt_mib
 
 MAX_ADD = 1000

@@ -9,9 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 
-from vmsim.engine.events import WorldEvent
-from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
-from vmsim.engine.world import FitResult
+from vmsim.session import FitResult, ImageUsage, Series, SimulationSnapshot, WorldEvent
 from vmsim.tui.widgets.charts import BootTimeline
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.key_bar import KeyBar
@@ -22,12 +20,9 @@ from vmsim.tui.widgets.status import Status, StatusBar
 from vmsim.tui.widgets.world_panel import HOST_PARTS, WorldPanel
 
 if TYPE_CHECKING:
-    from vmsim.engine.drift import Deployment
+    from vmsim.session import DriftStory
 
 TIMELINE_ROWS = 12
-
-
-Series = tuple[tuple[float, ...], tuple[float, ...]]
 
 
 class LowerExtras(Protocol):
@@ -35,7 +30,7 @@ class LowerExtras(Protocol):
 
     def images(self) -> tuple[ImageUsage, ...]: ...
 
-    def drift(self) -> tuple[tuple[Deployment, ...], tuple[Deployment, ...], tuple[str, ...], tuple[str, ...]]: ...
+    def drift(self) -> DriftStory: ...
 
 
 SHORT_HEIGHT = 30

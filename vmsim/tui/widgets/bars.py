@@ -8,8 +8,8 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
-from vmsim.engine.snapshot import CpuSnapshot, Ledger
 from vmsim.i18n import tr
+from vmsim.session import CpuSnapshot, Ledger
 from vmsim.tui.style import FREE, CategoryStyle, fmt_mib
 
 BOOT_CPU = CategoryStyle("boot", "#e69f00", "▓")

@@ -7,8 +7,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from vmsim.engine.snapshot import InstanceSnapshot
 from vmsim.i18n import tr
+from vmsim.session import InstanceSnapshot
 from vmsim.tui.widgets.instance_list import phase_label
 
 PHASE_COLOURS = {

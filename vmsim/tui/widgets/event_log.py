@@ -10,7 +10,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from vmsim.engine.events import WorldEvent
+from vmsim.session import WorldEvent
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 KIND_COLOURS = {

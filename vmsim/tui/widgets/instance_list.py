@@ -13,8 +13,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from vmsim.engine.snapshot import InstanceSnapshot
 from vmsim.i18n import render, tr
+from vmsim.session import InstanceSnapshot
 from vmsim.tui.style import STATE_STYLES
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
