@@ -24,10 +24,10 @@ from vmsim.session import (
     default_catalog,
 )
 from vmsim.tui.commands import VmsimCommands
+from vmsim.tui.keys import KEYS
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import fmt_speed
 from vmsim.tui.theme import PROJECTOR_THEME
-from vmsim.tui.widgets.lesson_views import NarrationView
 from vmsim.tui.widgets.status import Status
 
 if TYPE_CHECKING:
@@ -45,32 +45,6 @@ class VmsimApp(App[None]):
     CSS_PATH = "vmsim.tcss"
     TITLE = "vmsim"
     COMMANDS = App.COMMANDS | {VmsimCommands}
-
-    # (keys, action, description key, shown in the footer, key display, priority)
-    KEYS: list[tuple[str, str, str, bool, str | None, bool]] = [
-        ("a", "add", "key.add", True, None, False),
-        ("A", "add_again", "key.add_again", True, "A", False),
-        ("d", "remove", "key.remove", True, None, False),
-        ("space", "toggle_pause", "key.pause", True, None, False),
-        ("n", "step", "key.step", True, None, False),
-        ("plus,equals_sign", "faster", "key.faster", True, "+", False),
-        ("minus", "slower", "key.slower", True, "-", False),
-        ("comma", "rewind", "key.rewind", True, ",", False),
-        ("full_stop", "forward", "key.forward", True, ".", False),
-        ("right", "lesson_next", "key.next", True, "→", True),
-        ("left", "lesson_back", "key.back", True, "←", True),
-        ("l", "toggle_narration", "key.lesson", True, None, False),
-        ("c", "toggle_lower", "key.lower", True, None, False),
-        ("m", "toggle_microvm", "key.microvm", False, None, False),
-        ("r", "restart", "key.restart", False, None, False),
-        ("o", "open", "key.open", True, None, False),
-        ("s", "screenshot", "key.screenshot", False, None, False),
-        ("e", "export", "key.export", False, None, False),
-        ("L", "toggle_lang", "key.lang", True, "L", False),
-        ("h", "toggle_real_host", "key.real", False, None, False),
-        ("question_mark,f1", "help", "key.help", True, "?", False),
-        ("q", "quit", "key.quit", True, None, False),
-    ]
 
     paused: reactive[bool] = reactive(False, bindings=True)
     speed: reactive[float] = reactive(1.0)
@@ -123,7 +97,7 @@ class VmsimApp(App[None]):
     def _bind_keys(self) -> None:
         """Bind every key with its footer text in the current language."""
         bindings = self._bindings
-        for keys, action, label, show, display, priority in self.KEYS:
+        for keys, action, label, show, display, priority in KEYS:
             for key in keys.split(","):
                 bindings.key_to_bindings.pop(key, None)
             bindings.bind(
@@ -383,34 +357,7 @@ class VmsimApp(App[None]):
     # ------------------------------------------------------------------ lessons and language
     def show_lesson(self) -> None:
         """Show the lesson's current step in the narration panel (or hide the panel without a lesson)."""
-        main = self.main
-        lesson = self.lesson
-        if lesson is None:
-            main.show_narration(None)
-            main.set_highlight(None)
-            return
-        step = lesson.step
-        if step is None:
-            intro = self.session.spec.description
-            main.show_narration(NarrationView(-1, len(lesson.steps), self.session.spec.name, intro, None, False))
-            main.set_highlight(None)
-            return
-        question = step.say("ask", self.lang) if lesson.asking else None
-        main.show_narration(
-            NarrationView(
-                lesson.state.index,
-                len(lesson.steps),
-                step.say("title", self.lang),
-                step.say("text", self.lang),
-                question,
-                lesson.finished,
-            )
-        )
-        main.set_highlight(step.highlight)
-        if step.view:
-            main.set_view(step.view)
-        # The drift story is about servers, not these worlds: it gets the room while it is shown.
-        main.set_class(bool(step.view and step.view.startswith("drift")), "-lower-max")
+        self.main.show_lesson(self.lesson, self.session.spec, self.lang)
 
     def action_lesson_next(self) -> None:
         """Reveal the answer, or go to the next step."""
