@@ -21,6 +21,7 @@ from vmsim.session import (
     ScenarioSpec,
     Session,
     SimulationSnapshot,
+    WorldEvent,
     default_catalog,
 )
 from vmsim.tui.commands import VmsimCommands
@@ -80,6 +81,7 @@ class VmsimApp(App[None]):
         self._timer: Timer | None = None
         self._last_tick = time.monotonic()
         self._last_chart = 0.0
+        self._swaps = 0  # changes of world columns scheduled and not yet shown
         self._shown = False  # True once the dashboard's widgets exist and have had a snapshot
         self.set_reactive(VmsimApp.paused, paused)
         self.set_reactive(VmsimApp.speed, speed)
@@ -181,7 +183,7 @@ class VmsimApp(App[None]):
         """Advance simulated time by ``dt`` seconds and render (for tests and single steps)."""
         self.refresh_view(self.session.advance(dt), charts=True)
 
-    def refresh_view(self, events: list, charts: bool = False) -> None:
+    def refresh_view(self, events: list[WorldEvent], charts: bool = False) -> None:
         """Take a snapshot and hand it to the screen."""
         session = self.session
         self.snapshot = session.snapshot()
@@ -322,7 +324,7 @@ class VmsimApp(App[None]):
         if not self.session.toggle_world("microvm"):
             self.notify(tr("note.one_world", self.lang), severity="warning")
             return
-        self.call_later(self._show_worlds, [])
+        self._swap_worlds([])
 
     def action_restart(self) -> None:
         """Back to t = 0 of the same scenario."""
@@ -346,13 +348,26 @@ class VmsimApp(App[None]):
         """Replace the running scenario."""
         self.session = Session(spec, speed=self.session.speed, paused=self.session.paused)
         self.main.clear_events()
-        self.call_later(self._show_worlds, self.session.settle())
+        self._swap_worlds(self.session.settle())
         self.notify(tr("note.opened", self.lang, name=spec.name), timeout=2)
 
-    async def _show_worlds(self, events: list) -> None:
-        await self.main.set_worlds(self.session.worlds)
-        self.refresh_view(events, charts=True)
-        self.show_lesson()
+    def _swap_worlds(self, events: list[WorldEvent]) -> None:
+        """Show the session's worlds as columns (mounting takes a few turns of the event loop), then render."""
+        self._swaps += 1
+        self.call_later(self._show_worlds, events)
+
+    async def _show_worlds(self, events: list[WorldEvent]) -> None:
+        try:
+            await self.main.set_worlds(self.session.worlds)
+            self.refresh_view(events, charts=True)
+            self.show_lesson()
+        finally:
+            self._swaps -= 1
+
+    @property
+    def settled(self) -> bool:
+        """True when the dashboard is up and shows the session's worlds (no change of columns is pending)."""
+        return self.dashboard_ready and self._swaps == 0
 
     # ------------------------------------------------------------------ lessons and language
     def show_lesson(self) -> None:
@@ -379,7 +394,7 @@ class VmsimApp(App[None]):
 
     def _after_lesson_move(self, worlds_before: tuple[str, ...]) -> None:
         if self.session.worlds != worlds_before:
-            self.call_later(self._show_worlds, self.session.settle())
+            self._swap_worlds(self.session.settle())
         else:
             self.refresh_view(self.session.settle(), charts=True)
             self.show_lesson()
