@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import re
+from pathlib import Path
 
 import pytest
 import textual.pilot
+from textual.case import camel_to_snake
+from textual.message import Message
 from textual.widgets import OptionList
 
 from vmsim.scenarios import load_scenario
@@ -114,3 +119,73 @@ async def test_open_dialog_loads_web_stack_on_a_starved_machine(tmp_path, starve
         await until(pilot, lambda: isinstance(app.screen, MainScreen) and app.settled)
         assert app.session.spec.name == "Web stack"
         assert [p.id for p in app.screen.query(".world-panel")] == ["world-vm", "world-container"]
+
+
+VMSIM = Path(__file__).parents[2] / "vmsim"
+SOURCES = {p: p.read_text(encoding="utf-8") for p in VMSIM.rglob("*.py")}
+# Methods Textual calls by name: a subclass defines them without anything in vmsim calling them.
+TEXTUAL_HOOKS = ("on_", "action_", "watch_", "validate_", "compute_", "_")
+TEXTUAL_NAMES = {
+    "can_focus",
+    "can_focus_children",
+    "compose",
+    "render",
+    "render_line",
+    "render_lines",
+    "get_content_width",
+    "get_content_height",
+}
+
+
+def used_elsewhere(name: str, defined_in: Path) -> bool:
+    """``name`` appears as a word in a vmsim module other than ``defined_in``, or twice in ``defined_in``."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if len(word.findall(SOURCES[defined_in])) > 1:
+        return True
+    return any(word.search(text) for path, text in SOURCES.items() if path != defined_in)
+
+
+def test_every_style_name_is_used():
+    """tui/style.py held world titles, nouns and blurbs and English category labels that nothing read."""
+    from vmsim.tui import style
+
+    path = VMSIM / "tui" / "style.py"
+    # Every name the module itself defines at its top level (assignments, functions, classes), not imports.
+    names = re.findall(r"^(?:def |class )?([A-Za-z]\w*)\s*[:=(]", SOURCES[path], flags=re.MULTILINE)
+    names += [
+        *style.CategoryStyle._fields,
+        *(n for n, v in vars(style.CategoryStyle).items() if isinstance(v, property)),
+    ]
+    unused = [n for n in names if n.isidentifier() and not used_elsewhere(n, path)]
+    assert unused == []
+
+
+@pytest.mark.parametrize(
+    "cls_path", ["vmsim.tui.widgets.instance_list:InstanceList", "vmsim.tui.widgets.lower_pane:LowerPane"]
+)
+def test_widget_members_are_used(cls_path):
+    """InstanceList posted a Selected message that nothing handled."""
+    module_name, cls_name = cls_path.split(":")
+    module = importlib.import_module(module_name)
+    cls = getattr(module, cls_name)
+    path = Path(module.__file__)
+    members = [n for n in vars(cls) if not n.startswith(TEXTUAL_HOOKS) and n not in TEXTUAL_NAMES and n.isidentifier()]
+    members = [n for n in members if n not in ("DEFAULT_CSS", "BINDINGS", "COMPONENT_CLASSES")]
+    unused = []
+    for name in members:
+        if isinstance(vars(cls)[name], type) and issubclass(vars(cls)[name], Message):
+            # A message is used when something handles it: an on_<widget>_<message> method or @on(Widget.Message).
+            handler = f"on_{camel_to_snake(cls_name)}_{camel_to_snake(name)}"
+            if not any(handler in t or f"{cls_name}.{name}" in t for t in SOURCES.values()):
+                unused.append(name)
+        elif not used_elsewhere(name, path):
+            unused.append(name)
+    assert unused == []
+
+
+def test_the_lower_pane_has_no_relabel_of_its_own():
+    """LowerPane.relabel was never called: a change of language repaints every widget (MainScreen.relabel),
+    the tab names with them. (Its name is shared with MainScreen's, so the word search above cannot see it.)"""
+    from vmsim.tui.widgets.lower_pane import LowerPane
+
+    assert "relabel" not in vars(LowerPane)
