@@ -30,6 +30,15 @@ def ids(app: VmsimApp, world: str) -> list[str]:
     return [i.id for i in app.session.sim.snapshot().world(world).instances]
 
 
+async def until(pilot, condition, turns: int = 200) -> None:
+    """Let the app work until ``condition()`` holds (however slow the machine); fail after ``turns`` pauses."""
+    for _ in range(turns):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"still not true after {turns} pauses")
+
+
 async def test_starts_with_the_scenario_at_t0(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)):
@@ -255,8 +264,8 @@ async def test_open_dialog_loads_a_preset(tmp_path):
         index = [options.get_option_at_index(i).id for i in range(options.option_count)].index("web-stack")
         options.highlighted = index
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        # Loading swaps the world columns over several turns of the event loop: wait for that, not for time.
+        await until(pilot, lambda: isinstance(app.screen, MainScreen) and app.settled)
         assert isinstance(app.screen, MainScreen)
         assert app.session.spec.name == "Web stack"
         assert [p.id for p in app.screen.query(".world-panel")] == ["world-vm", "world-container"]
@@ -334,8 +343,8 @@ async def test_dialogs_keep_the_chosen_option_in_view_on_a_short_terminal(tmp_pa
     app = make_app(tmp_path, scenario=scenario)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(key)
-        await pilot.pause()
-        await pilot.pause()
+        # Fitting the list takes two repaints: wait for the dialog to say it is done, not for time to pass.
+        await until(pilot, lambda: getattr(app.screen, "fitted", False))
         options = app.screen.query_one(OptionList)
         chosen = options.get_option_at_index(options.highlighted).id
         assert chosen == (app.session.spec.slug if key == "o" else app.last_app)

@@ -4,20 +4,65 @@ The engine is deterministic, so the past needs no recording: to show time ``t`` 
 simulation of the same scenario and seed is run to ``t`` with the user's commands replayed at the
 moments they were given. A command given after moving back in time replaces the commands that had
 followed that moment (as an edit after undo does).
+
+Everything a user can do to a running scenario is a method here, so the dashboard, the web mode and the
+tests drive the same object; they read what it returns (frozen snapshots, events) and never the Simulation.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
+
+from vmsim.engine.admission import FitResult
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.kinds import WORLD_KINDS
+from vmsim.engine.machines import Host
 from vmsim.engine.simulation import Command, Simulation
-from vmsim.engine.snapshot import SimulationSnapshot
+from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
 from vmsim.scenarios.build import build_simulation
-from vmsim.scenarios.spec import ScenarioSpec
+from vmsim.scenarios.spec import LessonStep, ScenarioSpec
+
+if TYPE_CHECKING:
+    from vmsim.engine.drift import Deployment
+    from vmsim.session.lesson import LessonRunner
+
+SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)  # the speed ladder, slowest first
+SEEK_STEP_S = 10.0  # how far one press of back or forward moves
+
+Series = tuple[tuple[float, ...], tuple[float, ...]]
+
+
+class DriftStory(NamedTuple):
+    """The drift lesson's servers: set up by hand, from one image, and both recipes."""
+
+    manual: tuple[Deployment, ...]
+    image: tuple[Deployment, ...]
+    recipe: tuple[str, ...]
+    dockerfile: tuple[str, ...]
+
+
+@lru_cache(maxsize=8)
+def drift_story(seed: int) -> DriftStory:
+    """The drift story for ``seed`` (computed once per seed; its module loads only when first asked)."""
+    from vmsim.engine.drift import default_drift_model, image_deployments, manual_deployments
+
+    model = default_drift_model()
+    return DriftStory(
+        manual_deployments(seed, model), image_deployments(seed, model), model.manual_recipe, model.dockerfile
+    )
+
+
+def _first_app(spec: ScenarioSpec) -> str | None:
+    return next((str(e.args[0]) for e in spec.events if e.verb == "add_workload"), None)
 
 
 class Session:
-    """One scenario, one seed, the user's commands; owns the Simulation it drives."""
+    """One scenario, one seed, the user's commands, the pace of time and the lesson; owns the Simulation.
+
+    Invariants: ``now <= high_water_s`` unless time was moved back; ``speed`` is on the ``SPEEDS`` ladder
+    after ``faster``/``slower``; ``sim`` is only replaced, never changed, outside this class's methods.
+    """
 
     def __init__(
         self,
@@ -25,6 +70,9 @@ class Session:
         seed: int | None = None,
         worlds: tuple[str, ...] | None = None,
         play_lesson: bool = False,
+        *,
+        speed: float = 1.0,
+        paused: bool = False,
     ) -> None:
         self.spec = spec
         self.seed = spec.seed if seed is None else seed
@@ -33,7 +81,18 @@ class Session:
         self.worlds = tuple(k for k in WORLD_KINDS if k in (worlds or spec.worlds))
         self.user_commands: list[Command] = []
         self.high_water_s = 0.0
+        self.speed = speed
+        self.paused = paused
+        # The app the fit meter follows and 'add again' repeats: the last one added, by the user or a lesson.
+        self.last_app: str | None = _first_app(spec)
+        # The simulation this session drives: read it in tests; change it only through the methods below.
         self.sim = self._fresh()
+        self.lesson: LessonRunner | None = None
+        if spec.lesson:
+            from vmsim.session.lesson import LessonRunner  # loaded only for lessons
+
+            self.lesson = LessonRunner(spec.lesson)
+            self.lesson.start(self)
 
     def _fresh(self) -> Simulation:
         sim = build_simulation(self.spec._replace(worlds=self.worlds), seed=self.seed, play_lesson=self.play_lesson)
@@ -41,10 +100,47 @@ class Session:
         sim.run_until(0.0)
         return sim
 
+    # ------------------------------------------------------------------ what is shown
     @property
     def now(self) -> float:
         """Simulated seconds."""
         return self.sim.now
+
+    @property
+    def rewound(self) -> bool:
+        """True while showing a moment earlier than time had already reached."""
+        return self.sim.now < self.high_water_s - 1e-9
+
+    @property
+    def host(self) -> Host:
+        """The physical machine every world copies."""
+        return self.sim.host
+
+    def snapshot(self, include_events: bool = False) -> SimulationSnapshot:
+        """The whole state now, frozen (without the event history unless asked)."""
+        return self.sim.snapshot(include_events=include_events)
+
+    def state(self) -> SimulationSnapshot:
+        """The state a JSON export writes: the snapshot with every event so far."""
+        return self.sim.snapshot(include_events=True)
+
+    def fit(self, app: str | None = None) -> dict[str, FitResult] | None:
+        """How many more of ``app`` (default: the last app added) each world could take, or None."""
+        app = app or self.last_app
+        return self.sim.fit(app) if app else None
+
+    def series(self) -> dict[str, Series]:
+        """Every recorded metric series by name, as (times, values)."""
+        return {name: s.points() for name, s in self.sim.series.items()}
+
+    def images(self) -> tuple[ImageUsage, ...]:
+        """Images in use in the container world (empty without one)."""
+        world = self.sim.worlds.get("container")
+        return world.image_usage() if world is not None else ()
+
+    def drift(self) -> DriftStory:
+        """The drift story for this session's seed."""
+        return drift_story(self.seed)
 
     # ------------------------------------------------------------------ commands
     def _log(self, verb: str, args: tuple[object, ...]) -> None:
@@ -55,10 +151,15 @@ class Session:
         self.high_water_s = now
 
     def add_workload(self, app: str, count: int = 1) -> list[str]:
-        """Add ``count`` of ``app`` to every world now."""
+        """Add ``count`` of ``app`` to every world now; it becomes the app the fit meter follows."""
         ids = self.sim.add_workload(app, count)
         self._log("add_workload", (app, count))
+        self.last_app = app
         return ids
+
+    def add_again(self) -> list[str]:
+        """One more of the last app added (nothing when none was)."""
+        return self.add_workload(self.last_app, 1) if self.last_app else []
 
     def remove_instance(self, instance_id: str) -> bool:
         """Remove one instance (in every world) now."""
@@ -79,6 +180,46 @@ class Session:
         self._log("grow_app", (app, memory_mib))
         return n
 
+    def settle(self) -> list[WorldEvent]:
+        """Run what is due at this very moment (a command's immediate effects); returns those events."""
+        return self.sim.run_until(self.sim.now)
+
+    # ------------------------------------------------------------------ pace
+    def pause(self) -> None:
+        """Stop simulated time (``tick`` then does nothing)."""
+        self.paused = True
+
+    def resume(self) -> None:
+        """Let simulated time run again."""
+        self.paused = False
+
+    def toggle_pause(self) -> bool:
+        """Pause or resume; returns True when now paused."""
+        self.paused = not self.paused
+        return self.paused
+
+    def set_speed(self, speed: float) -> None:
+        """Run ``speed`` simulated seconds per real second (any positive speed, not only the ladder's)."""
+        if not speed > 0:
+            raise ValueError(f"speed must be above 0, not {speed}")
+        self.speed = speed
+
+    def faster(self) -> float:
+        """The next speed up the ladder (the top one stays); returns the speed."""
+        self.speed = next((s for s in SPEEDS if s > self.speed + 1e-9), SPEEDS[-1])
+        return self.speed
+
+    def slower(self) -> float:
+        """The next speed down the ladder (the bottom one stays); returns the speed."""
+        self.speed = next((s for s in reversed(SPEEDS) if s < self.speed - 1e-9), SPEEDS[0])
+        return self.speed
+
+    def tick(self, real_dt: float) -> list[WorldEvent] | None:
+        """``real_dt`` seconds of real time passed: run ``real_dt`` × speed, or None (nothing ran) while paused."""
+        if self.paused:
+            return None
+        return self.advance(real_dt * self.speed)
+
     # ------------------------------------------------------------------ time
     def advance(self, dt: float) -> list[WorldEvent]:
         """Run forward ``dt`` simulated seconds; returns the events that fired."""
@@ -93,10 +234,6 @@ class Session:
         events = self.sim.run_until(t_s)
         self.high_water_s = max(self.high_water_s, self.sim.now)
         return events
-
-    def snapshot(self, include_events: bool = True) -> SimulationSnapshot:
-        """The simulation now, as an immutable snapshot."""
-        return self.sim.snapshot(include_events)
 
     def step(self) -> list[WorldEvent]:
         """Run to the next moment something happens (or 0.1 s when nothing is scheduled)."""
@@ -114,6 +251,15 @@ class Session:
             return []
         return self.advance(t_s - self.sim.now)
 
+    def back(self, seconds: float = SEEK_STEP_S) -> list[WorldEvent]:
+        """Back ``seconds`` (not before 0), replaying the deterministic past."""
+        return self.seek(self.sim.now - seconds)
+
+    def forward(self, seconds: float = SEEK_STEP_S) -> list[WorldEvent]:
+        """Forward ``seconds``, at most to where time had already reached; returns the events replayed on."""
+        now = self.sim.now
+        return self.seek(min(now + seconds, max(self.high_water_s, now)))
+
     def _replay(self, t_s: float) -> Simulation:
         sim = self._fresh()
         for cmd in self.user_commands:
@@ -130,13 +276,42 @@ class Session:
         self.high_water_s = high
 
     def restart(self) -> None:
-        """Back to t = 0 with no user commands."""
+        """Back to t = 0 with no user commands (and the lesson, if any, before its first step)."""
         self.user_commands = []
         self.high_water_s = 0.0
         self.sim = self._fresh()
+        if self.lesson is not None:
+            self.lesson.start(self)
 
     def set_worlds(self, worlds: tuple[str, ...]) -> None:
         """Show a different set of worlds, at the same moment with the same commands."""
         now = self.sim.now
         self.worlds = tuple(k for k in WORLD_KINDS if k in worlds)
         self.sim = self._replay(now)
+
+    def toggle_world(self, kind: str) -> bool:
+        """Show or hide one world (rebuilt by replay, so it has seen the same workloads); False, and nothing
+        changed, when it is the only world shown."""
+        new = tuple(w for w in self.worlds if w != kind) if kind in self.worlds else (*self.worlds, kind)
+        if not new:
+            return False
+        self.set_worlds(new)
+        return True
+
+    # ------------------------------------------------------------------ lesson
+    def lesson_next(self) -> LessonStep | None:
+        """Reveal the current step's answer, or go to the next step; returns the step now shown."""
+        lesson = self.lesson
+        if lesson is None or lesson.finished:
+            return None
+        step = lesson.forward(self)
+        if step is not None and lesson.state.revealed:
+            # The fit meter follows the app the lesson just added, as it follows the user's own additions.
+            self.last_app = next((str(a.args[0]) for a in step.actions if a.verb == "add_workload"), self.last_app)
+            if step.pause is not None:
+                self.paused = step.pause
+        return step
+
+    def lesson_back(self) -> LessonStep | None:
+        """Back to the lesson state shown before this one, and the simulation to that moment."""
+        return self.lesson.back(self) if self.lesson is not None else None

@@ -12,35 +12,32 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.timer import Timer
 
-from vmsim.engine.catalog import default_catalog
-from vmsim.engine.snapshot import SimulationSnapshot
 from vmsim.output.exports import DEFAULT_EXPORT_DIR, export_name, write_atomic
-from vmsim.scenarios import ScenarioSpec
-from vmsim.session.session import Session
+from vmsim.session import (
+    SEEK_STEP_S,
+    DriftStory,
+    ImageUsage,
+    ScenarioSpec,
+    Session,
+    SimulationSnapshot,
+    WorldEvent,
+    default_catalog,
+)
 from vmsim.text import LANGS, default_lang, tr
 from vmsim.tui.commands import VmsimCommands
+from vmsim.tui.keys import KEYS
 from vmsim.tui.screens.main import MainScreen
-from vmsim.tui.style import SPEEDS, fmt_speed
+from vmsim.tui.style import fmt_speed
 from vmsim.tui.theme import PROJECTOR_THEME
-from vmsim.tui.widgets.lesson_views import NarrationView
 from vmsim.tui.widgets.status import Status
 
 if TYPE_CHECKING:
-    from vmsim.session.lesson import LessonRunner
+    from vmsim.session import LessonRunner
 
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
 CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
 MAX_FRAME_DT = 0.25  # a slow frame never makes simulated time jump more than this × speed
-REWIND_S = 10.0
-
-
-def lesson_runner(spec: ScenarioSpec) -> LessonRunner | None:
-    """The scenario's lesson, ready to start (its module is loaded only for lessons), or None."""
-    if not spec.lesson:
-        return None
-    from vmsim.session.lesson import LessonRunner
-
-    return LessonRunner(spec.lesson)
+REWIND_S = SEEK_STEP_S  # how far the back and forward keys move
 
 
 class VmsimApp(App[None]):
@@ -49,32 +46,6 @@ class VmsimApp(App[None]):
     CSS_PATH = "vmsim.tcss"
     TITLE = "vmsim"
     COMMANDS = App.COMMANDS | {VmsimCommands}
-
-    # (keys, action, description key, shown in the footer, key display, priority)
-    KEYS: list[tuple[str, str, str, bool, str | None, bool]] = [
-        ("a", "add", "key.add", True, None, False),
-        ("A", "add_again", "key.add_again", True, "A", False),
-        ("d", "remove", "key.remove", True, None, False),
-        ("space", "toggle_pause", "key.pause", True, None, False),
-        ("n", "step", "key.step", True, None, False),
-        ("plus,equals_sign", "faster", "key.faster", True, "+", False),
-        ("minus", "slower", "key.slower", True, "-", False),
-        ("comma", "rewind", "key.rewind", True, ",", False),
-        ("full_stop", "forward", "key.forward", True, ".", False),
-        ("right", "lesson_next", "key.next", True, "→", True),
-        ("left", "lesson_back", "key.back", True, "←", True),
-        ("l", "toggle_narration", "key.lesson", True, None, False),
-        ("c", "toggle_lower", "key.lower", True, None, False),
-        ("m", "toggle_microvm", "key.microvm", False, None, False),
-        ("r", "restart", "key.restart", False, None, False),
-        ("o", "open", "key.open", True, None, False),
-        ("s", "screenshot", "key.screenshot", False, None, False),
-        ("e", "export", "key.export", False, None, False),
-        ("L", "toggle_lang", "key.lang", True, "L", False),
-        ("h", "toggle_real_host", "key.real", False, None, False),
-        ("question_mark,f1", "help", "key.help", True, "?", False),
-        ("q", "quit", "key.quit", True, None, False),
-    ]
 
     paused: reactive[bool] = reactive(False, bindings=True)
     speed: reactive[float] = reactive(1.0)
@@ -101,26 +72,34 @@ class VmsimApp(App[None]):
         self.set_reactive(App.theme, PROJECTOR_THEME.name)
         self.set_class(True, f"-theme-{PROJECTOR_THEME.name}", update=False)
         self._bind_keys()
-        self.lesson: LessonRunner | None = lesson_runner(spec)
-        self._drift_cache: dict[int, tuple] = {}
         self.catalog = default_catalog()
-        self.session = Session(spec, seed=seed)
+        self.session = Session(spec, seed=seed, speed=speed, paused=paused)
         self.export_dir = Path(export_dir)
-        self.animate = animate
-        self.last_app: str | None = next((e.args[0] for e in spec.events if e.verb == "add_workload"), None)
-        self.snapshot: SimulationSnapshot = self.session.sim.snapshot(include_events=False)
+        # Not 'animate': that name is Textual's App.animate method, which this must not hide.
+        self.ticking = animate
+        self.snapshot: SimulationSnapshot = self.session.snapshot()
         self._timer: Timer | None = None
         self._last_tick = time.monotonic()
         self._last_chart = 0.0
+        self._swaps = 0  # changes of world columns scheduled and not yet shown
+        self._shown = False  # True once the dashboard's widgets exist and have had a snapshot
         self.set_reactive(VmsimApp.paused, paused)
         self.set_reactive(VmsimApp.speed, speed)
-        if self.lesson is not None:
-            self.lesson.start(self.session)
+
+    @property
+    def lesson(self) -> LessonRunner | None:
+        """The session's lesson (None for a scenario without one)."""
+        return self.session.lesson
+
+    @property
+    def last_app(self) -> str | None:
+        """The app the fit meter follows and 'A' adds again."""
+        return self.session.last_app
 
     def _bind_keys(self) -> None:
         """Bind every key with its footer text in the current language."""
         bindings = self._bindings
-        for keys, action, label, show, display, priority in self.KEYS:
+        for keys, action, label, show, display, priority in KEYS:
             for key in keys.split(","):
                 bindings.key_to_bindings.pop(key, None)
             bindings.bind(
@@ -149,12 +128,13 @@ class VmsimApp(App[None]):
 
     def dashboard_mounted(self) -> None:
         """The dashboard's widgets exist: give them data before the first paint (one full frame, not two)."""
-        self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
+        self._shown = True
+        self.refresh_view(self.session.settle(), charts=True)
         self.show_lesson()
         # After the first paint (by then the screen has chosen its focused widget, as it has before any key a
         # user presses once the dashboard is up), in the app's own queue.
         self.call_after_refresh(self.call_later, self._handle_held_keys)
-        if self.animate:
+        if self.ticking:
             self._timer = self.set_interval(FRAME_S, self.tick)
         if self.gc_paused:
             self.call_after_refresh(self._resume_gc)
@@ -195,48 +175,51 @@ class VmsimApp(App[None]):
         now = time.monotonic()
         dt = min(now - self._last_tick, MAX_FRAME_DT)
         self._last_tick = now
-        if self.paused:
-            return
-        self.refresh_view(self.session.advance(dt * self.speed))
+        events = self.session.tick(dt)
+        if events is not None:
+            self.refresh_view(events)
 
     def advance(self, dt: float) -> None:
         """Advance simulated time by ``dt`` seconds and render (for tests and single steps)."""
         self.refresh_view(self.session.advance(dt), charts=True)
 
-    def refresh_view(self, events: list, charts: bool = False) -> None:
+    def refresh_view(self, events: list[WorldEvent], charts: bool = False) -> None:
         """Take a snapshot and hand it to the screen."""
-        sim = self.session.sim
-        self.snapshot = sim.snapshot(include_events=False)
-        fits = sim.fit(self.last_app) if self.last_app else None
+        session = self.session
+        self.snapshot = session.snapshot()
         main = self.main
-        main.show(self.snapshot, self.status(), fits, self.last_app)
+        main.show(self.snapshot, self.status(), session.fit(), session.last_app)
         main.show_events(events)
         wall = time.monotonic()
         if charts or wall - self._last_chart >= CHART_EVERY_S:
             self._last_chart = wall
-            main.show_charts(self.snapshot, {k: s.points() for k, s in sim.series.items()}, self)
+            main.show_charts(self.snapshot, session.series(), self)
 
     def status(self) -> Status:
         """What the status line shows now."""
-        host = self.session.sim.host
+        session = self.session
+        host = session.host
         return Status(
-            self.session.spec.name,
-            self.session.now,
-            self.speed,
-            self.paused,
+            session.spec.name,
+            session.now,
+            session.speed,
+            session.paused,
             host.label,
             host.cpu_cores,
             host.memory_mib,
-            rewound=self.session.now < self.session.high_water_s - 1e-9,
+            rewound=session.rewound,
         )
 
-    def watch_paused(self) -> None:
+    # The reactives mirror the session's pace (they drive the key line); setting one sets the session's.
+    def watch_paused(self, paused: bool) -> None:
         self._last_tick = time.monotonic()
-        if self.is_mounted and self.screen_stack:
+        self.session.pause() if paused else self.session.resume()
+        if self._shown:
             self.refresh_view([])
 
-    def watch_speed(self) -> None:
-        if self.is_mounted and self.screen_stack:
+    def watch_speed(self, speed: float) -> None:
+        self.session.set_speed(speed)
+        if self._shown:
             self.refresh_view([])
 
     # ------------------------------------------------------------------ which keys apply
@@ -283,15 +266,17 @@ class VmsimApp(App[None]):
 
     def add_workload(self, app: str, count: int = 1) -> None:
         """Add ``count`` of ``app`` to every world now."""
-        self.last_app = app
         self.session.add_workload(app, count)
-        self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
+        self._after_command()
+
+    def _after_command(self) -> None:
+        self.refresh_view(self.session.settle(), charts=True)
         self.refresh_bindings()
 
     def action_add_again(self) -> None:
         """One more of the last app."""
-        if self.last_app:
-            self.add_workload(self.last_app, 1)
+        if self.session.add_again():
+            self._after_command()
 
     def action_remove(self) -> None:
         """Remove the selected instance from every world."""
@@ -300,11 +285,11 @@ class VmsimApp(App[None]):
             self.notify(tr("note.select_first", self.lang), severity="warning")
             return
         self.session.remove_instance(instance_id)
-        self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
+        self.refresh_view(self.session.settle(), charts=True)
 
     def action_toggle_pause(self) -> None:
         """Pause or resume simulated time."""
-        self.paused = not self.paused
+        self.paused = self.session.toggle_pause()
 
     def action_step(self) -> None:
         """While paused: run to the next moment something happens."""
@@ -312,24 +297,23 @@ class VmsimApp(App[None]):
 
     def action_faster(self) -> None:
         """Next speed up."""
-        self.speed = next((s for s in SPEEDS if s > self.speed + 1e-9), SPEEDS[-1])
+        self.speed = self.session.faster()
         self.notify(tr("note.speed", self.lang, speed=fmt_speed(self.speed)), timeout=1.5)
 
     def action_slower(self) -> None:
         """Next speed down."""
-        self.speed = next((s for s in reversed(SPEEDS) if s < self.speed - 1e-9), SPEEDS[0])
+        self.speed = self.session.slower()
         self.notify(tr("note.speed", self.lang, speed=fmt_speed(self.speed)), timeout=1.5)
 
     def action_rewind(self) -> None:
         """While paused: back 10 s, replaying the deterministic past."""
-        self.session.seek(self.session.now - REWIND_S)
+        self.session.back(REWIND_S)
         self.main.clear_events()
         self.refresh_view([], charts=True)
 
     def action_forward(self) -> None:
         """While paused: forward 10 s, at most to where time had already reached."""
-        target = min(self.session.now + REWIND_S, max(self.session.high_water_s, self.session.now))
-        self.refresh_view(self.session.seek(target), charts=True)
+        self.refresh_view(self.session.forward(REWIND_S), charts=True)
 
     def action_toggle_lower(self) -> None:
         """Give the log and charts the room (or give it back to the worlds)."""
@@ -337,21 +321,16 @@ class VmsimApp(App[None]):
 
     def action_toggle_microvm(self) -> None:
         """Show or hide the microVM world (rebuilt by replay, so it has seen the same workloads)."""
-        worlds = self.session.worlds
-        new = tuple(w for w in worlds if w != "microvm") if "microvm" in worlds else (*worlds, "microvm")
-        if not new:
+        if not self.session.toggle_world("microvm"):
             self.notify(tr("note.one_world", self.lang), severity="warning")
             return
-        self.session.set_worlds(new)
-        self.call_later(self._show_worlds, [])
+        self._swap_worlds([])
 
     def action_restart(self) -> None:
         """Back to t = 0 of the same scenario."""
         self.session.restart()
-        if self.lesson is not None:
-            self.lesson.start(self.session)
         self.main.clear_events()
-        self.refresh_view(self.session.sim.run_until(0.0), charts=True)
+        self.refresh_view(self.session.settle(), charts=True)
         self.notify(tr("note.restarted", self.lang), timeout=1.5)
 
     def action_open(self) -> None:
@@ -367,63 +346,41 @@ class VmsimApp(App[None]):
 
     def load(self, spec: ScenarioSpec) -> None:
         """Replace the running scenario."""
-        self.session = Session(spec)
-        self.last_app = next((e.args[0] for e in spec.events if e.verb == "add_workload"), None)
-        self.lesson = lesson_runner(spec)
-        if self.lesson is not None:
-            self.lesson.start(self.session)
+        self.session = Session(spec, speed=self.session.speed, paused=self.session.paused)
         self.main.clear_events()
-        self.call_later(self._show_worlds, self.session.sim.run_until(0.0))
+        self._swap_worlds(self.session.settle())
         self.notify(tr("note.opened", self.lang, name=spec.name), timeout=2)
 
-    async def _show_worlds(self, events: list) -> None:
-        await self.main.set_worlds(self.session.worlds)
-        self.refresh_view(events, charts=True)
-        self.show_lesson()
+    def _swap_worlds(self, events: list[WorldEvent]) -> None:
+        """Show the session's worlds as columns (mounting takes a few turns of the event loop), then render."""
+        self._swaps += 1
+        self.call_later(self._show_worlds, events)
+
+    async def _show_worlds(self, events: list[WorldEvent]) -> None:
+        try:
+            await self.main.set_worlds(self.session.worlds)
+            self.refresh_view(events, charts=True)
+            self.show_lesson()
+        finally:
+            self._swaps -= 1
+
+    @property
+    def settled(self) -> bool:
+        """True when the dashboard is up and shows the session's worlds (no change of columns is pending)."""
+        return self.dashboard_ready and self._swaps == 0
 
     # ------------------------------------------------------------------ lessons and language
     def show_lesson(self) -> None:
         """Show the lesson's current step in the narration panel (or hide the panel without a lesson)."""
-        main = self.main
-        lesson = self.lesson
-        if lesson is None:
-            main.show_narration(None)
-            main.set_highlight(None)
-            return
-        step = lesson.step
-        if step is None:
-            intro = self.session.spec.description
-            main.show_narration(NarrationView(-1, len(lesson.steps), self.session.spec.name, intro, None, False))
-            main.set_highlight(None)
-            return
-        question = step.say("ask", self.lang) if lesson.asking else None
-        main.show_narration(
-            NarrationView(
-                lesson.state.index,
-                len(lesson.steps),
-                step.say("title", self.lang),
-                step.say("text", self.lang),
-                question,
-                lesson.finished,
-            )
-        )
-        main.set_highlight(step.highlight)
-        if step.view:
-            main.set_view(step.view)
-        # The drift story is about servers, not these worlds: it gets the room while it is shown.
-        main.set_class(bool(step.view and step.view.startswith("drift")), "-lower-max")
+        self.main.show_lesson(self.lesson, self.session.spec, self.lang)
 
     def action_lesson_next(self) -> None:
         """Reveal the answer, or go to the next step."""
         if self.lesson is None or self.lesson.finished:
             return
         before = self.session.worlds
-        step = self.lesson.forward(self.session)
-        if step is not None and self.lesson.state.revealed:
-            # The fit meter follows the app the lesson just added, as it follows the user's own additions.
-            self.last_app = next((a.args[0] for a in step.actions if a.verb == "add_workload"), self.last_app)
-        if step is not None and self.lesson.state.revealed and step.pause is not None:
-            self.paused = step.pause
+        self.session.lesson_next()
+        self.paused = self.session.paused  # a step may pause or resume time
         self._after_lesson_move(before)
 
     def action_lesson_back(self) -> None:
@@ -431,15 +388,15 @@ class VmsimApp(App[None]):
         if self.lesson is None:
             return
         before = self.session.worlds
-        self.lesson.back(self.session)
+        self.session.lesson_back()
         self.main.clear_events()
         self._after_lesson_move(before)
 
     def _after_lesson_move(self, worlds_before: tuple[str, ...]) -> None:
         if self.session.worlds != worlds_before:
-            self.call_later(self._show_worlds, self.session.sim.run_until(self.session.now))
+            self._swap_worlds(self.session.settle())
         else:
-            self.refresh_view(self.session.sim.run_until(self.session.now), charts=True)
+            self.refresh_view(self.session.settle(), charts=True)
             self.show_lesson()
         self.refresh_bindings()
 
@@ -464,29 +421,17 @@ class VmsimApp(App[None]):
         self.show_lesson()
 
     # The teaching tabs ask for these only while shown (see MainScreen.show_charts).
-    def images(self) -> tuple:
+    def images(self) -> tuple[ImageUsage, ...]:
         """Images in use in the container world (empty without one)."""
-        world = self.session.sim.worlds.get("container")
-        return world.image_usage() if world is not None else ()
+        return self.session.images()
 
-    def drift(self) -> tuple:
+    def drift(self) -> DriftStory:
         """The drift story for this session's seed: by hand, from one image, and both recipes."""
-        seed = self.session.seed
-        if seed not in self._drift_cache:
-            from vmsim.engine.drift import default_drift_model, image_deployments, manual_deployments
-
-            model = default_drift_model()
-            self._drift_cache[seed] = (
-                manual_deployments(seed, model),
-                image_deployments(seed, model),
-                model.manual_recipe,
-                model.dockerfile,
-            )
-        return self._drift_cache[seed]
+        return self.session.drift()
 
     def open_named(self, name: str) -> None:
         """Open a shipped scenario by name (from the command palette)."""
-        from vmsim.scenarios import ScenarioError, load_scenario
+        from vmsim.session import ScenarioError, load_scenario
 
         try:
             self.load(load_scenario(name))
@@ -517,7 +462,7 @@ class VmsimApp(App[None]):
 
         name = export_name(self.session.spec.slug or self.session.spec.name, self.session.now, "json")
         try:
-            path = write_atomic(self.export_dir / name, render_json(self.session.sim.snapshot()))
+            path = write_atomic(self.export_dir / name, render_json(self.session.state()))
         except OSError as exc:
             self.notify(tr("note.export_failed", self.lang, why=exc.strerror or exc), severity="error")
             return

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from vmsim.scenarios import shipped_names
+from vmsim.session import shipped_names
 from vmsim.text import tr
 
 if TYPE_CHECKING:

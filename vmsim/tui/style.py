@@ -5,41 +5,37 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+# The speed ladder is the session's (it owns the pace); named here too for the dashboard's code and tests.
+from vmsim.session import SPEEDS as SPEEDS
+
 
 class CategoryStyle(NamedTuple):
-    """The look of one memory or disk category in bars and legends."""
+    """The look of one memory or disk category in bars and legends (its words are in the text catalogue)."""
 
-    label: str
     colour: str
     glyph: str
-    short: str = ""
-
-    @property
-    def short_label(self) -> str:
-        """A label for narrow columns."""
-        return self.short or self.label
 
 
 # Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies.
 MEMORY_STYLES: dict[str, CategoryStyle] = {
-    "host_os": CategoryStyle("host OS", "#9a9a9a", "█"),
-    "hypervisor": CategoryStyle("hypervisor", "#d55e00", "▚"),
-    "guest_kernel": CategoryStyle("guest kernels", "#cc79a7", "▓", "kernels"),
-    "guest_services": CategoryStyle("guest services", "#e69f00", "▒", "services"),
-    "guest_page_cache": CategoryStyle("guest page cache", "#f0e442", "▞", "page cache"),
-    "apps": CategoryStyle("apps", "#009e73", "█"),
-    "runtime": CategoryStyle("container runtime", "#56b4e9", "▓", "runtime"),
-    "shared_pages": CategoryStyle("shared pages", "#0072b2", "▒", "shared"),
-    "reserved_idle": CategoryStyle("reserved, untouched", "#6f6f6f", "░", "reserved"),
+    "host_os": CategoryStyle("#9a9a9a", "█"),
+    "hypervisor": CategoryStyle("#d55e00", "▚"),
+    "guest_kernel": CategoryStyle("#cc79a7", "▓"),
+    "guest_services": CategoryStyle("#e69f00", "▒"),
+    "guest_page_cache": CategoryStyle("#f0e442", "▞"),
+    "apps": CategoryStyle("#009e73", "█"),
+    "runtime": CategoryStyle("#56b4e9", "▓"),
+    "shared_pages": CategoryStyle("#0072b2", "▒"),
+    "reserved_idle": CategoryStyle("#6f6f6f", "░"),
 }
 DISK_STYLES: dict[str, CategoryStyle] = {
-    "host_os": CategoryStyle("host OS", "#9a9a9a", "█"),
-    "base_images": CategoryStyle("OS images", "#cc79a7", "▓"),
-    "vm_disks": CategoryStyle("VM disks", "#d55e00", "▚"),
-    "image_layers": CategoryStyle("image layers", "#0072b2", "▒", "layers"),
-    "writable_layers": CategoryStyle("writable layers", "#009e73", "█", "writable"),
+    "host_os": CategoryStyle("#9a9a9a", "█"),
+    "base_images": CategoryStyle("#cc79a7", "▓"),
+    "vm_disks": CategoryStyle("#d55e00", "▚"),
+    "image_layers": CategoryStyle("#0072b2", "▒"),
+    "writable_layers": CategoryStyle("#009e73", "█"),
 }
-FREE = CategoryStyle("free", "#3a3a3a", "·")
+FREE = CategoryStyle("#3a3a3a", "·")
 
 STATE_STYLES: dict[str, tuple[str, str]] = {
     # state: (symbol, colour) — the word is always shown too.
@@ -51,19 +47,12 @@ STATE_STYLES: dict[str, tuple[str, str]] = {
     "stopped": ("■", "#9a9a9a"),
 }
 
-WORLD_TITLES = {"vm": "Virtual machines", "container": "Containers", "microvm": "MicroVMs"}
-WORLD_NOUNS = {"vm": "VM", "container": "container", "microvm": "microVM"}
-WORLD_BLURBS = {
-    "vm": "each app boots its own full OS",
-    "container": "apps share the host's kernel",
-    "microvm": "own minimal kernel, direct boot",
-}
-
-SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)
-
 
 def fmt_mib(mib: float) -> str:
-    """Compact MiB/GiB: '512 MiB', '1.5 GiB', '27 GiB'."""
+    """Compact MiB/GiB: '512 MiB', '1.5 GiB', '27 GiB'.
+
+    The dashboard's one MiB formatter: its widgets use this one only (the engine's ``events.fmt_mib`` serves
+    the engine's own texts, which are leaving the engine)."""
     if mib >= 1024 * 100:
         return f"{mib / 1024:,.0f} GiB"
     if mib >= 1024:

@@ -473,7 +473,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"vmsim: {problem}", file=sys.stderr)
         return 2
 
-    from vmsim.scenarios import ScenarioError, load_scenario, resolve
+    from vmsim.session import ScenarioError, load_scenario, resolve
 
     try:
         spec = load_scenario(args.scenario)

@@ -65,7 +65,9 @@ def handle(args: argparse.Namespace) -> int:
         command += f" --seed {seed}"
     if until is not None:
         command += f" --until {until:g}"
-    data = collect(session.snapshot(), session.sim.series, spec.description, Path(spec.source).name, command)
+    data = collect(
+        session.snapshot(include_events=True), session.sim.series, spec.description, Path(spec.source).name, command
+    )
     page = render_report(data)
     if out == "-":
         sys.stdout.write(page)

@@ -41,5 +41,5 @@ def handle(args: argparse.Namespace) -> int:
         emit(render_series_csv(session.sim), args.out)
         return 0
     render = {"table": formats.render_table, "json": formats.render_json, "csv": formats.render_csv}[args.format]
-    emit(render(session.snapshot()), args.out)
+    emit(render(session.snapshot(include_events=True)), args.out)
     return 0

@@ -15,8 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from vmsim.engine.catalog import Catalog
-from vmsim.scenarios import ScenarioError, ScenarioSpec, load_scenario, shipped_names
+from vmsim.session import Catalog, ScenarioError, ScenarioSpec, load_scenario, shipped_names
 from vmsim.text import tr
 from vmsim.tui.style import DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES, fmt_mib
 
@@ -31,11 +30,15 @@ class ListDialog(ModalScreen[Result]):
     bottom at 80×24, and a list of 1fr left blank rows in the dialog on a tall one.)"""
 
     LIST_ROWS = 18  # the most rows the list takes
+    # False from opening (or a resize) until the list has its rows and shows the chosen option: fitting takes
+    # two repaints, so a test (or anything reading the layout) waits for this rather than for time to pass.
+    fitted = False
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.fit_list)
 
     def on_resize(self, event: events.Resize) -> None:
+        self.fitted = False
         self.call_after_refresh(self.fit_list)
 
     def fit_list(self) -> None:
@@ -49,7 +52,13 @@ class ListDialog(ModalScreen[Result]):
             if part is not options and part.display:
                 room -= part.outer_size.height + part.styles.margin.height
         options.styles.max_height = max(3, min(self.LIST_ROWS, room))
-        options.call_after_refresh(options.scroll_to_highlight)  # the chosen option stays in the shorter list
+        self.fitted = False
+        options.call_after_refresh(self._keep_chosen_in_view, options)
+
+    def _keep_chosen_in_view(self, options: OptionList) -> None:
+        # After the repaint that gave the list its new height: the chosen option stays in the shorter list.
+        options.scroll_to_highlight()
+        self.fitted = True
 
     def show_error(self, message: str | Text) -> None:
         """Say what is wrong, under the fields (the list makes room for it)."""

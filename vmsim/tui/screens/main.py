@@ -9,9 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 
-from vmsim.engine.events import WorldEvent
-from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
-from vmsim.engine.world import FitResult
+from vmsim.session import FitResult, ImageUsage, Series, SimulationSnapshot, WorldEvent
 from vmsim.tui.widgets.charts import BootTimeline
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.key_bar import KeyBar
@@ -22,12 +20,9 @@ from vmsim.tui.widgets.status import Status, StatusBar
 from vmsim.tui.widgets.world_panel import HOST_PARTS, WorldPanel
 
 if TYPE_CHECKING:
-    from vmsim.engine.drift import Deployment
+    from vmsim.session import DriftStory, LessonRunner, ScenarioSpec
 
 TIMELINE_ROWS = 12
-
-
-Series = tuple[tuple[float, ...], tuple[float, ...]]
 
 
 class LowerExtras(Protocol):
@@ -35,7 +30,7 @@ class LowerExtras(Protocol):
 
     def images(self) -> tuple[ImageUsage, ...]: ...
 
-    def drift(self) -> tuple[tuple[Deployment, ...], tuple[Deployment, ...], tuple[str, ...], tuple[str, ...]]: ...
+    def drift(self) -> DriftStory: ...
 
 
 SHORT_HEIGHT = 30
@@ -94,6 +89,33 @@ class MainScreen(Screen):
             self.mount(panel, before=self.lower)
         panel.view = view
         panel.display = view is not None and not self.has_class("-narration-hidden")
+
+    def show_lesson(self, lesson: LessonRunner | None, spec: ScenarioSpec, lang: str) -> None:
+        """Show the lesson's current step in the narration panel (or hide the panel without a lesson)."""
+        if lesson is None:
+            self.show_narration(None)
+            self.set_highlight(None)
+            return
+        step = lesson.step
+        if step is None:
+            self.show_narration(NarrationView(-1, len(lesson.steps), spec.name, spec.description, None, False))
+            self.set_highlight(None)
+            return
+        question = step.say("ask", lang) if lesson.asking else None
+        view = NarrationView(
+            lesson.state.index,
+            len(lesson.steps),
+            step.say("title", lang),
+            step.say("text", lang),
+            question,
+            lesson.finished,
+        )
+        self.show_narration(view)
+        self.set_highlight(step.highlight)
+        if step.view:
+            self.set_view(step.view)
+        # The drift story is about servers, not these worlds: it gets the room while it is shown.
+        self.set_class(bool(step.view and step.view.startswith("drift")), "-lower-max")
 
     async def real_host_strip(self) -> RealHostStrip:
         """The strip about this machine, mounted under the status line on first use."""

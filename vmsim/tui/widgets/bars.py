@@ -8,12 +8,12 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
-from vmsim.engine.snapshot import CpuSnapshot, Ledger
+from vmsim.session import CpuSnapshot, Ledger
 from vmsim.text import tr
 from vmsim.tui.style import FREE, CategoryStyle, fmt_mib
 
-BOOT_CPU = CategoryStyle("boot", "#e69f00", "▓")
-STEADY_CPU = CategoryStyle("steady", "#009e73", "█")
+BOOT_CPU = CategoryStyle("#e69f00", "▓")
+STEADY_CPU = CategoryStyle("#009e73", "█")
 
 
 def stacked_bar(parts: list[tuple[float, CategoryStyle]], capacity: float, width: int) -> Text:

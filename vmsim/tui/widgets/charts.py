@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from vmsim.engine.snapshot import InstanceSnapshot
+from vmsim.session import InstanceSnapshot
 from vmsim.text import tr
 from vmsim.tui.widgets.instance_list import phase_label
 

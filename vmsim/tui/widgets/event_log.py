@@ -10,8 +10,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from vmsim.engine.events import WorldEvent
 from vmsim.output import words
+from vmsim.session import WorldEvent
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 KIND_COLOURS = {

@@ -8,13 +8,12 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from vmsim.engine.snapshot import InstanceSnapshot
 from vmsim.output.words import coded_text
+from vmsim.session import InstanceSnapshot
 from vmsim.text import tr
 from vmsim.tui.style import STATE_STYLES
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
@@ -69,14 +68,6 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(-1)
 
-    class Selected(Message):
-        """The user selected an instance (by keyboard or mouse)."""
-
-        def __init__(self, world: str, instance_id: str | None) -> None:
-            super().__init__()
-            self.world = world
-            self.instance_id = instance_id
-
     def __init__(self, world: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.world = world
@@ -123,7 +114,6 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         if 0 <= new < len(self.instances):
             self.scroll_to_region_if_needed(new)
-            self.post_message(self.Selected(self.world, self.instances[new].id))
         self.refresh()
 
     def scroll_to_region_if_needed(self, row: int) -> None:

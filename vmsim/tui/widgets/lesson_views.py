@@ -8,13 +8,13 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from vmsim.engine.snapshot import ImageUsage
 from vmsim.output.words import coded_text
+from vmsim.session import ImageUsage
 from vmsim.text import tr
 from vmsim.tui.style import fmt_mib
 
 if TYPE_CHECKING:
-    from vmsim.engine.drift import Deployment
+    from vmsim.session import Deployment
 
 
 class NarrationView(NamedTuple):

@@ -153,10 +153,6 @@ class LowerPane(Vertical):
         message.stop()
         self.show_view(message.view)
 
-    def relabel(self) -> None:
-        """Redraw the tab names (after a change of language)."""
-        self.strip.refresh()
-
 
 def make_view(name: str) -> Widget:
     """A new widget for view ``name``."""

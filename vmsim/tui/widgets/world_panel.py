@@ -12,8 +12,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from vmsim.engine.snapshot import WorldSnapshot
-from vmsim.engine.world import FitResult
+from vmsim.session import FitResult, WorldSnapshot
 from vmsim.text import tr
 from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES
 from vmsim.tui.widgets.bars import cpu_line, ledger_lines

@@ -1,0 +1,140 @@
+"""The Session: every action a user can take on a running scenario, driven without any front end."""
+
+from __future__ import annotations
+
+import pytest
+
+from vmsim.session import SEEK_STEP_S, SPEEDS, Session, load_scenario
+
+
+def session(name: str = "hello", **kwargs) -> Session:
+    return Session(load_scenario(name), **kwargs)
+
+
+def test_pause_stops_ticks_and_resume_lets_time_run():
+    s = session()
+    s.pause()
+    assert s.tick(1.0) is None and s.now == 0.0
+    assert s.toggle_pause() is False
+    s.tick(1.0)
+    assert s.now == pytest.approx(1.0)
+    s.pause()
+    s.resume()
+    assert not s.paused
+
+
+def test_speed_scales_ticks_and_walks_the_ladder_stopping_at_the_ends():
+    s = session()
+    assert s.faster() == 2.0
+    s.tick(0.5)
+    assert s.now == pytest.approx(1.0)  # half a real second at 2×
+    while s.speed < SPEEDS[-1]:
+        s.faster()
+    assert s.faster() == SPEEDS[-1]
+    s.set_speed(0.3)  # off the ladder: slower goes to the next rung below
+    assert s.slower() == 0.25
+    while s.speed > SPEEDS[0]:
+        s.slower()
+    assert s.slower() == SPEEDS[0]
+    with pytest.raises(ValueError):
+        s.set_speed(0.0)
+
+
+def test_seek_back_replays_the_past_exactly():
+    s = session()
+    s.advance(5.0)
+    s.add_workload("redis", 2)
+    s.advance(15.0)
+    at_20 = s.snapshot(include_events=True)
+    s.advance(7.0)
+    s.remove_instance("nginx-1")
+    s.advance(3.0)
+    s.back()
+    assert s.now == pytest.approx(20.0) and s.rewound
+    assert s.snapshot(include_events=True) == at_20
+    s.forward()
+    assert s.now == pytest.approx(30.0) and not s.rewound
+    s.forward()  # never beyond where time had reached
+    assert s.now == pytest.approx(30.0)
+    s.back(100.0)  # not before 0
+    assert s.now == 0.0
+
+
+def test_a_command_after_going_back_replaces_the_old_future():
+    s = session()
+    s.advance(10.0)
+    s.add_workload("redis")
+    s.advance(10.0)
+    s.back(SEEK_STEP_S + 5.0)
+    s.add_workload("postgres")
+    assert [c.verb + ":" + str(c.args[0]) for c in s.user_commands] == ["add_workload:postgres"]
+    assert s.last_app == "postgres" and s.add_again() == ["postgres-2"]
+
+
+def test_restart_goes_back_to_t0_without_user_commands_keeping_the_pace():
+    s = session(speed=5.0, paused=True)
+    fresh = s.snapshot(include_events=True)
+    s.advance(12.0)
+    s.add_workload("redis")
+    s.restart()
+    assert s.now == 0.0 and s.user_commands == [] and s.high_water_s == 0.0
+    assert s.snapshot(include_events=True) == fresh
+    assert (s.speed, s.paused) == (5.0, True)
+
+
+def test_toggle_world_replays_into_the_new_world_and_keeps_the_last_one():
+    s = session("web-stack")
+    s.advance(10.0)
+    assert s.toggle_world("microvm")
+    ids = {w.name: [i.id for i in w.instances] for w in s.snapshot().worlds}
+    assert s.worlds == ("vm", "container", "microvm") and ids["microvm"] == ids["vm"]
+    assert s.now == pytest.approx(10.0)
+    solo = session(worlds=("vm",))
+    assert solo.toggle_world("vm") is False and solo.worlds == ("vm",)
+
+
+def test_lesson_next_and_back_move_the_simulation_with_the_steps():
+    s = session("vm-vs-container")
+    lesson = s.lesson
+    assert lesson is not None and lesson.state.index == -1
+    start = s.snapshot(include_events=True)
+    counts = []
+    while not lesson.finished:
+        s.lesson_next()
+        counts.append((lesson.state.index, lesson.state.revealed, len(s.user_commands), s.now))
+    assert lesson.finished and s.lesson_next() is None  # nothing past the end
+    for expected in reversed(counts[:-1]):
+        s.lesson_back()
+        assert (lesson.state.index, lesson.state.revealed, len(s.user_commands)) == expected[:3]
+        assert s.now == pytest.approx(expected[3])
+    s.lesson_back()
+    assert lesson.state.index == -1
+    assert s.snapshot(include_events=True) == start
+    assert s.lesson_back() is None  # nothing before the start
+
+
+def test_a_revealed_lesson_step_sets_the_fit_app_and_its_pause():
+    s = session("vm-vs-container", paused=False)
+    lesson = s.lesson
+    assert lesson is not None
+    while not lesson.finished:
+        step = s.lesson_next()
+        if step is not None and lesson.state.revealed:
+            adds = [a.args[0] for a in step.actions if a.verb == "add_workload"]
+            if adds:
+                assert s.last_app == adds[0]
+            if step.pause is not None:
+                assert s.paused is step.pause
+
+
+def test_views_read_without_changing_anything():
+    s = session("web-stack")
+    s.advance(30.0)
+    before = s.snapshot(include_events=True)
+    assert s.images() and s.last_app is not None
+    assert set(s.fit() or {}) == set(s.worlds)
+    assert all(name.split(".")[-1] in s.worlds for name in s.series())
+    assert s.state() == before
+    story = s.drift()
+    assert story.manual and story.image and story is s.drift()  # computed once per seed
+    assert s.snapshot(include_events=True) == before

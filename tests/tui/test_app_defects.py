@@ -1,0 +1,191 @@
+"""Defects of the dashboard, each pinned by a test that failed before its fix."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import textual.pilot
+from textual.case import camel_to_snake
+from textual.message import Message
+from textual.widgets import OptionList
+
+from vmsim.scenarios import load_scenario
+from vmsim.tui.app import VmsimApp
+from vmsim.tui.screens.main import MainScreen
+
+
+def make_app(tmp_path, scenario: str = "hello", **kwargs) -> VmsimApp:
+    """A paused app with no timer: the test decides when simulated time moves."""
+    return VmsimApp(load_scenario(scenario), paused=True, animate=False, export_dir=tmp_path / "exports", **kwargs)
+
+
+async def until(pilot, condition, turns: int = 200) -> None:
+    """Let the app work until ``condition()`` holds (however slow the machine); fail after ``turns`` pauses."""
+    for _ in range(turns):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"still not true after {turns} pauses")
+
+
+async def test_textuals_animate_still_works_on_the_app(tmp_path):
+    """The app's 'animate' option (run frames on a timer) was stored as ``self.animate``, hiding Textual's
+    ``App.animate`` method behind a boolean: animating any attribute of the app raised TypeError."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.animate("speed", 4.0, duration=0.05)
+        await pilot.wait_for_animation()
+        assert app.speed == 4.0
+        assert app.session.speed == 4.0  # the reactive is the session's pace, seen by the key line
+
+
+async def test_pace_changed_before_the_dashboard_exists_waits_for_it(tmp_path):
+    """Pausing or changing speed while the app starts (before the dashboard's widgets exist) draws nothing
+    then: ``self.is_mounted`` (a method of App, so always true) guarded the redraw, which reached for widgets
+    that were not there yet. The pace still reaches the session, and the first frame shows it."""
+    app = make_app(tmp_path)
+    drawn_early: list[bool] = []
+    real_refresh = app.refresh_view
+
+    def refresh_view(*args, **kwargs):
+        drawn_early.append(not app.main.panels or not all(p.is_mounted for p in app.main.panels.values()))
+        return real_refresh(*args, **kwargs)
+
+    app.refresh_view = refresh_view  # type: ignore[method-assign]
+    seen: list[object] = []
+
+    async def auto_pilot(pilot) -> None:
+        seen.append(app.dashboard_ready)
+        app.speed = 5.0
+        app.paused = False
+        while not app.dashboard_ready:
+            await pilot.pause()
+        await pilot.pause()
+        seen.extend([app.session.speed, app.session.paused, app.main.status_bar.status.speed])
+        app.exit()
+
+    await app.run_async(headless=True, auto_pilot=auto_pilot, size=(120, 36))
+    assert seen[0] is False  # the pace really changed before the dashboard was ready
+    assert seen[1:] == [5.0, False, 5.0]
+    assert drawn_early and not any(drawn_early)
+
+
+async def _one_turn(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
+    await asyncio.sleep(0)
+
+
+@pytest.fixture
+def starved_machine(monkeypatch):
+    """Pilot's pauses as on a machine busy with other work: Textual's idle check compares the process's CPU
+    time with the wall clock, so a process that gets little CPU looks idle at once and a pause returns after
+    one turn of the event loop. Tests that counted pauses passed or failed with the machine's load."""
+    monkeypatch.setattr(textual.pilot, "wait_for_idle", _one_turn)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 36)])
+async def test_open_dialog_on_web_stack_fits_on_a_starved_machine(tmp_path, starved_machine, size):
+    """The open dialog on web-stack (the last preset, so the list must scroll to it on a short terminal) shows
+    its path field, buttons and chosen option once it says it has fitted, however little CPU the app gets."""
+    app = make_app(tmp_path, scenario="web-stack")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("o")
+        await until(pilot, lambda: getattr(app.screen, "fitted", False))
+        dialog = app.screen.query_one(".dialog")
+        for part in ("#path", "#open", "#cancel"):
+            region = app.screen.query_one(part).region
+            assert region and dialog.content_region.contains_region(region), part
+        options = app.screen.query_one(OptionList)
+        chosen = options.get_option_at_index(options.highlighted).id
+        assert chosen == "web-stack"
+        shown = ["".join(seg.text for seg in options.render_line(y)) for y in range(options.size.height)]
+        assert any(line.strip().startswith("web-stack ") for line in shown), shown
+
+
+async def test_open_dialog_loads_web_stack_on_a_starved_machine(tmp_path, starved_machine):
+    """Choosing web-stack in the open dialog replaces the world columns; the app says when that is done."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        await until(pilot, lambda: getattr(app.screen, "fitted", False))
+        options = app.screen.query_one(OptionList)
+        options.highlighted = [options.get_option_at_index(i).id for i in range(options.option_count)].index(
+            "web-stack"
+        )
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen) and app.settled)
+        assert app.session.spec.name == "Web stack"
+        assert [p.id for p in app.screen.query(".world-panel")] == ["world-vm", "world-container"]
+
+
+VMSIM = Path(__file__).parents[2] / "vmsim"
+SOURCES = {p: p.read_text(encoding="utf-8") for p in VMSIM.rglob("*.py")}
+# Methods Textual calls by name: a subclass defines them without anything in vmsim calling them.
+TEXTUAL_HOOKS = ("on_", "action_", "watch_", "validate_", "compute_", "_")
+TEXTUAL_NAMES = {
+    "can_focus",
+    "can_focus_children",
+    "compose",
+    "render",
+    "render_line",
+    "render_lines",
+    "get_content_width",
+    "get_content_height",
+}
+
+
+def used_elsewhere(name: str, defined_in: Path) -> bool:
+    """``name`` appears as a word in a vmsim module other than ``defined_in``, or twice in ``defined_in``."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if len(word.findall(SOURCES[defined_in])) > 1:
+        return True
+    return any(word.search(text) for path, text in SOURCES.items() if path != defined_in)
+
+
+def test_every_style_name_is_used():
+    """tui/style.py held world titles, nouns and blurbs and English category labels that nothing read."""
+    from vmsim.tui import style
+
+    path = VMSIM / "tui" / "style.py"
+    # Every name the module itself defines at its top level (assignments, functions, classes), not imports.
+    names = re.findall(r"^(?:def |class )?([A-Za-z]\w*)\s*[:=(]", SOURCES[path], flags=re.MULTILINE)
+    names += [
+        *style.CategoryStyle._fields,
+        *(n for n, v in vars(style.CategoryStyle).items() if isinstance(v, property)),
+    ]
+    unused = [n for n in names if n.isidentifier() and not used_elsewhere(n, path)]
+    assert unused == []
+
+
+@pytest.mark.parametrize(
+    "cls_path", ["vmsim.tui.widgets.instance_list:InstanceList", "vmsim.tui.widgets.lower_pane:LowerPane"]
+)
+def test_widget_members_are_used(cls_path):
+    """InstanceList posted a Selected message that nothing handled."""
+    module_name, cls_name = cls_path.split(":")
+    module = importlib.import_module(module_name)
+    cls = getattr(module, cls_name)
+    path = Path(module.__file__)
+    members = [n for n in vars(cls) if not n.startswith(TEXTUAL_HOOKS) and n not in TEXTUAL_NAMES and n.isidentifier()]
+    members = [n for n in members if n not in ("DEFAULT_CSS", "BINDINGS", "COMPONENT_CLASSES")]
+    unused = []
+    for name in members:
+        if isinstance(vars(cls)[name], type) and issubclass(vars(cls)[name], Message):
+            # A message is used when something handles it: an on_<widget>_<message> method or @on(Widget.Message).
+            handler = f"on_{camel_to_snake(cls_name)}_{camel_to_snake(name)}"
+            if not any(handler in t or f"{cls_name}.{name}" in t for t in SOURCES.values()):
+                unused.append(name)
+        elif not used_elsewhere(name, path):
+            unused.append(name)
+    assert unused == []
+
+
+def test_the_lower_pane_has_no_relabel_of_its_own():
+    """LowerPane.relabel was never called: a change of language repaints every widget (MainScreen.relabel),
+    the tab names with them. (Its name is shared with MainScreen's, so the word search above cannot see it.)"""
+    from vmsim.tui.widgets.lower_pane import LowerPane
+
+    assert "relabel" not in vars(LowerPane)
