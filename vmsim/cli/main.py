@@ -8,7 +8,7 @@ import os
 import sys
 
 from vmsim import __version__
-from vmsim.cli.arguments import finite_number, seconds, seed
+from vmsim.cli.arguments import seconds, seed, speed, vm_memory_mib
 from vmsim.output.exports import write_atomic
 
 DEFAULT_SCENARIO = "hello"
@@ -16,13 +16,6 @@ DEFAULT_SCENARIO = "hello"
 
 class CliError(Exception):
     """A problem the user can fix; printed without a traceback, exit code 2."""
-
-
-def _positive_mib(text: str) -> float:
-    value = finite_number(text)
-    if value < 16:
-        raise argparse.ArgumentTypeError("a VM needs at least 16 MiB")
-    return value
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -42,7 +35,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     t = sub.add_parser("tui", help="open the dashboard (the default command)")
     t.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a .toml path")
     t.add_argument("--seed", type=seed, help="override the scenario's seed")
-    t.add_argument("--speed", type=finite_number, default=1.0, help="simulated seconds per real second (0.1-100)")
+    t.add_argument("--speed", type=speed, default=1.0, help="simulated seconds per real second (0.1-100)")
     t.add_argument("--paused", action="store_true", help="start paused")
     t.add_argument("--lang", choices=["en", "ko"], help="language of the dashboard (default: from LANG)")
     t.add_argument("--export-dir", default="vmsim-exports", help="where s (SVG) and e (JSON) write their files")
@@ -62,7 +55,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     f = sub.add_parser("fit", help="how many of an app fit in each world, and what runs out first")
     f.add_argument("app", help="an app name (see 'vmsim catalog')")
     f.add_argument("--host", default="laptop", help="a host preset (laptop, small-cloud, server) or 'local'")
-    f.add_argument("--vm-memory", type=_positive_mib, help="memory per VM in MiB (default 2048)")
+    f.add_argument("--vm-memory", type=vm_memory_mib, help="memory per VM in MiB, 16 or more (default 2048)")
     f.add_argument("--guest-os", help="the VMs' guest OS (default ubuntu-24.04)")
     f.add_argument("--format", choices=["table", "json"], default="table")
 
@@ -244,7 +237,20 @@ def cmd_tui(args: argparse.Namespace) -> int:
         export_dir=args.export_dir,
         gc_paused=not gc.isenabled(),
     )
-    app.run()
+    from typing import IO, cast
+
+    from vmsim.cli.outcome import AppCrashed, LazyLog
+
+    # Textual prints an exception inside the app (a long traceback) on its error console and exits 0:
+    # the traceback goes to a log file instead, and the run ends non-zero with a short message naming it.
+    crash_log = LazyLog()
+    app.error_console.file = cast(IO[str], crash_log)
+    try:
+        app.run()
+    finally:
+        crash_log.close()
+    if app.return_code:
+        raise AppCrashed(getattr(app, "_exception", None), crash_log.path if crash_log.written else None)
     return 0
 
 
@@ -260,8 +266,14 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: returns the exit code (0 ok, 1 an I/O failure, 2 bad input)."""
+    """Entry point: returns the exit code (0 ok, 1 an I/O failure, 2 bad input, 70 a crash, 130 Ctrl-C)."""
+    from vmsim.cli.outcome import run_guarded
+
     raw = list(sys.argv[1:] if argv is None else argv)
+    return run_guarded(lambda: _main(raw), raw)
+
+
+def _main(raw: list[str]) -> int:
     # `vmsim`, `vmsim hello`, `vmsim my.toml --paused`: anything that is not a command opens the dashboard.
     known = set(COMMANDS) | {"host", "probe", "report", "serve"}
     if not raw or (raw[0] not in known and raw[0] not in ("-h", "--help", "--version")):
@@ -302,5 +314,6 @@ def _run(raw: list[str]) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
-        print(f"vmsim: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"vmsim: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
