@@ -248,6 +248,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Type a path to a .toml file, or pick a scenario above.",
         "ko": ".toml 파일 경로를 입력하거나 위에서 시나리오를 고르세요.",
     },
+    "open.served_only": {
+        "en": "In the browser, pick a scenario from the list, or type the name of one in it: "
+        "files on the server are not open to browsers.",
+        "ko": "브라우저에서는 목록의 시나리오를 고르거나 그 이름을 입력하세요. 서버의 파일은 브라우저에 열려 있지 않습니다.",
+    },
+    "open.teachers": {"en": "from the teacher's folder", "ko": "교사 폴더의 파일"},
+    "note.offered": {
+        "en": "Offered {name} to the browser as a download",
+        "ko": "{name} 파일을 브라우저로 내려받게 했습니다",
+    },
     "help.title": {"en": "vmsim help", "ko": "vmsim 도움말"},
     "help.keys": {"en": "Keys", "ko": "키"},
     "help.states": {"en": "Instance states", "ko": "인스턴스 상태"},

@@ -9,7 +9,7 @@ import sys
 
 from vmsim import __version__
 from vmsim.cli.arguments import seconds, seed, speed, vm_memory_mib
-from vmsim.output.exports import write_atomic
+from vmsim.output.exports import UnsafeTargetError, write_atomic
 
 DEFAULT_SCENARIO = "hello"
 
@@ -93,8 +93,12 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
 
 def _emit(text: str, out: str | None) -> None:
     if out:
-        target = write_atomic(out, text)
-        print(f"vmsim: wrote {target}", file=sys.stderr)
+        try:
+            written = write_atomic(out, text)
+        except UnsafeTargetError as exc:
+            raise CliError(f"--out {exc.filename}: {exc.strerror}") from None
+        replaced = " (replaced the file that was there)" if written.replaced else ""
+        print(f"vmsim: wrote {written.path}{replaced}", file=sys.stderr)
     else:
         sys.stdout.write(text)
 

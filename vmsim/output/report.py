@@ -27,7 +27,7 @@ from vmsim.cli.arguments import seconds, seed
 from vmsim.engine.events import WORLD_NOUN, fmt_mib
 from vmsim.engine.simulation import Simulation
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, InstanceSnapshot, SimulationSnapshot, WorldSnapshot
-from vmsim.output.exports import write_atomic
+from vmsim.output.exports import UnsafeTargetError, check_target, write_atomic
 from vmsim.output.formats import CATEGORY_LABELS, world_summary
 
 # Okabe-Ito, without black: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
@@ -788,12 +788,20 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if out != "-" and Path(out).is_dir():
+    if out != "-" and Path(out).is_dir() and not Path(out).is_symlink():
         print(
             f"vmsim report: --out {out!r} is a folder; give a file name, e.g. {out.rstrip('/')}/report.html",
             file=sys.stderr,
         )
         return 2
+    try:
+        if out != "-":
+            check_target(Path(out))
+    except UnsafeTargetError as exc:
+        print(f"vmsim report: --out {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except OSError:
+        pass  # said below, when the file is written
     try:
         spec = load_scenario(args.scenario)
         seed = getattr(args, "seed", None)
@@ -816,12 +824,17 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(page)
         return 0
     try:
-        target = write_atomic(out, page)
+        written = write_atomic(out, page)
+    except UnsafeTargetError as exc:
+        print(f"vmsim report: --out {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     except OSError as exc:
-        print(f"vmsim report: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"vmsim report: cannot write {exc.filename or out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    replaced = ", replacing the file that was there" if written.replaced else ""
     print(
-        f"vmsim: wrote {target} ({len(page.encode('utf-8')) / 1024:,.0f} KiB; opens offline in any browser)",
+        f"vmsim: wrote {written.path} ({len(page.encode('utf-8')) / 1024:,.0f} KiB{replaced}; "
+        "opens offline in any browser)",
         file=sys.stderr,
     )
     return 0

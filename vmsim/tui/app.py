@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import io
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,8 +17,9 @@ from textual.timer import Timer
 from vmsim.engine.catalog import default_catalog
 from vmsim.engine.snapshot import SimulationSnapshot
 from vmsim.i18n import LANGS, default_lang, tr
-from vmsim.output.exports import DEFAULT_EXPORT_DIR, export_name, write_atomic
+from vmsim.output.exports import DEFAULT_EXPORT_DIR, export_name, write_export
 from vmsim.scenarios import ScenarioSpec
+from vmsim.session.served import ServedLimits
 from vmsim.session.session import Session
 from vmsim.tui.commands import VmsimCommands
 from vmsim.tui.screens.main import MainScreen
@@ -503,22 +506,28 @@ class VmsimApp(App[None]):
     def action_screenshot(self) -> None:
         """Save an SVG of the screen into the export folder."""
         name = export_name(self.session.spec.slug or self.session.spec.name, self.session.now, "svg")
-        try:
-            svg = self.export_screenshot(title=f"vmsim — {self.session.spec.name}")
-            path = write_atomic(self.export_dir / name, svg)
-        except OSError as exc:
-            self.notify(tr("note.save_failed", self.lang, why=exc.strerror or exc), severity="error")
-            return
-        self.notify(tr("note.saved", self.lang, path=path), timeout=4)
+        self._save(name, lambda: self.export_screenshot(title=f"vmsim — {self.session.spec.name}"), "note.save_failed")
 
     def action_export(self) -> None:
         """Write the current state as JSON (the same schema as 'vmsim run --format json')."""
         from vmsim.output.formats import render_json
 
         name = export_name(self.session.spec.slug or self.session.spec.name, self.session.now, "json")
+        self._save(name, lambda: render_json(self.session.sim.snapshot()), "note.export_failed")
+
+    def _save(self, name: str, render: Callable[[], str], failed: str) -> None:
+        """Write an export into the export folder (never over a file), or, served to a browser, offer it as a
+        download: a served app never writes on the server's disk."""
         try:
-            path = write_atomic(self.export_dir / name, render_json(self.session.sim.snapshot()))
+            text = render()
+            if ServedLimits.from_environ().served:
+                self.deliver_text(io.StringIO(text), save_filename=name)
+                self.notify(tr("note.offered", self.lang, name=name), timeout=4)
+                return
+            path = write_export(self.export_dir, name, text)
         except OSError as exc:
-            self.notify(tr("note.export_failed", self.lang, why=exc.strerror or exc), severity="error")
+            self.notify(
+                tr(failed, self.lang, why=f"{exc.filename or ''} {exc.strerror or exc}".strip()), severity="error"
+            )
             return
         self.notify(tr("note.saved", self.lang, path=path), timeout=4)
