@@ -205,11 +205,11 @@ def serve_vmsim(tmp_path):
 class RawTab:
     """A browser tab reduced to its websocket (RFC 6455 by hand), so it can also vanish without a goodbye."""
 
-    def __init__(self, port: int, origin: str | None = None) -> None:
+    def __init__(self, port: int, origin: str | None = None, query: str = "width=160&height=40") -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=APP_TIMEOUT_S)
         key = base64.b64encode(os.urandom(16)).decode()
         headers = [
-            "GET /ws?width=160&height=40 HTTP/1.1",
+            f"GET /ws?{query} HTTP/1.1",
             f"Host: 127.0.0.1:{port}",
             "Upgrade: websocket",
             "Connection: Upgrade",
@@ -275,6 +275,18 @@ class RawTab:
         """Drop the connection with a TCP reset: no close frame, as when a laptop lid shuts mid-lesson."""
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.sock.close()
+
+    def send_text(self, text: str | bytes) -> None:
+        """One masked text frame, as a browser sends it (the payload need not be valid JSON, or UTF-8)."""
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        mask = os.urandom(4)
+        if len(data) < 126:
+            head = bytes([0x81, 0x80 | len(data)])
+        elif len(data) < 65536:
+            head = bytes([0x81, 0x80 | 126]) + struct.pack(">H", len(data))
+        else:
+            head = bytes([0x81, 0x80 | 127]) + struct.pack(">Q", len(data))
+        self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
 
     def close(self) -> None:
         mask = os.urandom(4)
@@ -400,6 +412,8 @@ def test_session_command_is_the_dashboard_under_its_guard():
     cmd = serve.guarded_command(4242, "hello")
     assert cmd[:5] == [sys.executable, "-m", "vmsim.web.serve", "--guard", "4242"]
     assert cmd[5:] == ["--", sys.executable, "-m", "vmsim", "tui", "hello"]
+    capped = serve.guarded_command(4242, "hello", 1536)
+    assert capped[5:8] == ["--memory-mib", "1536", "--"]
 
 
 STUBBORN_APP = textwrap.dedent(
