@@ -499,7 +499,7 @@ def test_session_cap_refuses_the_extra_tab_and_frees_the_slot(serve_vmsim):
 
     first.close()  # a tab closed properly: its app is asked to quit, its group killed after a grace
     wait_until(lambda: not served.dashboards(), GONE_TIMEOUT_S, "the closed tab's app to end", served.details)
-    wait_until(lambda: "closed (0 of 1 open)" in served.output(), 5, "the server to free the slot", served.details)
+    wait_until(lambda: "closed (0 of 1 open" in served.output(), 5, "the server to free the slot", served.details)
     second.close()
     third = RawTab(served.port)  # the slot is free again
     third.read_until("nginx-1")
