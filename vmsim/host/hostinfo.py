@@ -105,18 +105,18 @@ def host_block(machine: LocalMachine, catalog: Catalog | None = None) -> HostBlo
     preset = PRESETS[-1]
     p = catalog.hosts[preset]
     mem_ok, disk_ok = fits(preset)
-    notes = []
+    short_notes: list[str] = []
     if not mem_ok:
-        notes.append(
+        short_notes.append(
             f"memory_gib left out: {mem:g} GiB is not more than the {p.host_os_memory_mib.value:g} MiB the "
             f"simulated host OS takes; the preset's {p.memory_mib.value / 1024:g} GiB is used instead."  # type: ignore[union-attr]
         )
     if not disk_ok:
-        notes.append(
+        short_notes.append(
             f"disk_gib left out: {disk:g} GiB is not more than the {p.host_os_disk_mib.value / 1024:g} GiB the "
             f"simulated host OS takes; the preset's {p.disk_mib.value / 1024:g} GiB is used instead."  # type: ignore[union-attr]
         )
-    return HostBlock(preset, cores, mem if mem_ok else None, disk if disk_ok else None, mem, disk, tuple(notes))
+    return HostBlock(preset, cores, mem if mem_ok else None, disk if disk_ok else None, mem, disk, tuple(short_notes))
 
 
 def process_limits(machine: LocalMachine) -> list[str]:
@@ -186,9 +186,9 @@ def render_json(machine: LocalMachine, block: HostBlock, limits: list[str]) -> s
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim host``."""
-    p = subparsers.add_parser(
+    p: argparse.ArgumentParser = subparsers.add_parser(
         "host",
         help="this machine as psutil sees it, as a [host] block for a scenario",
         description="Show this machine's CPU cores, memory and the disk holding the working directory, as psutil "
