@@ -1,5 +1,8 @@
 """``python -m vmsim`` runs the command line."""
 
-from vmsim.cli import main
+try:
+    from vmsim.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python is still importing vmsim: as quiet as Ctrl-C later on
+    raise SystemExit(130) from None
 
 raise SystemExit(main())

@@ -14,6 +14,7 @@ from vmsim.cli.commands import host as host_command
 from vmsim.engine import default_catalog
 from vmsim.engine.hosts import LocalMachine
 from vmsim.host import hostinfo
+from vmsim.host import local as hosts
 from vmsim.scenarios import build_simulation, parse_scenario
 
 GIB = 2**30
@@ -43,6 +44,7 @@ def machine(monkeypatch):
         return seen
 
     monkeypatch.setattr(hostinfo, "process_limits", lambda m: [])
+    monkeypatch.setattr(hosts, "read_process_limits", lambda: hosts.ProcessLimits())  # this box's own limits
     # A typical 16 GiB laptop: the firmware and kernel keep ~400 MiB, a "512 GB" SSD is 476.8 GiB.
     set_machine(12, 16 * GIB - 412 * MIB, 512 * 10**9)
     return set_machine

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -180,3 +182,46 @@ def test_run_checks_runs_itself(capsys):
 def test_defaults():
     args = parser().parse_args(["probe"])
     assert args.runs == 5 and args.format == "table" and args.func is probe_command.handle
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_mid_probe_reaps_every_child(sig):
+    """``kill PID`` while ``sleep 30`` is alive: the probe kills and reaps it, then exits 128 + the signal."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vmsim", "probe", "--runs", "50"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    sleeper = None
+    try:
+        me = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 30
+        while sleeper is None and time.monotonic() < deadline:
+            for child in me.children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    if os.path.basename(child.cmdline()[0]) == "sleep":
+                        sleeper = child
+            time.sleep(0.005)
+        assert sleeper is not None, "the probe never started its sleep child"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 128 + sig, err
+        assert "Traceback" not in err
+        assert f"stopped by signal {int(sig)}" in err
+        with pytest.raises(psutil.NoSuchProcess):
+            sleeper.status()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if sleeper is not None:  # only when the test failed: leave nothing behind
+            with contextlib.suppress(psutil.Error):
+                sleeper.kill()
+
+
+def test_the_signal_handlers_are_restored_after_a_run():
+    before = signal.getsignal(signal.SIGTERM)
+    with probe.signals_end_the_run():
+        assert signal.getsignal(signal.SIGTERM) is not before
+    assert signal.getsignal(signal.SIGTERM) is before

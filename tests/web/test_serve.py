@@ -206,11 +206,11 @@ def serve_vmsim(tmp_path):
 class RawTab:
     """A browser tab reduced to its websocket (RFC 6455 by hand), so it can also vanish without a goodbye."""
 
-    def __init__(self, port: int, origin: str | None = None) -> None:
+    def __init__(self, port: int, origin: str | None = None, query: str = "width=160&height=40") -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=APP_TIMEOUT_S)
         key = base64.b64encode(os.urandom(16)).decode()
         headers = [
-            "GET /ws?width=160&height=40 HTTP/1.1",
+            f"GET /ws?{query} HTTP/1.1",
             f"Host: 127.0.0.1:{port}",
             "Upgrade: websocket",
             "Connection: Upgrade",
@@ -276,6 +276,18 @@ class RawTab:
         """Drop the connection with a TCP reset: no close frame, as when a laptop lid shuts mid-lesson."""
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.sock.close()
+
+    def send_text(self, text: str | bytes) -> None:
+        """One masked text frame, as a browser sends it (the payload need not be valid JSON, or UTF-8)."""
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        mask = os.urandom(4)
+        if len(data) < 126:
+            head = bytes([0x81, 0x80 | len(data)])
+        elif len(data) < 65536:
+            head = bytes([0x81, 0x80 | 126]) + struct.pack(">H", len(data))
+        else:
+            head = bytes([0x81, 0x80 | 127]) + struct.pack(">Q", len(data))
+        self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
 
     def close(self) -> None:
         mask = os.urandom(4)
@@ -401,6 +413,8 @@ def test_session_command_is_the_dashboard_under_its_guard():
     cmd = serve.guarded_command(4242, "hello")
     assert cmd[:5] == [sys.executable, "-m", "vmsim.web.serve", "--guard", "4242"]
     assert cmd[5:] == ["--", sys.executable, "-m", "vmsim", "tui", "hello"]
+    capped = serve.guarded_command(4242, "hello", 1536)
+    assert capped[5:8] == ["--memory-mib", "1536", "--"]
 
 
 STUBBORN_APP = textwrap.dedent(
@@ -486,7 +500,7 @@ def test_session_cap_refuses_the_extra_tab_and_frees_the_slot(serve_vmsim):
 
     first.close()  # a tab closed properly: its app is asked to quit, its group killed after a grace
     wait_until(lambda: not served.dashboards(), GONE_TIMEOUT_S, "the closed tab's app to end", served.details)
-    wait_until(lambda: "closed (0 of 1 open)" in served.output(), 5, "the server to free the slot", served.details)
+    wait_until(lambda: "closed (0 of 1 open" in served.output(), 5, "the server to free the slot", served.details)
     second.close()
     third = RawTab(served.port)  # the slot is free again
     third.read_until("nginx-1")

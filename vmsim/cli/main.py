@@ -32,8 +32,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: returns the exit code (0 ok, 1 an I/O failure, 2 bad input)."""
+    """Entry point: returns the exit code (0 ok, 1 an I/O failure, 2 bad input, 70 a crash, 130 Ctrl-C)."""
+    from vmsim.cli.outcome import run_guarded
+
     raw = list(sys.argv[1:] if argv is None else argv)
+    return run_guarded(lambda: _main(raw), raw)
+
+
+def _main(raw: list[str]) -> int:
     # `vmsim`, `vmsim hello`, `vmsim my.toml --paused`: anything that is not a command opens the dashboard.
     if not raw or (raw[0] not in COMMANDS and raw[0] not in ("-h", "--help", "--version")):
         raw = ["tui", *raw]
@@ -71,5 +77,6 @@ def _run(raw: list[str]) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
-        print(f"vmsim: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"vmsim: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1

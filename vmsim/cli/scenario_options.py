@@ -30,9 +30,13 @@ def with_host(spec: ScenarioSpec, host: str | None) -> ScenarioSpec:
 def emit(text: str, out: str | None) -> None:
     """Write ``text`` to the file ``out`` atomically (and say so on stderr), or to stdout."""
     if out:
-        from vmsim.output.exports import write_atomic
+        from vmsim.output.exports import UnsafeTargetError, write_atomic
 
-        target = write_atomic(out, text)
-        print(f"vmsim: wrote {target}", file=sys.stderr)
+        try:
+            written = write_atomic(out, text)
+        except UnsafeTargetError as exc:
+            raise CliError(f"--out {exc.filename}: {exc.strerror}") from None
+        replaced = " (replaced the file that was there)" if written.replaced else ""
+        print(f"vmsim: wrote {written.path}{replaced}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -1,4 +1,4 @@
-"""``vmsim host``: this machine as psutil sees it, and as a ``[host]`` block to paste into a scenario.
+"""``vmsim host``: this machine as psutil sees it (within this process's limits), and as a ``[host]`` block.
 
 The figures are read, not simulated: logical CPU cores, total memory and the size of the disk that holds
 the working directory (:func:`vmsim.host.local.probe_local_machine`). The ``[host]`` block keeps a
@@ -11,7 +11,6 @@ leaves the figure out, and says so in a comment, so the block always loads.
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 from dataclasses import dataclass
 
@@ -104,48 +103,39 @@ def host_block(machine: LocalMachine, catalog: Catalog | None = None) -> HostBlo
     preset = PRESETS[-1]
     p = catalog.hosts[preset]
     mem_ok, disk_ok = fits(preset)
-    left_out: list[str] = []
+    short_notes: list[str] = []
     if not mem_ok:
-        left_out.append(
+        short_notes.append(
             f"memory_gib left out: {mem:g} GiB is not more than the {p.host_os_memory_mib.value:g} MiB the "
             f"simulated host OS takes; the preset's {p.memory_mib.value / 1024:g} GiB is used instead."  # type: ignore[union-attr]
         )
     if not disk_ok:
-        left_out.append(
+        short_notes.append(
             f"disk_gib left out: {disk:g} GiB is not more than the {p.host_os_disk_mib.value / 1024:g} GiB the "
             f"simulated host OS takes; the preset's {p.disk_mib.value / 1024:g} GiB is used instead."  # type: ignore[union-attr]
         )
-    return HostBlock(preset, cores, mem if mem_ok else None, disk if disk_ok else None, mem, disk, tuple(left_out))
+    return HostBlock(preset, cores, mem if mem_ok else None, disk if disk_ok else None, mem, disk, tuple(short_notes))
 
 
 def process_limits(machine: LocalMachine) -> list[str]:
-    """Limits narrower than the whole machine that psutil's totals do not show (CPU affinity, cgroup v2)."""
+    """What narrowed the machine to this process's share (CPU affinity, cgroup v2), in words; empty if nothing.
+
+    The figures above already are the narrowed ones (:func:`vmsim.host.local.probe_local_machine`)."""
+    limits = machine.limits
+    whole_cores = machine.machine_cpu_cores or machine.cpu_cores
+    whole_memory = machine.machine_memory_mib or machine.memory_mib
     notes: list[str] = []
-    try:
-        usable = len(os.sched_getaffinity(0))
-        if 0 < usable < machine.cpu_cores:
-            notes.append(f"this process may run on only {usable} of the {machine.cpu_cores} cores (CPU affinity)")
-    except (AttributeError, OSError):
-        pass
-    for path, what in (("/sys/fs/cgroup/memory.max", "memory"), ("/sys/fs/cgroup/cpu.max", "cpu")):
-        try:
-            with open(path, encoding="ascii") as fh:
-                text = fh.read().split()
-        except (OSError, UnicodeDecodeError):
-            continue
-        if not text or text[0] == "max":
-            continue
-        try:
-            if what == "memory":
-                limit_mib = int(text[0]) / 2**20
-                if limit_mib < machine.memory_mib:
-                    notes.append(f"a cgroup limits this process to {limit_mib:,.0f} MiB of memory ({path})")
-            elif len(text) >= 2:
-                cores = int(text[0]) / int(text[1])
-                if cores < machine.cpu_cores:
-                    notes.append(f"a cgroup limits this process to {cores:g} cores of CPU time ({path})")
-        except (ValueError, ZeroDivisionError):
-            continue
+    if limits.affinity_cores is not None:
+        notes.append(f"this process may run on only {limits.affinity_cores} of the {whole_cores} cores (CPU affinity)")
+    if limits.cpu_max_cores is not None:
+        notes.append(
+            f"a cgroup limits this process to {limits.cpu_max_cores:g} cores of CPU time ({limits.cpu_max_path})"
+        )
+    if limits.memory_max_mib is not None:
+        notes.append(
+            f"a cgroup limits this process to {limits.memory_max_mib:,.0f} of {whole_memory:,.0f} MiB of memory "
+            f"({limits.memory_max_path})"
+        )
     return notes
 
 
@@ -159,7 +149,11 @@ def render_text(machine: LocalMachine, block: HostBlock, limits: list[str]) -> s
         f"the disk holding {machine.disk_path}",
     ]
     if limits:
-        lines.append("  note: psutil reports the whole machine, but " + "; ".join(limits))
+        lines.append(
+            "  note: psutil reports the whole machine, but "
+            + "; ".join(limits)
+            + ". The figures above are this process's share."
+        )
     lines += [
         "",
         'Paste this into a scenario file to simulate this machine (or use preset = "local";',
@@ -180,6 +174,10 @@ def render_json(machine: LocalMachine, block: HostBlock, limits: list[str]) -> s
             "disk_path": machine.disk_path,
         },
         "limits": limits,
+        "machine": {
+            "cpu_cores": machine.machine_cpu_cores or machine.cpu_cores,
+            "memory_mib": machine.machine_memory_mib or machine.memory_mib,
+        },
         "scenario_host": block.as_dict(),
         "notes": list(block.notes),
     }

@@ -20,19 +20,24 @@ over), and an overall time budget after which the remaining runs are skipped (an
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from vmsim.engine.catalog import Catalog, Figure, default_catalog
 
+DEFAULT_RUNS = 5
+MAX_RUNS = 50
 CHILD_TIMEOUT_S = 5.0
 BUDGET_S = 30.0
 SETTLE_S = 0.05  # a live tiny program is given this long to finish loading before its memory is read
@@ -161,14 +166,72 @@ def model_figures(catalog: Catalog | None = None, runtime: str = "containerd") -
 
 
 # ------------------------------------------------------------------------------------------- children
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds through every ``finally`` (which kills and reaps the child)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def signals_end_the_run() -> Iterator[None]:
+    """While measuring, SIGTERM and SIGHUP raise :class:`Stopped` instead of ending the process on the spot
+    (which would leave a live child, such as ``sleep 30``, behind)."""
+
+    def stop(signum: int, _frame: object) -> None:
+        if _starting:  # inside Popen: raise once the child is known, so it is reaped too (see _start)
+            _pending.append(signum)
+            return
+        raise Stopped(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                previous[sig] = signal.signal(sig, stop)
+            except ValueError:  # not the main thread: signals cannot be caught here
+                pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for proc in list(_live):  # whatever an interrupted finally did not reach
+            _reap(proc)
+        _pending.clear()
+
+
+_live: set[subprocess.Popen[bytes]] = set()  # children started and not yet reaped
+_starting: list[bool] = []  # non-empty while Popen runs
+_pending: list[int] = []  # a signal that arrived meanwhile
+
+
+def _start(command: tuple[str, ...], **kwargs: object) -> subprocess.Popen[bytes]:
+    """Popen, with the child recorded before a SIGTERM that arrived meanwhile is acted on."""
+    _starting.append(True)
+    try:
+        proc: subprocess.Popen[bytes] = subprocess.Popen(command, **kwargs)  # type: ignore[call-overload]
+        _live.add(proc)
+    finally:
+        _starting.pop()
+    if _pending:
+        raise Stopped(_pending[0])
+    return proc
+
+
 def _reap(proc: subprocess.Popen[bytes]) -> None:
     """Make sure ``proc`` is gone and reaped: ask, then kill; never leave a zombie behind."""
     if proc.poll() is None:
-        proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
     try:
         proc.wait(timeout=CHILD_TIMEOUT_S)
     except subprocess.TimeoutExpired:  # pragma: no cover - a process stuck in the kernel
         print(f"vmsim probe: process {proc.pid} did not exit after being killed", file=sys.stderr)
+    else:
+        _live.discard(proc)
     for stream in (proc.stdout, proc.stderr, proc.stdin):
         if stream is not None:
             stream.close()
@@ -177,7 +240,7 @@ def _reap(proc: subprocess.Popen[bytes]) -> None:
 def time_start_exit(command: tuple[str, ...]) -> tuple[float, float]:
     """Start ``command`` and wait for it: (seconds until created, seconds until it exited and was reaped)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
+    proc = _start(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True
     )
     t1 = time.perf_counter()  # Popen returns once exec has succeeded
@@ -232,7 +295,7 @@ def memory_alive(command: tuple[str, ...], handshake: bool) -> tuple[float, floa
     """Start ``command``, let it settle (its 'ready' line, or a short pause), read its memory, end it."""
     import psutil
 
-    proc = subprocess.Popen(
+    proc = _start(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE if handshake else subprocess.DEVNULL,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import io
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +14,7 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.timer import Timer
 
-from vmsim.output.exports import DEFAULT_EXPORT_DIR, export_name, write_atomic
+from vmsim.output.exports import DEFAULT_EXPORT_DIR, export_name, write_export
 from vmsim.session import (
     SEEK_STEP_S,
     DriftStory,
@@ -23,6 +25,7 @@ from vmsim.session import (
     WorldEvent,
     default_catalog,
 )
+from vmsim.session.served import ServedLimits
 from vmsim.text import LANGS, default_lang, tr
 from vmsim.tui.commands import VmsimCommands
 from vmsim.tui.keys import KEYS
@@ -445,25 +448,32 @@ class VmsimApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def action_screenshot(self) -> None:
-        """Save an SVG of the screen into the export folder."""
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen into the export folder (Textual's own arguments are not used: the name
+        and the folder are vmsim's, and a served app offers the file as a download instead)."""
         name = export_name(self.session.spec.slug or self.session.spec.name, self.session.now, "svg")
-        try:
-            svg = self.export_screenshot(title=f"vmsim — {self.session.spec.name}")
-            path = write_atomic(self.export_dir / name, svg)
-        except OSError as exc:
-            self.notify(tr("note.save_failed", self.lang, why=exc.strerror or exc), severity="error")
-            return
-        self.notify(tr("note.saved", self.lang, path=path), timeout=4)
+        self._save(name, lambda: self.export_screenshot(title=f"vmsim — {self.session.spec.name}"), "note.save_failed")
 
     def action_export(self) -> None:
         """Write the current state as JSON (the same schema as 'vmsim run --format json')."""
         from vmsim.output.formats import render_json
 
         name = export_name(self.session.spec.slug or self.session.spec.name, self.session.now, "json")
+        self._save(name, lambda: render_json(self.session.state()), "note.export_failed")
+
+    def _save(self, name: str, render: Callable[[], str], failed: str) -> None:
+        """Write an export into the export folder (never over a file), or, served to a browser, offer it as a
+        download: a served app never writes on the server's disk."""
         try:
-            path = write_atomic(self.export_dir / name, render_json(self.session.state()))
+            text = render()
+            if ServedLimits.from_environ().served:
+                self.deliver_text(io.StringIO(text), save_filename=name)
+                self.notify(tr("note.offered", self.lang, name=name), timeout=4)
+                return
+            path = write_export(self.export_dir, name, text)
         except OSError as exc:
-            self.notify(tr("note.export_failed", self.lang, why=exc.strerror or exc), severity="error")
+            self.notify(
+                tr(failed, self.lang, why=f"{exc.filename or ''} {exc.strerror or exc}".strip()), severity="error"
+            )
             return
         self.notify(tr("note.saved", self.lang, path=path), timeout=4)

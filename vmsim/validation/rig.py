@@ -46,7 +46,11 @@ def reference_sim(
         microvm=MicroVmSettings(**(microvm or {})),
     )
     return Simulation(
-        make_host(cat, host, **hardware), worlds=tuple(worlds), settings=settings, seed=seed, scenario="validate-model"
+        make_host(cat, host, None, **hardware),
+        worlds=tuple(worlds),
+        settings=settings,
+        seed=seed,
+        scenario="validate-model",
     )
 
 

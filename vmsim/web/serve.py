@@ -20,201 +20,143 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ipaddress
 import os
 import signal
-import socket
-import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-DEFAULT_PORT = 8000
-DEFAULT_BIND = "127.0.0.1"
-DEFAULT_MAX_SESSIONS = 8  # each tab is one app process of ~45 MB that keeps part of a core busy
-MAX_SESSIONS_LIMIT = 100
-INSTALL_HINT = "pip install 'vmsim[web]'"
+from vmsim.session.served import ServedLimits
+from vmsim.web import options
+from vmsim.web.admission import (
+    BadHostHeader,
+    HostPolicy,
+    clamp_size,
+    is_local_name,
+    parse_host_header,
+    parse_message,
+    same_origin,
+)
+from vmsim.web.guard import GUARD_GRACE_S, SIGKILL, guard_cli, signal_group
+from vmsim.web.options import (
+    DEFAULT_BIND,
+    DEFAULT_MAX_SESSIONS,
+    DEFAULT_PORT,
+    DEFAULT_SCENARIO,
+    INSTALL_HINT,
+    MAX_SESSIONS_LIMIT,
+    ServeConfig,
+    bind_warning,
+    cap_message,
+    is_loopback,
+    range_problem,
+)
+
+# Re-exported: callers and tests find the command's names here.
+__all__ = ["GUARD_GRACE_S", "MAX_SESSIONS_LIMIT", "cap_message", "is_local_name"]
 
 QUIT_GRACE_S = 2.0  # a closed tab's app gets this long to quit by itself ...
-KILL_GRACE_S = 3.0  # ... then its group gets SIGTERM, and SIGKILL after this long
-GUARD_GRACE_S = 2.0  # the guard's own SIGTERM → SIGKILL grace for its app (shorter than KILL_GRACE_S)
-GUARD_POLL_S = 0.25
+KILL_GRACE_S = 3.0  # ... then its group gets SIGTERM, and SIGKILL after this long (more than GUARD_GRACE_S)
 SHUTDOWN_TIMEOUT_S = 5.0
-POSIX = os.name == "posix"
-SIGKILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has neither SIGKILL nor process groups
+HEARTBEAT_S = 30.0
 
 
-def _range_problem(port: object, max_sessions: object) -> str | None:
-    """The same checks as the argument types, for a Namespace built without the parser."""
-    if not isinstance(port, int) or not 1 <= port <= 65535:
-        return f"--port {port!r} is not a port number; give a whole number from 1 to 65535"
-    if not isinstance(max_sessions, int) or not 1 <= max_sessions <= MAX_SESSIONS_LIMIT:
-        return f"--max-sessions {max_sessions!r} is out of range; give 1 to {MAX_SESSIONS_LIMIT} browser tabs"
-    return None
-
-
-def is_loopback(address: str) -> bool:
-    """True when ``address`` (an IP or a host name) only ever means this machine. Raises OSError if unknown."""
-    try:
-        return ipaddress.ip_address(address.strip("[]")).is_loopback
-    except ValueError:
-        pass
-    infos = socket.getaddrinfo(address, None, proto=socket.IPPROTO_TCP)
-    return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
-
-
-def bind_warning(address: str, port: int) -> str:
-    """What ``vmsim serve --bind ADDR`` prints when ADDR is reachable from other machines."""
-    where = "every network interface of this machine" if address in ("0.0.0.0", "::", "[::]") else address
-    return (
-        f"vmsim: warning: listening on {where}, port {port}. Everyone who can reach this machine on that address "
-        f"and port can open the dashboard and start sessions (up to --max-sessions): there is no authentication "
-        f"and no encryption. Use it on a network you trust, and stop the server (Ctrl+C) when you are done."
+# ---------------------------------------------------------------------------------------------- arguments
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Register ``vmsim serve`` on the CLI's subparsers."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "serve",
+        help="serve the dashboard in a web browser (needs: " + INSTALL_HINT + ")",
+        description="Serve the dashboard to web browsers through textual-serve. Every browser tab runs its own "
+        "simulation in its own process. Listens on 127.0.0.1 (this machine only) unless --bind says otherwise.",
     )
-
-
-def cap_message(open_sessions: int, limit: int) -> str:
-    """What a browser tab beyond ``--max-sessions`` shows instead of a dashboard."""
-    session_s = "session" if open_sessions == 1 else "sessions"
-    if limit >= MAX_SESSIONS_LIMIT:
-        advice = f"close a tab ({MAX_SESSIONS_LIMIT} is the most one server allows)"
-    else:
-        advice = f"close a tab or restart with --max-sessions {min(MAX_SESSIONS_LIMIT, max(limit * 2, limit + 1))}"
-    return f"vmsim: the server has {open_sessions} {session_s} open; {advice}"
+    p.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a .toml path")
+    p.add_argument(
+        "--port", type=options.port, default=DEFAULT_PORT, help=f"TCP port to listen on (default {DEFAULT_PORT})"
+    )
+    p.add_argument(
+        "--bind",
+        default=DEFAULT_BIND,
+        metavar="ADDR",
+        help=f"address to listen on (default {DEFAULT_BIND}, this machine only; 0.0.0.0 means every network "
+        "interface, with no authentication)",
+    )
+    p.add_argument(
+        "--max-sessions",
+        type=options.max_sessions,
+        default=DEFAULT_MAX_SESSIONS,
+        metavar="N",
+        help=f"browser tabs that may run an app at once, 1-{MAX_SESSIONS_LIMIT} (default {DEFAULT_MAX_SESSIONS})",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer to this host name (repeatable): the names a browser may use besides this machine's own "
+        "host name and addresses (for example a DNS alias or a port-forwarding name)",
+    )
+    p.add_argument(
+        "--scenarios",
+        metavar="DIR",
+        help="a folder of the teacher's .toml scenarios to offer in every tab's open dialog, besides the shipped "
+        "ones (tabs cannot open any other file on this machine)",
+    )
+    p.set_defaults(func=run)
+    return p
 
 
 # ---------------------------------------------------------------------------------------------- processes
-def set_parent_death_signal(sig: int) -> bool:
-    """Linux: have the kernel send ``sig`` to this process when its parent dies. False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        return libc.prctl(pr_set_pdeathsig, int(sig), 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def signal_group(pgid: int, sig: int) -> bool:
-    """Send ``sig`` to a process group; False when the group is gone (or not ours)."""
-    try:
-        if hasattr(os, "killpg"):
-            os.killpg(pgid, sig)
-        else:  # pragma: no cover - Windows: no groups, so only the guard itself (pid == pgid) is reached
-            os.kill(pgid, sig)
-    except OSError:  # ProcessLookupError: nothing left in the group; PermissionError: not ours
-        return False
-    return True
-
-
 def app_command(scenario: str) -> list[str]:
     """The dashboard one browser tab runs (textual-serve's web driver is chosen through its environment)."""
     return [sys.executable, "-m", "vmsim", "tui", scenario]
 
 
-def guarded_command(server_pid: int, scenario: str) -> list[str]:
-    """The app command under its guard: what the server starts for each tab."""
-    return [sys.executable, "-m", "vmsim.web.serve", "--guard", str(server_pid), "--", *app_command(scenario)]
-
-
-def _end_child(child: subprocess.Popen, grace_s: float) -> None:
-    if child.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            child.terminate()
-        try:
-            child.wait(timeout=grace_s)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                child.kill()
-            child.wait()
-
-
-def guard_main(server_pid: int, argv: list[str], poll_s: float = GUARD_POLL_S, grace_s: float = GUARD_GRACE_S) -> int:
-    """Run ``argv`` as a child and make sure it dies with this guard, its parent server, or its session.
-
-    The child inherits stdin/stdout/stderr (textual-serve's pipes) untouched; the guard never reads them.
-    """
-    stopping: list[int] = []
-
-    def on_signal(signum: int, _frame: object) -> None:
-        stopping.append(signum)
-
-    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), on_signal)
-    set_parent_death_signal(signal.SIGTERM)
-    if os.getppid() != server_pid:  # the server died before the line above took effect
-        return 1
-    try:
-        child = subprocess.Popen(argv, preexec_fn=(lambda: set_parent_death_signal(SIGKILL)) if POSIX else None)
-    except OSError as exc:
-        print(f"vmsim: cannot start {argv[0]}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    while True:
-        try:
-            code = child.wait(timeout=poll_s)
-        except subprocess.TimeoutExpired:
-            pass
-        else:
-            return code if code >= 0 else 128 - code
-        if stopping or os.getppid() != server_pid:
-            _end_child(child, grace_s)
-            return 128 + (stopping[0] if stopping else signal.SIGTERM)
-
-
-def _guard_cli(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="python -m vmsim.web.serve", description="internal: the guard of one app session")
-    p.add_argument("--guard", type=int, required=True, metavar="SERVER_PID")
-    p.add_argument("command", nargs=argparse.REMAINDER)
-    args = p.parse_args(argv)
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    if not command:
-        p.error("give the command to guard after --")
-    return guard_main(args.guard, command)
+def guarded_command(server_pid: int, scenario: str, memory_mib: int | None = None) -> list[str]:
+    """The app command under its guard (which caps the app's memory): what the server starts for each tab."""
+    cap = ["--memory-mib", str(memory_mib)] if memory_mib else []
+    return [sys.executable, "-m", "vmsim.web.serve", "--guard", str(server_pid), *cap, "--", *app_command(scenario)]
 
 
 # ---------------------------------------------------------------------------------------------- the server
-@dataclass(frozen=True)
-class ServeConfig:
-    """Everything the server needs, validated."""
-
-    scenario: str  # as handed to 'vmsim tui' (an absolute path for a file given by path)
-    title: str
-    bind: str
-    port: int
-    max_sessions: int
-    loopback: bool
-
-
-def _server_class():
+def _server_class() -> Any:
     """The textual-serve Server subclass (built on demand: textual-serve is an optional extra)."""
     import asyncio
     import logging
+    from collections.abc import Awaitable, Callable
 
     import aiohttp_jinja2
+    import jinja2
     from aiohttp import WSCloseCode, WSMsgType, web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server, to_int
 
     log = logging.getLogger("vmsim.web.serve")
+    Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
     class Session(AppService):
         """One tab's app, started in a new session (so a process group of its own) and killed with it."""
 
-        def __init__(self, argv: list[str], groups: set[int], **kwargs) -> None:
+        def __init__(self, argv: list[str], groups: set[int], limits: ServedLimits, **kwargs: Any) -> None:
             super().__init__(" ".join(argv), **kwargs)
             self.argv = argv
             self.groups = groups  # the server's list of groups that may still be alive
+            self.limits = limits
 
         def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-            env = super()._build_environment(width=width, height=height)
+            width, height = clamp_size(width, height)  # whatever the browser asked for
+            env: dict[str, str] = super()._build_environment(width=width, height=height)
             env["VMSIM_FORCE_TUI"] = "1"  # stdout is a pipe to the server, not a terminal
+            env.update(self.limits.environment())  # no paths typed on the server; exports as downloads
             return env
 
-        async def _open_app_process(self, width: int = 80, height: int = 24):
+        async def start(self, width: int, height: int) -> None:
+            await super().start(*clamp_size(width, height))
+
+        async def set_terminal_size(self, width: int, height: int) -> None:
+            await super().set_terminal_size(*clamp_size(width, height))
+
+        async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
             # As textual-serve's, but without a shell and with start_new_session: pid == pgid.
             self._process = process = await asyncio.create_subprocess_exec(
                 *self.argv,
@@ -282,8 +224,19 @@ def _server_class():
 
         # -- startup and shutdown
         async def _make_app(self) -> web.Application:
-            app = await super()._make_app()
-            app.middlewares.append(self._check_request)
+            # As textual-serve's, with the request check in front and without listings of /static/.
+            app = web.Application(middlewares=[self._check_request])
+            aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+            app.add_routes(
+                [
+                    web.get("/", self.handle_index, name="index"),
+                    web.get("/ws", self.handle_websocket, name="websocket"),
+                    web.get("/download/{key}", self.handle_download, name="download"),
+                    web.static("/static", self.statics_path, show_index=False, name="static"),
+                ]
+            )
+            app.on_startup.append(self.on_startup)
+            app.on_shutdown.append(self.on_shutdown)
             return app
 
         async def on_startup(self, app: web.Application) -> None:
@@ -339,11 +292,18 @@ def _server_class():
 
         # -- requests
         @web.middleware
-        async def _check_request(self, request: web.Request, handler):
-            # Served on loopback, only loopback names are answered: a web page elsewhere cannot point its
-            # own host name at 127.0.0.1 (DNS rebinding) and drive a session.
-            if self.config.loopback and not _is_local_name(request.url.host or ""):
-                raise web.HTTPForbidden(text="vmsim serve: this server only answers to localhost / 127.0.0.1\n")
+        async def _check_request(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+            # Only this machine's names (and --allow-host names) are answered, on every bind: a web page
+            # elsewhere cannot point its own host name at this server (DNS rebinding) and drive a session.
+            try:
+                host, _port = parse_host_header(request.headers.get("Host"))
+            except BadHostHeader as exc:
+                raise web.HTTPBadRequest(text=f"vmsim serve: {exc}\n") from None
+            if not self.config.hosts.allows(host):
+                raise web.HTTPForbidden(
+                    text="vmsim serve: this server does not answer to that host name; the teacher can add it "
+                    "with --allow-host\n"
+                )
             return await handler(request)
 
         async def handle_index(self, request: web.Request) -> web.Response:
@@ -360,18 +320,20 @@ def _server_class():
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             origin = request.headers.get("Origin")
-            if origin is not None and not _same_origin(origin, request):
+            host, port = parse_host_header(request.headers.get("Host"))  # checked already by _check_request
+            if origin is not None and not same_origin(origin, host, port, request.scheme):
                 # Browsers always send Origin: another site's page must not open a session here.
                 raise web.HTTPForbidden(text="vmsim serve: a page from another site cannot open a session\n")
-            ws = web.WebSocketResponse(heartbeat=15)
+            # A ping every 30 s, and a tab whose pong is 15 s late is dropped (aiohttp waits half the interval):
+            # at 15 s, 2 of 30 tabs on a saturated 2-core server were dropped (close code 1006) while in use.
+            ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S)
             await ws.prepare(request)
             self.sockets.add(ws)
             try:
                 if len(self.sessions) >= self.config.max_sessions:
                     await self._refuse(ws)
                 else:
-                    width = to_int(request.query.get("width", "80"), 80)
-                    height = to_int(request.query.get("height", "24"), 24)
+                    width, height = clamp_size(request.query.get("width", "80"), request.query.get("height", "24"))
                     await self._run_session(ws, width, height)
             except asyncio.CancelledError:
                 pass
@@ -385,8 +347,9 @@ def _server_class():
 
         async def _run_session(self, ws: web.WebSocketResponse, width: int, height: int) -> None:
             session = Session(
-                guarded_command(os.getpid(), self.config.scenario),
+                guarded_command(os.getpid(), self.config.scenario, self.config.session_memory_mib),
                 self.live_groups,
+                ServedLimits(True, self.config.scenario_dir),
                 write_bytes=ws.send_bytes,
                 write_str=ws.send_str,
                 close=ws.close,
@@ -407,7 +370,12 @@ def _server_class():
                     await asyncio.shield(asyncio.ensure_future(session.stop()))
                 finally:
                     self.sessions.discard(session)
-                    log.info("tab %d: closed (%d of %d open)", number, len(self.sessions), self.config.max_sessions)
+                    process = session._process
+                    log.info(
+                        "tab %d: closed (%d of %d open; app exit %s, websocket close code %s)",
+                        number, len(self.sessions), self.config.max_sessions,
+                        process.returncode if process is not None else None, ws.close_code,
+                    )  # fmt: skip
 
         async def _refuse(self, ws: web.WebSocketResponse) -> None:
             text = cap_message(len(self.sessions), self.config.max_sessions)
@@ -421,32 +389,34 @@ def _server_class():
             await ws.send_bytes(screen.encode("utf-8"))
             async for message in ws:  # keep the message on screen until the tab goes (or the server stops)
                 if message.type == WSMsgType.TEXT:
-                    with contextlib.suppress(ValueError, TypeError, IndexError):
-                        envelope = message.json()
-                        if envelope[0] == "ping":
-                            await ws.send_json(["pong", envelope[1]])
+                    parsed = parse_message(message.data)
+                    if parsed is not None and parsed[0] == "ping":
+                        await ws.send_json(["pong", parsed[1]])
+
+        async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
+            # As textual-serve's, but a malformed message is dropped (it raised, and printed a traceback),
+            # and a resize is clamped like the first size.
+            async for message in websocket:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                parsed = parse_message(message.data)
+                if parsed is None:
+                    log.debug("dropped a malformed websocket message (%d characters)", len(message.data))
+                    continue
+                kind, data = parsed
+                if kind == "stdin":
+                    await app_service.send_bytes(str(data).encode("utf-8"))
+                elif kind == "resize":
+                    assert isinstance(data, tuple)
+                    await app_service.set_terminal_size(int(data[0]), int(data[1]))
+                elif kind == "ping":
+                    await websocket.send_json(["pong", data])
+                elif kind == "blur":
+                    await app_service.blur()
+                elif kind == "focus":
+                    await app_service.focus()
 
     return VmsimServer
-
-
-def _is_local_name(host: str) -> bool:
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _same_origin(origin: str, request) -> bool:
-    from yarl import URL
-
-    try:
-        o = URL(origin)
-    except ValueError:
-        return False
-    return (o.host or "").lower() == (request.url.host or "").lower() and o.port == request.url.port
 
 
 def _serve(config: ServeConfig) -> int:
@@ -460,7 +430,7 @@ def _serve(config: ServeConfig) -> int:
             errno.EADDRINUSE: f"something else uses port {config.port}: choose another --port",
             errno.EADDRNOTAVAIL: f"{config.bind} is not an address of this machine: check --bind",
             errno.EACCES: "ports below 1024 need administrator rights: choose --port 1024 or above",
-        }.get(exc.errno, "check --bind and --port")
+        }.get(exc.errno or 0, "check --bind and --port")
         print(f"vmsim: cannot listen on {config.bind}:{config.port} ({exc.strerror or exc}); {advice}", file=sys.stderr)
         return 1
     return 0
@@ -468,7 +438,7 @@ def _serve(config: ServeConfig) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """``vmsim serve``: 0 after a clean stop, 1 when the address cannot be used, 2 for bad input."""
-    problem = _range_problem(args.port, args.max_sessions)
+    problem = range_problem(args.port, args.max_sessions)
     if problem:
         print(f"vmsim: {problem}", file=sys.stderr)
         return 2
@@ -503,6 +473,15 @@ def run(args: argparse.Namespace) -> int:
     if not loopback:
         print(bind_warning(args.bind, args.port), file=sys.stderr, flush=True)
 
+    scenario_dir = None
+    if getattr(args, "scenarios", None):
+        scenario_dir = Path(args.scenarios).expanduser().resolve()
+        if not scenario_dir.is_dir():
+            print(f"vmsim: --scenarios {args.scenarios!r} is not a folder; name the folder of your .toml files",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+    extra = [name.strip() for name in getattr(args, "allow_host", None) or [] if name.strip()]
+
     config = ServeConfig(
         scenario=scenario,
         title=f"vmsim — {spec.name}",
@@ -510,9 +489,11 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         max_sessions=args.max_sessions,
         loopback=loopback,
+        hosts=HostPolicy.for_bind(args.bind, loopback, extra),
+        scenario_dir=scenario_dir,
     )
     return _serve(config)
 
 
 if __name__ == "__main__":  # the per-session guard: python -m vmsim.web.serve --guard SERVER_PID -- COMMAND...
-    raise SystemExit(_guard_cli(sys.argv[1:]))
+    raise SystemExit(guard_cli(sys.argv[1:]))

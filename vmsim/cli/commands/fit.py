@@ -5,15 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vmsim.cli.arguments import finite_number
+from vmsim.cli.arguments import vm_memory_mib
 from vmsim.cli.errors import CliError
-
-
-def _vm_memory_mib(text: str) -> float:
-    value = finite_number(text)
-    if value < 16:
-        raise argparse.ArgumentTypeError("a VM needs at least 16 MiB")
-    return value
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -21,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     f = sub.add_parser("fit", help="how many of an app fit in each world, and what runs out first")
     f.add_argument("app", help="an app name (see 'vmsim catalog')")
     f.add_argument("--host", default="laptop", help="a host preset (laptop, small-cloud, server) or 'local'")
-    f.add_argument("--vm-memory", type=_vm_memory_mib, help="memory per VM in MiB (default 2048)")
+    f.add_argument("--vm-memory", type=vm_memory_mib, help="memory per VM in MiB, 16 or more (default 2048)")
     f.add_argument("--guest-os", help="the VMs' guest OS (default ubuntu-24.04)")
     f.add_argument("--format", choices=["table", "json"], default="table")
     f.set_defaults(func=handle)

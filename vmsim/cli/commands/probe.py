@@ -53,7 +53,12 @@ def handle(args: argparse.Namespace) -> int:
     from vmsim.host import probe
 
     print(f"vmsim probe: starting real processes, {runs} run(s) each…", file=sys.stderr)
-    measured, problems = probe.measure(runs)
+    try:
+        with probe.signals_end_the_run():
+            measured, problems = probe.measure(runs)
+    except probe.Stopped as stop:  # every child was killed and reaped on the way out
+        print(f"vmsim probe: stopped by signal {stop.signum}; every process it started has ended", file=sys.stderr)
+        return 128 + stop.signum
     for problem in problems:
         print(f"vmsim probe: {problem}", file=sys.stderr)
     if not measured:

@@ -29,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
 def handle(args: argparse.Namespace) -> int:
     """``vmsim report``: 0 written, 2 bad input (message on stderr), 1 the file could not be written."""
     from vmsim.engine import UnknownAppError
-    from vmsim.output.exports import write_atomic
+    from vmsim.output.exports import UnsafeTargetError, check_target, write_atomic
     from vmsim.output.report_data import collect
     from vmsim.output.report_html import render_report
     from vmsim.scenarios import ScenarioError, load_scenario
@@ -43,12 +43,20 @@ def handle(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if out != "-" and Path(out).is_dir():
+    if out != "-" and Path(out).is_dir() and not Path(out).is_symlink():
         print(
             f"vmsim report: --out {out!r} is a folder; give a file name, e.g. {out.rstrip('/')}/report.html",
             file=sys.stderr,
         )
         return 2
+    try:
+        if out != "-":
+            check_target(Path(out))
+    except UnsafeTargetError as exc:
+        print(f"vmsim report: --out {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except OSError:
+        pass  # said below, when the file is written
     seed = getattr(args, "seed", None)
     until = getattr(args, "until", None)
     try:
@@ -73,12 +81,17 @@ def handle(args: argparse.Namespace) -> int:
         sys.stdout.write(page)
         return 0
     try:
-        target = write_atomic(out, page)
+        written = write_atomic(out, page)
+    except UnsafeTargetError as exc:
+        print(f"vmsim report: --out {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     except OSError as exc:
-        print(f"vmsim report: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"vmsim report: cannot write {exc.filename or out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    replaced = ", replacing the file that was there" if written.replaced else ""
     print(
-        f"vmsim: wrote {target} ({len(page.encode('utf-8')) / 1024:,.0f} KiB; opens offline in any browser)",
+        f"vmsim: wrote {written.path} ({len(page.encode('utf-8')) / 1024:,.0f} KiB{replaced}; "
+        "opens offline in any browser)",
         file=sys.stderr,
     )
     return 0

@@ -7,7 +7,7 @@ import gc
 import os
 import sys
 
-from vmsim.cli.arguments import finite_number, seed
+from vmsim.cli.arguments import seed, speed
 from vmsim.cli.errors import CliError
 from vmsim.cli.scenario_options import DEFAULT_SCENARIO, with_host
 
@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     t = sub.add_parser("tui", help="open the dashboard (the default command)")
     t.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a .toml path")
     t.add_argument("--seed", type=seed, help="override the scenario's seed")
-    t.add_argument("--speed", type=finite_number, default=1.0, help="simulated seconds per real second (0.1-100)")
+    t.add_argument("--speed", type=speed, default=1.0, help="simulated seconds per real second (0.1-100)")
     t.add_argument("--paused", action="store_true", help="start paused")
     t.add_argument("--lang", choices=["en", "ko"], help="language of the dashboard (default: from LANG)")
     t.add_argument("--export-dir", default="vmsim-exports", help="where s (SVG) and e (JSON) write their files")
@@ -37,15 +37,28 @@ def handle(args: argparse.Namespace) -> int:
         from vmsim.tui.app import VmsimApp
     except ImportError as exc:  # pragma: no cover - only when installed without its dependencies
         raise CliError(f"the dashboard needs Textual ({exc}); reinstall with 'pip install vmsim'") from None
-    speed = min(max(args.speed, 0.1), 100.0)
+    pace = min(max(args.speed, 0.1), 100.0)
     app = VmsimApp(
         spec,
         seed=args.seed,
-        speed=speed,
+        speed=pace,
         paused=args.paused,
         lang=args.lang,
         export_dir=args.export_dir,
         gc_paused=not gc.isenabled(),
     )
-    app.run()
+    from typing import IO, cast
+
+    from vmsim.cli.outcome import AppCrashed, LazyLog
+
+    # Textual prints an exception inside the app (a long traceback) on its error console and exits 0:
+    # the traceback goes to a log file instead, and the run ends non-zero with a short message naming it.
+    crash_log = LazyLog()
+    app.error_console.file = cast(IO[str], crash_log)
+    try:
+        app.run()
+    finally:
+        crash_log.close()
+    if app.return_code:
+        raise AppCrashed(getattr(app, "_exception", None), crash_log.path if crash_log.written else None)
     return 0

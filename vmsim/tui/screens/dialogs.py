@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from vmsim.session import Catalog, ScenarioError, ScenarioSpec, load_scenario, shipped_names
+from vmsim.session.served import ServedLimits
 from vmsim.text import tr
 from vmsim.tui.style import DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES, fmt_mib
 
@@ -168,6 +169,7 @@ class OpenScenarioScreen(ListDialog[ScenarioSpec | None]):
     def __init__(self, current: str | None = None) -> None:
         super().__init__()
         self.current = current
+        self.limits = ServedLimits.from_environ()  # served to a browser: no paths typed on the server
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog", classes="dialog"):
@@ -183,6 +185,11 @@ class OpenScenarioScreen(ListDialog[ScenarioSpec | None]):
                 label.append(f"{name:<14}", style="bold")
                 label.append(f" {spec.description}", style="dim")
                 options.append(Option(label, id=name))
+            for path in self.limits.folder_scenarios():  # the teacher's folder ('vmsim serve --scenarios')
+                label = Text()
+                label.append(f"{path.stem:<14}", style="bold")
+                label.append(f" {tr('open.teachers', lang)}", style="dim")
+                options.append(Option(label, id=str(path)))
             yield OptionList(*options, id="scenario-list")
             with Horizontal(classes="dialog-row"):
                 yield Label(tr("open.file", lang), classes="field-label")
@@ -243,6 +250,13 @@ class OpenScenarioScreen(ListDialog[ScenarioSpec | None]):
         value = value.strip()
         if not value:
             self.show_error(tr("open.need_path", self.app.lang))  # type: ignore[attr-defined]
+            return
+        if self.limits.served:
+            choice = self.limits.choice(value, shipped_names())
+            if choice is None:
+                self.show_error(tr("open.served_only", self.app.lang))  # type: ignore[attr-defined]
+                return
+            self._load(choice)
             return
         self._load(str(Path(value).expanduser()))
 

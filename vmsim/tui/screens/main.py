@@ -20,7 +20,7 @@ from vmsim.tui.widgets.status import Status, StatusBar
 from vmsim.tui.widgets.world_panel import HOST_PARTS, WorldPanel
 
 if TYPE_CHECKING:
-    from vmsim.session import DriftStory, LessonRunner, ScenarioSpec
+    from vmsim.session import DriftStory, InstanceSnapshot, LessonRunner, ScenarioSpec
 
 TIMELINE_ROWS = 12
 
@@ -197,7 +197,7 @@ class MainScreen(Screen):
             chart = lower.view(active)
             chart.show({w.name: series[f"{kind}.{w.name}"] for w in snap.worlds}, now)  # type: ignore[attr-defined]
         elif active == "timeline":
-            rows = []
+            rows: list[tuple[str, InstanceSnapshot]] = []
             ids: dict[str, None] = {}
             for w in snap.worlds:
                 for inst in w.instances:

@@ -1,0 +1,190 @@
+"""``vmsim serve`` on a classroom network (issue 18, items 1-4): terminal sizes clamped, a memory cap per tab,
+host names checked on every bind, bad Host headers answered 400, no /static/ listings, and malformed websocket
+messages dropped without a traceback. Servers run as in test_serve.py (process group reaped, tagged)."""
+
+from __future__ import annotations
+
+import socket
+import sys
+
+import psutil
+import pytest
+from test_serve import RawTab, needs_extra, parse
+
+from vmsim.web import serve
+from vmsim.web.admission import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MIN_COLUMNS,
+    MIN_ROWS,
+    BadHostHeader,
+    HostPolicy,
+    clamp_size,
+    machine_names,
+    parse_host_header,
+    parse_message,
+    same_origin,
+)
+from vmsim.web.options import SESSION_MEMORY_MIB
+
+
+# ---------------------------------------------------------------------------------------------- item 1
+@pytest.mark.parametrize(
+    ("width", "height", "expected"),
+    [
+        (160, 40, (160, 40)),
+        (20000, 20000, (MAX_COLUMNS, MAX_ROWS)),
+        ("20000", "20000", (MAX_COLUMNS, MAX_ROWS)),
+        (0, -5, (MIN_COLUMNS, MIN_ROWS)),
+        (1, 1, (MIN_COLUMNS, MIN_ROWS)),
+        ("wide", None, (80, 24)),
+        (1e300, float("nan"), (80, 24)),
+        (True, [], (80, 24)),
+        ("9" * 5000, "40", (80, 40)),
+    ],
+)
+def test_terminal_sizes_are_clamped(width, height, expected):
+    assert clamp_size(width, height) == expected
+
+
+# ---------------------------------------------------------------------------------------------- item 3
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("127.0.0.1:8000", ("127.0.0.1", 8000)),
+        ("Example.ORG.", ("example.org", None)),
+        ("[::1]:8000", ("::1", 8000)),
+        ("[fe80::1]", ("fe80::1", None)),
+    ],
+)
+def test_host_headers_parse(header, expected):
+    assert parse_host_header(header) == expected
+
+
+@pytest.mark.parametrize(
+    "header", [None, "", "127.0.0.1:abc", "127.0.0.1:0", "127.0.0.1:99999", "[::1", "::1", "a b", "h:", "[::1]x"]
+)
+def test_bad_host_headers_are_refused(header):
+    with pytest.raises(BadHostHeader):
+        parse_host_header(header)
+
+
+def test_host_policy_on_loopback_and_on_every_interface():
+    local = HostPolicy.for_bind("127.0.0.1", loopback=True)
+    assert local.allows("localhost") and local.allows("127.0.0.1") and local.allows("::1")
+    assert not local.allows("evil.example") and not local.allows(socket.gethostname().lower())
+    assert HostPolicy.for_bind("127.0.0.1", True, ["lab.example"]).allows("lab.example")
+
+    everywhere = HostPolicy.for_bind("0.0.0.0", loopback=False, extra=["Classroom.Example."])
+    assert everywhere.allows(socket.gethostname().lower())
+    assert everywhere.allows("classroom.example")
+    assert all(everywhere.allows(name) for name in machine_names())
+    assert not everywhere.allows("evil.example") and not everywhere.allows("0.0.0.0")
+    assert HostPolicy.for_bind("192.0.2.7", loopback=False).allows("192.0.2.7")
+
+
+def test_same_origin_compares_host_and_port():
+    assert same_origin("http://127.0.0.1:8000", "127.0.0.1", 8000, "http")
+    assert same_origin("http://lab.example", "lab.example", None, "http")
+    assert not same_origin("http://evil.example:8000", "127.0.0.1", 8000, "http")
+    assert not same_origin("http://127.0.0.1:9000", "127.0.0.1", 8000, "http")
+    assert not same_origin("not a url at all ::::", "127.0.0.1", 8000, "http")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "not json", "{}", "[]", "[1, 2]", '["stdin", 5]', '["resize", 5]', '["nope", 1]', '["ping", {"a": 1}]',
+     "[" * 100_000, '["stdin", "' + "x" * 20_000 + '"]', "\ud800"],
+)  # fmt: skip
+def test_malformed_messages_are_dropped(text):
+    assert parse_message(text) is None
+
+
+def test_good_messages_pass_and_resizes_are_clamped():
+    assert parse_message('["stdin", "a"]') == ("stdin", "a")
+    assert parse_message('["resize", {"width": 20000, "height": 20000}]') == ("resize", (MAX_COLUMNS, MAX_ROWS))
+    assert parse_message('["ping", "1700000000"]') == ("ping", "1700000000")
+    assert parse_message('["focus"]') == ("focus", None)
+
+
+def test_allow_host_and_scenarios_reach_the_config(monkeypatch, tmp_path, capsys):
+    seen = []
+    monkeypatch.setattr(serve, "_serve", lambda config: seen.append(config) or 0)
+    assert serve.run(parse("--bind", "0.0.0.0", "--allow-host", "lab.example", "--scenarios", str(tmp_path))) == 0
+    assert seen[0].hosts.allows("lab.example") and seen[0].scenario_dir == tmp_path.resolve()
+    assert serve.run(parse("--scenarios", str(tmp_path / "missing"))) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------- a real server
+def http_status(port: int, path: str = "/", host: str | None = None) -> tuple[int, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: {host or f'127.0.0.1:{port}'}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return int(data.split(b" ", 2)[1]), data
+
+
+@needs_extra
+def test_every_bind_checks_the_host_header(serve_vmsim):
+    served = serve_vmsim("hello", "--bind", "0.0.0.0", "--allow-host", "classroom.example")
+    port = served.port
+    assert http_status(port, host=f"evil.example:{port}")[0] == 403  # DNS rebinding: refused on 0.0.0.0 too
+    assert http_status(port, host=f"classroom.example:{port}")[0] == 200
+    assert http_status(port, host=f"{socket.gethostname()}:{port}")[0] == 200
+    assert http_status(port, host=f"127.0.0.1:{port}")[0] == 200
+    assert http_status(port, host="127.0.0.1:abc")[0] == 400  # was a 500
+    assert http_status(port, host="[::1")[0] == 400
+    assert "Traceback" not in served.output()
+
+
+@needs_extra
+def test_static_folders_are_not_listed(serve_vmsim):
+    served = serve_vmsim("hello")
+    for path in ("/static/", "/static/js/", "/static/css/"):
+        status, body = http_status(served.port, path)
+        assert status in (403, 404), (path, status)
+        assert b"Index of" not in body
+    assert http_status(served.port, "/static/js/textual.js")[0] == 200  # files still are served
+
+
+@needs_extra
+def test_malformed_websocket_messages_print_no_traceback(serve_vmsim):
+    served = serve_vmsim("hello")
+    tab = RawTab(served.port)
+    tab.read_until("nginx-1")
+    for text in ("not json", "{}", "[]", "[1]", '["stdin", 5]', '["resize", "big"]', "[" * 10_000, '["ping", {}]'):
+        tab.send_text(text)
+    tab.send_text('["stdin", "a"]')  # still a working tab: the add dialog opens
+    tab.read_until("Add a workload", timeout=20)
+    assert len(served.dashboards()) == 1
+    tab.close()
+    served.wait_sessions_gone()
+    assert "Traceback" not in served.output(), served.output()
+
+    broken = RawTab(served.port)  # not even UTF-8: the socket closes (a protocol error), quietly
+    broken.read_until("nginx-1")
+    broken.send_text(b"\xff\xfe")
+    served.wait_sessions_gone()
+    broken.close()
+    assert "Traceback" not in served.output(), served.output()
+
+
+@needs_extra
+def test_a_huge_terminal_request_is_clamped_and_memory_is_capped(serve_vmsim):
+    served = serve_vmsim("hello")
+    tab = RawTab(served.port, query="width=20000&height=20000")
+    tab.read_until("nginx-1")
+    app = served.dashboards()[0]
+    env = app.environ()
+    assert (env["COLUMNS"], env["ROWS"]) == (str(MAX_COLUMNS), str(MAX_ROWS))
+    if sys.platform.startswith("linux"):
+        assert app.rlimit(psutil.RLIMIT_AS)[0] == SESSION_MEMORY_MIB * 2**20
+    tab.send_text('["resize", {"width": 20000, "height": 20000}]')
+    tab.send_text('["stdin", "a"]')
+    tab.read_until("Add a workload", timeout=20)
+    assert app.memory_info().rss < 400 * 2**20, app.memory_info()
+    assert app.is_running()
+    tab.close()
+    served.wait_sessions_gone()
