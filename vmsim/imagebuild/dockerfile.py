@@ -84,7 +84,11 @@ def read_instructions(path: Path) -> list[Instruction]:
         if number in covered or not line.strip():
             continue
         tail = [ln for ln in lines[number:] if ln.strip() and not ln.lstrip().startswith("#")]
-        if tail and tail[-1].rstrip().endswith(("\\", "`")) and all(k not in covered for k in range(number, len(lines))):
+        if (
+            tail
+            and tail[-1].rstrip().endswith(("\\", "`"))
+            and all(k not in covered for k in range(number, len(lines)))
+        ):
             raise BuildInputError(where, "continuation-at-end", number + 1)
         raise BuildInputError(where, "bare-word", number + 1, word=line.strip().split()[0])
     if not instructions:

@@ -43,7 +43,8 @@ MESSAGES: dict[str, str] = {
     "unknown-size": "unknown",
     "image": "image {size} MiB{unknown}; build {build_s} s (modelled: cache hits cost 0 s)",
     "image-unknown": " + the base's unknown size",
-    "push": "push: {push} MiB compressed ({push_s} s); a server running the previous version pulls {pull} MiB ({pull_s} s)",
+    "push": "push: {push} MiB compressed ({push_s} s); "
+    "a server running the previous version pulls {pull} MiB ({pull_s} s)",
     "models": "estimated sizes:",
 }
 
