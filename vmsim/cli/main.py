@@ -82,9 +82,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         return p
     # Commands that live in their own modules (each registers its parser and sets func).
     from vmsim.host import hostinfo, probe
+    from vmsim.imagebuild import command as build
     from vmsim.output import report
 
-    for module in (hostinfo, probe, report):
+    for module in (hostinfo, probe, report, build):
         module.add_parser(sub)
     _add_serve(sub)
     return p
@@ -263,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: returns the exit code (0 ok, 1 an I/O failure, 2 bad input)."""
     raw = list(sys.argv[1:] if argv is None else argv)
     # `vmsim`, `vmsim hello`, `vmsim my.toml --paused`: anything that is not a command opens the dashboard.
-    known = set(COMMANDS) | {"host", "probe", "report", "serve"}
+    known = set(COMMANDS) | {"host", "probe", "report", "serve", "build"}
     if not raw or (raw[0] not in known and raw[0] not in ("-h", "--help", "--version")):
         raw = ["tui", *raw]
     if raw[0] == "tui" and gc.isenabled():
