@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import io
 import json
 from pathlib import Path
 from typing import NamedTuple
 
+from vmsim.imagebuild.messages import say
 from vmsim.imagebuild.problems import BuildInputError
 from vmsim.imagebuild.substitution import substitute
 
@@ -72,7 +74,10 @@ def read_instructions(path: Path) -> list[Instruction]:
 
     from dockerfile_parse import DockerfileParser
 
-    structure = DockerfileParser(fileobj=io.BytesIO(data)).structure
+    try:
+        structure = DockerfileParser(fileobj=io.BytesIO(data)).structure
+    except Exception as exc:  # noqa: BLE001 - a third-party parser: whatever it rejects is a syntax error here
+        raise BuildInputError(where, "syntax", reason=str(exc) or type(exc).__name__) from None
     covered: set[int] = set()
     instructions: list[Instruction] = []
     for item in structure:
@@ -95,8 +100,10 @@ def read_instructions(path: Path) -> list[Instruction]:
         raise BuildInputError(where, "empty")
     for ins in instructions:
         if ins.keyword not in KNOWN:
+            close = difflib.get_close_matches(ins.keyword, KNOWN, n=1)
+            guess = say("guess", word=close[0]) if close else ""
             known = ", ".join(KNOWN)
-            raise BuildInputError(where, "unknown-instruction", ins.line, word=ins.keyword, known=known)
+            raise BuildInputError(where, "unknown-instruction", ins.line, word=ins.keyword, guess=guess, known=known)
         if not ins.value:
             raise BuildInputError(where, "syntax", ins.line, reason=f"{ins.keyword} needs arguments")
     return instructions
