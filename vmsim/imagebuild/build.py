@@ -18,6 +18,7 @@ from vmsim.imagebuild.context import MIB, ContextFiles
 from vmsim.imagebuild.dockerfile import Stage, Step, read_stages
 from vmsim.imagebuild.dockerignore import compile_pattern
 from vmsim.imagebuild.figures import MB_PER_MIB, BuildFigures, build_figures, normalise_ref
+from vmsim.imagebuild.messages import say
 from vmsim.imagebuild.problems import BuildInputError
 from vmsim.imagebuild.sizes import estimate_run
 
@@ -162,11 +163,11 @@ def _select(run: _Run, step: Step) -> list[int]:
         elif cleaned == "." or cleaned in files.directories:
             chosen.update(files.under(cleaned))
         else:
-            i = files.index(cleaned)
-            if i is not None:
-                chosen.add(i)
+            found = files.index(cleaned)
+            if found is not None:
+                chosen.add(found)
         if len(chosen) == before and not (cleaned == "." or cleaned in files.directories):
-            hint = " (.dockerignore excludes it)" if files.rules.ignored(cleaned) else ""
+            hint = say("ignored-hint") if files.rules.ignored(cleaned) else ""
             raise BuildInputError(run.where, "no-match", step.line, word=step.kind, src=src, ignored=hint)
     return sorted(chosen)
 
@@ -174,7 +175,7 @@ def _select(run: _Run, step: Step) -> list[int]:
 def _step_layer(run: _Run, stage: Stage, step: Step, parent: Layer | None, by_name: dict[str, int]) -> Layer:
     parent_digest = parent.digest if parent else "sha256:"
     parent_missed = parent is not None and parent.cache == "miss"
-    copied = run.stage_copied.setdefault(stage.index, [])
+    copied = run.stage_copied.setdefault(stage.number, [])
     if step.kind == "RUN":
         est = estimate_run(step.command, dict(step.env), run.files, copied, run.fig)
         env = "\n".join(f"{k}={v}" for k, v in step.env)
@@ -336,18 +337,18 @@ def build(
         raise BuildInputError(str(context), "no-context", context=context)
     changed_paths = resolve_changed(changed, context)
     run = _Run(str(dockerfile), ContextFiles(context), changed_paths, build_figures())
-    by_name = {s.name: s.index for s in stages if s.name}
+    by_name = {s.name: s.number for s in stages if s.name}
     needed = _needed(stages, by_name)
     timed: dict[str, float] = {}
     base_kind = "unknown"
     for stage in stages:
-        if stage.index not in needed:
+        if stage.number not in needed:
             continue
-        final = stage.index == len(stages) - 1
+        final = stage.number == len(stages) - 1
         layers, kind = _base_layers(run, stage, base_size_mib, final, by_name)
         for step in stage.steps:
             layers.append(_step_layer(run, stage, step, layers[-1] if layers else None, by_name))
-        run.stage_layers[stage.index] = layers
+        run.stage_layers[stage.number] = layers
         for layer in layers:
             timed[layer.digest] = layer.build_s
         if final:

@@ -19,9 +19,9 @@ def _base_size(text: str) -> float:
     return value
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim build``."""
-    p = subparsers.add_parser(
+    p: argparse.ArgumentParser = subparsers.add_parser(
         "build",
         help="read a real Dockerfile: its layers, their sizes, the build cache and what a push moves",
         description="Read a Dockerfile and its build context and list the image's layers in order: the base "

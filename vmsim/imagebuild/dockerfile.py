@@ -47,7 +47,7 @@ class Step(NamedTuple):
 class Stage(NamedTuple):
     """A build stage: ``FROM base [AS name]`` and its layer-making steps in order."""
 
-    index: int
+    number: int
     name: str | None
     base: str
     line: int
