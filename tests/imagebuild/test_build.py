@@ -173,3 +173,15 @@ def test_push_without_changes_uploads_every_own_layer_and_a_new_server_pulls_all
     assert result.pull_mib == pytest.approx(sum(layer.compressed_mib for layer in result.layers))
     mbps = build_figures().value("transfer.registry_mbps")
     assert result.pull_s == pytest.approx(result.pull_mib * 1.048576 * 8 / mbps)
+
+
+SHIPPED = Path(__file__).parents[2] / "scenarios" / "build"
+
+
+@pytest.mark.parametrize(("shipped", "fixture"), [("node-good", "Dockerfile"), ("node-bad", "Dockerfile.bad")])
+def test_shipped_examples_match_the_fixtures(shipped: str, fixture: str) -> None:
+    root = SHIPPED / shipped
+    assert (root / "Dockerfile").read_bytes() == (FIXTURES / "node-app" / fixture).read_bytes()
+    ours = build(root / "Dockerfile", changed=["src/server.js"], push=True)
+    theirs = build(FIXTURES / "node-app" / fixture, changed=["src/server.js"], push=True)
+    assert [(a.digest, a.cache) for a in ours.layers] == [(b.digest, b.cache) for b in theirs.layers]
