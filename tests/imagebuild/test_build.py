@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,8 +104,11 @@ def test_a_run_digest_is_its_command_and_parent(write_context: Callable[..., Pat
     assert a.layers[2].digest != b.layers[2].digest  # same text, new parent
 
 
-def test_python_app_estimates_pip_from_requirements() -> None:
-    result = build(FIXTURES / "python-app" / "Dockerfile")
+def test_python_app_estimates_pip_from_requirements(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(FIXTURES / "python-app", tmp_path / "python-app"))
+    (root / "__pycache__").mkdir()
+    (root / "__pycache__" / "app.cpython-311.pyc").write_bytes(b"compiled")
+    result = build(root / "Dockerfile")
     run = result.layers[4]
     assert run.line == 6 and run.size_source == "estimated"
     assert run.size_mib == pytest.approx(3 * build_figures().value("run.pip_requirement_mib"))

@@ -49,6 +49,10 @@ def render_json(result: BuildResult) -> str:
     return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
 
 
+def _mib(value: float) -> str:
+    return f"{value:.3f}" if value < 1 else f"{value:.1f}"
+
+
 def _short(text: str, width: int) -> str:
     text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -95,10 +99,10 @@ def render_table(result: BuildResult) -> str:
         lines.append(
             say(
                 "push",
-                push=f"{result.push_mib:.1f}",
-                push_s=f"{result.push_s or 0.0:.1f}",
-                pull=f"{result.pull_mib or 0.0:.1f}",
-                pull_s=f"{result.pull_s or 0.0:.1f}",
+                push=_mib(result.push_mib),
+                push_s=f"{result.push_s or 0.0:.2f}",
+                pull=_mib(result.pull_mib or 0.0),
+                pull_s=f"{result.pull_s or 0.0:.2f}",
             )
         )
     if notes:
