@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "probe": "vmsim.cli.commands.probe",
     "report": "vmsim.cli.commands.report",
     "serve": "vmsim.cli.commands.serve",
+    "build": "vmsim.cli.commands.build",
 }
 
 

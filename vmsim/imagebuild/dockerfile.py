@@ -1,0 +1,213 @@
+"""A Dockerfile read into build stages and their steps (parsed by ``dockerfile-parse``, then checked)."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+from pathlib import Path
+from typing import NamedTuple
+
+from vmsim.imagebuild.messages import say
+from vmsim.imagebuild.problems import BuildInputError
+from vmsim.imagebuild.substitution import substitute
+
+KNOWN = (
+    "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER "
+    "VOLUME WORKDIR"
+).split()
+LAYER_KINDS = ("RUN", "COPY", "ADD")
+
+
+class Instruction(NamedTuple):
+    """One instruction as written: its keyword, first line (1-based) and value with continuations joined."""
+
+    keyword: str
+    line: int
+    value: str
+
+
+class Step(NamedTuple):
+    """A filesystem-changing instruction (RUN, COPY, ADD): one layer.
+
+    ``sources`` and ``dest`` are for COPY/ADD, after ARG/ENV substitution; ``from_stage`` names the stage or
+    image of ``COPY --from``; ``env`` is the ARG and ENV values in effect, which a RUN's cache key includes.
+    """
+
+    kind: str
+    line: int
+    text: str
+    command: str
+    sources: tuple[str, ...]
+    dest: str
+    from_stage: str | None
+    env: tuple[tuple[str, str], ...]
+
+
+class Stage(NamedTuple):
+    """A build stage: ``FROM base [AS name]`` and its layer-making steps in order."""
+
+    number: int
+    name: str | None
+    base: str
+    line: int
+    steps: tuple[Step, ...]
+
+
+def read_instructions(path: Path) -> list[Instruction]:
+    """The instructions of the Dockerfile at ``path``; every problem names the file and line."""
+    where = str(path)
+    if path.is_dir():
+        raise BuildInputError(where, "is-directory", path=path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BuildInputError(where, "no-file") from None
+    except OSError as exc:
+        raise BuildInputError(where, "unreadable", path=path, reason=exc.strerror or exc) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BuildInputError(where, "not-text", reason=f"not UTF-8 at byte {exc.start}") from None
+    if "\x00" in text:
+        raise BuildInputError(where, "not-text", reason="it holds NUL bytes")
+
+    from dockerfile_parse import DockerfileParser
+
+    try:
+        structure = DockerfileParser(fileobj=io.BytesIO(data)).structure
+    except Exception as exc:  # noqa: BLE001 - a third-party parser: whatever it rejects is a syntax error here
+        raise BuildInputError(where, "syntax", reason=str(exc) or type(exc).__name__) from None
+    covered: set[int] = set()
+    instructions: list[Instruction] = []
+    for item in structure:
+        covered.update(range(item["startline"], item["endline"] + 1))
+        if item["instruction"] != "COMMENT":
+            instructions.append(Instruction(item["instruction"], item["startline"] + 1, item["value"].strip()))
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if number in covered or not line.strip():
+            continue
+        tail = [ln for ln in lines[number:] if ln.strip() and not ln.lstrip().startswith("#")]
+        if (
+            tail
+            and tail[-1].rstrip().endswith(("\\", "`"))
+            and all(k not in covered for k in range(number, len(lines)))
+        ):
+            raise BuildInputError(where, "continuation-at-end", number + 1)
+        raise BuildInputError(where, "bare-word", number + 1, word=line.strip().split()[0])
+    if not instructions:
+        raise BuildInputError(where, "empty")
+    for ins in instructions:
+        if ins.keyword not in KNOWN:
+            close = difflib.get_close_matches(ins.keyword, KNOWN, n=1)
+            guess = say("guess", word=close[0]) if close else ""
+            known = ", ".join(KNOWN)
+            raise BuildInputError(where, "unknown-instruction", ins.line, word=ins.keyword, guess=guess, known=known)
+        if not ins.value:
+            raise BuildInputError(where, "syntax", ins.line, reason=f"{ins.keyword} needs arguments")
+    return instructions
+
+
+def _words(text: str) -> list[str]:
+    from dockerfile_parse.util import WordSplitter
+
+    return list(WordSplitter(text).split())
+
+
+def _key_values(ins: Instruction, values: dict[str, str], where: str) -> list[tuple[str, str | None]]:
+    """The ``name=value`` pairs of an ARG or ENV (``ENV name value`` and ``ARG name`` forms too)."""
+    from dockerfile_parse.util import WordSplitter
+
+    raw = list(WordSplitter(ins.value).split(dequote=False))
+    if ins.keyword == "ENV" and raw and "=" not in raw[0]:
+        name, _, rest = ins.value.partition(" ")
+        return [(name, WordSplitter(substitute(rest.strip(), values)).dequote())]
+    pairs: list[tuple[str, str | None]] = []
+    for word in raw:
+        name, sep, value = word.partition("=")
+        if not name:
+            raise BuildInputError(where, "syntax", ins.line, reason=f"{ins.keyword} '{word}' has no name")
+        pairs.append((name, WordSplitter(substitute(value, values)).dequote() if sep else None))
+    return pairs
+
+
+def _copy_args(ins: Instruction, values: dict[str, str], where: str) -> tuple[list[str], str | None]:
+    """(sources + destination, ``--from`` value) of a COPY or ADD."""
+    value = ins.value
+    flags: dict[str, str] = {}
+    while value.startswith("--"):
+        flag, _, value = value.partition(" ")
+        name, _, arg = flag[2:].partition("=")
+        flags[name] = substitute(arg, values)
+        value = value.lstrip()
+    if value.startswith("["):
+        try:
+            words = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise BuildInputError(where, "bad-json", ins.line, word=ins.keyword, reason=exc.msg) from None
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise BuildInputError(where, "bad-json", ins.line, word=ins.keyword, reason="not a list of strings")
+        words = [substitute(w, values) for w in words]
+    else:
+        words = _words(substitute(value, values))
+    if len(words) < 2:
+        raise BuildInputError(where, "copy-args", ins.line, word=ins.keyword)
+    return words, flags.get("from")
+
+
+def read_stages(path: Path) -> list[Stage]:
+    """The build stages of the Dockerfile at ``path``, with ARG and ENV substituted as Docker does."""
+    where = str(path)
+    instructions = read_instructions(path)
+    global_args: dict[str, str] = {}
+    stages: list[Stage] = []
+    current: dict[str, object] | None = None
+    steps: list[Step] = []
+    values: dict[str, str] = {}
+
+    def close() -> None:
+        if current is not None:
+            stages.append(Stage(len(stages), current["name"], current["base"], current["line"], tuple(steps)))  # type: ignore[arg-type]
+
+    for ins in instructions:
+        if ins.keyword == "FROM":
+            close()
+            words = [w for w in _words(substitute(ins.value, global_args)) if not w.startswith("--")]
+            if len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as"):
+                raise BuildInputError(where, "from-args", ins.line)
+            current = {"name": words[2].lower() if len(words) == 3 else None, "base": words[0], "line": ins.line}
+            steps = []
+            values = {}
+            continue
+        if current is None:
+            if ins.keyword != "ARG":
+                raise BuildInputError(where, "first-not-from", ins.line, word=ins.keyword)
+            for name, value in _key_values(ins, global_args, where):
+                global_args[name] = value if value is not None else global_args.get(name, "")
+            continue
+        if ins.keyword in ("ARG", "ENV"):
+            for name, value in _key_values(ins, values, where):
+                if value is None:
+                    value = global_args.get(name, values.get(name, ""))
+                values[name] = value
+            continue
+        if ins.keyword not in LAYER_KINDS:
+            continue
+        env = tuple(sorted(values.items()))
+        text = " ".join(f"{ins.keyword} {ins.value}".split())
+        if ins.keyword == "RUN":
+            command = ins.value
+            if command.startswith("["):
+                try:
+                    parts = json.loads(command)
+                    command = " ".join(str(p) for p in parts)
+                except (json.JSONDecodeError, TypeError):
+                    raise BuildInputError(where, "bad-json", ins.line, word="RUN", reason="not a JSON list") from None
+            steps.append(Step("RUN", ins.line, text, command, (), "", None, env))
+        else:
+            words, from_stage = _copy_args(ins, values, where)
+            shown = " ".join(f"{ins.keyword} {substitute(ins.value, values)}".split())
+            steps.append(Step(ins.keyword, ins.line, shown, "", tuple(words[:-1]), words[-1], from_stage, env))
+    close()
+    return stages

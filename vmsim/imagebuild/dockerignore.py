@@ -1,0 +1,138 @@
+"""``.dockerignore`` as Docker reads it (moby/patternmatcher): Go ``filepath.Match`` patterns plus ``**``.
+
+Rules kept from Docker: each line is one pattern, cleaned like Go's ``filepath.Clean`` with any leading ``/``
+dropped; ``#`` starts a comment line; ``!`` makes an exception; the last pattern that matches a path decides;
+a pattern that matches a directory excludes everything under it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from vmsim.imagebuild.problems import BuildInputError
+
+_ESCAPE = set(".+()|{}$^")
+
+
+class Pattern(NamedTuple):
+    """One cleaned pattern, compiled, and whether it is an exception (``!``)."""
+
+    text: str
+    regex: re.Pattern[str]
+    exception: bool
+
+
+def compile_pattern(text: str) -> re.Pattern[str]:
+    """The regular expression Docker's patternmatcher builds for ``text`` (already cleaned)."""
+    out = ["^"]
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "*":
+            if i + 1 < n and text[i + 1] == "*":
+                i += 1
+                if i + 1 < n and text[i + 1] == "/":
+                    i += 1
+                # "**" at the end accepts everything; elsewhere it is any number of directories, even none.
+                out.append(".*" if i + 1 >= n else "(.*/)?")
+            else:
+                out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "\\":
+            if i + 1 < n:
+                i += 1
+                out.append(re.escape(text[i]))
+            else:
+                out.append(re.escape("\\"))
+        elif ch == "[":
+            end = text.find("]", i + 1)
+            if end < 0:
+                raise ValueError("unclosed '['")
+            body = text[i + 1 : end]
+            if body.startswith("^"):
+                body = "^" + body[1:].replace("\\", "\\\\")
+            else:
+                body = body.replace("\\", "\\\\").replace("^", "\\^")
+            out.append(f"[{body}]")
+            i = end
+        elif ch in _ESCAPE:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+        i += 1
+    out.append("$")
+    return re.compile("".join(out))
+
+
+def clean(text: str) -> str:
+    """Go's ``filepath.Clean`` for a slash path, without a leading ``/``."""
+    cleaned = posixpath.normpath(text.strip())
+    cleaned = cleaned.lstrip("/")
+    return cleaned or "."
+
+
+class IgnoreRules:
+    """The patterns of one ``.dockerignore``; ``ignored(path)`` answers for a slash path relative to the context."""
+
+    def __init__(self, patterns: list[Pattern]) -> None:
+        self.patterns = patterns
+        self.has_exceptions = any(p.exception for p in patterns)
+
+    @classmethod
+    def parse(cls, text: str, where: str = ".dockerignore") -> IgnoreRules:
+        """Rules from the text of a ``.dockerignore``; a bad pattern names its line."""
+        patterns: list[Pattern] = []
+        for number, raw in enumerate(text.splitlines(), start=1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            exception = line.startswith("!")
+            if exception:
+                line = line[1:].strip()
+                if not line:
+                    raise BuildInputError(where, "bad-ignore", number, pattern=raw, reason="'!' needs a pattern")
+            cleaned = clean(line)
+            try:
+                regex = compile_pattern(cleaned)
+            except (ValueError, re.error) as exc:
+                raise BuildInputError(where, "bad-ignore", number, pattern=raw, reason=str(exc)) from None
+            patterns.append(Pattern(cleaned, regex, exception))
+        return cls(patterns)
+
+    @classmethod
+    def for_context(cls, context: Path) -> IgnoreRules:
+        """The rules of ``context/.dockerignore``, or none when it has none."""
+        path = context / ".dockerignore"
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return cls([])
+        except OSError as exc:
+            raise BuildInputError(str(path), "unreadable", path=path, reason=exc.strerror or exc) from None
+        return cls.parse(text, str(path))
+
+    def ignored(self, path: str) -> bool:
+        """True when ``path`` (or a directory above it) is excluded and no later exception brings it back."""
+        if not self.patterns:
+            return False
+        parents = _parents(path)
+        result = False
+        for pattern in self.patterns:
+            if pattern.exception == result:
+                # Only a pattern that could flip the answer needs testing.
+                if pattern.regex.match(path) or any(pattern.regex.match(p) for p in parents):
+                    result = not pattern.exception
+        return result
+
+    def prune(self, directory: str) -> bool:
+        """True when nothing under ``directory`` can be included: the walk need not enter it."""
+        return not self.has_exceptions and self.ignored(directory)
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:k]) for k in range(1, len(parts))]
