@@ -1,4 +1,4 @@
-"""Write docs/figures.md from the catalog: every default figure with its value, source and note.
+"""Write docs/figures.md from the catalog: every default figure with its value, unit, range, kind, source and note.
 
 Run from the repository root after changing ``vmsim/engine/data/catalog.toml``::
 
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from vmsim.engine import default_catalog
-from vmsim.engine.catalog import Catalog, Figure
+from vmsim.engine.catalog import Catalog, Figure, unit_of
 
 OUTPUT = Path(__file__).resolve().parent / "figures.md"
 
@@ -33,12 +33,117 @@ HEADER = """# Where every figure comes from
      change the catalog, then run `python docs/make_figures.py`. -->
 
 Every number vmsim uses by default lives in `vmsim/engine/data/catalog.toml`, each with a source.
-This page lists them all. The figure names are the ones `vmsim catalog` prints. A source of
-*modelling choice* marks a figure that is not a measurement: its note says what it rests on. A note
-that says *derived* means the figure was computed from the named source (a sum, a difference or a
-split of a published total). Units are in the names: `_mib` is binary MiB, `_s` seconds, `_cores`
-CPU cores, `_mibps` MiB per second; a layer's `size` is in MiB.
+This page lists them all. The figure names are the ones `vmsim catalog` prints. Each figure has a
+unit (MiB are binary; a fraction has none), a plausible range, and a *kind*:
+
+- *measured*: the source states this value (quoted, or read from the authors' raw data);
+- *derived*: computed from figures the source states; the formula column shows how;
+- *choice*: a modelling choice that no source states; its source is *modelling choice* and its note
+  says what it rests on (often a measurement in brackets).
+
+The range is the source's own spread for a measurement, the spread of the inputs for a derived
+figure, and a judged plausible span for a modelling choice; a preset's hardware is exact.
+The change log at the end lists every figure that changed, with its old value and why.
 """
+
+
+CHANGES_BLURB = (
+    "Figures changed after an audit against their own sources (2026-12), one line each: old value, new value, "
+    "and why. Figures that only changed kind (a default shown under a source that does not state it, now a "
+    "modelling choice) are listed by group."
+)
+
+CHANGES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "hypervisors.qemu-kvm.overhead_mib",
+        "131 MiB (FC-DATA)",
+        "30 MiB (17–40), resident, charged as touched (KUBEVIRT-QEMU)",
+        "131 MiB is the QEMU process's virtual size (the Kbytes column of pmap); the same raw data give 16.4–17.2 "
+        "MiB resident for a minimal QEMU, a libvirt-run distro QEMU holds ≈30 MiB",
+    ),
+    (
+        "runtimes.containerd.shim_memory_mib",
+        "10 MiB (CONTAINERD-7878)",
+        "4 MiB (1.2–5), unshared, modelling choice",
+        "10 MiB is the shim's RSS, which counts the Go binary's pages shared by every shim; what one more shim "
+        "adds is 1.2 MiB PSS to 3–5 MB unshared (CONTAINERD-1767, MOBY-21737)",
+    ),
+    (
+        "guests.ubuntu-24.04.services_mib",
+        "58 MiB (UBUNTU-SSHD)",
+        "120 MiB (80–200), modelling choice",
+        "58 MiB is an idle LXD system container (no kernel, no udev, no multipathd), not a VM; no clean per-process "
+        "measurement of a stock cloud VM exists, so a modelling choice with a wide range",
+    ),
+    (
+        "guests.ubuntu-22.04.services_mib",
+        "65 MiB (UBUNTU-SSHD)",
+        "120 MiB (80–200), modelling choice",
+        "as Ubuntu 24.04: 65 MiB is an LXD container image",
+    ),
+    (
+        "guests.ubuntu-24.04.recommended_memory_mib",
+        "4096 MiB (OSINFO)",
+        "1024 MiB (1–2 GiB) (MULTIPASS)",
+        "libosinfo's 3–4 GiB covers the whole release including the desktop ISO; Canonical's own launcher for "
+        "cloud images defaults to 1G",
+    ),
+    (
+        "guests.ubuntu-22.04.recommended_memory_mib",
+        "4096 MiB (OSINFO)",
+        "1024 MiB (1–2 GiB) (MULTIPASS)",
+        "as Ubuntu 24.04",
+    ),
+    (
+        "modelling.ksm_merge_fraction",
+        "0.30 (VMWARE-TPS)",
+        "0.10 (0.05–0.30), modelling choice; KSM stays off by default",
+        "0.30 is vSphere 4.1's best case for many identical VMs, before inter-VM sharing was turned off by default "
+        "(2015); measured sharing excluding zero pages is generally under 15 % (BARKER-ATC12)",
+    ),
+    (
+        "guests.microvm-linux.page_cache_mib",
+        "10 MiB (modelling choice)",
+        "82 MiB (50.7–82.3) (FC-DATA)",
+        "a real Firecracker guest with a container agent reads ≈82 MiB of its root filesystem into page cache; "
+        "10 MiB fits only a single static binary",
+    ),
+    (
+        "guests.microvm-linux.services_mib",
+        "2 MiB (modelling choice)",
+        "32 MiB (31.6–32.2) (FC-DATA)",
+        "the measured guest's userspace (init, containerd + runc agent, getty, rngd, sshd) holds 31.6–32.2 MiB "
+        "anonymous memory",
+    ),
+    (
+        "guests.microvm-linux.kernel_runtime_mib",
+        "1.6 MiB (LIGHTVM, Tinyx)",
+        "36 MiB (36–40.3), derived (FC-DATA)",
+        "Tinyx is a Xen guest built from tinyconfig; the measured Firecracker guest's host RSS holds 36 MiB beyond "
+        "its reserve, services and page cache (slab, stacks, page tables, pages touched during boot)",
+    ),
+    (
+        "hypervisors.firecracker.cpu_overhead, apps.postgres.private_mib, apps.java-spring.file_mib, "
+        "apps.java-spring.start_s, guests.ubuntu-*.kernel_runtime_mib",
+        "shown under FELTER / PG-DOCS / SYER-MEM / SYER-BENCH / LIGHTVM",
+        "same values, kind = choice",
+        "the source does not state the value: it is reused from another system or chosen between two quoted figures",
+    ),
+    (
+        "guests.ubuntu-24.04.phases.* (6), guests.ubuntu-22.04.phases.* (6), guests.debian-12.phases.firmware, "
+        "bootloader, kernel, cloud-init (4), guests.alpine-3.22.phases.firmware (1)",
+        "shown under CALIB-1B",
+        "same values, kind = choice, with the calibration notes' range",
+        "these 17 defaults were suggested by vmsim's own calibration notes; no source measured them as one breakdown",
+    ),
+    (
+        "guests.*.idle_cpu_cores, apps.nginx/node-web/redis/java-spring memory, runtimes.containerd.create_s, "
+        "start_s, compressed_ratio, layers.*.size (derived ones), guests.*.installed_disk_mib",
+        "shown as measured",
+        "same values, kind = derived, with their formula",
+        "computed from a quoted figure (a split, a difference or a quotient), not quoted themselves",
+    ),
+)
 
 
 def escape(text: str) -> str:
@@ -57,14 +162,26 @@ def value_text(value: float) -> str:
 
 def source_text(fig: Figure) -> str:
     """The source key, or 'modelling choice' for MODEL."""
-    return "modelling choice" if fig.is_model else fig.source
+    return "modelling choice" if fig.source == "MODEL" else fig.source
+
+
+def range_text(fig: Figure) -> str:
+    """'low–high', or the single value when the range is exact."""
+    low, high = fig.range
+    return value_text(low) if low == high else f"{value_text(low)}–{value_text(high)}"
 
 
 def figure_table(rows: list[tuple[str, Figure]]) -> list[str]:
-    """A Markdown table: figure / value / source / note."""
-    out = ["| figure | value | source | note |", "|---|---:|---|---|"]
+    """A Markdown table: figure / value / unit / range / kind / source / formula / note."""
+    out = [
+        "| figure | value | unit | range | kind | source | formula | note |",
+        "|---|---:|---|---:|---|---|---|---|",
+    ]
     for name, fig in rows:
-        out.append(f"| `{name}` | {value_text(fig.value)} | {source_text(fig)} | {escape(fig.note)} |")
+        out.append(
+            f"| `{name}` | {value_text(fig.value)} | {unit_of(name)} | {range_text(fig)} | {fig.kind} "
+            f"| {source_text(fig)} | {escape(fig.formula)} | {escape(fig.note)} |"
+        )
     return out
 
 
@@ -116,6 +233,9 @@ def render(catalog: Catalog) -> str:
     lines += ["", "## Sources", ""]
     for key, text in catalog.sources.items():
         lines.append(f"- **{key}**: {escape(text)}")
+    lines += ["", "## Change log", "", CHANGES_BLURB, "", "| figure | old | new | why |", "|---|---|---|---|"]
+    for name, old, new, why in CHANGES:
+        lines.append(f"| `{name}` | {escape(old)} | {escape(new)} | {escape(why)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -105,7 +105,7 @@ def test_a_broken_catalog_figure_makes_the_overhead_checks_fail():
     overhead = [c for name, c in by_name.items() if name.startswith("QEMU per-VM overhead")]
     assert len(overhead) == 3
     assert not any(c.passed for c in overhead)
-    assert all(c.value == pytest.approx(262.0) for c in overhead)
+    assert all(c.value == pytest.approx(60.0) for c in overhead)
     # The shipped catalog is untouched.
     assert default_catalog().hypervisors["qemu-kvm"].overhead_mib.value == qemu.overhead_mib.value
 
@@ -122,3 +122,97 @@ def test_validation_does_not_import_ui_libraries():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------------------------------- kinds
+def perturbed(cat, name: str, factor: float):
+    """``cat`` with the figure called ``name`` (as in ``vmsim catalog``) multiplied by ``factor``."""
+    group, key, field = name.split(".", 2) if not name.startswith("kernel_reserve.") else (None, None, name)
+    if group is None:
+        at = float(field.removeprefix("kernel_reserve.at_").removesuffix("_mib"))
+        kr = cat.kernel_reserve
+        points = tuple((x, y * factor if x == at else y) for x, y in kr.points)
+        assert points != kr.points, name
+        return cat._replace(kernel_reserve=kr._replace(points=points))
+    items = getattr(cat, group)
+    fig = getattr(items[key], field)
+    changed = items[key]._replace(**{field: fig._replace(value=fig.value * factor)})
+    return cat._replace(**{group: {**items, key: changed}})
+
+
+# Each validation check: factors that move its catalog figure beyond the check's tolerance, down and up.
+PERTURBATIONS = {
+    "Host memory per additional container": (0.5, 1.5),
+    "Validation: QEMU footprint less its mapped kernel, cloud-hypervisor #1729": (0.9, 1.2),
+    "Validation: QEMU resident overhead vs KubeVirt CI": (0.9, 1.4),
+    "Validation: guest kernel memory per GiB of RAM, 1 → 2 GiB": (0.99, 1.01),
+    "Validation: guest kernel memory per GiB of RAM, 4 → 8 GiB": (0.99, 1.01),
+    "Validation: bounce buffer once guest RAM passes 4 GiB": (0.99, 1.01),
+}
+
+
+def test_every_check_is_validation_or_calibration_and_the_json_says_which(checks):
+    from vmsim.engine.catalog import default_catalog as shipped
+
+    kinds = {c.kind for c in checks}
+    assert kinds == {"validation", "calibration"}
+    data = json.loads(render_validation(checks, "json"))
+    assert [row["kind"] for row in data["checks"]] == [c.kind for c in checks]
+    names = {n for n, _ in shipped().figures()}
+    for c in checks:
+        if c.kind == "validation":
+            # two-sided, from a source, testing a named catalog figure
+            assert c.low is not None and c.high is not None and c.low < c.high, c.name
+            assert c.figure in names, (c.name, c.figure)
+            assert c.basis.strip(), c.name
+    assert sum(c.kind == "validation" for c in checks) >= 6
+
+
+@pytest.fixture(scope="module")
+def experiment_of(checks):
+    from vmsim.validation.checks import REFERENCE_EXPERIMENTS
+    from vmsim.validation.published import VALIDATION_EXPERIMENTS
+
+    cat = default_catalog()
+    found = {}
+    for experiment in (*REFERENCE_EXPERIMENTS, *VALIDATION_EXPERIMENTS):
+        produced = experiment(cat)
+        if any(c.kind == "validation" for c in produced):
+            for c in produced:
+                found[c.name] = experiment
+    return found
+
+
+def test_each_validation_check_fails_when_its_figure_moves_beyond_its_tolerance(checks, experiment_of):
+    validation = [c for c in checks if c.kind == "validation"]
+    assert {c.name for c in validation} == set(PERTURBATIONS), "add the new validation check to PERTURBATIONS"
+    cat = default_catalog()
+    for c in validation:
+        assert c.passed, c.name
+        for factor in PERTURBATIONS[c.name]:
+            rerun = {r.name: r for r in experiment_of[c.name](perturbed(cat, c.figure, factor))}[c.name]
+            assert not rerun.passed, f"{c.name}: {c.figure} × {factor} still passes ({rerun.vmsim})"
+            assert rerun.value is None or not (c.low <= rerun.value <= c.high), c.name
+
+
+def test_a_validation_verdict_is_two_sided(checks):
+    from vmsim.validation.check import make_check as _check
+
+    for c in (c for c in checks if c.kind == "validation"):
+        width = c.high - c.low
+        for value, ok in ((c.low - 0.01 * width, False), ((c.low + c.high) / 2, True), (c.high + 0.01 * width, False)):
+            again = _check(
+                c.name,
+                published=c.published,
+                sources=c.sources,
+                conditions=c.conditions,
+                value=value,
+                unit=c.unit,
+                low=c.low,
+                high=c.high,
+                tolerance=c.tolerance,
+                basis=c.basis,
+                kind=c.kind,
+                figure=c.figure,
+            )
+            assert again.passed is ok, (c.name, value)

@@ -32,9 +32,9 @@ def test_fit_json_schema_and_values(capsys):
         assert set(fit) == {"max_instances", "limited_by", "per_instance"}
         assert isinstance(fit["max_instances"], int)
         assert fit["limited_by"] in {"memory", "disk", "cpu", "vcpus", "allocation", "memory limit"}
-    assert data["worlds"]["vm"]["max_instances"] == math.floor((16384 - 1536) / (2048 + 131)) == 6
+    assert data["worlds"]["vm"]["max_instances"] == math.floor((16384 - 1536) / (2048 + 30)) == 7
     assert data["worlds"]["vm"]["limited_by"] == "memory"
-    assert data["worlds"]["vm"]["per_instance"]["memory_mib"] == 2048 + 131
+    assert data["worlds"]["vm"]["per_instance"]["memory_mib"] == 2048 + 30
     rt, app = cat.runtimes["containerd"], cat.apps["nginx"]
     assert data["worlds"]["container"]["max_instances"] == math.floor(
         (16384 - 1536 - rt.daemon_memory_mib.value - app.file_mib.value)
@@ -45,13 +45,13 @@ def test_fit_json_schema_and_values(capsys):
 def test_fit_options_change_the_answer(capsys):
     cat = default_catalog()
     _, out, _ = run_cli(capsys, "fit", "nginx", "--vm-memory", "4096", "--format", "json")
-    assert json.loads(out)["worlds"]["vm"]["max_instances"] == math.floor((16384 - 1536) / (4096 + 131))
+    assert json.loads(out)["worlds"]["vm"]["max_instances"] == math.floor((16384 - 1536) / (4096 + 30))
     _, out, _ = run_cli(capsys, "fit", "redis", "--host", "small-cloud", "--format", "json")
     small = cat.hosts["small-cloud"]
     data = json.loads(out)
     assert data["host"] == small.label
     assert data["worlds"]["vm"]["max_instances"] == math.floor(
-        (small.memory_mib.value - small.host_os_memory_mib.value) / (2048 + 131)
+        (small.memory_mib.value - small.host_os_memory_mib.value) / (2048 + 30)
     )
     _, out, _ = run_cli(capsys, "fit", "nginx", "--guest-os", "alpine-3.22", "--format", "json")
     g = cat.guests["alpine-3.22"]
@@ -66,7 +66,7 @@ def test_fit_table(capsys):
     assert out.startswith("How many nginx fit on Laptop")
     lines = out.splitlines()
     vm_line = next(line for line in lines if line.startswith("vm "))
-    assert " 6 " in vm_line and "memory" in vm_line
+    assert " 7 " in vm_line and "memory" in vm_line
 
 
 def test_scenarios_lists_every_shipped_preset(capsys):

@@ -149,3 +149,82 @@ def test_an_edited_catalog_is_parsed_as_it_is_not_taken_from_the_copy():
     assert edited != text
     data = catalog_data(edited)
     assert data is not catalog_parsed.DATA and data["sources"]["EDITED"] == "a source added by hand"
+
+
+def test_every_figure_has_a_kind_a_range_containing_its_value_and_a_formula_when_derived(cat):
+    from vmsim.engine.catalog import CHOICE, DERIVED, KINDS
+
+    figures = cat.figures()
+    assert {f.kind for _, f in figures} == set(KINDS)
+    for name, f in figures:
+        assert f.kind in KINDS, name
+        assert f.low is not None and f.high is not None, f"{name}: no range"
+        assert f.low <= f.value <= f.high, f"{name}: {f.value:g} outside [{f.low:g}, {f.high:g}]"
+        if f.kind == DERIVED:
+            assert f.formula.strip(), f"{name}: a derived figure shows its formula"
+        else:
+            assert not f.formula, f"{name}: only a derived figure has a formula"
+        assert (f.kind == CHOICE) == (f.source == MODEL), name
+
+
+def test_defaults_the_calibration_notes_suggested_are_modelling_choices_not_measurements(cat):
+    # These phases were shown under CALIB-1B although no source measured them as one breakdown.
+    names = [
+        f"guests.{g}.phases.{p}"
+        for g in ("ubuntu-24.04", "ubuntu-22.04")
+        for p in ("firmware", "bootloader", "kernel", "initrd", "systemd", "cloud-init")
+    ]
+    names += [f"guests.debian-12.phases.{p}" for p in ("firmware", "bootloader", "kernel", "cloud-init")]
+    names += ["guests.alpine-3.22.phases.firmware"]
+    figs = dict(cat.figures())
+    assert len(names) == 17
+    assert [n for n in names if figs[n].kind != "choice"] == []
+    assert not any(f.source == "CALIB-1B" for f in figs.values())
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ('kind = "measured", ', ""),
+        ('kind = "measured"', 'kind = "guessed"'),
+        ("range = [17, 40]", "range = [31, 40]"),
+    ],
+)
+def test_a_figure_without_kind_or_with_its_value_outside_its_range_is_refused(edit, message):
+    import tomllib
+
+    from vmsim.engine.catalog import CATALOG_TOML, parse_catalog
+
+    text = CATALOG_TOML.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("overhead_mib = { v = 30,"))
+    broken = line.replace(edit, message, 1)
+    assert broken != line
+    with pytest.raises(ValueError, match="qemu-kvm.overhead_mib"):
+        parse_catalog(tomllib.loads(text.replace(line, broken)))
+
+
+def test_a_derived_figure_without_formula_is_refused():
+    import tomllib
+
+    from vmsim.engine.catalog import CATALOG_TOML, parse_catalog
+
+    text = CATALOG_TOML.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("create_s = "))
+    start = line.index("formula = ")
+    end = line.index('", note', start) + 3
+    with pytest.raises(ValueError, match="give its formula"):
+        parse_catalog(tomllib.loads(text.replace(line, line[:start] + line[end:])))
+
+
+def test_corrected_figures_mean_what_their_sources_mean(cat):
+    # Resident, not virtual; unshared, not RSS; a VM's userspace, not an LXD container's; KSM off by default.
+    assert cat.hypervisors["qemu-kvm"].overhead_mib.range == (17, 40)
+    assert cat.hypervisors["qemu-kvm"].overhead_mib.value == 30
+    assert cat.runtimes["containerd"].shim_memory_mib.value == 4
+    for g in ("ubuntu-24.04", "ubuntu-22.04"):
+        assert cat.guests[g].services_mib.value == 120
+        assert cat.guests[g].recommended_memory_mib.value == 1024
+    assert cat.ksm_merge_fraction.value == pytest.approx(0.10)
+    from vmsim.engine import VmSettings
+
+    assert VmSettings().ksm is False

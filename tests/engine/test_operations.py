@@ -201,7 +201,7 @@ def test_fit_on_a_laptop_for_nginx(cat, make_sim):
     qemu = cat.hypervisors["qemu-kvm"].overhead_mib.value
     vm = fits["vm"]
     assert (vm.max_instances, vm.limited_by) == (math.floor(usable / (2048 + qemu)), "memory")
-    assert vm.max_instances == math.floor((16384 - 1536) / (2048 + 131)) == 6
+    assert vm.max_instances == math.floor((16384 - 1536) / (2048 + 30)) == 7
     per = dict(vm.per_instance)
     assert per["memory_mib"] == 2048 + qemu
     assert per["disk_mib"] == pytest.approx(g.installed_disk_mib.value + app.installed_mib)
@@ -218,7 +218,7 @@ def test_fit_on_a_laptop_for_nginx(cat, make_sim):
     fc = cat.hypervisors["firecracker"].overhead_mib.value
     expected = math.floor((usable - rt.daemon_memory_mib.value) / (256 + fc))
     assert (mv.max_instances, mv.limited_by) == (expected, "memory")
-    assert json.loads(json.dumps(vm.as_dict()))["max_instances"] == 6
+    assert json.loads(json.dumps(vm.as_dict()))["max_instances"] == 7
 
 
 def test_fit_agrees_with_admission(make_sim):
@@ -236,7 +236,7 @@ def test_fit_counts_what_is_already_running(make_sim):
     sim = make_sim(worlds=("vm",), vm={"image_cached": True})
     sim.add_workload("nginx", 2)
     sim.run_until(60)
-    assert sim.fit("nginx")["vm"].max_instances == 6 - 2
+    assert sim.fit("nginx")["vm"].max_instances == 7 - 2
 
 
 def test_fit_of_containers_holds_when_they_all_run(make_sim):

@@ -130,11 +130,11 @@ async def test_ec2_drift_shows_manual_servers_differ_and_the_image_does_not(tmp_
         assert world(app, "container").instances[0].state == "running"
 
 
-async def test_density_refuses_vms_past_six(tmp_path):
+async def test_density_refuses_vms_past_seven(tmp_path):
     def check(index: int, app: VmsimApp) -> None:
         if index == 2:
             vm = world(app, "vm")
-            assert vm.count("running") == 6 and vm.count("failed") == 3
+            assert vm.count("running") == 7 and vm.count("failed") == 2
             assert world(app, "container").count("running") == 9
 
     app = make_app(tmp_path, "density")

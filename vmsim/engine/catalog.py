@@ -10,19 +10,58 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 MODEL = "MODEL"
+MEASURED = "measured"
+DERIVED = "derived"
+CHOICE = "choice"
+KINDS = (MEASURED, DERIVED, CHOICE)
+
+UNIT_SUFFIXES = (("_mibps", "MiB/s"), ("_mib", "MiB"), ("_s", "s"), ("_cores", "cores"))
 
 
 class Figure(NamedTuple):
-    """One number with where it comes from; ``src == "MODEL"`` marks a modelling choice."""
+    """One number with where it comes from, what kind of number it is and its plausible range.
+
+    ``kind`` is ``measured`` (the source states the value), ``derived`` (computed from stated figures;
+    ``formula`` shows how) or ``choice`` (a modelling choice, ``src == "MODEL"``). Invariant for every
+    figure of the shipped catalog: ``low <= value <= high``.
+    """
 
     value: float
     source: str
     note: str
+    kind: str = MEASURED
+    low: float | None = None
+    high: float | None = None
+    formula: str = ""
 
     @property
     def is_model(self) -> bool:
         """True when the figure is a modelling choice rather than a measurement."""
-        return self.source == MODEL
+        return self.source == MODEL or self.kind == CHOICE
+
+    @property
+    def range(self) -> tuple[float, float]:
+        """The plausible span (the value itself when none is given)."""
+        low = self.value if self.low is None else self.low
+        high = self.value if self.high is None else self.high
+        return (low, high)
+
+
+def unit_of(name: str) -> str:
+    """The unit of a figure from its dotted name (units are in the key names); '' for a fraction or ratio."""
+    last = name.rsplit(".", 1)[-1]
+    if last == "size" and name.startswith("layers."):
+        return "MiB"
+    if name.startswith("guests.") and ".phases." in name:
+        return "s"
+    if name.startswith("kernel_reserve."):
+        return "MiB"
+    for suffix, unit in UNIT_SUFFIXES:
+        if last.endswith(suffix):
+            return unit
+    if last.endswith("_cpu"):
+        return "cores"
+    return ""
 
 
 class BootPhase(NamedTuple):
@@ -146,6 +185,8 @@ class KernelReserve(NamedTuple):
     points: tuple[tuple[float, float], ...]
     source: str
     note: str
+    kind: str = MEASURED
+    spread_mib: float = 0.0
 
     def at(self, memory_mib: float) -> float:
         """Reserve for a guest of ``memory_mib``: interpolated, the end slopes extended."""
@@ -194,7 +235,8 @@ class Catalog(NamedTuple):
                             rows.append((f"{group_name}.{key}.phases.{phase.name}", phase.duration))
         kr = self.kernel_reserve
         for mib, reserve in kr.points:
-            rows.append((f"kernel_reserve.at_{mib:g}_mib", Figure(reserve, kr.source, kr.note)))
+            fig = Figure(reserve, kr.source, kr.note, kr.kind, reserve - kr.spread_mib, reserve + kr.spread_mib)
+            rows.append((f"kernel_reserve.at_{mib:g}_mib", fig))
         for name in ("ksm_merge_fraction", "jitter", "app_start_cpu", "container_phase_cpu"):
             rows.append((f"modelling.{name}", getattr(self, name)))
         return rows
@@ -202,9 +244,25 @@ class Catalog(NamedTuple):
 
 def _figure(table: dict[str, Any], key: str, where: str) -> Figure:
     raw = table[key]
-    if not isinstance(raw, dict) or "v" not in raw or "src" not in raw:
-        raise ValueError(f"catalog: {where}.{key} must be {{ v = ..., src = ... }}")
-    return Figure(float(raw["v"]), str(raw["src"]), str(raw.get("note", "")))
+    name = f"{where}.{key}"
+    if not isinstance(raw, dict) or not {"v", "src", "kind", "range"} <= raw.keys():
+        raise ValueError(f"catalog: {name} must be {{ v = ..., range = [low, high], kind = ..., src = ... }}")
+    kind = str(raw["kind"])
+    if kind not in KINDS:
+        raise ValueError(f"catalog: {name}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    rng = raw["range"]
+    if not isinstance(rng, list) or len(rng) != 2:
+        raise ValueError(f"catalog: {name}: range must be [low, high]")
+    value, low, high = float(raw["v"]), float(rng[0]), float(rng[1])
+    if not low <= value <= high:
+        raise ValueError(f"catalog: {name}: value {value:g} is outside its range [{low:g}, {high:g}]")
+    formula = str(raw.get("formula", ""))
+    if kind == DERIVED and not formula.strip():
+        raise ValueError(f"catalog: {name} is derived: give its formula")
+    source = str(raw["src"])
+    if (kind == CHOICE) != (source == MODEL):
+        raise ValueError(f"catalog: {name}: a modelling choice has src = 'MODEL', and only a modelling choice has it")
+    return Figure(value, source, str(raw.get("note", "")), kind, low, high, formula)
 
 
 def _figures(table: dict[str, Any], where: str, *keys: str) -> dict[str, Figure]:
@@ -299,7 +357,13 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
         layers=layers,
         images=images,
         apps=apps,
-        kernel_reserve=KernelReserve(tuple((float(a), float(b)) for a, b in kr["points"]), kr["src"], kr["note"]),
+        kernel_reserve=KernelReserve(
+            tuple((float(a), float(b)) for a, b in kr["points"]),
+            kr["src"],
+            kr["note"],
+            str(kr.get("kind", MEASURED)),
+            float(kr.get("spread_mib", 0.0)),
+        ),
         ksm_merge_fraction=_figure(data["ksm"], "merge_fraction", "ksm"),
         jitter=_figure(modelling, "jitter", "modelling"),
         app_start_cpu=_figure(modelling, "app_start_cpu", "modelling"),

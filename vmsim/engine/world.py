@@ -281,9 +281,17 @@ class World:
             if victim is None:
                 break
             need = self.touched_mib()
-            self.kill(
-                victim, coded("reason.host_oom", need_mib=need, cap_mib=capacity, size_mib=held_touched_mib(victim))
-            )
+            reason = coded("reason.host_oom", need_mib=need, cap_mib=capacity, size_mib=held_touched_mib(victim))
+            if not victim.live:
+                # A VM whose app its own guest killed still holds its memory; the host's killer now ends the VM
+                # process itself. The instance ended once already (one end event): its memory goes, its reason
+                # says why.
+                self._release(victim)
+                victim.reason = reason
+                victim.snap = None
+                self.dirty = True
+                continue
+            self.kill(victim, reason)
         return newcomer is None or newcomer.live
 
     # ------------------------------------------------------------------ endings

@@ -9,7 +9,7 @@ import statistics
 from collections.abc import Sequence
 
 from vmsim.engine.admission import FitResult
-from vmsim.engine.catalog import Catalog
+from vmsim.engine.catalog import Catalog, unit_of
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, SimulationSnapshot, WorldSnapshot
 from vmsim.output.words import ENGLISH, fmt_mib, reason_text
 
@@ -192,23 +192,39 @@ def render_fit(app: str, host_label: str, fits: dict[str, FitResult], fmt: str) 
     return f"How many {app} fit on {host_label}:\n" + table(rows, "lrll") + "\n"
 
 
+def _range_text(low: float, high: float) -> str:
+    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+
+
 def render_catalog(catalog: Catalog, fmt: str) -> str:
-    """Every figure with its value and source."""
+    """Every figure with its value, unit, range, kind (and formula when derived) and source."""
     figs = catalog.figures()
     if fmt == "json":
-        return (
-            json.dumps(
-                {
-                    "figures": [{"name": n, "value": f.value, "source": f.source, "note": f.note} for n, f in figs],
-                    "sources": catalog.sources,
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
-    rows = [["figure", "value", "source", "note"]]
+        rows_json = []
+        for n, f in figs:
+            low, high = f.range
+            row: dict[str, object] = {
+                "name": n,
+                "value": f.value,
+                "unit": unit_of(n),
+                "low": low,
+                "high": high,
+                "kind": f.kind,
+                "source": f.source,
+                "note": f.note,
+            }
+            if f.formula:
+                row["formula"] = f.formula
+            rows_json.append(row)
+        return json.dumps({"figures": rows_json, "sources": catalog.sources}, indent=2, ensure_ascii=False) + "\n"
+    rows = [["figure", "value", "unit", "range", "kind", "source", "note"]]
     for name, f in figs:
-        rows.append([name, f"{f.value:g}", "modelling choice" if f.is_model else f.source, f.note])
+        source = "modelling choice" if f.source == "MODEL" else f.source
+        note = f"= {f.formula}; {f.note}" if f.formula else f.note
+        rows.append([name, f"{f.value:g}", unit_of(name), _range_text(*f.range), f.kind, source, note])
     src = "\n".join(f"  [{k}] {v}" for k, v in catalog.sources.items())
-    return table(rows, "lrll") + "\n\nSources:\n" + src + "\n"
+    legend = (
+        "kind: measured = the source states the value; derived = computed from stated figures (= formula); "
+        "choice = a modelling choice (no source states it)"
+    )
+    return table(rows, "lrlrlll") + "\n\n" + legend + "\n\nSources:\n" + src + "\n"

@@ -30,6 +30,10 @@ class Check:
     unit: str = ""
     low: float | None = None  # accepted range, in ``unit`` (None: open)
     high: float | None = None
+    # "validation": a published experiment the model was not calibrated on, with a two-sided tolerance from
+    # the source's own spread; "calibration": the model's own inputs (or a one-sided bound) read back.
+    kind: str = "calibration"
+    figure: str = ""  # the catalog figure a validation check tests (perturbing it beyond tolerance fails it)
 
     @property
     def source(self) -> str:
@@ -59,6 +63,8 @@ class Check:
             "high": self.high,
             "passed": self.passed,
             "model_choice": self.model_choice,
+            "kind": self.kind,
+            "figure": self.figure,
             "result": self.result,
             "note": self.note,
         }
@@ -104,6 +110,8 @@ def make_check(
     note: str = "",
     model_choice: bool = False,
     shown: str | None = None,
+    kind: str = "calibration",
+    figure: str = "",
 ) -> Check:
     """A check whose verdict is ``low <= value <= high`` (a missing or NaN value fails)."""
     ok = value is not None and math.isfinite(value)
@@ -127,4 +135,6 @@ def make_check(
         unit=unit,
         low=low,
         high=high,
+        kind=kind,
+        figure=figure,
     )

@@ -50,9 +50,11 @@ REFERENCE_EXPERIMENTS: tuple[Callable[[Catalog], list[Check]], ...] = (
 
 def run_validation(catalog: Catalog | None = None) -> list[Check]:
     """Run every reference experiment through the engine with ``catalog`` (default: the shipped one)."""
+    from vmsim.validation.published import VALIDATION_EXPERIMENTS
+
     cat = catalog or default_catalog()
     checks: list[Check] = []
-    for experiment in REFERENCE_EXPERIMENTS:
+    for experiment in (*REFERENCE_EXPERIMENTS, *VALIDATION_EXPERIMENTS):
         checks.extend(experiment(cat))
     return checks
 

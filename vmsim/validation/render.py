@@ -19,6 +19,8 @@ def summary(checks: Sequence[Check]) -> dict[str, int]:
         "passed": passed,
         "failed": len(checks) - passed,
         "model_choices": sum(c.passed and c.model_choice for c in checks),
+        "validation": sum(c.kind == "validation" for c in checks),
+        "calibration": sum(c.kind == "calibration" for c in checks),
     }
 
 
@@ -29,17 +31,20 @@ def render_validation(checks: Sequence[Check], fmt: str = "table") -> str:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}: use 'table' or 'json'")
-    rows = [["#", "check", "published", "source", "vmsim", "tolerance", "result"]]
+    rows = [["#", "check", "kind", "published", "source", "vmsim", "tolerance", "result"]]
     for n, c in enumerate(checks, 1):
-        rows.append([str(n), c.name, c.published, c.source, c.vmsim, c.tolerance, c.result])
+        rows.append([str(n), c.name, c.kind, c.published, c.source, c.vmsim, c.tolerance, c.result])
     s = summary(checks)
     lines = [
         "vmsim validate-model: reference experiments run through the engine vs published measurements",
         "",
-        table(rows, "rllllll"),
+        table(rows, "rlllllll"),
         "",
         f"{s['total']} checks: {s['passed']} pass ({s['model_choices']} within a documented modelling difference, "
         f"marked *), {s['failed']} fail.",
+        f"{s['validation']} validation checks (a published experiment the model was not calibrated on, two-sided "
+        f"tolerance from the source's spread); {s['calibration']} calibration checks (the model's own inputs read "
+        "back, or a one-sided bound).",
         "",
         "Conditions and notes (source keys as in the calibration notes):",
     ]
