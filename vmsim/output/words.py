@@ -26,6 +26,19 @@ from vmsim.text import Msg, msg, render, tr
 WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
 
 
+def fmt_mib_compact(mib: float) -> str:
+    """Compact MiB/GiB: '512 MiB', '1.5 GiB', '27 GiB'.
+
+    The dashboard's narrow columns use this one; reports, tables and event texts use :func:`fmt_mib`."""
+    if mib >= 1024 * 100:
+        return f"{mib / 1024:,.0f} GiB"
+    if mib >= 1024:
+        return f"{mib / 1024:.1f} GiB"
+    if mib >= 10 or mib == 0:
+        return f"{mib:,.0f} MiB"
+    return f"{mib:.1f} MiB"
+
+
 def fmt_mib(mib: float) -> str:
     """MiB with thousands separators, or GiB above 10 GiB: '2,048 MiB', '12.5 GiB'."""
     if mib >= 10 * 1024:

@@ -48,20 +48,6 @@ STATE_STYLES: dict[str, tuple[str, str]] = {
 }
 
 
-def fmt_mib(mib: float) -> str:
-    """Compact MiB/GiB: '512 MiB', '1.5 GiB', '27 GiB'.
-
-    The dashboard's one MiB formatter: its widgets use this one only (the engine's ``events.fmt_mib`` serves
-    the engine's own texts, which are leaving the engine)."""
-    if mib >= 1024 * 100:
-        return f"{mib / 1024:,.0f} GiB"
-    if mib >= 1024:
-        return f"{mib / 1024:.1f} GiB"
-    if mib >= 10 or mib == 0:
-        return f"{mib:,.0f} MiB"
-    return f"{mib:.1f} MiB"
-
-
 def fmt_speed(speed: float) -> str:
     """'1×', '0.25×', '100×'."""
     return f"{speed:g}×"

@@ -15,10 +15,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import Catalog, ScenarioError, ScenarioSpec, load_scenario, shipped_names
 from vmsim.session.served import ServedLimits
 from vmsim.text import tr
-from vmsim.tui.style import DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES, fmt_mib
+from vmsim.tui.style import DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES
 
 MAX_ADD = 1000
 

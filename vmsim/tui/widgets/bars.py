@@ -8,9 +8,10 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
+from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import CpuSnapshot, Ledger
 from vmsim.text import tr
-from vmsim.tui.style import FREE, CategoryStyle, fmt_mib
+from vmsim.tui.style import FREE, CategoryStyle
 
 BOOT_CPU = CategoryStyle("#e69f00", "▓")
 STEADY_CPU = CategoryStyle("#009e73", "█")

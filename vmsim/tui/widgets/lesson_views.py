@@ -9,9 +9,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from vmsim.output.words import coded_text
+from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import ImageUsage
 from vmsim.text import tr
-from vmsim.tui.style import fmt_mib
 
 if TYPE_CHECKING:
     from vmsim.session import Deployment

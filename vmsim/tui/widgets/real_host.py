@@ -6,8 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.text import tr
-from vmsim.tui.style import fmt_mib
 
 REFRESH_S = 2.0
 

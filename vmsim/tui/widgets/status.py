@@ -8,8 +8,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.text import tr
-from vmsim.tui.style import fmt_mib, fmt_speed
+from vmsim.tui.style import fmt_speed
 
 
 class Status(NamedTuple):
