@@ -243,3 +243,31 @@ def test_the_cli_speaks_the_locales_language(tmp_path):
     )
     assert proc.returncode == 2
     assert "앱 이름" in proc.stderr and "'nginx'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('name = "evil\\u001b]0;pwned\\u0007"\n', "name: a terminal control character (U+001B) at character 5"),
+        ('name = "x"\ndescription = "clip\\u009b2J"\n', "description: a terminal control character (U+009B)"),
+        (
+            'name = "x"\n[[lesson]]\ntitle.en = "t"\ntext.en = "a\\u001b]52;c;AAAA\\u0007"\n',
+            "lesson[0].text.en: a terminal control character (U+001B)",
+        ),
+    ],
+)
+def test_terminal_control_characters_in_file_text_are_refused(tmp_path, text, where):
+    """Text from a file reaches terminals (vmsim run's table, reports to stdout, the dashboard): an escape
+    sequence there could retitle the window or write the clipboard (OSC 52), so the file is refused."""
+    path = tmp_path / "evil.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(str(path))
+    assert where in str(err.value)
+    assert "\x1b" not in str(err.value) and "\x9b" not in str(err.value)
+
+
+def test_newlines_and_tabs_stay_allowed_in_lesson_texts(tmp_path):
+    path = tmp_path / "ok.toml"
+    path.write_text('name = "x"\n[[lesson]]\ntitle.en = "t"\ntext.en = "line one\\n\\tline two"\n', encoding="utf-8")
+    assert load_scenario(str(path)).lesson[0].text["en"] == "line one\n\tline two"

@@ -93,7 +93,20 @@ class Reader:
         if choices is not None and v not in choices:
             self.problem(where, v, one_of(choices), suggest(v, choices))
             return default
+        if not self.control_free(where, v):
+            return default
         return v
+
+    def control_free(self, where: str, text: str, allowed: str = "") -> bool:
+        """False (with a problem naming ``where``) when ``text`` holds a terminal control character outside
+        ``allowed``: text from a file reaches terminals, where a control sequence can rewrite the window title,
+        the clipboard (OSC 52) or the screen."""
+        for pos, ch in enumerate(text):
+            code = ord(ch)
+            if (code < 0x20 or 0x7F <= code <= 0x9F) and ch not in allowed:
+                self.add("scenario.control_char", where=where, code=f"{code:04X}", pos=pos + 1)
+                return False
+        return True
 
     def boolean(self, t: dict[str, Any], key: str, path: str, default: bool) -> bool:
         """true or false."""
@@ -126,6 +139,8 @@ class Reader:
         for i, item in enumerate(v):
             if not isinstance(item, str):
                 self.problem(f"{where}[{i}]", item, msg("scenario.a_string"))
+                continue
+            if not self.control_free(f"{where}[{i}]", item):
                 continue
             fixed = check(item, f"{where}[{i}]")
             if fixed is not None:

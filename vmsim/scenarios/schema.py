@@ -288,7 +288,7 @@ def _read_texts(r: Reader, t: dict[str, Any], key: str, path: str, required: boo
             r.add("scenario.unknown_language", where=f"{where}.{safe(lang)}", hint=hint, known=", ".join(LANGS))
         elif not isinstance(text, str) or len(text) > 4000:
             r.problem(f"{where}.{lang}", text, string_of(4000, "4,000"))
-        else:
+        elif r.control_free(f"{where}.{lang}", text, allowed="\n\t"):
             out[lang] = text
     if "en" not in out and not any(render(p).startswith(f"{where}.en") for p in r.problems):
         r.add("scenario.english_missing", where=where, key=key)
