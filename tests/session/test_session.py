@@ -96,7 +96,7 @@ def test_toggle_world_replays_into_the_new_world_and_keeps_the_last_one():
 def test_lesson_next_and_back_move_the_simulation_with_the_steps():
     s = session("vm-vs-container")
     lesson = s.lesson
-    assert lesson is not None and lesson.state.index == -1
+    assert lesson is not None and lesson.state.index == 0 and s.paused, "opens paused on step 1"
     start = s.snapshot(include_events=True)
     counts = []
     while not lesson.finished:
@@ -108,7 +108,7 @@ def test_lesson_next_and_back_move_the_simulation_with_the_steps():
         assert (lesson.state.index, lesson.state.revealed, len(s.user_commands)) == expected[:3]
         assert s.now == pytest.approx(expected[3])
     s.lesson_back()
-    assert lesson.state.index == -1
+    assert lesson.state.index == 0
     assert s.snapshot(include_events=True) == start
     assert s.lesson_back() is None  # nothing before the start
 
@@ -123,8 +123,42 @@ def test_a_revealed_lesson_step_sets_the_fit_app_and_its_pause():
             adds = [a.args[0] for a in step.actions if a.verb == "add_workload"]
             if adds:
                 assert s.last_app == adds[0]
-            if step.pause is not None:
-                assert s.paused is step.pause
+            assert s.paused is (step.pause if step.pause is not None else False)
+        elif lesson.asking or lesson.at_summary:
+            assert s.paused, "time stands still while a question waits and on the summary"
+
+
+def test_restart_goes_back_to_step_one_paused():
+    s = session("vm-vs-container")
+    while not s.lesson.finished:
+        s.lesson_next()
+        s.advance(3.0)
+    s.restart()
+    assert s.lesson.state.index == 0 and s.lesson.state.revealed and s.paused
+    assert s.now == 0.0 and not s.user_commands
+
+
+@pytest.mark.parametrize("name", ["vm-vs-container", "ec2-drift", "density", "microvm", "image-vs-container"])
+def test_lesson_goto_opens_every_step_as_the_steps_before_left_it(name):
+    walked = session(name)
+    lesson = walked.lesson
+    seen = {1: (walked.lesson.state.index, walked.lesson.asking, walked.now, len(walked.user_commands))}
+    while not lesson.finished:
+        if not lesson.asking and lesson.step is not None and lesson.step.watch_s:
+            walked.run_until(walked.now + lesson.step.watch_s)
+        walked.lesson_next()
+        if lesson.number not in seen:
+            seen[lesson.number] = (lesson.state.index, lesson.asking, walked.now, len(walked.user_commands))
+    assert sorted(seen) == list(range(1, lesson.total + 1))
+    for number, expected in seen.items():
+        opened = Session(load_scenario(name), lesson_step=number)
+        got = opened.lesson
+        assert (got.state.index, got.asking, opened.now, len(opened.user_commands)) == expected, number
+        assert opened.paused
+        if got.step is not None and got.step.ask:
+            assert got.asking, "a question opens unanswered"
+    with pytest.raises(ValueError):
+        Session(load_scenario(name), lesson_step=lesson.total + 1)
 
 
 def test_views_read_without_changing_anything():

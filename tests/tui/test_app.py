@@ -112,7 +112,7 @@ async def test_keys_pressed_before_the_dashboard_exists_act_as_if_pressed_after(
     early = await after_keys(keys, early=True)
     assert early[0] is False  # the keys really came before the dashboard was ready
     assert early[1:] == await after_keys(keys, early=False)
-    assert early[1] == 3 and early[2] is None and early[4] == "drift"
+    assert early[1] == 4 and early[2] is None and early[4] == "drift"
 
 
 async def test_add_dialog_adds_to_every_world(tmp_path):
@@ -664,7 +664,7 @@ async def test_every_bar_gets_the_rows_its_legend_needs_at_any_height(tmp_path):
 
     app = make_app(tmp_path, "vm-vs-container")
     async with app.run_test(size=(140, 44)) as pilot:
-        await pilot.press("right", "right", "right")  # the lesson adds one nginx to each world
+        await pilot.press("right", "right")  # the question, then its reveal adds one nginx to each world
         app.advance(12.0)  # the container world's legend grows from two lines to three
         await pilot.pause()
         for size in ((140, 44), (140, 46), (100, 30), (160, 48), (120, 36), (80, 24)):

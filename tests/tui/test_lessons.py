@@ -7,7 +7,8 @@ import pytest
 from vmsim.engine.catalog import default_catalog
 from vmsim.scenarios import load_scenario
 from vmsim.tui.app import VmsimApp
-from vmsim.tui.widgets.lesson_views import DriftView, Narration
+from vmsim.tui.widgets.drift_view import DriftView
+from vmsim.tui.widgets.lesson_views import Narration, SummaryView
 
 LESSONS = ["vm-vs-container", "image-vs-container", "ec2-drift", "density", "microvm"]
 
@@ -33,7 +34,9 @@ async def walk(app: VmsimApp, pilot, check=None) -> None:
         await pilot.press("right")
         await pilot.pause()
         step = lesson.step
-        assert step is not None
+        if step is None:  # the summary that ends every lesson: it acts on nothing
+            assert lesson.at_summary and counts(app) == before
+            break
         added = sum(a.args[1] for a in step.actions if a.verb == "add_workload") if lesson.state.revealed else 0
         after = counts(app)
         assert all(after[w] == before.get(w, 0) + added for w in after), (lesson.state, before, after)
@@ -48,7 +51,10 @@ async def walk(app: VmsimApp, pilot, check=None) -> None:
         app.session.sim.check_invariants()
         if check is not None:
             check(lesson.state.index, app)
-    assert app.screen.query_one(Narration).view.finished
+    narration = app.screen.query_one(Narration).view
+    assert narration.finished and narration.step == len(lesson.steps) == lesson.total - 1
+    assert app.paused, "the summary holds time still"
+    assert app.screen.query_one(SummaryView).display
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -108,25 +114,43 @@ async def test_image_vs_container_stores_each_layer_once(tmp_path):
 async def test_ec2_drift_shows_manual_servers_differ_and_the_image_does_not(tmp_path):
     app = make_app(tmp_path, "ec2-drift")
     async with app.run_test(size=(140, 44)) as pilot:
-        await pilot.press("right", "right")  # intro, then the question about three servers
-        await pilot.pause()
         drift = app.screen.query_one(DriftView)
-        assert not drift.show_image, "the image is revealed later"
-        await pilot.press("right")
+        assert drift.mode == "setup" and app.paused, "opens paused on the setup"
+        await pilot.press("right")  # the time-lapse plays
+        await pilot.pause()
+        assert not app.paused
+        typed = []
+        for _ in range(4):
+            app.advance(1.0)
+            app.refresh_view([], charts=True)
+            await pilot.pause()
+            typed.append(drift.typed)
+        assert typed == sorted(typed) and typed[0] < typed[-1], "the commands go in over time"
+        await pilot.press("right")  # the question: what each server got is still hidden
         await pilot.pause()
         app.refresh_view([], charts=True)
         await pilot.pause()
-        works = [d.works for d in drift.manual]
-        assert works == [True, False, False]
+        assert app.lesson.asking and drift.mode == "setup" and drift.typed is None
         text = drift.render().plain
-        assert "ec2-b" in text and "FAILS" in text and "12.22.9" in text and "fmt-date 2.4.0" in text
-        await walk(app, pilot)
+        assert "ec2-b" in text and "12.22.9" not in text and "FAILS" not in text
+        await pilot.press("right")  # reveal
+        await pilot.pause()
         app.refresh_view([], charts=True)
         await pilot.pause()
-        assert drift.show_image
+        assert drift.mode == "manual"
+        assert [d.works for d in drift.manual] == [True, False, False]
+        text = drift.render().plain
+        assert "FAILS" in text and "12.22.9" in text and "fmt-date 2.4.0" in text
+        await pilot.press("right", "right", "right")  # a word, the question about building, its reveal
+        await pilot.pause()
+        app.refresh_view([], charts=True)
+        await pilot.pause()
+        assert drift.mode == "build"
+        assert len({b.digest for b in drift.built_here}) == 2, "the tag moved between builds"
+        assert len({b.digest for b in drift.shipped}) == 1, "one image, one digest"
+        await walk(app, pilot)
         assert all(d.works for d in drift.image)
         assert len({d.fingerprint() for d in drift.image}) == 1
-        assert "identical" in drift.render().plain
         assert world(app, "container").instances[0].state == "running"
 
 
@@ -145,7 +169,7 @@ async def test_density_refuses_vms_past_seven(tmp_path):
 async def test_back_returns_the_simulation_to_the_earlier_step(tmp_path):
     app = make_app(tmp_path, "vm-vs-container")
     async with app.run_test(size=(140, 44)) as pilot:
-        await pilot.press("right", "right", "right")  # intro, question, reveal (adds nginx-1)
+        await pilot.press("right", "right")  # the question, its reveal (adds nginx-1)
         app.advance(12.0)
         await pilot.pause()
         assert counts(app) == {"vm": 1, "container": 1}
@@ -171,7 +195,6 @@ async def test_lesson_keys_do_nothing_without_a_lesson(tmp_path):
 async def test_narration_toggle_and_korean(tmp_path):
     app = make_app(tmp_path, "vm-vs-container", lang="ko")
     async with app.run_test(size=(140, 44)) as pilot:
-        await pilot.press("right")
         await pilot.pause()
         narration = app.screen.query_one(Narration)
         assert narration.display

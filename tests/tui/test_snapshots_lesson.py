@@ -11,36 +11,49 @@ def lesson_app(lang: str) -> VmsimApp:
 
 
 async def reveal_second_step(pilot) -> None:
-    await pilot.press("right", "right", "right")  # intro, question, reveal: one nginx in each world
+    await pilot.press("right", "right")  # the question, then its reveal: one nginx in each world
     pilot.app.advance(12.0)
     await pilot.pause()
 
 
 def test_lesson_step_english(snap_compare):
     """vm-vs-container, step 2 revealed, at t = 12 s, 140×44: the narration panel under the worlds reads
-    'Step 2 of 7  Start one nginx in each' with the explanation (container ≈0.35 s, VM ≈9 s); the instance
+    'Step 2 of 8  Start one nginx in each' with the explanation (container ≈0.35 s, VM ≈9 s); the instance
     lists are highlighted; the footer shows → Next, ← Back and Lesson."""
     assert snap_compare(lesson_app("en"), terminal_size=(140, 44), run_before=reveal_second_step)
 
 
 def test_lesson_step_korean(snap_compare):
     """The same step in Korean: status line, world titles (가상 머신 (VM), 컨테이너), bar labels (메모리, 디스크),
-    legend, instance states (준비), narration ('7단계 중 2단계'), tabs and footer all in Korean, with the
+    legend, instance states (준비), narration ('8단계 중 2단계'), tabs and footer all in Korean, with the
     columns' right edges aligned exactly as in the English snapshot (wide characters take two cells)."""
     assert snap_compare(lesson_app("ko"), terminal_size=(140, 44), run_before=reveal_second_step)
 
 
 def test_drift_view_korean(snap_compare):
-    """ec2-drift's reveal of the image, in Korean, 140×44: three hand-made servers (ec2-a 정상, ec2-b and
-    ec2-c 실패 with their reasons in Korean), the Dockerfile, and the three image deployments all 정상 with
-    '모든 서버에서, 매일 똑같음'."""
+    """ec2-drift's reveal of the hand-made servers, in Korean, 140×44: the drift story has the room (no world
+    columns); ec2-a 정상, ec2-b and ec2-c 실패, each with what it got (node, packages) and its reasons in
+    Korean (node 12.22.9 too old and the unset variables; fmt-date 2.4.0's time zone)."""
 
     async def run_before(pilot) -> None:
-        for _ in range(6):  # intro; question, answer; note; question, answer (the image)
-            await pilot.press("right")
+        await pilot.press("right")  # the reveal of step 3
         await pilot.pause()
         pilot.app.refresh_view([], charts=True)
         await pilot.pause()
 
-    app = VmsimApp(load_scenario("ec2-drift"), paused=True, animate=False, export_dir="/nonexistent", lang="ko")
+    app = VmsimApp(load_scenario("ec2-drift"), animate=False, export_dir="/nonexistent", lang="ko", lesson_step=3)
     assert snap_compare(app, terminal_size=(140, 44), run_before=run_before)
+
+
+def test_drift_question_80x24(snap_compare):
+    """ec2-drift step 3 opened with --step 3 at 80×24, its question up: the narration asks whether the app
+    works on all three servers; below, the three servers' typed commands (ec2-a and ec2-b on day 0, ec2-c on
+    day 30) — no version any command gave, no ✓/✗, no verdict."""
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.refresh_view([], charts=True)
+        await pilot.pause()
+
+    app = VmsimApp(load_scenario("ec2-drift"), animate=False, export_dir="/nonexistent", lesson_step=3)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

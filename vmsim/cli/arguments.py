@@ -81,3 +81,16 @@ def vm_memory_mib(text: str) -> float:
 def speed(text: str) -> float:
     """Simulated seconds per real second: 0.1 to 100."""
     return bounded_number(text, MIN_SPEED, MAX_SPEED, "a speed", " simulated seconds per real second")
+
+
+def lesson_step(text: str) -> int:
+    """A lesson step to open, counted from 1 (a lesson has at most 200 steps and its summary)."""
+    if len(text.strip()) > MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r}… is out of range: too long to be a step number")
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a step number (1 is the first step)") from None
+    if not 1 <= value <= 201:
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; steps are counted from 1")
+    return value

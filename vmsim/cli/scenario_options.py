@@ -40,3 +40,24 @@ def emit(text: str, out: str | None) -> None:
         print(f"vmsim: wrote {written.path}{replaced}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+
+
+def check_lesson_step(spec: ScenarioSpec, step: int | None, name: str) -> None:
+    """Refuse ``--step`` for a scenario without a lesson, or beyond its last step, saying what would do."""
+    if step is None:
+        return
+    if not spec.lesson:
+        raise CliError(f"--step: {name!r} has no lesson; lessons: {', '.join(lesson_names())}")
+    total = len(spec.lesson) + 1
+    if step > total:
+        raise CliError(
+            f"--step {step}: {name!r} has {total} steps ({len(spec.lesson)} and the summary); give 1 to {total}"
+        )
+
+
+def lesson_names() -> list[str]:
+    """The shipped scenarios that are lessons."""
+    from vmsim.scenarios import load_scenario
+    from vmsim.scenarios.loader import shipped_names
+
+    return [n for n in shipped_names() if load_scenario(n).lesson]

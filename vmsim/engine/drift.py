@@ -11,6 +11,7 @@ random stream named after the seed and the server, so adding a server changes no
 
 from __future__ import annotations
 
+import hashlib
 import random
 import tomllib
 from dataclasses import dataclass
@@ -47,8 +48,19 @@ class Deployment:
 
     @property
     def problems(self) -> tuple[Coded, ...]:
-        """Why the app fails here (empty when it works)."""
-        return tuple(s.problem for s in self.steps if s.problem)
+        """Why the app fails here (empty when it works); the variables left unset are one problem."""
+        out: list[Coded] = []
+        unset: list[str] = []
+        for step in self.steps:
+            if step.problem is None:
+                continue
+            if step.problem.code == "drift.env_missing":
+                unset.append(str(dict(step.problem.params)["var"]))
+            else:
+                out.append(step.problem)
+        if unset:
+            out.append(coded("drift.env_missing", var=", ".join(unset)))
+        return tuple(out)
 
     @property
     def works(self) -> bool:
@@ -232,3 +244,88 @@ def image_deployments(seed: int, model: DriftModel | None = None) -> tuple[Deplo
             )
         )
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class ImageBuild:
+    """An image as one server ends up with it: built there from the Dockerfile, or pulled from a registry."""
+
+    server: str
+    day: int
+    how: str  # built-here (from the tag as it was that day) | pulled (the one image, built once)
+    base_ref: str  # what FROM named
+    base_digest: str  # what that name pointed to
+    node_version: str
+    digest: str  # the image's own digest: equal digests, equal bytes
+
+
+@dataclass(frozen=True)
+class ContainerView:
+    """One container of the image: what is shared with its siblings and what is its own."""
+
+    name: str
+    image_digest: str
+    env: tuple[str, ...]  # its configuration, handed over at run time
+    port: int
+    writable: tuple[str, ...]  # files in its own writable layer
+
+
+def _base_on(model: DriftModel, tag: str, day: int) -> dict[str, Any]:
+    """What ``tag`` pointed to on ``day``: the newest rebuild published on or before it."""
+    rebuilds = [b for b in model.data["base_tags"] if b["tag"] == tag and int(b["day"]) <= day]
+    if not rebuilds:
+        raise ValueError(f"no build of {tag} on day {day}")
+    return max(rebuilds, key=lambda b: int(b["day"]))
+
+
+def _image_digest(base_digest: str, packages: tuple[tuple[str, str], ...], dockerfile: tuple[str, ...]) -> str:
+    """A stand-in for the image's content digest: a hash of everything that goes into its layers."""
+    content = "\n".join([base_digest, *(f"{n}@{v}" for n, v in packages), *dockerfile])
+    return "sha256:" + hashlib.sha256(content.encode()).hexdigest()[:12]
+
+
+def image_builds(model: DriftModel | None = None, shipped: bool = False) -> tuple[ImageBuild, ...]:
+    """Each server's image: built on the server on its own day from the unpinned tag (``shipped`` False), or
+    built once on the build day, pushed, and pulled by every server (True)."""
+    model = model or default_drift_model()
+    app = model.data["app"]
+    image = model.data["image"]
+    build_day = int(image["build_day"])
+    # The lockfile is committed: `npm ci` installs the same versions on any day.
+    locked = tuple(
+        (pkg["name"], _resolve(model, pkg["name"], pkg["range"], build_day)["version"]) for pkg in app["packages"]
+    )
+    out = []
+    for server in model.servers:
+        day = build_day if shipped else int(server["day"])
+        base = _base_on(model, str(image["base"]), day)
+        out.append(
+            ImageBuild(
+                server=str(server["name"]),
+                day=int(server["day"]),
+                how="pulled" if shipped else "built-here",
+                base_ref=str(image["base"]),
+                base_digest=str(base["digest"]),
+                node_version=str(base["node"]),
+                digest=_image_digest(str(base["digest"]), locked, model.dockerfile),
+            )
+        )
+    return tuple(out)
+
+
+def sibling_containers(model: DriftModel | None = None) -> tuple[ContainerView, ...]:
+    """Two containers of the shipped image on one server: the same image, their own writable layer and
+    configuration."""
+    model = model or default_drift_model()
+    digest = image_builds(model, shipped=True)[0].digest
+    env = tuple(str(v) for v in model.data["app"]["env"] if v != "PORT")
+    return tuple(
+        ContainerView(
+            name=str(c["name"]),
+            image_digest=digest,
+            env=(f"PORT={c['port']}", *(f"{v}=… ({model.data['image']['env_file']})" for v in env)),
+            port=int(c["port"]),
+            writable=tuple(str(w) for w in c["writable"]),
+        )
+        for c in model.data["containers"]
+    )

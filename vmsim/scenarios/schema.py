@@ -60,8 +60,20 @@ LESSON_KEYS = [
     "view",
     "highlight",
     "watch_s",
+    "facts",
 ]
-LESSON_VIEWS = ("log", "memory", "ready", "timeline", "images", "drift", "drift-manual")
+LESSON_VIEWS = (
+    "log",
+    "memory",
+    "ready",
+    "timeline",
+    "images",
+    "drift",
+    "drift-setup",
+    "drift-manual",
+    "drift-dockerfile",
+    "drift-build",
+)
 LESSON_HIGHLIGHTS = ("memory", "disk", "cpu", "instances", "fit")
 
 
@@ -342,6 +354,7 @@ def _read_lesson(r: Reader, raw_steps: Any, catalog: Catalog) -> tuple[LessonSte
                 view=r.string(t, "view", path, None, choices=list(LESSON_VIEWS)),
                 highlight=r.string(t, "highlight", path, None, choices=list(LESSON_HIGHLIGHTS)),
                 watch_s=float(r.number(t, "watch_s", path, 0.0, 0, 3600)),
+                facts=r.string_list(t, "facts", path, (), lambda item, where: item or None, max_items=20),
             )
         )
     return tuple(steps)

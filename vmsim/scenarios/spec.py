@@ -47,6 +47,8 @@ class LessonStep(NamedTuple):
     view: str | None = None
     highlight: str | None = None
     watch_s: float = 0.0
+    # What the answer to ``ask`` shows (versions, figures, a verdict): never on screen before the reveal.
+    facts: tuple[str, ...] = ()
 
     def say(self, field_name: str, lang: str) -> str:
         """A text of this step in ``lang`` (English when that language is missing)."""

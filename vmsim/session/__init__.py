@@ -21,11 +21,13 @@ from vmsim.session.headless import run_headless
 from vmsim.session.session import SEEK_STEP_S, SPEEDS, DriftStory, Series, Session
 
 if TYPE_CHECKING:
-    from vmsim.engine.drift import Deployment
+    from vmsim.engine.drift import ContainerView, Deployment, ImageBuild
     from vmsim.session.lesson import LessonRunner, LessonState
 
 _LAZY = {
+    "ContainerView": "vmsim.engine.drift",
     "Deployment": "vmsim.engine.drift",
+    "ImageBuild": "vmsim.engine.drift",
     "LessonRunner": "vmsim.session.lesson",
     "LessonState": "vmsim.session.lesson",
 }
@@ -34,11 +36,13 @@ __all__ = [
     "SEEK_STEP_S",
     "SPEEDS",
     "Catalog",
+    "ContainerView",
     "CpuSnapshot",
     "Deployment",
     "DriftStory",
     "FitResult",
     "Host",
+    "ImageBuild",
     "ImageUsage",
     "InstanceSnapshot",
     "Ledger",

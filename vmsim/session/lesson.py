@@ -1,21 +1,26 @@
-"""A lesson walked step by step over a Session: narration, predict-then-reveal, actions, and going back.
+"""A lesson walked step by step over a Session: narration, predict-then-reveal, actions, going back, a summary.
 
-A step with a question first shows the question alone (its action waits); the next press reveals: the
-action runs and the narration appears. Going back returns the simulation to the moment the earlier
-step was shown, by the Session's replay of the deterministic past.
+A lesson opens on its first step, paused. A step with a question first shows the question alone (its action
+waits, time stands still); the next press reveals: the action runs and the narration appears. After the last
+step comes the summary step (``index == len(steps)``), where the class sees the run's figures side by side.
+Going back returns the simulation to the moment the earlier step was shown, by the Session's replay of the
+deterministic past. ``Session.lesson_goto`` opens any step as if the steps before it had been taught.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from vmsim.scenarios.spec import LessonStep
-from vmsim.session.session import Session
+
+if TYPE_CHECKING:
+    from vmsim.session.session import Session
 
 
 @dataclass(frozen=True)
 class LessonState:
-    """Where a lesson is: which step (-1 before the first), and whether its question has been answered."""
+    """Where a lesson is: which step (``len(steps)`` is the summary), and whether its question is answered."""
 
     index: int
     revealed: bool
@@ -25,15 +30,23 @@ class LessonState:
 
 
 class LessonRunner:
-    """Steps through a lesson on a session. Invariant: ``history`` holds every state shown so far, in order."""
+    """Steps through a lesson on a session. Invariant: ``history`` holds every state shown so far, in order,
+    and is never empty once started."""
 
     def __init__(self, steps: tuple[LessonStep, ...]) -> None:
         self.steps = steps
         self.history: list[LessonState] = []
 
+    @property
+    def total(self) -> int:
+        """How many steps the class sees: the authored ones and the summary."""
+        return len(self.steps) + 1
+
     def start(self, session: Session) -> None:
-        """Begin (or begin again) before the first step."""
+        """Begin (or begin again) on the first step, its question unanswered."""
         self.history = [LessonState(-1, True, session.now, session.worlds, len(session.user_commands))]
+        self.forward(session)
+        del self.history[0]
 
     @property
     def state(self) -> LessonState:
@@ -42,9 +55,14 @@ class LessonRunner:
 
     @property
     def step(self) -> LessonStep | None:
-        """The step shown now (None before the first)."""
+        """The authored step shown now (None on the summary)."""
         i = self.state.index
         return self.steps[i] if 0 <= i < len(self.steps) else None
+
+    @property
+    def number(self) -> int:
+        """The step shown now, counted from 1 (``total`` on the summary)."""
+        return self.state.index + 1
 
     @property
     def asking(self) -> bool:
@@ -52,26 +70,34 @@ class LessonRunner:
         return self.step is not None and not self.state.revealed
 
     @property
+    def at_summary(self) -> bool:
+        """True on the summary step that ends the lesson."""
+        return self.state.index >= len(self.steps)
+
+    @property
     def finished(self) -> bool:
-        """True at the last step, revealed."""
-        return self.state.index == len(self.steps) - 1 and self.state.revealed
+        """True on the summary step (nothing comes after it)."""
+        return self.at_summary
 
     def forward(self, session: Session) -> LessonStep | None:
         """Reveal the current step's answer, or move to the next step. Returns the step now shown."""
         state = self.state
         if self.finished:
-            return self.step
+            return None
         if state.index >= 0 and not state.revealed:
             self._run(session, self.steps[state.index])
-            self.history.append(LessonState(state.index, True, session.now, session.worlds, len(session.user_commands)))
+            self._push(session, state.index, True)
             return self.step
         index = state.index + 1
+        if index >= len(self.steps):
+            self._push(session, index, True)
+            return None
         step = self.steps[index]
         if step.ask:
-            self.history.append(LessonState(index, False, session.now, session.worlds, len(session.user_commands)))
+            self._push(session, index, False)
         else:
             self._run(session, step)
-            self.history.append(LessonState(index, True, session.now, session.worlds, len(session.user_commands)))
+            self._push(session, index, True)
         return self.step
 
     def back(self, session: Session) -> LessonStep | None:
@@ -83,6 +109,9 @@ class LessonRunner:
         session.worlds = state.worlds
         session.restore(state.t_s, state.commands)
         return self.step
+
+    def _push(self, session: Session, index: int, revealed: bool) -> None:
+        self.history.append(LessonState(index, revealed, session.now, session.worlds, len(session.user_commands)))
 
     @staticmethod
     def _run(session: Session, step: LessonStep) -> None:

@@ -24,7 +24,7 @@ from vmsim.scenarios.build import build_simulation
 from vmsim.scenarios.spec import LessonStep, ScenarioSpec
 
 if TYPE_CHECKING:
-    from vmsim.engine.drift import Deployment
+    from vmsim.engine.drift import ContainerView, Deployment, ImageBuild
     from vmsim.session.lesson import LessonRunner
 
 SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)  # the speed ladder, slowest first
@@ -40,16 +40,31 @@ class DriftStory(NamedTuple):
     image: tuple[Deployment, ...]
     recipe: tuple[str, ...]
     dockerfile: tuple[str, ...]
+    built_here: tuple[ImageBuild, ...] = ()  # each server built its own image from the tag, on its own day
+    shipped: tuple[ImageBuild, ...] = ()  # one image built once, pulled by every server
+    siblings: tuple[ContainerView, ...] = ()  # two containers of that image on one server
 
 
 @lru_cache(maxsize=8)
 def drift_story(seed: int) -> DriftStory:
     """The drift story for ``seed`` (computed once per seed; its module loads only when first asked)."""
-    from vmsim.engine.drift import default_drift_model, image_deployments, manual_deployments
+    from vmsim.engine.drift import (
+        default_drift_model,
+        image_builds,
+        image_deployments,
+        manual_deployments,
+        sibling_containers,
+    )
 
     model = default_drift_model()
     return DriftStory(
-        manual_deployments(seed, model), image_deployments(seed, model), model.manual_recipe, model.dockerfile
+        manual_deployments(seed, model),
+        image_deployments(seed, model),
+        model.manual_recipe,
+        model.dockerfile,
+        image_builds(model, shipped=False),
+        image_builds(model, shipped=True),
+        sibling_containers(model),
     )
 
 
@@ -73,6 +88,7 @@ class Session:
         *,
         speed: float = 1.0,
         paused: bool = False,
+        lesson_step: int | None = None,
     ) -> None:
         self.spec = spec
         self.seed = spec.seed if seed is None else seed
@@ -93,6 +109,9 @@ class Session:
 
             self.lesson = LessonRunner(spec.lesson)
             self.lesson.start(self)
+            self.paused = True  # a lesson opens on its first step, and nothing moves until the teacher says
+            if lesson_step is not None:
+                self.lesson_goto(lesson_step)
 
     def _fresh(self) -> Simulation:
         sim = build_simulation(self.spec._replace(worlds=self.worlds), seed=self.seed, play_lesson=self.play_lesson)
@@ -282,6 +301,7 @@ class Session:
         self.sim = self._fresh()
         if self.lesson is not None:
             self.lesson.start(self)
+            self.paused = True
 
     def set_worlds(self, worlds: tuple[str, ...]) -> None:
         """Show a different set of worlds, at the same moment with the same commands."""
@@ -308,10 +328,44 @@ class Session:
         if step is not None and lesson.state.revealed:
             # The fit meter follows the app the lesson just added, as it follows the user's own additions.
             self.last_app = next((str(a.args[0]) for a in step.actions if a.verb == "add_workload"), self.last_app)
-            if step.pause is not None:
-                self.paused = step.pause
+        self._lesson_pace()
         return step
+
+    def _lesson_pace(self) -> None:
+        """Time stands still while a question waits for its answer and on the summary; a revealed step runs
+        unless it says ``pause = true``."""
+        lesson = self.lesson
+        if lesson is None:
+            return
+        step = lesson.step
+        if step is None or lesson.asking:
+            self.paused = True
+        else:
+            self.paused = step.pause if step.pause is not None else False
+
+    def lesson_goto(self, number: int) -> None:
+        """Open step ``number`` (1-based; ``lesson.total`` is the summary), paused, as if the steps before it had
+        been taught: each revealed and watched for its ``watch_s``; step ``number`` shows its question unanswered.
+        Going back from there walks through those steps as a class would have seen them."""
+        lesson = self.lesson
+        if lesson is None:
+            raise ValueError("this scenario has no lesson")
+        if not 1 <= number <= lesson.total:
+            raise ValueError(f"step {number} is not in 1..{lesson.total}")
+        lesson.start(self)
+        while lesson.number < number:
+            if lesson.asking:
+                self.lesson_next()
+            step = lesson.step
+            if step is not None and step.watch_s:
+                self.run_until(self.now + step.watch_s)
+            self.lesson_next()
+        self.paused = True
 
     def lesson_back(self) -> LessonStep | None:
         """Back to the lesson state shown before this one, and the simulation to that moment."""
-        return self.lesson.back(self) if self.lesson is not None else None
+        if self.lesson is None:
+            return None
+        step = self.lesson.back(self)
+        self._lesson_pace()
+        return step

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
 CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
 MAX_FRAME_DT = 0.25  # a slow frame never makes simulated time jump more than this × speed
+TYPED_LINE_S = 0.4  # the drift story's time-lapse: simulated seconds per line typed on a server
 REWIND_S = SEEK_STEP_S  # how far the back and forward keys move
 
 
@@ -63,6 +64,7 @@ class VmsimApp(App[None]):
         animate: bool = True,
         lang: str | None = None,
         gc_paused: bool = False,
+        lesson_step: int | None = None,
     ) -> None:
         super().__init__()
         # True when the caller paused garbage collection for the start-up: resumed after the first frame.
@@ -76,7 +78,8 @@ class VmsimApp(App[None]):
         self.set_class(True, f"-theme-{PROJECTOR_THEME.name}", update=False)
         self._bind_keys()
         self.catalog = default_catalog()
-        self.session = Session(spec, seed=seed, speed=speed, paused=paused)
+        self.session = Session(spec, seed=seed, speed=speed, paused=paused, lesson_step=lesson_step)
+        paused = self.session.paused  # a lesson opens paused, whatever was asked
         self.export_dir = Path(export_dir)
         # Not 'animate': that name is Textual's App.animate method, which this must not hide.
         self.ticking = animate
@@ -134,6 +137,7 @@ class VmsimApp(App[None]):
         self._shown = True
         self.refresh_view(self.session.settle(), charts=True)
         self.show_lesson()
+        self.refresh_bindings()  # the lesson keys apply once the dashboard is the screen
         # After the first paint (by then the screen has chosen its focused widget, as it has before any key a
         # user presses once the dashboard is up), in the app's own queue.
         self.call_after_refresh(self.call_later, self._handle_held_keys)
@@ -191,7 +195,9 @@ class VmsimApp(App[None]):
         session = self.session
         self.snapshot = session.snapshot()
         main = self.main
-        main.show(self.snapshot, self.status(), session.fit(), session.last_app)
+        # While a lesson's question waits, the fit line (the answer to many of them) is not shown.
+        asking = session.lesson is not None and session.lesson.asking
+        main.show(self.snapshot, self.status(), None if asking else session.fit(), session.last_app)
         main.show_events(events)
         wall = time.monotonic()
         if charts or wall - self._last_chart >= CHART_EVERY_S:
@@ -331,9 +337,14 @@ class VmsimApp(App[None]):
 
     def action_restart(self) -> None:
         """Back to t = 0 of the same scenario."""
+        before = self.session.worlds
         self.session.restart()
+        self.paused = self.session.paused  # a lesson starts again on its first step, paused
         self.main.clear_events()
-        self.refresh_view(self.session.settle(), charts=True)
+        if self.lesson is not None:
+            self._after_lesson_move(before)
+        else:
+            self.refresh_view(self.session.settle(), charts=True)
         self.notify(tr("note.restarted", self.lang), timeout=1.5)
 
     def action_open(self) -> None:
@@ -392,6 +403,7 @@ class VmsimApp(App[None]):
             return
         before = self.session.worlds
         self.session.lesson_back()
+        self.paused = self.session.paused
         self.main.clear_events()
         self._after_lesson_move(before)
 
@@ -427,6 +439,18 @@ class VmsimApp(App[None]):
     def images(self) -> tuple[ImageUsage, ...]:
         """Images in use in the container world (empty without one)."""
         return self.session.images()
+
+    def summary_table(self) -> tuple[tuple[str, ...], ...]:
+        """The lesson summary's table, in words of the app's language."""
+        return ()
+
+    def drift_typed(self) -> int | None:
+        """How many typed lines the drift story's time-lapse shows now (None: all), while a step plays it."""
+        lesson = self.lesson
+        step = lesson.step if lesson is not None else None
+        if lesson is None or step is None or step.view != "drift-setup" or lesson.asking:
+            return None
+        return int((self.session.now - lesson.state.t_s) / TYPED_LINE_S)
 
     def drift(self) -> DriftStory:
         """The drift story for this session's seed: by hand, from one image, and both recipes."""

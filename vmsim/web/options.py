@@ -99,3 +99,15 @@ class ServeConfig:
     hosts: HostPolicy = field(default_factory=lambda: HostPolicy(frozenset()))
     scenario_dir: Path | None = None  # the teacher's folder, offered in every tab's open dialog
     session_memory_mib: int = SESSION_MEMORY_MIB
+    app_options: tuple[str, ...] = ()  # more options for every tab's 'vmsim tui' (a lesson's --step)
+
+
+def lesson_step(text: str) -> int:
+    """A lesson step for every tab to open, counted from 1 (as 'vmsim tui --step')."""
+    try:
+        value = int(text) if len(text) <= 6 else 0
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a step number (1 is the first step)") from None
+    if not 1 <= value <= 201:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is out of range; steps are counted from 1")
+    return value

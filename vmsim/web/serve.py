@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from vmsim.session.served import ServedLimits
-from vmsim.web import options
 from vmsim.web.admission import (
     BadHostHeader,
     HostPolicy,
@@ -39,10 +38,6 @@ from vmsim.web.admission import (
 )
 from vmsim.web.guard import GUARD_GRACE_S, SIGKILL, guard_cli, signal_group
 from vmsim.web.options import (
-    DEFAULT_BIND,
-    DEFAULT_MAX_SESSIONS,
-    DEFAULT_PORT,
-    DEFAULT_SCENARIO,
     INSTALL_HINT,
     MAX_SESSIONS_LIMIT,
     ServeConfig,
@@ -63,59 +58,25 @@ HEARTBEAT_S = 30.0
 
 # ---------------------------------------------------------------------------------------------- arguments
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    """Register ``vmsim serve`` on the CLI's subparsers."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "serve",
-        help="serve the dashboard in a web browser (needs: " + INSTALL_HINT + ")",
-        description="Serve the dashboard to web browsers through textual-serve. Every browser tab runs its own "
-        "simulation in its own process. Listens on 127.0.0.1 (this machine only) unless --bind says otherwise.",
-    )
-    p.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a .toml path")
-    p.add_argument(
-        "--port", type=options.port, default=DEFAULT_PORT, help=f"TCP port to listen on (default {DEFAULT_PORT})"
-    )
-    p.add_argument(
-        "--bind",
-        default=DEFAULT_BIND,
-        metavar="ADDR",
-        help=f"address to listen on (default {DEFAULT_BIND}, this machine only; 0.0.0.0 means every network "
-        "interface, with no authentication)",
-    )
-    p.add_argument(
-        "--max-sessions",
-        type=options.max_sessions,
-        default=DEFAULT_MAX_SESSIONS,
-        metavar="N",
-        help=f"browser tabs that may run an app at once, 1-{MAX_SESSIONS_LIMIT} (default {DEFAULT_MAX_SESSIONS})",
-    )
-    p.add_argument(
-        "--allow-host",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="also answer to this host name (repeatable): the names a browser may use besides this machine's own "
-        "host name and addresses (for example a DNS alias or a port-forwarding name)",
-    )
-    p.add_argument(
-        "--scenarios",
-        metavar="DIR",
-        help="a folder of the teacher's .toml scenarios to offer in every tab's open dialog, besides the shipped "
-        "ones (tabs cannot open any other file on this machine)",
-    )
+    """Register ``vmsim serve`` on the CLI's subparsers (its options: vmsim.web.arguments)."""
+    from vmsim.web.arguments import add_serve_parser
+
+    p = add_serve_parser(subparsers)
     p.set_defaults(func=run)
     return p
 
 
 # ---------------------------------------------------------------------------------------------- processes
-def app_command(scenario: str) -> list[str]:
+def app_command(scenario: str, *options: str) -> list[str]:
     """The dashboard one browser tab runs (textual-serve's web driver is chosen through its environment)."""
-    return [sys.executable, "-m", "vmsim", "tui", scenario]
+    return [sys.executable, "-m", "vmsim", "tui", scenario, *options]
 
 
-def guarded_command(server_pid: int, scenario: str, memory_mib: int | None = None) -> list[str]:
+def guarded_command(server_pid: int, scenario: str, memory_mib: int | None = None, *options: str) -> list[str]:
     """The app command under its guard (which caps the app's memory): what the server starts for each tab."""
     cap = ["--memory-mib", str(memory_mib)] if memory_mib else []
-    return [sys.executable, "-m", "vmsim.web.serve", "--guard", str(server_pid), *cap, "--", *app_command(scenario)]
+    app = app_command(scenario, *options)
+    return [sys.executable, "-m", "vmsim.web.serve", "--guard", str(server_pid), *cap, "--", *app]
 
 
 # ---------------------------------------------------------------------------------------------- the server
@@ -347,7 +308,9 @@ def _server_class() -> Any:
 
         async def _run_session(self, ws: web.WebSocketResponse, width: int, height: int) -> None:
             session = Session(
-                guarded_command(os.getpid(), self.config.scenario, self.config.session_memory_mib),
+                guarded_command(
+                    os.getpid(), self.config.scenario, self.config.session_memory_mib, *self.config.app_options
+                ),
                 self.live_groups,
                 ServedLimits(True, self.config.scenario_dir),
                 write_bytes=ws.send_bytes,
@@ -451,6 +414,11 @@ def run(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    step = getattr(args, "step", None)
+    if step is not None and not (spec.lesson and step <= len(spec.lesson) + 1):
+        print(f"vmsim: --step {step}: {args.scenario!r} has no step {step}; open it with 'vmsim lesson "
+              f"{args.scenario}' to see its steps", file=sys.stderr)  # fmt: skip
+        return 2
     # A file given by path is passed on absolute (and so never mistaken for an option); a shipped name as is.
     scenario = str(path.resolve()) if path == Path(args.scenario) else args.scenario
 
@@ -491,6 +459,7 @@ def run(args: argparse.Namespace) -> int:
         loopback=loopback,
         hosts=HostPolicy.for_bind(args.bind, loopback, extra),
         scenario_dir=scenario_dir,
+        app_options=("--step", str(step)) if step is not None else (),
     )
     return _serve(config)
 

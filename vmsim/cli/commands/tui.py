@@ -7,9 +7,9 @@ import gc
 import os
 import sys
 
-from vmsim.cli.arguments import seed, speed
+from vmsim.cli.arguments import lesson_step, seed, speed
 from vmsim.cli.errors import CliError
-from vmsim.cli.scenario_options import DEFAULT_SCENARIO, with_host
+from vmsim.cli.scenario_options import DEFAULT_SCENARIO, check_lesson_step, with_host
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -18,7 +18,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     t.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a .toml path")
     t.add_argument("--seed", type=seed, help="override the scenario's seed")
     t.add_argument("--speed", type=speed, default=1.0, help="simulated seconds per real second (0.1-100)")
-    t.add_argument("--paused", action="store_true", help="start paused")
+    t.add_argument("--paused", action="store_true", help="start paused (a lesson always starts paused)")
+    t.add_argument(
+        "--step",
+        type=lesson_step,
+        metavar="N",
+        help="open a lesson at step N, its question up, as steps 1..N-1 left it",
+    )
     t.add_argument("--lang", choices=["en", "ko"], help="language of the dashboard (default: from LANG)")
     t.add_argument("--export-dir", default="vmsim-exports", help="where s (SVG) and e (JSON) write their files")
     t.add_argument("--host", help="run on this host instead of the scenario's: a preset or 'local' (this machine)")
@@ -31,6 +37,7 @@ def handle(args: argparse.Namespace) -> int:
     from vmsim.scenarios import load_scenario
 
     spec = with_host(load_scenario(args.scenario), args.host)
+    check_lesson_step(spec, args.step, args.scenario)
     if not sys.stdout.isatty() and not os.environ.get("VMSIM_FORCE_TUI"):
         raise CliError(f"the dashboard needs a terminal; for a headless result use 'vmsim run {args.scenario}'")
     try:
@@ -46,6 +53,7 @@ def handle(args: argparse.Namespace) -> int:
         lang=args.lang,
         export_dir=args.export_dir,
         gc_paused=not gc.isenabled(),
+        lesson_step=args.step,
     )
     from typing import IO, cast
 

@@ -10,10 +10,12 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 
 from vmsim.session import FitResult, ImageUsage, Series, SimulationSnapshot, WorldEvent
+from vmsim.text import tr
 from vmsim.tui.widgets.charts import BootTimeline
+from vmsim.tui.widgets.drift_view import DriftView
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.key_bar import KeyBar
-from vmsim.tui.widgets.lesson_views import DriftView, ImageExplorer, Narration, NarrationView
+from vmsim.tui.widgets.lesson_views import ImageExplorer, Narration, NarrationView, SummaryView
 from vmsim.tui.widgets.lower_pane import LowerPane
 from vmsim.tui.widgets.real_host import RealHostStrip
 from vmsim.tui.widgets.status import Status, StatusBar
@@ -32,10 +34,15 @@ class LowerExtras(Protocol):
 
     def drift(self) -> DriftStory: ...
 
+    def drift_typed(self) -> int | None: ...
+
+    def summary_table(self) -> tuple[tuple[str, ...], ...]: ...
+
 
 SHORT_HEIGHT = 30
 TALL_HEIGHT = 44
 NARROW_WIDTH = 100
+WIDE_WIDTH = 160  # a projector's size: the charts stand beside the chosen view
 
 
 class WorldColumns(Horizontal):
@@ -58,6 +65,7 @@ class MainScreen(Screen):
         self.panels: dict[str, WorldPanel] = {}
         self._highlight: str | None = None
         self.narration: Narration | None = None
+        self._lesson_view: str | None = None  # the view the lesson's step shows (None: no lesson, or none chosen)
         self.real_host: RealHostStrip | None = None
 
     def compose(self) -> ComposeResult:
@@ -95,27 +103,43 @@ class MainScreen(Screen):
         if lesson is None:
             self.show_narration(None)
             self.set_highlight(None)
+            self._lesson_view = None
+            self.set_class(False, "-lower-max")
             return
         step = lesson.step
-        if step is None:
-            self.show_narration(NarrationView(-1, len(lesson.steps), spec.name, spec.description, None, False))
+        index, total = lesson.state.index, lesson.total
+        if step is None:  # the summary that ends every lesson
+            self.show_narration(
+                NarrationView(index, total, tr("summary.title", lang), tr("summary.text", lang), None, True)
+            )
             self.set_highlight(None)
+            self.set_view("summary")
+            self._lesson_view = "summary"
+            self._lesson_room()
             return
         question = step.say("ask", lang) if lesson.asking else None
-        view = NarrationView(
-            lesson.state.index,
-            len(lesson.steps),
-            step.say("title", lang),
-            step.say("text", lang),
-            question,
-            lesson.finished,
+        self.show_narration(
+            NarrationView(index, total, step.say("title", lang), step.say("text", lang), question, False)
         )
-        self.show_narration(view)
         self.set_highlight(step.highlight)
-        if step.view:
-            self.set_view(step.view)
-        # The drift story is about servers, not these worlds: it gets the room while it is shown.
-        self.set_class(bool(step.view and step.view.startswith("drift")), "-lower-max")
+        # A step's view comes with its reveal: while its question waits, the view the steps before chose stays.
+        shown = lesson.steps[: index + (0 if lesson.asking else 1)]
+        view = next((s.view for s in reversed(shown) if s.view), None)
+        if view:
+            self.set_view(view)
+        self._lesson_view = view
+        self._lesson_room()
+
+    def _lesson_room(self) -> None:
+        """Give the lower pane the whole middle when a lesson's view needs it: always for the drift story and
+        the summary (about servers and the run, not these worlds), and on a short screen for any view but the
+        log, which would otherwise not be on screen at all."""
+        view = self._lesson_view
+        short = self.has_class("-short")
+        big = view is not None and (view.startswith("drift") or view == "summary" or (short and view != "log"))
+        self.set_class(big, "-lower-max")
+        if big and isinstance(self.focused, InstanceList):
+            self.set_focus(None)  # a hidden list keeps no cursor the keys would move unseen
 
     async def real_host_strip(self) -> RealHostStrip:
         """The strip about this machine, mounted under the status line on first use."""
@@ -126,10 +150,10 @@ class MainScreen(Screen):
 
     def set_view(self, view: str) -> None:
         """Bring one of the lower tabs to the front (log, memory, ready, timeline, images, drift)."""
-        # 'drift-manual' shows the hand-made servers alone, before the image is revealed.
-        widget = self.lower.show_view("drift" if view == "drift-manual" else view)
+        # The drift story's parts are one view: 'drift-setup', 'drift-manual', 'drift-build', 'drift' (the image).
+        widget = self.lower.show_view("drift" if view.startswith("drift") else view)
         if isinstance(widget, DriftView):
-            widget.show_image = view != "drift-manual"
+            widget.mode = view.removeprefix("drift-") if view != "drift" else "image"
 
     def set_highlight(self, target: str | None) -> None:
         """Mark one part of every world panel (memory, disk, cpu, instances, fit), or none."""
@@ -152,6 +176,8 @@ class MainScreen(Screen):
         # Small terminals: the log and charts give their rows to the worlds, one key ('c') away.
         self.set_class(height < SHORT_HEIGHT, "-short")
         self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.lower.set_wide(width >= WIDE_WIDTH and height >= TALL_HEIGHT)
+        self._lesson_room()
         for panel in self.panels.values():
             panel.host_panel.set_layout(thick=height >= TALL_HEIGHT, short=height < SHORT_HEIGHT)
 
@@ -189,8 +215,11 @@ class MainScreen(Screen):
 
     def show_charts(self, snap: SimulationSnapshot, series: dict[str, Series], extras: LowerExtras) -> None:
         """Redraw the charts that are on screen (the others wait until their tab is shown)."""
+        for view in self.lower.shown():
+            self._show_view(view, snap, series, extras)
+
+    def _show_view(self, active: str, snap: SimulationSnapshot, series: dict[str, Series], extras: LowerExtras) -> None:
         lower = self.lower
-        active = lower.active
         now = snap.time_s
         if active in ("memory", "ready"):
             kind = "memory_mib" if active == "memory" else "ready"
@@ -216,8 +245,12 @@ class MainScreen(Screen):
             explorer.disk_writable_mib = world.disk.get("writable_layers") if world else 0.0
         elif active == "drift":
             drift = cast(DriftView, lower.view(active))
-            manual, image, recipe, dockerfile = extras.drift()
-            drift.manual, drift.image, drift.recipe, drift.dockerfile = manual, image, recipe, dockerfile
+            story = extras.drift()
+            drift.manual, drift.image, drift.recipe, drift.dockerfile = story[:4]
+            drift.built_here, drift.shipped, drift.twins = story.built_here, story.shipped, story.siblings
+            drift.typed = extras.drift_typed()
+        elif active == "summary":
+            cast(SummaryView, lower.view(active)).table = extras.summary_table()
 
     def on_lower_pane_view_shown(self, message: LowerPane.ViewShown) -> None:
         # A view just shown gets its data now rather than at the next chart refresh.

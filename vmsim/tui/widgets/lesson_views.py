@@ -1,20 +1,17 @@
-"""Teaching views: the lesson narration, the image explorer, and the drift story of hand-made servers."""
+"""Teaching views: the lesson narration and the image explorer (the drift story: drift_view.py)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from vmsim.output.words import coded_text
 from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import ImageUsage
 from vmsim.text import tr
-
-if TYPE_CHECKING:
-    from vmsim.session import Deployment
 
 
 class NarrationView(NamedTuple):
@@ -108,49 +105,23 @@ class ImageExplorer(Widget):
         return out
 
 
-class DriftView(Widget):
-    """Three servers deployed by hand (different!) next to the same servers from one image (identical)."""
+class SummaryView(Widget):
+    """The summary that ends a lesson: the run's figures, one column per world, one row per measure."""
 
-    manual: reactive[tuple[Deployment, ...]] = reactive(())
-    image: reactive[tuple[Deployment, ...]] = reactive(())
-    recipe: reactive[tuple[str, ...]] = reactive(())
-    dockerfile: reactive[tuple[str, ...]] = reactive(())
-    show_image: reactive[bool] = reactive(True)
+    # The first row names the columns; every row has as many cells as it does. Words, already in the language.
+    table: reactive[tuple[tuple[str, ...], ...]] = reactive(())
 
     def render(self) -> Text:
-        lang = self.app.lang  # type: ignore[attr-defined]
         out = Text(no_wrap=True, overflow="ellipsis")
-        out.append(tr("drift.manual", lang), style="bold")
-        out.append("   " + tr("drift.recipe", lang) + ":\n", style="dim")
-        for line in self.recipe:
-            out.append(f"    $ {line}\n", style="dim")
-        for d in self.manual:
-            self._server_line(out, d, lang)
-        if not self.show_image:
+        rows = self.table
+        if not rows:
             return out
-        out.append("\n")
-        out.append(tr("drift.image", lang), style="bold")
-        out.append("   " + tr("drift.dockerfile", lang) + ":\n", style="dim")
-        for line in self.dockerfile:
-            out.append(f"    {line}\n", style="#56b4e9")
-        fingerprints = {d.fingerprint() for d in self.image}
-        for d in self.image:
-            self._server_line(out, d, lang)
-        if self.image and len(fingerprints) == 1:
-            out.append("  ✓ " + tr("drift.identical", lang), style="bold #009e73")
+        widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for n, row in enumerate(rows):
+            for i, cell in enumerate(row):
+                pad = " " * (widths[i] - cell_len(cell))
+                # The measure's name to the left, figures to the right: columns of numbers line up.
+                text = cell + pad if i == 0 else pad + cell
+                out.append(text + "   ", style="bold" if n == 0 or i == 0 else "")
+            out.append("\n")
         return out
-
-    @staticmethod
-    def _server_line(out: Text, d: Deployment, lang: str) -> None:
-        ok = d.works
-        out.append("  ✓ " if ok else "  ✗ ", style="#009e73" if ok else "#d55e00")
-        out.append(f"{d.server:<6} ", style="bold")
-        out.append(f"{d.os_label}, {tr('drift.day', lang, day=d.day)}: ", style="dim")
-        out.append(", ".join(coded_text(s.result, lang) for s in d.steps if s.name in ("runtime", "packages", "image")))
-        out.append("  ")
-        out.append(
-            tr("drift.works", lang) if ok else tr("drift.fails", lang), style="bold #009e73" if ok else "bold #d55e00"
-        )
-        out.append("\n")
-        for problem in (coded_text(p, lang) for p in d.problems):
-            out.append(f"      → {problem}\n", style="#d55e00")

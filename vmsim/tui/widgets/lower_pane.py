@@ -7,17 +7,22 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from vmsim.text import tr
 from vmsim.tui.widgets.charts import BootTimeline
+from vmsim.tui.widgets.drift_view import DriftView
 from vmsim.tui.widgets.event_log import EventLog
-from vmsim.tui.widgets.lesson_views import DriftView, ImageExplorer
+from vmsim.tui.widgets.lesson_views import ImageExplorer, SummaryView
 
 VIEWS = ("log", "memory", "ready", "timeline", "images", "drift")
+LESSON_ONLY = ("summary",)  # views a lesson shows without a tab of their own
+# On a wide screen (a projector's), these stand beside the chosen view when it is one of the dashboard's own.
+COMPANIONS = ("memory", "timeline")
+WITH_COMPANIONS = ("log", "memory", "ready", "timeline", "images")
 
 
 class TabStrip(Widget, can_focus=True):
@@ -94,7 +99,7 @@ class TabStrip(Widget, can_focus=True):
 
     def action_move(self, step: int) -> None:
         """Show the view left or right of the shown one."""
-        index = (VIEWS.index(self.active) + step) % len(VIEWS)
+        index = (VIEWS.index(self.active) + step) % len(VIEWS) if self.active in VIEWS else 0
         self.post_message(self.Chosen(VIEWS[index]))
 
 
@@ -117,10 +122,27 @@ class LowerPane(Vertical):
         self.strip = TabStrip(id="lower-tabs")
         self.event_log = EventLog(id="log", classes="lower-view")
         self.views: dict[str, Widget] = {"log": self.event_log}
+        self.row = Horizontal(id="lower-views")
+        self.wide = False  # set by the screen: room for companions beside the chosen view
 
     def compose(self) -> ComposeResult:
         yield self.strip
-        yield self.event_log
+        with self.row:
+            yield self.event_log
+
+    def shown(self) -> list[str]:
+        """The views on screen now: the chosen one, and its companions on a wide screen."""
+        active = self.active
+        if not (self.wide and active in WITH_COMPANIONS):
+            return [active]
+        return [active, *(c for c in COMPANIONS if c != active)]
+
+    def set_wide(self, wide: bool) -> None:
+        """Show (or stop showing) the companions beside the chosen view."""
+        if wide != self.wide:
+            self.wide = wide
+            self._display(self.active)
+            self.post_message(self.ViewShown(self.active))  # the companions want their data
 
     @property
     def active(self) -> str:
@@ -133,21 +155,27 @@ class LowerPane(Vertical):
         if widget is None:
             widget = self.views[name] = make_view(name)
             widget.display = False
-            self.mount(widget)
+            self.row.mount(widget)
         return widget
 
     def show_view(self, name: str) -> Widget:
         """Bring view ``name`` to the front and return its widget."""
-        if name not in VIEWS:
+        if name not in VIEWS and name not in LESSON_ONLY:
             raise ValueError(f"no view {name!r}; views: {', '.join(VIEWS)}")
         widget = self.view(name)
-        for child in self.views.values():
-            child.display = child is widget
-        strip = self.strip
-        if strip.active != name:
-            strip.active = name
+        changed = self.strip.active != name
+        self.strip.active = name
+        self._display(name)
+        if changed:
             self.post_message(self.ViewShown(name))
         return widget
+
+    def _display(self, name: str) -> None:
+        on_screen = self.shown()
+        for view in on_screen:
+            self.view(view)
+        for view, child in self.views.items():
+            child.display = view in on_screen
 
     def on_tab_strip_chosen(self, message: TabStrip.Chosen) -> None:
         message.stop()
@@ -168,4 +196,6 @@ def make_view(name: str) -> Widget:
         return ImageExplorer(id="view-images", classes="lower-view")
     if name == "drift":
         return DriftView(id="view-drift", classes="lower-view")
+    if name == "summary":
+        return SummaryView(id="view-summary", classes="lower-view")
     raise ValueError(f"no view {name!r}; views: {', '.join(VIEWS)}")
