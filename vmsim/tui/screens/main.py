@@ -98,7 +98,8 @@ class MainScreen(Screen):
             return
         step = lesson.step
         if step is None:
-            self.show_narration(NarrationView(-1, len(lesson.steps), spec.name, spec.description, None, False))
+            name, about = spec.say("name", lang), spec.say("description", lang)
+            self.show_narration(NarrationView(-1, len(lesson.steps), name, about, None, False))
             self.set_highlight(None)
             return
         question = step.say("ask", lang) if lesson.asking else None
