@@ -124,3 +124,15 @@ async def test_s_saves_a_korean_screen_with_every_character_in_its_column(tmp_pa
     for y in hangul_lines:
         assert line(grid, y) == line(expected, y)
     assert ">vmsim&#160;—&#160;VM과&#160;컨테이너</text>" in svg  # the window title in the app's language
+
+
+async def test_textuals_own_screenshot_command_saves_as_s_does(tmp_path: Path):
+    """The command palette's built-in 'Screenshot' (Textual's deliver_screenshot) writes vmsim's fixed SVG
+    into the export folder too."""
+    app = VmsimApp(load_scenario("hello"), paused=True, animate=False, export_dir=str(tmp_path), lang="ko")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.deliver_screenshot()
+        await pilot.pause()
+    saved = list(tmp_path.glob("hello-*.svg"))
+    assert len(saved) == 1
+    assert 'text-anchor="middle">메</tspan>' in saved[0].read_text(encoding="utf-8")
