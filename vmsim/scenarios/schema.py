@@ -86,8 +86,9 @@ def parse_scenario(
     top = r.table(data, "", TOP_KEYS)
     guests = [g for g in catalog.guests if g != "microvm-linux"]
 
-    name = r.string(top, "name", "", "", required=True, max_len=200)
-    description = r.string(top, "description", "", "", max_len=2000)
+    # A string (English), or a table by language like a lesson's texts: name.en = "...", name.ko = "...".
+    names = _read_texts(r, top, "name", "", required=True, max_len=200, allowed="") or {}
+    descriptions = _read_texts(r, top, "description", "", required=False, max_len=2000, allowed="") or {}
     seed = r.number(top, "seed", "", 0, 0, 2**63 - 1, whole=True)
     duration_s = r.number(top, "duration_s", "", 60.0, 0, MAX_TIME_S, lo_open=True)
 
@@ -195,8 +196,8 @@ def parse_scenario(
     if r.problems:
         raise ScenarioError(source, r.problems)
     return ScenarioSpec(
-        name=name,
-        description=description,
+        name=names["en"],
+        description=descriptions.get("en", ""),
         seed=seed,
         duration_s=float(duration_s),
         worlds=tuple(worlds),
@@ -208,6 +209,7 @@ def parse_scenario(
         lesson=lesson,
         source=source,
         slug=slug,
+        texts={"name": names, "description": descriptions},
     )
 
 
@@ -280,16 +282,29 @@ def _read_action(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s
     return EventSpec(at_s, "remove_instance", (target,))
 
 
-def _read_texts(r: Reader, t: dict[str, Any], key: str, path: str, required: bool) -> dict[str, str] | None:
-    """A text by language: ``key.en = "..."`` (required when ``required``), ``key.ko = "..."``."""
-    where = f"{path}.{key}"
+def _read_texts(
+    r: Reader,
+    t: dict[str, Any],
+    key: str,
+    path: str,
+    required: bool,
+    max_len: int = 4000,
+    allowed: str = "\n\t",
+) -> dict[str, str] | None:
+    """A text by language: ``key.en = "..."`` (required when ``required``), ``key.ko = "..."``; a plain string
+    is the English text. Each at most ``max_len`` characters, with no control character outside ``allowed``."""
+    where = f"{path}.{key}" if path else key
     if key not in t:
         if required:
-            r.add("scenario.text_missing", where=where, key=key)
+            # At the top level the plain form is the simplest advice (name = "..."); in a step, by language.
+            r.add("scenario.text_missing" if path else "scenario.missing", where=where, key=key)
         return None
     raw = t[key]
     if isinstance(raw, str):
-        raw = {"en": raw}
+        if len(raw) > max_len:
+            r.problem(where, raw, string_of(max_len, f"{max_len:,}"))
+            return {}
+        return {"en": raw} if r.control_free(where, raw, allowed=allowed) else {}
     if not isinstance(raw, dict):
         r.problem(where, raw, msg("scenario.texts_by_language", key=key))
         return None
@@ -298,9 +313,9 @@ def _read_texts(r: Reader, t: dict[str, Any], key: str, path: str, required: boo
         if lang not in LANGS:
             hint = suggest(lang, list(LANGS))
             r.add("scenario.unknown_language", where=f"{where}.{safe(lang)}", hint=hint, known=", ".join(LANGS))
-        elif not isinstance(text, str) or len(text) > 4000:
-            r.problem(f"{where}.{lang}", text, string_of(4000, "4,000"))
-        elif r.control_free(f"{where}.{lang}", text, allowed="\n\t"):
+        elif not isinstance(text, str) or len(text) > max_len:
+            r.problem(f"{where}.{lang}", text, string_of(max_len, f"{max_len:,}"))
+        elif r.control_free(f"{where}.{lang}", text, allowed=allowed):
             out[lang] = text
     if "en" not in out and not any(render(p).startswith(f"{where}.en") for p in r.problems):
         r.add("scenario.english_missing", where=where, key=key)

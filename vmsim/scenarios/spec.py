@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
@@ -57,7 +59,11 @@ class LessonStep(NamedTuple):
 
 
 class ScenarioSpec(NamedTuple):
-    """Everything one scenario file says, validated."""
+    """Everything one scenario file says, validated.
+
+    ``name`` and ``description`` are the English texts; ``texts`` holds them in other languages too
+    (``{"name": {"en": ..., "ko": ...}}``), read them in a language with :meth:`say`.
+    """
 
     name: str
     description: str = ""
@@ -72,3 +78,9 @@ class ScenarioSpec(NamedTuple):
     lesson: tuple[LessonStep, ...] = ()
     source: str = "<memory>"
     slug: str = ""
+    texts: Mapping[str, Mapping[str, str]] = MappingProxyType({})
+
+    def say(self, field_name: str, lang: str) -> str:
+        """The scenario's ``name`` or ``description`` in ``lang`` (English when that language is missing)."""
+        english: str = getattr(self, field_name)
+        return self.texts.get(field_name, {}).get(lang) or english

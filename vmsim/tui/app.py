@@ -209,7 +209,7 @@ class VmsimApp(App[None]):
         session = self.session
         host = session.host
         return Status(
-            session.spec.name,
+            session.spec.say("name", self.lang),
             session.now,
             session.speed,
             session.paused,
@@ -363,7 +363,7 @@ class VmsimApp(App[None]):
         self.session = Session(spec, speed=self.session.speed, paused=self.session.paused)
         self.main.clear_events()
         self._swap_worlds(self.session.settle())
-        self.notify(tr("note.opened", self.lang, name=spec.name), timeout=2)
+        self.notify(tr("note.opened", self.lang, name=spec.say("name", self.lang)), timeout=2)
 
     def _swap_worlds(self, events: list[WorldEvent]) -> None:
         """Show the session's worlds as columns (mounting takes a few turns of the event loop), then render."""
@@ -475,8 +475,19 @@ class VmsimApp(App[None]):
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Save an SVG of the screen into the export folder (Textual's own arguments are not used: the name
         and the folder are vmsim's, and a served app offers the file as a download instead)."""
-        name = export_name(self.session.spec.slug or self.session.spec.name, self.session.now, "svg")
-        self._save(name, lambda: self.export_screenshot(title=f"vmsim — {self.session.spec.name}"), "note.save_failed")
+        from vmsim.tui.wide_svg import place_wide_glyphs
+
+        spec = self.session.spec
+        name = export_name(spec.slug or spec.name, self.session.now, "svg")
+        title = f"vmsim — {spec.say('name', self.lang)}"
+        self._save(name, lambda: place_wide_glyphs(self.export_screenshot(title=title)), "note.save_failed")
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual's own 'Screenshot' command saves as the s key does (vmsim's folder, wide glyphs placed)."""
+        self.action_screenshot()
+        return None
 
     def action_export(self) -> None:
         """Write the current state as JSON (the same schema as 'vmsim run --format json')."""

@@ -407,6 +407,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     from vmsim.session import ScenarioError, load_scenario, resolve
+    from vmsim.text import default_lang
 
     try:
         spec = load_scenario(args.scenario)
@@ -452,7 +453,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = ServeConfig(
         scenario=scenario,
-        title=f"vmsim — {spec.name}",
+        title=f"vmsim — {spec.say('name', default_lang())}",  # the language the served dashboard opens in
         bind=args.bind,
         port=args.port,
         max_sessions=args.max_sessions,

@@ -184,7 +184,7 @@ class OpenScenarioScreen(ListDialog[ScenarioSpec | None]):
                     continue
                 label = Text()
                 label.append(f"{name:<14}", style="bold")
-                label.append(f" {spec.description}", style="dim")
+                label.append(f" {spec.say('description', lang)}", style="dim")
                 options.append(Option(label, id=name))
             for path in self.limits.folder_scenarios():  # the teacher's folder ('vmsim serve --scenarios')
                 label = Text()

@@ -1,0 +1,51 @@
+"""In Korean the dashboard shows a scenario's Korean name and description: status line, open dialog, lesson."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from vmsim.scenarios import load_scenario
+from vmsim.tui.app import VmsimApp
+from vmsim.tui.screens.dialogs import OpenScenarioScreen
+from vmsim.tui.widgets.lesson_views import Narration
+from vmsim.tui.widgets.status import StatusBar
+
+
+def make_app(tmp_path, name: str, lang: str) -> VmsimApp:
+    return VmsimApp(load_scenario(name), paused=True, animate=False, export_dir=tmp_path, lang=lang)
+
+
+async def test_the_status_line_names_the_scenario_in_the_apps_language(tmp_path):
+    app = make_app(tmp_path, "web-stack", "ko")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        line = str(app.screen.query_one(StatusBar).render())
+        assert " 웹 스택 " in line and "Web stack" not in line
+        await pilot.press("L")  # switch to English, live
+        await pilot.pause()
+        line = str(app.screen.query_one(StatusBar).render())
+        assert " Web stack " in line and "웹 스택" not in line
+
+
+async def test_the_open_dialog_describes_each_scenario_in_korean(tmp_path):
+    app = make_app(tmp_path, "hello", "ko")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, OpenScenarioScreen)
+        options = app.screen.query_one(OptionList)
+        prompts = {options.get_option_at_index(i).id: str(options.get_option_at_index(i).prompt)
+                   for i in range(options.option_count)}  # fmt: skip
+        assert load_scenario("oom").say("description", "ko") in prompts["oom"]
+        assert "Redis fills" not in prompts["oom"]
+        assert all(any("\uac00" <= ch <= "\ud7a3" for ch in p) for p in prompts.values())
+
+
+async def test_a_lesson_opens_on_step_one_in_korean_with_its_korean_name_on_the_status_line(tmp_path):
+    spec = load_scenario("vm-vs-container")
+    app = make_app(tmp_path, "vm-vs-container", "ko")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(Narration).view
+        assert view is not None and view.step == 0 and app.paused
+        assert view.title == spec.lesson[0].say("title", "ko") != spec.lesson[0].say("title", "en")
+        assert app.status().scenario == spec.say("name", "ko") != spec.name
