@@ -20,10 +20,7 @@ from vmsim.tui.widgets.world_panel import FitMeter
 LESSONS = [name for name in shipped_names() if load_scenario(name).lesson]
 SIZES = [(80, 24), (160, 48)]
 ASKING = [
-    (name, number)
-    for name in LESSONS
-    for number, step in enumerate(load_scenario(name).lesson, start=1)
-    if step.ask
+    (name, number) for name in LESSONS for number, step in enumerate(load_scenario(name).lesson, start=1) if step.ask
 ]
 
 

@@ -442,7 +442,10 @@ class VmsimApp(App[None]):
 
     def summary_table(self) -> tuple[tuple[str, ...], ...]:
         """The lesson summary's table, in words of the app's language."""
-        return ()
+        from vmsim.output.lesson_summary import summary_rows
+        from vmsim.session.summary import lesson_summary
+
+        return summary_rows(lesson_summary(self.session), self.lang)
 
     def drift_typed(self) -> int | None:
         """How many typed lines the drift story's time-lapse shows now (None: all), while a step plays it."""

@@ -1,0 +1,97 @@
+"""The summary that ends every lesson: what the class saw in this run, one column per world (data, no words).
+
+Also ``run_lesson``: a lesson taught from start to end without a teacher (every question revealed, every
+step watched for its ``watch_s``), which is what the worksheets' answer keys and ``vmsim lesson`` quote.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from vmsim.session.session import Session
+
+if TYPE_CHECKING:
+    from vmsim.scenarios.spec import ScenarioSpec
+
+DRIFT_VIEWS = ("drift", "drift-setup", "drift-manual", "drift-dockerfile", "drift-build")
+
+
+class WorldSummary(NamedTuple):
+    """One world at the end of the run."""
+
+    kind: str
+    running: int
+    lost: int  # refused, failed or killed
+    first_ready_s: float | None  # the quickest instance's time from added to ready
+    slowest_ready_s: float | None
+    memory_committed_mib: float  # promised: what admission counts (host OS included)
+    memory_in_use_mib: float  # touched: what is really resident
+    memory_capacity_mib: float
+    disk_used_mib: float
+    fits_more: int | None  # how many more of the lesson's app would fit (None without an app)
+    limited_by: str | None  # what runs out first
+
+
+class DriftSummary(NamedTuple):
+    """The drift story's outcome: how many servers work, set up by hand and from one image."""
+
+    servers: int
+    manual_working: int
+    image_working: int
+    built_here_digests: int  # distinct images when every server builds its own from the tag
+    shipped_digests: int  # distinct images when one is built once and pulled everywhere
+
+
+class LessonSummary(NamedTuple):
+    """The summary step's table: the run's time, the app it follows, each world, and the drift outcome."""
+
+    time_s: float
+    app: str | None
+    worlds: tuple[WorldSummary, ...]
+    drift: DriftSummary | None
+
+
+def lesson_summary(session: Session) -> LessonSummary:
+    """What the session shows now, summed up (reads, changes nothing)."""
+    snap = session.snapshot()
+    fits = session.fit() or {}
+    worlds = []
+    for w in snap.worlds:
+        ready = [i.boot_s for i in w.instances if i.boot_s is not None]
+        fit = fits.get(w.name)
+        worlds.append(
+            WorldSummary(
+                kind=w.name,
+                running=w.count("running"),
+                lost=w.count("failed") + w.count("killed"),
+                first_ready_s=min(ready) if ready else None,
+                slowest_ready_s=max(ready) if ready else None,
+                memory_committed_mib=w.memory.total_mib,
+                memory_in_use_mib=w.memory_touched_mib,
+                memory_capacity_mib=w.memory.capacity_mib,
+                disk_used_mib=w.disk.total_mib,
+                fits_more=fit.max_instances if fit else None,
+                limited_by=fit.limited_by if fit else None,
+            )
+        )
+    drift = None
+    if any(step.view in DRIFT_VIEWS for step in session.spec.lesson):
+        story = session.drift()
+        drift = DriftSummary(
+            servers=len(story.manual),
+            manual_working=sum(d.works for d in story.manual),
+            image_working=sum(d.works for d in story.image),
+            built_here_digests=len({b.digest for b in story.built_here}),
+            shipped_digests=len({b.digest for b in story.shipped}),
+        )
+    return LessonSummary(snap.time_s, session.last_app, tuple(worlds), drift)
+
+
+def run_lesson(spec: ScenarioSpec, seed: int | None = None) -> Session:
+    """The lesson taught to its end with no teacher: on its summary step, as a class would reach it."""
+    session = Session(spec, seed=seed)
+    lesson = session.lesson
+    if lesson is None:
+        raise ValueError("this scenario has no lesson")
+    session.lesson_goto(lesson.total)
+    return session
