@@ -207,3 +207,39 @@ async def test_narration_toggle_and_korean(tmp_path):
         await pilot.pause()
         assert app.lang == "en"
         assert "laptop" in narration.render().plain
+
+
+async def test_r_goes_back_to_step_one_paused_with_its_narration(tmp_path):
+    app = make_app(tmp_path, "vm-vs-container")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.press("right", "right", "right")
+        app.advance(12.0)
+        await pilot.pause()
+        assert app.lesson.state.index == 2 and counts(app) == {"vm": 1, "container": 1}
+        await pilot.press("r")
+        await pilot.pause()
+        narration = app.screen.query_one(Narration).view
+        assert app.lesson.state.index == 0 and narration.step == 0
+        assert narration.title == app.lesson.steps[0].say("title", "en")
+        assert app.paused and app.session.now == 0.0 and counts(app) == {"vm": 0, "container": 0}
+        await pilot.press("right")  # and the lesson goes on from there
+        await pilot.pause()
+        assert app.lesson.asking and app.lesson.state.index == 1
+
+
+@pytest.mark.parametrize("name", LESSONS)
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_every_step_opens_with_step_n_in_both_languages(tmp_path, name, size):
+    """--step N for every N: opens paused on that step (a question unanswered), renders without error."""
+    total = len(load_scenario(name).lesson) + 1
+    for number in range(1, total + 1):
+        for lang in ("en", "ko"):
+            app = VmsimApp(load_scenario(name), animate=False, export_dir=tmp_path, lang=lang, lesson_step=number)
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                app.refresh_view([], charts=True)
+                await pilot.pause()
+                narration = app.screen.query_one(Narration).view
+                assert narration.step == number - 1 and app.paused
+                step = app.lesson.step
+                assert (narration.question is not None) == bool(step is not None and step.ask)
