@@ -16,6 +16,7 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` that end in '.', '?' or '!' before a space or the end ('0.35', 'Node.js' and
     'text.en' do not end one), without the parenthesised asides that may close them."""
+    text = re.sub(r"`[^`]*`", "code", text)  # `COPY . .` ends no sentence
     text = re.sub(r"\([^()]*\)", "", text)
     return [s for s in re.split(r"(?<=[.?!])(?=\s|$)", text) if s.strip() and s.strip()[-1] in ".?!"]
 
@@ -31,6 +32,7 @@ def test_the_check_tells_the_registers_apart():
     assert not_polite("어느 쪽이 먼저 준비될까?") == ["어느 쪽이 먼저 준비될까?"]
     assert not_polite("약 0.35초 만에 준비됐어요(런타임 shim 4 MiB). 어느 쪽일까요?") == []
     assert not_polite("레이어가 쌓여 있어요: OS 베이스, 런타임, 앱. Node.js 앱이에요.") == []
+    assert not_polite("마지막 레이어 `COPY . .`만 다시 빌드해요. 그래.") == ["그래."]
 
 
 def korean_lesson_texts() -> list[tuple[str, str]]:

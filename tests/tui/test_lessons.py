@@ -10,7 +10,7 @@ from vmsim.tui.app import VmsimApp
 from vmsim.tui.widgets.drift_view import DriftView
 from vmsim.tui.widgets.lesson_views import Narration, SummaryView
 
-LESSONS = ["vm-vs-container", "image-vs-container", "ec2-drift", "density", "microvm"]
+LESSONS = ["vm-vs-container", "image-vs-container", "ec2-drift", "density", "microvm", "build-and-ship"]
 
 
 def make_app(tmp_path, name: str, lang: str = "en") -> VmsimApp:
@@ -243,3 +243,40 @@ async def test_every_step_opens_with_step_n_in_both_languages(tmp_path, name, si
                 assert narration.step == number - 1 and app.paused
                 step = app.lesson.step
                 assert (narration.question is not None) == bool(step is not None and step.ask)
+
+
+async def test_build_and_ship_shows_the_cache_and_the_bytes_each_server_pulls(tmp_path):
+    from vmsim.tui.widgets.build_view import BuildView
+
+    app = make_app(tmp_path, "build-and-ship")
+    async with app.run_test(size=(140, 44)) as pilot:
+        app.refresh_view([], charts=True)
+        await pilot.pause()
+        view = app.screen.query_one(BuildView)
+        story = view.story
+        assert view.mode == "first" and story is not None
+        assert {layer.cache for layer in story.first.layers} == {"miss"}, "a first build builds every layer"
+        await pilot.press("right", "right")  # the question about one changed line, then its reveal
+        await pilot.pause()
+        assert view.mode == "change"
+        assert [layer.cache for layer in story.change.layers][-1] == "miss"
+        assert all(layer.cache == "hit" for layer in story.change.layers[:-1]), "only COPY . . is rebuilt"
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert view.mode == "compare" and story.compare is not None
+        npm = next(layer for layer in story.compare.layers if "npm ci" in layer.instruction)
+        assert npm.cache == "miss", "copying the code first reinstalls the dependencies"
+        assert story.compare.pull_mib > 100 * story.change.pull_mib
+        text = view.render().plain
+        assert "node-bad/Dockerfile" in text and "10 servers" in text
+
+
+def test_a_build_table_naming_a_missing_dockerfile_is_refused(tmp_path):
+    from vmsim.scenarios import ScenarioError
+
+    path = tmp_path / "lesson.toml"
+    path.write_text('name = "x"\n[build]\ndockerfile = "nope/Dockerfile"\nservers = 0\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    text = caught.value.text("en")
+    assert "build.dockerfile" in text and "no such file" in text and "build.servers" in text

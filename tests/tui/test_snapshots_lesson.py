@@ -57,3 +57,32 @@ def test_drift_question_80x24(snap_compare):
 
     app = VmsimApp(load_scenario("ec2-drift"), animate=False, export_dir="/nonexistent", lesson_step=3)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_build_compare_80x24(snap_compare):
+    """build-and-ship step 3 revealed at 80×24: the well-ordered Dockerfile in one line (build 0.1 s, each server
+    pulls 6.8 KiB), then node-bad/Dockerfile layer by layer: the base's two layers cached, COPY . . and
+    RUN npm ci rebuilt (16.8 MiB), build 2.8 s, each server pulls 6.7 MiB, 10 servers 67.1 MiB."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press("right")
+        await pilot.pause()
+        pilot.app.refresh_view([], charts=True)
+        await pilot.pause()
+
+    app = VmsimApp(load_scenario("build-and-ship"), animate=False, export_dir="/nonexistent", lesson_step=3)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_summary_160x48_korean(snap_compare):
+    """vm-vs-container's summary step at 160×48 in Korean: the narration '정리: 이번 수업에서 본 것' and the table
+    with a column per world (가상 머신 (VM), 컨테이너): running 3 and 3, quickest and slowest ready (≈9–10 s
+    against ≈0.35 s), memory committed of 16 GiB, memory in use, disk, and how many more nginx fit."""
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.refresh_view([], charts=True)
+        await pilot.pause()
+
+    app = VmsimApp(load_scenario("vm-vs-container"), animate=False, export_dir="/nonexistent", lang="ko", lesson_step=8)
+    assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)

@@ -112,3 +112,8 @@ class _English:
 
 
 ENGLISH = _English()
+
+
+def fmt_transfer(mib: float) -> str:
+    """Bytes moved over a network: KiB below 1 MiB (a code change ships kilobytes, not '0.0 MiB')."""
+    return f"{mib * 1024:.1f} KiB" if mib < 1 else fmt_mib(mib)

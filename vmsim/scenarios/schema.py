@@ -9,6 +9,7 @@ from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.kinds import WORLD_KINDS
 from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
 from vmsim.scenarios.errors import AT_LEAST_ONE_WORLD, ScenarioError, one_of, safe, string_of, suggest
+from vmsim.scenarios.image_build import read_build
 from vmsim.scenarios.reader import Reader
 from vmsim.scenarios.spec import EventSpec, HostSpec, LessonStep, ScenarioSpec
 from vmsim.text import LANGS, msg, render
@@ -30,6 +31,7 @@ TOP_KEYS = [
     "microvm",
     "events",
     "lesson",
+    "build",
 ]
 HOST_KEYS = ["preset", "cpu_cores", "memory_gib", "memory_mib", "disk_gib"]
 VM_KEYS = [
@@ -73,6 +75,9 @@ LESSON_VIEWS = (
     "drift-manual",
     "drift-dockerfile",
     "drift-build",
+    "build-first",
+    "build-change",
+    "build-compare",
 )
 LESSON_HIGHLIGHTS = ("memory", "disk", "cpu", "instances", "fit")
 
@@ -181,6 +186,7 @@ def parse_scenario(
     )
 
     events = _read_events(r, top.get("events", []), catalog)
+    build = read_build(r, top["build"], source) if "build" in top else None
     lesson = _read_lesson(r, top.get("lesson", []), catalog)
     broad = sum(1 for e in events if e.verb in ("grow_app", "remove_app")) + sum(
         1 for step in lesson for a in step.actions if a.verb in ("grow_app", "remove_app")
@@ -207,6 +213,7 @@ def parse_scenario(
         microvm=microvm,
         events=tuple(sorted(events, key=lambda ev: ev.at_s)),
         lesson=lesson,
+        build=build,
         source=source,
         slug=slug,
         texts={"name": names, "description": descriptions},

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
 from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
+
+
+class BuildSpec(NamedTuple):
+    """Which Dockerfiles a lesson builds, what changes between builds, and to how many servers it ships."""
+
+    dockerfile: Path
+    compare: Path | None = None
+    changed: tuple[str, ...] = ()
+    servers: int = 10
 
 
 class HostSpec(NamedTuple):
@@ -76,6 +86,7 @@ class ScenarioSpec(NamedTuple):
     microvm: MicroVmSettings = MicroVmSettings()
     events: tuple[EventSpec, ...] = ()
     lesson: tuple[LessonStep, ...] = ()
+    build: BuildSpec | None = None  # a lesson's Dockerfiles (the build view)
     source: str = "<memory>"
     slug: str = ""
     texts: Mapping[str, Mapping[str, str]] = MappingProxyType({})

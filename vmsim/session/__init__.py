@@ -17,6 +17,7 @@ from vmsim.engine.events import WorldEvent
 from vmsim.engine.machines import Host
 from vmsim.engine.snapshot import CpuSnapshot, ImageUsage, InstanceSnapshot, Ledger, SimulationSnapshot, WorldSnapshot
 from vmsim.scenarios import ScenarioError, ScenarioSpec, load_scenario, resolve, shipped_names
+from vmsim.scenarios.spec import BuildSpec
 from vmsim.session.headless import run_headless
 from vmsim.session.session import SEEK_STEP_S, SPEEDS, DriftStory, Series, Session
 
@@ -35,6 +36,7 @@ _LAZY = {
 __all__ = [
     "SEEK_STEP_S",
     "SPEEDS",
+    "BuildSpec",
     "Catalog",
     "ContainerView",
     "CpuSnapshot",

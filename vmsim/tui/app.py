@@ -36,6 +36,7 @@ from vmsim.tui.widgets.status import Status
 
 if TYPE_CHECKING:
     from vmsim.session import LessonRunner
+    from vmsim.tui.widgets.build_view import BuildStory
 
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
 CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
@@ -89,6 +90,7 @@ class VmsimApp(App[None]):
         self._last_chart = 0.0
         self._swaps = 0  # changes of world columns scheduled and not yet shown
         self._shown = False  # True once the dashboard's widgets exist and have had a snapshot
+        self._build_story: tuple[ScenarioSpec, tuple[BuildStory | None, str]] | None = None
         self.set_reactive(VmsimApp.paused, paused)
         self.set_reactive(VmsimApp.speed, speed)
 
@@ -440,12 +442,29 @@ class VmsimApp(App[None]):
         """Images in use in the container world (empty without one)."""
         return self.session.images()
 
+    def build_story(self) -> tuple[BuildStory | None, str]:
+        """The lesson's builds (made once per scenario), or None and why they could not be made."""
+        spec = self.session.spec
+        if self._build_story is not None and self._build_story[0] is spec:
+            return self._build_story[1]
+        from vmsim.tui.build_story import make_build_story
+
+        made = make_build_story(spec.build, self.lang)
+        self._build_story = (spec, made)
+        return made
+
     def summary_table(self) -> tuple[tuple[str, ...], ...]:
         """The lesson summary's table, in words of the app's language."""
         from vmsim.output.lesson_summary import summary_rows
         from vmsim.session.summary import lesson_summary
 
-        return summary_rows(lesson_summary(self.session), self.lang)
+        rows = summary_rows(lesson_summary(self.session), self.lang)
+        story, _problem = self.build_story() if self.session.spec.build is not None else (None, "")
+        if story is None:
+            return rows
+        from vmsim.tui.build_story import build_rows
+
+        return rows + build_rows(story, len(rows[0]), self.lang)
 
     def drift_typed(self) -> int | None:
         """How many typed lines the drift story's time-lapse shows now (None: all), while a step plays it."""

@@ -23,6 +23,7 @@ from vmsim.tui.widgets.world_panel import HOST_PARTS, WorldPanel
 
 if TYPE_CHECKING:
     from vmsim.session import DriftStory, InstanceSnapshot, LessonRunner, ScenarioSpec
+    from vmsim.tui.widgets.build_view import BuildStory
 
 TIMELINE_ROWS = 12
 
@@ -37,6 +38,8 @@ class LowerExtras(Protocol):
     def drift_typed(self) -> int | None: ...
 
     def summary_table(self) -> tuple[tuple[str, ...], ...]: ...
+
+    def build_story(self) -> tuple[BuildStory | None, str]: ...
 
 
 SHORT_HEIGHT = 30
@@ -136,7 +139,9 @@ class MainScreen(Screen):
         log, which would otherwise not be on screen at all."""
         view = self._lesson_view
         short = self.has_class("-short")
-        big = view is not None and (view.startswith("drift") or view == "summary" or (short and view != "log"))
+        big = view is not None and (
+            view.startswith(("drift", "build-")) or view == "summary" or (short and view != "log")
+        )
         self.set_class(big, "-lower-max")
         if big and isinstance(self.focused, InstanceList):
             self.set_focus(None)  # a hidden list keeps no cursor the keys would move unseen
@@ -150,10 +155,14 @@ class MainScreen(Screen):
 
     def set_view(self, view: str) -> None:
         """Bring one of the lower tabs to the front (log, memory, ready, timeline, images, drift)."""
-        # The drift story's parts are one view: 'drift-setup', 'drift-manual', 'drift-build', 'drift' (the image).
-        widget = self.lower.show_view("drift" if view.startswith("drift") else view)
+        # The drift story's parts are one view: 'drift-setup', 'drift-manual', 'drift-build', 'drift' (the image);
+        # the build story's too: 'build-first', 'build-change', 'build-compare'.
+        name = "drift" if view.startswith("drift") else "build" if view.startswith("build-") else view
+        widget = self.lower.show_view(name)
         if isinstance(widget, DriftView):
             widget.mode = view.removeprefix("drift-") if view != "drift" else "image"
+        elif name == "build":
+            widget.mode = view.removeprefix("build-")  # type: ignore[attr-defined]
 
     def set_highlight(self, target: str | None) -> None:
         """Mark one part of every world panel (memory, disk, cpu, instances, fit), or none."""
@@ -249,6 +258,10 @@ class MainScreen(Screen):
             drift.manual, drift.image, drift.recipe, drift.dockerfile = story[:4]
             drift.built_here, drift.shipped, drift.twins = story.built_here, story.shipped, story.siblings
             drift.typed = extras.drift_typed()
+        elif active == "build":
+            build, problem = extras.build_story()
+            widget = lower.view(active)
+            widget.story, widget.problem = build, problem  # type: ignore[attr-defined]
         elif active == "summary":
             cast(SummaryView, lower.view(active)).table = extras.summary_table()
 

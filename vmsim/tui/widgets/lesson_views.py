@@ -117,6 +117,8 @@ class SummaryView(Widget):
         if not rows:
             return out
         widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        # On a projector's screen the table takes the room: a rule under the names, a blank line between rows.
+        roomy = self.size.height >= 2 * len(rows) + 1
         for n, row in enumerate(rows):
             for i, cell in enumerate(row):
                 pad = " " * (widths[i] - cell_len(cell))
@@ -124,4 +126,8 @@ class SummaryView(Widget):
                 text = cell + pad if i == 0 else pad + cell
                 out.append(text + "   ", style="bold" if n == 0 or i == 0 else "")
             out.append("\n")
+            if n == 0:
+                out.append("─" * (sum(widths) + 3 * (len(widths) - 1)) + "\n", style="dim")
+            elif roomy:
+                out.append("\n")
         return out

@@ -19,7 +19,7 @@ from vmsim.tui.widgets.event_log import EventLog
 from vmsim.tui.widgets.lesson_views import ImageExplorer, SummaryView
 
 VIEWS = ("log", "memory", "ready", "timeline", "images", "drift")
-LESSON_ONLY = ("summary",)  # views a lesson shows without a tab of their own
+LESSON_ONLY = ("summary", "build")  # views a lesson shows without a tab of their own
 # On a wide screen (a projector's), these stand beside the chosen view when it is one of the dashboard's own.
 COMPANIONS = ("memory", "timeline")
 WITH_COMPANIONS = ("log", "memory", "ready", "timeline", "images")
@@ -196,6 +196,10 @@ def make_view(name: str) -> Widget:
         return ImageExplorer(id="view-images", classes="lower-view")
     if name == "drift":
         return DriftView(id="view-drift", classes="lower-view")
+    if name == "build":
+        from vmsim.tui.widgets.build_view import BuildView
+
+        return BuildView(id="view-build", classes="lower-view")
     if name == "summary":
         return SummaryView(id="view-summary", classes="lower-view")
     raise ValueError(f"no view {name!r}; views: {', '.join(VIEWS)}")
