@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "report": "vmsim.cli.commands.report",
     "serve": "vmsim.cli.commands.serve",
     "build": "vmsim.cli.commands.build",
+    "lesson": "vmsim.cli.commands.lesson",
 }
 
 

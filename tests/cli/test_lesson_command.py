@@ -1,0 +1,141 @@
+"""``vmsim lesson LESSON``: every step of the scenario file in order, then the summary with a run's table; text
+for the teacher in both languages; a scenario without a lesson, a bad language or format refused (exit 2)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vmsim.cli import main
+from vmsim.cli.scenario_options import lesson_names
+from vmsim.output.lesson_outline import width
+from vmsim.output.lesson_summary import summary_rows
+from vmsim.scenarios import load_scenario
+from vmsim.session.summary import lesson_summary, run_lesson
+from vmsim.text import tr
+
+LESSONS = lesson_names()
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``vmsim ARGV`` (argparse's own refusals included)."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_shipped_lessons_are_found():
+    assert {"vm-vs-container", "ec2-drift"} <= set(LESSONS)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("name", LESSONS)
+def test_json_lists_the_scenario_files_steps_in_order_then_the_summary(capsys, name, lang):
+    code, out, err = run(capsys, "lesson", name, "--format", "json", "--lang", lang)
+    assert code == 0, err
+    data = json.loads(out)
+    spec = load_scenario(name)
+    steps = data["steps"]
+    assert data["lesson"] == name and data["lang"] == lang
+    assert data["title"] == spec.say("name", lang)
+    assert len(steps) == len(spec.lesson) + 1
+    assert [s["number"] for s in steps] == list(range(1, len(steps) + 1))
+    for got, step in zip(steps, spec.lesson, strict=False):
+        assert got["ask"] == (step.say("ask", lang) or None)
+        assert got["reveal"] == step.say("text", lang)
+        assert got["title"] == (step.say("title", lang) or tr("outline.untitled", lang, n=got["number"]))
+        assert got["view"] == step.view
+        assert got["watch_s"] == step.watch_s
+        if step.actions:
+            assert got["action"] == {"verb": step.actions[0].verb, "args": list(step.actions[0].args)}
+        else:
+            assert got["action"] is None
+        assert "table" not in got
+    summary = steps[-1]
+    assert summary["view"] == "summary" and summary["ask"] is None and summary["action"] is None
+    assert summary["reveal"] == tr("summary.text", lang)
+    expected = summary_rows(lesson_summary(run_lesson(spec)), lang)
+    assert summary["table"] == [list(row) for row in expected]
+    # the table holds the run's figures, not blanks
+    assert any(cell not in ("", "—") for row in summary["table"][1:] for cell in row[1:])
+
+
+def test_json_asks_only_where_the_file_asks(capsys):
+    code, out, _ = run(capsys, "lesson", "vm-vs-container", "--format", "json", "--lang", "en")
+    steps = json.loads(out)["steps"]
+    assert code == 0
+    assert [s["number"] for s in steps if s["ask"]] == [2, 5]
+    assert steps[1]["action"] == {"verb": "add_workload", "args": ["nginx", 1]}
+    assert steps[4]["action"] == {"verb": "add_workload", "args": ["nginx", 2]}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(("lang", "ask", "reveal"), [("en", "Ask:", "Reveal:"), ("ko", "질문:", "해설:")])
+@pytest.mark.parametrize("name", LESSONS)
+def test_text_numbers_every_step_with_its_question_and_explanation(capsys, name, lang, ask, reveal):
+    code, out, err = run(capsys, "lesson", name, "--lang", lang)
+    assert code == 0, err
+    spec = load_scenario(name)
+    text = flat(out)
+    at = 0
+    for number, step in enumerate(spec.lesson, start=1):
+        title = step.say("title", lang) or tr("outline.untitled", lang, n=number)
+        at = text.index(f"{number}. {title}", at)
+        if step.ask:
+            at = text.index(flat(f"{ask} {step.say('ask', lang)}"), at)
+            at = text.index(flat(f"{reveal} {step.say('text', lang)}"), at)
+        else:
+            at = text.index(flat(step.say("text", lang)), at)
+    at = text.index(f"{len(spec.lesson) + 1}. {tr('summary.title', lang)}", at)
+    for row in summary_rows(lesson_summary(run_lesson(spec)), lang)[1:]:
+        assert flat(row[0]) in text[at:]
+    questions = sum(1 for s in spec.lesson if s.ask)
+    assert sum(line.startswith(f"   {ask} ") for line in out.splitlines()) == questions
+
+
+def test_text_lines_fit_a_terminal_in_korean(capsys):
+    code, out, _ = run(capsys, "lesson", "vm-vs-container", "--lang", "ko")
+    assert code == 0
+    assert "단계" in out.splitlines()[0] and "steps" not in out
+    assert max(width(line) for line in out.splitlines() if " " in line.strip()) <= 88
+
+
+def test_a_scenario_without_a_lesson_is_refused_naming_it_and_the_lessons(capsys):
+    code, out, err = run(capsys, "lesson", "hello", "--format", "json")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "'hello' has no lesson" in err
+    for name in LESSONS:
+        assert name in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["lesson", "vm-vs-container", "--lang", "fr"], "invalid choice: 'fr'"),
+        (["lesson", "vm-vs-container", "--format", "yaml"], "invalid choice: 'yaml'"),
+        (["lesson", "no-such-lesson"], "no-such-lesson"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message(capsys, argv, needle):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and needle in err and "Traceback" not in err
+
+
+def test_out_writes_the_same_text_as_stdout(capsys, tmp_path):
+    _, printed, _ = run(capsys, "lesson", "ec2-drift", "--format", "json", "--lang", "ko")
+    target = tmp_path / "ec2.json"
+    code, out, err = run(capsys, "lesson", "ec2-drift", "--format", "json", "--lang", "ko", "--out", str(target))
+    assert code == 0 and out == "" and str(target) in err
+    assert target.read_text(encoding="utf-8") == printed
+
+
+def test_the_same_lesson_prints_the_same_bytes(capsys):
+    first = run(capsys, "lesson", "density", "--format", "json", "--lang", "en")[1]
+    assert run(capsys, "lesson", "density", "--format", "json", "--lang", "en")[1] == first

@@ -1,0 +1,50 @@
+"""``vmsim lesson LESSON``: a lesson's steps in order (question, explanation, view, action) and its summary."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from vmsim.cli.errors import CliError
+
+if TYPE_CHECKING:
+    from vmsim.scenarios.spec import ScenarioSpec
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Register ``vmsim lesson``."""
+    p = sub.add_parser(
+        "lesson",
+        help="print a lesson's steps in order: each question, its explanation, view and action, then the summary",
+        description="Print a lesson step by step as the class will see it: each step's title, its question "
+        "(asked before →), the explanation → reveals, the view and the action, and the summary step with the "
+        "figures of a headless run. Text for the teacher to read before class; JSON for tools.",
+    )
+    p.add_argument("lesson", help="a shipped lesson (see 'vmsim scenarios') or a .toml path with [[lesson]] steps")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--lang", choices=["en", "ko"], help="language of the lesson (default: from LANG)")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.set_defaults(func=handle)
+    return p
+
+
+def lesson_spec(name: str) -> ScenarioSpec:
+    """The scenario ``name``, refused with the list of lessons when it has no lesson."""
+    from vmsim.cli.scenario_options import lesson_names
+    from vmsim.scenarios import load_scenario
+
+    spec = load_scenario(name)
+    if not spec.lesson:
+        raise CliError(f"{name!r} has no lesson ([[lesson]] steps); lessons: {', '.join(lesson_names())}")
+    return spec
+
+
+def handle(args: argparse.Namespace) -> int:
+    """``vmsim lesson``: 0 printed, 2 bad input (message on stderr)."""
+    from vmsim.cli.scenario_options import emit
+    from vmsim.output.lesson_outline import lesson_outline, outline_json, outline_text
+    from vmsim.text import default_lang
+
+    outline = lesson_outline(lesson_spec(args.lesson), args.lang or default_lang())
+    emit(outline_json(outline) if args.format == "json" else outline_text(outline), args.out)
+    return 0
