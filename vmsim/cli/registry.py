@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "serve": "vmsim.cli.commands.serve",
     "build": "vmsim.cli.commands.build",
     "lesson": "vmsim.cli.commands.lesson",
+    "worksheet": "vmsim.cli.commands.worksheet",
 }
 
 

@@ -1,0 +1,182 @@
+"""``vmsim worksheet LESSON``: every lesson's sheet and key in both languages and formats; the sheet holds the
+questions and empty cells, never an explanation or a figure of the run; the key holds every explanation and
+the run's figures; the HTML is one self-contained, escaped A4 page; bad input and unsafe --out refused."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import pytest
+
+from vmsim.cli import main
+from vmsim.cli.scenario_options import lesson_names
+from vmsim.output.lesson_outline import lesson_outline
+from vmsim.scenarios import load_scenario
+from vmsim.text import tr
+
+LESSONS = lesson_names()
+LANGS = ("en", "ko")
+FORMATS = ("md", "html")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``vmsim ARGV`` (argparse's own refusals included)."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def sheet(capsys, name: str, lang: str, fmt: str, answers: bool) -> str:
+    argv = ["worksheet", name, "--lang", lang, "--format", fmt] + (["--answers"] if answers else [])
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert err == ""
+    return out
+
+
+def quoted(text: str, fmt: str) -> str:
+    """``text`` as the sheet writes it."""
+    return escape(text) if fmt == "html" else text
+
+
+def figures(name: str, lang: str) -> list[str]:
+    """The figure cells of the key's summary table (not the measure names, not the blanks)."""
+    rows = lesson_outline(load_scenario(name), lang).summary.table or ()
+    return [cell for row in rows[1:] for cell in row[1:] if cell not in ("", "—")]
+
+
+def table_cells(text: str, fmt: str) -> list[list[str]]:
+    """The cells after the first column of the sheet's last table (its body rows)."""
+    if fmt == "html":
+        body = text.rsplit("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("</tr>") if "<td" in row]
+    lines = [line for line in text.splitlines() if line.startswith("| ")][1:]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")[1:]] for line in lines]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_lesson_has_a_sheet_without_answers_and_a_key_with_them(capsys, name, lang, fmt):
+    spec = load_scenario(name)
+    blank = sheet(capsys, name, lang, fmt, answers=False)
+    key = sheet(capsys, name, lang, fmt, answers=True)
+    title = spec.say("name", lang)
+    assert quoted(tr("worksheet.title", lang, lesson=title), fmt) in blank
+    assert quoted(tr("worksheet.key_title", lang, lesson=title), fmt) in key
+    questions = [s for s in spec.lesson if s.ask]
+    assert questions, f"{name} asks nothing"
+    for n, step in enumerate(questions, start=1):
+        for text in (blank, key):
+            assert quoted(step.say("ask", lang), fmt) in text
+        assert quoted(tr("worksheet.question", lang, n=n, step=spec.lesson.index(step) + 1,
+                         title=step.say("title", lang)), fmt) in blank  # fmt: skip
+        # the key explains every question
+        assert quoted(step.say("text", lang), fmt) in key
+    for label in ("predict", "observe", "explain", "name", "class", "date"):
+        assert quoted(tr(f"worksheet.{label}", lang), fmt) in blank
+    # the sheet explains nothing: no step's explanation, no fact of an answer
+    for step in spec.lesson:
+        assert quoted(step.say("text", lang), fmt) not in blank
+        for fact in step.facts:
+            assert fact not in blank, (step.say("title", lang), fact)
+    # and holds no figure of the run: its table is empty, and no figure with a unit appears anywhere
+    key_cells = table_cells(key, fmt)
+    blank_cells = table_cells(blank, fmt)
+    assert len(blank_cells) == len(key_cells) > 0
+    assert all(cell == "" for row in blank_cells for cell in row)
+    for figure in figures(name, lang):
+        assert quoted(figure, fmt) in key
+        if not figure.isdigit():
+            assert quoted(figure, fmt) not in blank, figure
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_html_is_one_printable_page_with_nothing_from_outside(capsys, lang):
+    for answers in (False, True):
+        page = sheet(capsys, "ec2-drift", lang, "html", answers)
+        assert page.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in page
+        assert re.search(r"@page\s*\{[^}]*size:\s*A4", page)
+        assert re.search(r"@page\s*\{[^}]*margin:", page)
+        assert "break-inside: avoid" in page
+        for outside in ("<script", "<link", "<img", "src=", "url(", "@import", "http://", "https://"):
+            assert outside not in page, outside
+        assert page.count("<section>") == page.count("</section>") == 4  # three questions and the table
+
+
+def test_korean_sheets_use_korean_labels(capsys):
+    page = sheet(capsys, "vm-vs-container", "ko", "html", answers=False)
+    for label in ("예상", "관찰", "설명", "이름", "학습지"):
+        assert label in page
+    for english in ("Predict", "Observe", "Explain", "Worksheet", "Name"):
+        assert english not in page
+
+
+LESSON_WITH_MARKUP = """
+name = "Markup <b>lesson</b>"
+[[lesson]]
+title.en = "Tags & <i>pipes</i> | here"
+ask.en = "Is <script>alert(1)</script> shown as text?"
+text.en = "Yes: <img src=x> & friends stay text."
+add = "nginx"
+"""
+
+
+def test_text_from_a_lesson_file_is_escaped_in_html(capsys, tmp_path):
+    path = tmp_path / "markup.toml"
+    path.write_text(LESSON_WITH_MARKUP, encoding="utf-8")
+    for answers in (False, True):
+        page = sheet(capsys, str(path), "en", "html", answers)
+        assert "<script" not in page and "<i>" not in page and "<b>lesson" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "Tags &amp; &lt;i&gt;pipes&lt;/i&gt; | here" in page
+    key = sheet(capsys, str(path), "en", "html", True)
+    assert "<img" not in key and "&lt;img src=x&gt; &amp; friends" in key
+
+
+def test_a_scenario_without_a_lesson_is_refused(capsys):
+    code, out, err = run(capsys, "worksheet", "hello", "--format", "html")
+    assert code == 2 and out == "" and "'hello' has no lesson" in err and "Traceback" not in err
+    assert all(name in err for name in LESSONS)
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["worksheet", "vm-vs-container", "--lang", "de"], "invalid choice: 'de'"),
+        (["worksheet", "vm-vs-container", "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["worksheet", "no-such-lesson", "--answers"], "no-such-lesson"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message(capsys, argv, needle):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and needle in err and "Traceback" not in err
+
+
+def test_out_writes_the_sheet_and_replaces_a_file(capsys, tmp_path):
+    printed = sheet(capsys, "density", "ko", "html", answers=True)
+    target = tmp_path / "key.html"
+    target.write_text("old", encoding="utf-8")
+    argv = ["worksheet", "density", "--lang", "ko", "--format", "html", "--answers", "--out", str(target)]
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and out == "" and str(target) in err and "replaced" in err
+    assert target.read_text(encoding="utf-8") == printed
+
+
+@pytest.mark.parametrize("kind", ["symlink", "folder"])
+def test_out_refuses_what_is_not_a_regular_file(capsys, tmp_path, kind):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    target = tmp_path / "sheet.html"
+    if kind == "symlink":
+        target.symlink_to(victim)
+    else:
+        target.mkdir()
+    code, out, err = run(capsys, "worksheet", "vm-vs-container", "--format", "html", "--out", str(target))
+    assert code == 2 and out == "" and "sheet.html" in err and "Traceback" not in err
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert target.is_symlink() if kind == "symlink" else target.is_dir()

@@ -1,0 +1,37 @@
+"""``vmsim worksheet LESSON``: a printable worksheet of a lesson's questions, or with ``--answers`` its key."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Register ``vmsim worksheet``."""
+    p = sub.add_parser(
+        "worksheet",
+        help="write a printable worksheet of a lesson's questions (or with --answers its key)",
+        description="Write a sheet to hand out: the lesson's questions with room to predict, observe and "
+        "explain, and the summary's table to fill in. With --answers, the teacher's key: each question's "
+        "explanation and the table with the figures of a run of the lesson. HTML prints on A4 and needs "
+        "no network.",
+    )
+    p.add_argument("lesson", help="a shipped lesson (see 'vmsim scenarios') or a .toml path with [[lesson]] steps")
+    p.add_argument("--lang", choices=["en", "ko"], help="language of the sheet (default: from LANG)")
+    p.add_argument("--answers", action="store_true", help="the answer key: explanations and a run's figures")
+    p.add_argument("--format", choices=["md", "html"], default="md")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.set_defaults(func=handle)
+    return p
+
+
+def handle(args: argparse.Namespace) -> int:
+    """``vmsim worksheet``: 0 written, 2 bad input (message on stderr)."""
+    from vmsim.cli.commands.lesson import lesson_spec
+    from vmsim.cli.scenario_options import emit
+    from vmsim.output.lesson_outline import lesson_outline
+    from vmsim.output.worksheet import render_worksheet
+    from vmsim.text import default_lang
+
+    outline = lesson_outline(lesson_spec(args.lesson), args.lang or default_lang())
+    emit(render_worksheet(outline, args.answers, args.format), args.out)
+    return 0
