@@ -5,7 +5,7 @@ the run's figures; the HTML is one self-contained, escaped A4 page; bad input an
 from __future__ import annotations
 
 import re
-from html import escape
+from html import unescape
 
 import pytest
 
@@ -38,9 +38,14 @@ def sheet(capsys, name: str, lang: str, fmt: str, answers: bool) -> str:
     return out
 
 
-def quoted(text: str, fmt: str) -> str:
-    """``text`` as the sheet writes it."""
-    return escape(text) if fmt == "html" else text
+def plain(page: str, fmt: str) -> str:
+    """What a reader sees of the sheet: HTML without its tags, entities read."""
+    return unescape(re.sub(r"<[^>]+>", "", page)) if fmt == "html" else page
+
+
+def seen(text: str, fmt: str) -> str:
+    """``text`` of a lesson file as a reader sees it on the sheet (HTML sets `commands` as code)."""
+    return text.replace("`", "") if fmt == "html" else text
 
 
 def figures(name: str, lang: str) -> list[str]:
@@ -63,36 +68,37 @@ def table_cells(text: str, fmt: str) -> list[list[str]]:
 @pytest.mark.parametrize("name", LESSONS)
 def test_every_lesson_has_a_sheet_without_answers_and_a_key_with_them(capsys, name, lang, fmt):
     spec = load_scenario(name)
-    blank = sheet(capsys, name, lang, fmt, answers=False)
-    key = sheet(capsys, name, lang, fmt, answers=True)
+    blank_page = sheet(capsys, name, lang, fmt, answers=False)
+    key_page = sheet(capsys, name, lang, fmt, answers=True)
+    blank, key = plain(blank_page, fmt), plain(key_page, fmt)
     title = spec.say("name", lang)
-    assert quoted(tr("worksheet.title", lang, lesson=title), fmt) in blank
-    assert quoted(tr("worksheet.key_title", lang, lesson=title), fmt) in key
+    assert seen(tr("worksheet.title", lang, lesson=title), fmt) in blank
+    assert seen(tr("worksheet.key_title", lang, lesson=title), fmt) in key
     questions = [s for s in spec.lesson if s.ask]
     assert questions, f"{name} asks nothing"
     for n, step in enumerate(questions, start=1):
         for text in (blank, key):
-            assert quoted(step.say("ask", lang), fmt) in text
-        assert quoted(tr("worksheet.question", lang, n=n, step=spec.lesson.index(step) + 1,
+            assert seen(step.say("ask", lang), fmt) in text
+        assert seen(tr("worksheet.question", lang, n=n, step=spec.lesson.index(step) + 1,
                          title=step.say("title", lang)), fmt) in blank  # fmt: skip
         # the key explains every question
-        assert quoted(step.say("text", lang), fmt) in key
+        assert seen(step.say("text", lang), fmt) in key
     for label in ("predict", "observe", "explain", "name", "class", "date"):
-        assert quoted(tr(f"worksheet.{label}", lang), fmt) in blank
+        assert seen(tr(f"worksheet.{label}", lang), fmt) in blank
     # the sheet explains nothing: no step's explanation, no fact of an answer
     for step in spec.lesson:
-        assert quoted(step.say("text", lang), fmt) not in blank
+        assert seen(step.say("text", lang), fmt) not in blank
         for fact in step.facts:
             assert fact not in blank, (step.say("title", lang), fact)
     # and holds no figure of the run: its table is empty, and no figure with a unit appears anywhere
-    key_cells = table_cells(key, fmt)
-    blank_cells = table_cells(blank, fmt)
+    key_cells = table_cells(key_page, fmt)
+    blank_cells = table_cells(blank_page, fmt)
     assert len(blank_cells) == len(key_cells) > 0
     assert all(cell == "" for row in blank_cells for cell in row)
     for figure in figures(name, lang):
-        assert quoted(figure, fmt) in key
+        assert seen(figure, fmt) in key
         if not figure.isdigit():
-            assert quoted(figure, fmt) not in blank, figure
+            assert seen(figure, fmt) not in blank, figure
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -121,7 +127,7 @@ name = "Markup <b>lesson</b>"
 [[lesson]]
 title.en = "Tags & <i>pipes</i> | here"
 ask.en = "Is <script>alert(1)</script> shown as text?"
-text.en = "Yes: <img src=x> & friends stay text."
+text.en = "Yes: <img src=x> & friends stay text; `docker run` is code, `<b>` stays text."
 add = "nginx"
 """
 
@@ -136,6 +142,7 @@ def test_text_from_a_lesson_file_is_escaped_in_html(capsys, tmp_path):
         assert "Tags &amp; &lt;i&gt;pipes&lt;/i&gt; | here" in page
     key = sheet(capsys, str(path), "en", "html", True)
     assert "<img" not in key and "&lt;img src=x&gt; &amp; friends" in key
+    assert "<code>docker run</code>" in key and "<b>" not in key.split("<body")[1].replace("<b>Answer</b>", "")
 
 
 def test_a_scenario_without_a_lesson_is_refused(capsys):

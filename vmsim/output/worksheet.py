@@ -7,6 +7,7 @@ with its explanation and the summary table filled from a headless run of the les
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from vmsim.output.lesson_outline import LessonOutline, OutlineStep
@@ -15,6 +16,7 @@ from vmsim.text import tr
 
 FORMATS = ("md", "html")
 BOXES = ("predict", "observe", "explain")
+BOX_MM = {1: 50, 2: 38, 3: 25}  # height of the boxes to write in, by how many questions the lesson asks
 WRITING_LINE = "." * 72  # a dotted line to write on: plain text in any Markdown viewer, and on paper
 
 
@@ -86,43 +88,54 @@ def _markdown(outline: LessonOutline, answers: bool) -> str:
 # HTML
 
 _CSS = """
-@page { size: A4; margin: 14mm 15mm 14mm 15mm; }
+@page { size: A4; margin: 12mm 14mm 12mm 14mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; color: #000; background: #fff; font-size: 10.5pt; line-height: 1.4;
+body { margin: 0; color: #000; background: #fff; font-size: 10pt; line-height: 1.35;
   font-family: "Noto Sans", "Noto Sans CJK KR", "Malgun Gothic", "Apple SD Gothic Neo", "Segoe UI",
   Arial, sans-serif; word-break: keep-all; overflow-wrap: anywhere; }
-h1 { font-size: 16pt; margin: 0 0 3mm; }
-h2 { font-size: 11.5pt; margin: 0 0 1.5mm; }
-p { margin: 0 0 2mm; }
+h1 { font-size: 15pt; margin: 0 0 2.5mm; }
+h2 { font-size: 11pt; margin: 0 0 1mm; }
+p { margin: 0 0 1.5mm; }
 .who { display: flex; gap: 5mm; margin: 0 0 3mm; }
 .who div { flex: 1 1 0; border-bottom: 1px solid #000; padding: 0 0 1mm; font-weight: bold; }
 .who div.name { flex-grow: 2; }
-.how, .note { font-style: italic; color: #333; margin-bottom: 4mm; }
-section { break-inside: avoid; page-break-inside: avoid; margin: 0 0 4mm; }
+.how, .note { font-style: italic; color: #333; margin-bottom: 3mm; }
+section { break-inside: avoid; page-break-inside: avoid; margin: 0 0 3.5mm; }
 .boxes { display: flex; gap: 3mm; }
-.box { flex: 1 1 0; border: 1.2px solid #000; border-radius: 1.5mm; min-height: 31mm; padding: 1.2mm 2mm; }
+.box { flex: 1 1 0; border: 1.2px solid #000; border-radius: 1.5mm; min-height: var(--box-mm, 25mm);
+  padding: 1.2mm 2mm; }
 .box b { display: block; }
 .hint { font-size: 8.5pt; color: #444; font-weight: normal; }
 .answer { border-left: 1.2mm solid #666; padding: 1mm 0 1mm 3mm; }
 .answer b { margin-right: 1.5mm; }
+.answer b::after { content: ":"; }
 table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #000; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #000; padding: 1mm 2mm; text-align: left; vertical-align: top; }
 thead th { background: #e6e6e6; }
 tbody th { font-weight: normal; width: 34%; }
-td.empty { height: 9mm; }
+td.empty { height: 7.5mm; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 0.92em; }
+td.none { background: #d9d9d9; }
 @media screen { body { max-width: 180mm; margin: 10mm auto; } }
 """
 
 
 def _html_table(rows: tuple[Row, ...], answers: bool) -> list[str]:
+    """The summary table: the figures in the key; in the sheet, cells to fill (grey where the run has nothing)."""
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in rows[0])
     out = ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>"]
     for row in rows[1:]:
-        cells = "".join(f"<td>{escape(c)}</td>" if answers else '<td class="empty"></td>' for c in row[1:])
+        blank = ('<td class="empty"></td>', '<td class="none"></td>')
+        cells = "".join(f"<td>{escape(c)}</td>" if answers and c else blank[c == ""] for c in row[1:])
         out.append(f'<tr><th scope="row">{escape(row[0])}</th>{cells}</tr>')
     out += ["</tbody>", "</table>"]
     return out
+
+
+def _prose(text: str) -> str:
+    """Escaped text, with `backquoted` commands set as code (as the lesson files write them)."""
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escape(text))
 
 
 def _html(outline: LessonOutline, answers: bool) -> str:
@@ -136,7 +149,8 @@ def _html(outline: LessonOutline, answers: bool) -> str:
         f"<title>{escape(title)}</title>",
         f"<style>{_CSS}</style>",
         "</head>",
-        "<body>",
+        # Fewer questions leave more room to write: the sheet still fits one A4 page.
+        f'<body style="--box-mm: {BOX_MM.get(len(outline.questions), BOX_MM[3])}mm">',
         f"<h1>{escape(title)}</h1>",
     ]
     if answers:
@@ -151,9 +165,9 @@ def _html(outline: LessonOutline, answers: bool) -> str:
         )
         out.append(f'<p class="how">{escape(tr("worksheet.how", lang))}</p>')
     for n, step in enumerate(outline.questions, start=1):
-        out += ["<section>", f"<h2>{escape(_question_heading(n, step, lang))}</h2>", f"<p>{escape(step.ask or '')}</p>"]
+        out += ["<section>", f"<h2>{escape(_question_heading(n, step, lang))}</h2>", f"<p>{_prose(step.ask or '')}</p>"]
         if answers:
-            out.append(f'<p class="answer"><b>{escape(tr("worksheet.answer", lang))}</b>{escape(step.reveal)}</p>')
+            out.append(f'<p class="answer"><b>{escape(tr("worksheet.answer", lang))}</b>{_prose(step.reveal)}</p>')
         else:
             out.append('<div class="boxes">')
             for box in BOXES:
@@ -163,7 +177,7 @@ def _html(outline: LessonOutline, answers: bool) -> str:
                 )
             out.append("</div>")
         out.append("</section>")
-    rows = sheet_table(outline, answers)
+    rows = outline.summary.table
     if rows:
         heading = tr("worksheet.key_table" if answers else "worksheet.table", lang)
         out += ["<section>", f"<h2>{escape(heading)}</h2>", *_html_table(rows, answers), "</section>"]
