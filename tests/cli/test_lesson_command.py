@@ -8,7 +8,7 @@ import json
 import pytest
 
 from vmsim.cli import main
-from vmsim.cli.scenario_options import lesson_names
+from vmsim.cli.scenario_options import build_summary_rows, lesson_names
 from vmsim.output.lesson_outline import width
 from vmsim.output.lesson_summary import summary_rows
 from vmsim.scenarios import load_scenario
@@ -58,8 +58,9 @@ def test_json_lists_the_scenario_files_steps_in_order_then_the_summary(capsys, n
     summary = steps[-1]
     assert summary["view"] == "summary" and summary["ask"] is None and summary["action"] is None
     assert summary["reveal"] == tr("summary.text", lang)
-    expected = summary_rows(lesson_summary(run_lesson(spec)), lang)
+    expected = summary_rows(lesson_summary(run_lesson(spec)), lang) + build_summary_rows(spec, lang)
     assert summary["table"] == [list(row) for row in expected]
+    assert (spec.build is not None) == (len(expected) > len(summary_rows(lesson_summary(run_lesson(spec)), lang)))
     # the table holds the run's figures, not blanks
     assert any(cell not in ("", "—") for row in summary["table"][1:] for cell in row[1:])
 

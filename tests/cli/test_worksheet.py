@@ -187,3 +187,14 @@ def test_out_refuses_what_is_not_a_regular_file(capsys, tmp_path, kind):
     assert code == 2 and out == "" and "sheet.html" in err and "Traceback" not in err
     assert victim.read_text(encoding="utf-8") == "keep me"
     assert target.is_symlink() if kind == "symlink" else target.is_dir()
+
+
+def test_the_build_lessons_key_carries_what_each_server_pulls_and_the_sheet_does_not(capsys):
+    from vmsim.cli import main
+
+    assert main(["worksheet", "build-and-ship", "--answers", "--format", "md", "--lang", "en"]) == 0
+    key = capsys.readouterr().out
+    assert "node-good: after the change" in key and "6.8 KiB to each server" in key and "6.7 MiB" in key
+    assert main(["worksheet", "build-and-ship", "--format", "md", "--lang", "en"]) == 0
+    sheet = capsys.readouterr().out
+    assert "node-good: after the change" in sheet and "6.8 KiB" not in sheet and "6.7 MiB" not in sheet

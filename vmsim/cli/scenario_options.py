@@ -61,3 +61,14 @@ def lesson_names() -> list[str]:
     from vmsim.scenarios.loader import shipped_names
 
     return [n for n in shipped_names() if load_scenario(n).lesson]
+
+
+def build_summary_rows(spec: ScenarioSpec, lang: str) -> tuple[tuple[str, ...], ...]:
+    """The rows a lesson's builds add to its summary (none without a ``[build]`` table, or when it cannot be
+    built: the dashboard says why)."""
+    if spec.build is None:
+        return ()
+    from vmsim.imagebuild.story import build_rows, make_build_story
+
+    story, _problem = make_build_story(spec.build, lang)
+    return build_rows(story, len(spec.worlds) + 1, lang) if story is not None else ()

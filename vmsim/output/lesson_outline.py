@@ -77,13 +77,13 @@ def _step(number: int, step: LessonStep, lang: str) -> OutlineStep:
     )
 
 
-def lesson_outline(spec: ScenarioSpec, lang: str) -> LessonOutline:
-    """The lesson of ``spec`` in ``lang``, its summary filled from a headless run (raises ValueError without
-    a lesson)."""
+def lesson_outline(spec: ScenarioSpec, lang: str, extra_rows: tuple[Row, ...] = ()) -> LessonOutline:
+    """The lesson of ``spec`` in ``lang``, its summary filled from a headless run and ``extra_rows`` (what the
+    lesson's builds taught; raises ValueError without a lesson)."""
     if not spec.lesson:
         raise ValueError("this scenario has no lesson")
     steps = [_step(i, step, lang) for i, step in enumerate(spec.lesson, start=1)]
-    rows = summary_rows(lesson_summary(run_lesson(spec)), lang)
+    rows = summary_rows(lesson_summary(run_lesson(spec)), lang) + extra_rows
     steps.append(
         OutlineStep(
             number=len(steps) + 1,

@@ -35,8 +35,8 @@ from vmsim.tui.theme import PROJECTOR_THEME
 from vmsim.tui.widgets.status import Status
 
 if TYPE_CHECKING:
+    from vmsim.imagebuild.story import BuildStory
     from vmsim.session import LessonRunner
-    from vmsim.tui.widgets.build_view import BuildStory
 
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
 CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
@@ -447,7 +447,7 @@ class VmsimApp(App[None]):
         spec = self.session.spec
         if self._build_story is not None and self._build_story[0] is spec:
             return self._build_story[1]
-        from vmsim.tui.build_story import make_build_story
+        from vmsim.imagebuild.story import make_build_story
 
         made = make_build_story(spec.build, self.lang)
         self._build_story = (spec, made)
@@ -462,7 +462,7 @@ class VmsimApp(App[None]):
         story, _problem = self.build_story() if self.session.spec.build is not None else (None, "")
         if story is None:
             return rows
-        from vmsim.tui.build_story import build_rows
+        from vmsim.imagebuild.story import build_rows
 
         return rows + build_rows(story, len(rows[0]), self.lang)
 

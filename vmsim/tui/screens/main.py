@@ -22,8 +22,8 @@ from vmsim.tui.widgets.status import Status, StatusBar
 from vmsim.tui.widgets.world_panel import HOST_PARTS, WorldPanel
 
 if TYPE_CHECKING:
+    from vmsim.imagebuild.story import BuildStory
     from vmsim.session import DriftStory, InstanceSnapshot, LessonRunner, ScenarioSpec
-    from vmsim.tui.widgets.build_view import BuildStory
 
 TIMELINE_ROWS = 12
 

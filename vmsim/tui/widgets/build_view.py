@@ -7,7 +7,7 @@ lesson step's choice (``mode``), so the answer to a question about the cache is 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -18,20 +18,11 @@ from vmsim.text import tr
 
 if TYPE_CHECKING:
     from vmsim.imagebuild.build import BuildResult
+    from vmsim.imagebuild.story import BuildStory
 
 MODES = ("first", "change", "compare")
 HIT, MISS = "#009e73", "#d55e00"
 BAR_CELLS = 12
-
-
-class BuildStory(NamedTuple):
-    """A lesson's builds: the first build, the rebuild after a change, and the other way of writing it rebuilt."""
-
-    first: BuildResult
-    change: BuildResult
-    compare: BuildResult | None
-    changed: tuple[str, ...]
-    servers: int
 
 
 class BuildView(Widget):

@@ -1,16 +1,26 @@
-"""The build lesson's builds, made with ``vmsim build``'s code when a lesson first shows them, and the rows
-they add to its summary."""
+"""A lesson's builds, made with ``vmsim build``'s code (for the dashboard's build view, ``vmsim lesson`` and the
+worksheets), and the rows they add to the lesson's summary."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from vmsim.output.words import fmt_transfer
 from vmsim.text import tr
-from vmsim.tui.widgets.build_view import BuildStory
 
 if TYPE_CHECKING:
-    from vmsim.session import BuildSpec
+    from vmsim.imagebuild.build import BuildResult
+    from vmsim.scenarios.spec import BuildSpec
+
+
+class BuildStory(NamedTuple):
+    """A lesson's builds: the first build, the rebuild after a change, and the other way of writing it rebuilt."""
+
+    first: BuildResult
+    change: BuildResult
+    compare: BuildResult | None
+    changed: tuple[str, ...]
+    servers: int
 
 
 def make_build_story(spec: BuildSpec | None, lang: str) -> tuple[BuildStory | None, str]:
