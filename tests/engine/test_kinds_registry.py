@@ -30,7 +30,7 @@ class SandboxKind(ContainerKind):
 
     def after_phase(self, inst, phase):
         if phase == "sandbox":
-            self.world.hold_memory(inst, "runtime", 40.0)
+            self.world.hold_memory(inst, "shims", 40.0)  # a per-sandbox process
             return True
         return super().after_phase(inst, phase)
 
@@ -60,7 +60,8 @@ def test_a_fourth_kind_registered_in_the_registry_runs(make_sim, sandbox):
     assert box.label == "Sandboxes" and isinstance(sim.worlds[sandbox], World)
     assert box.count("running") == plain.count("running") == 3
     assert all("sandbox" in [p.name for p in i.phases] for i in box.instances)
-    assert box.memory.get("runtime") == pytest.approx(plain.memory.get("runtime") + 3 * 40.0)
+    assert box.memory.get("shims") == pytest.approx(plain.memory.get("shims") + 3 * 40.0)
+    assert box.memory.get("runtime") == plain.memory.get("runtime")  # the host's daemons, once
     assert {e.world for e in box.events} == {sandbox}
     assert sim.fit("nginx")[sandbox].max_instances > 0
 

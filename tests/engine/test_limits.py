@@ -204,6 +204,7 @@ def test_container_over_its_memory_limit_is_killed_by_its_cgroup(cat, make_sim):
     assert "cgroup" in reason_text(inst.reason) and fmt_mib(limit) in reason_text(inst.reason)
     assert w.memory.get("apps") == 0 and w.memory.get("shared_pages") == 0
     assert w.memory.get("runtime") == rt.daemon_memory_mib.value
+    assert w.memory.get("shims") == 0  # the killed container's shim went with it
     sim.check_invariants()
 
 

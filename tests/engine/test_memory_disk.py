@@ -41,7 +41,7 @@ def test_vm_memory_by_category_after_ready(cat, make_sim):
     for category, mib in parts.items():
         assert m.get(category) == pytest.approx(n * mib), category
     assert sum(m.get(c) for c in GUEST_CATS) == pytest.approx(n * alloc)
-    assert m.get("runtime") == 0 and m.get("shared_pages") == 0
+    assert m.get("runtime") == m.get("shims") == m.get("shared_pages") == 0
     assert m.total_mib == pytest.approx(host.host_os_memory_mib.value + n * (alloc + overhead))
     assert m.capacity_mib == host.memory_mib.value
     assert w.memory_touched_mib == pytest.approx(m.total_mib - m.get("reserved_idle"))
@@ -68,7 +68,9 @@ def test_container_memory_by_category_after_ready(cat, make_sim):
     assert w.count("running") == n
     rt, app = cat.runtimes["containerd"], cat.apps["nginx"]
     m = w.memory
-    assert m.get("runtime") == pytest.approx(rt.daemon_memory_mib.value + n * rt.shim_memory_mib.value)
+    # dockerd + containerd once for the host; one shim per container.
+    assert m.get("runtime") == pytest.approx(rt.daemon_memory_mib.value)
+    assert m.get("shims") == pytest.approx(n * rt.shim_memory_mib.value)
     assert m.get("apps") == pytest.approx(n * app.private_mib.value)
     assert m.get("shared_pages") == pytest.approx(app.file_mib.value)  # counted once for the n containers
     for category in ("hypervisor", "guest_kernel", "guest_services", "guest_page_cache", "reserved_idle"):

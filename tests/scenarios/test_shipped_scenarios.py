@@ -132,6 +132,16 @@ def test_shared_layers_stores_the_debian_base_once():
     assert vm.disk.get("vm_disks") > len(apps) * cat.guests[spec.vm.guest_os].installed_disk_mib.value
 
 
+def test_shared_layers_starts_both_worlds_with_nothing_cached_and_says_so():
+    """A fair start: had only the VM image been cached, the containers would look slower for a download."""
+    spec, _, snap = run("shared-layers")
+    assert spec.vm.image_cached is False and spec.container.cached_images == ()
+    assert all(i.phases[0].name == "download" for i in snap.world("vm").instances)
+    assert all(i.phases[0].name == "pull" for i in snap.world("container").instances)
+    assert "Nothing cached in either world" in spec.texts["description"]["en"]
+    assert "두 쪽 모두 캐시 없이" in spec.texts["description"]["ko"]
+
+
 def test_oom_kills_vms_by_their_allocation_and_containers_by_their_limit():
     _, _, snap = run("oom")
     for name, marker in (("vm", "guest OOM killer"), ("container", "cgroup")):

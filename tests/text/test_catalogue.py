@@ -15,6 +15,7 @@ import pytest
 
 import vmsim
 from vmsim.text import LANGS, default_lang, msg, render, table, tr
+from vmsim.text.catalogue import fill
 
 PACKAGE = Path(vmsim.__file__).resolve().parent
 # The one key whose text is data carried in each language (the drift story's package breakage): its English
@@ -123,7 +124,7 @@ def test_every_template_formats_with_its_own_placeholders():
     for lang, cat in ALL.items():
         for key, template in cat.items():
             try:
-                template.format(**dict.fromkeys(placeholders(template), "x"))
+                fill(template, dict.fromkeys(placeholders(template), "x"))
             except (ValueError, IndexError, KeyError) as exc:
                 broken.append((lang, key, str(exc)))
     assert broken == []
@@ -209,3 +210,60 @@ def test_the_catalogue_is_read_on_first_use_and_once():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["0", "False", "1", "1"]
+
+
+# ------------------------------------------------------------------------------------------ counts and nouns
+def plural_fields(template: str) -> set[str]:
+    """The names of a template's plural fields, ``{n:one|other}``."""
+    return {name for _, name, spec, _ in string.Formatter().parse(template) if name and spec and "|" in spec}
+
+
+def test_a_plural_field_picks_the_form_by_the_count():
+    assert fill("{n} {n:container|containers}", {"n": 1}) == "1 container"
+    assert fill("{n} {n:container|containers}", {"n": 2}) == "2 containers"
+    assert fill("{n} {n:container|containers}", {"n": 0}) == "0 containers"
+    assert fill("{n} {n:core|cores}", {"n": "1,000"}) == "1,000 cores"  # counts already shown as text
+    assert fill("{n} {n:core|cores}", {"n": "1"}) == "1 core"
+    assert fill("{n:.1f} of {m}", {"n": 0.25, "m": 3}) == "0.2 of 3"  # other fields format as str.format does
+
+
+# Every English text that puts a count before a noun: the count's parameter, and what 1 and 2 must read.
+COUNTED = {
+    "images.shared": ("n", "1 image", "2 images"),
+    "images.containers": ("n", "1 container", "2 containers"),
+    "images.summary": ("containers", "1 container ×", "2 containers ×"),
+    "reason.vcpus": ("n", "needs 1 vCPU,", "needs 2 vCPUs,"),
+    "cpu.cores": ("cores", "of 1 core", "of 2 cores"),
+    "status.hardware": ("cores", "1 core,", "2 cores,"),
+    "real.line": ("cores", "of 1 core", "of 2 cores"),
+    "drift.set_up": ("n", "1 command typed", "2 commands typed"),
+    "scenario.broad_events": ("broad", "1 grow or remove-all event;", "2 grow or remove-all events;"),
+    "scenario.instances": ("asked", "1 instance in all", "2 instances in all"),
+}
+
+
+@pytest.mark.parametrize("key", sorted(COUNTED))
+def test_counted_nouns_agree_with_one_and_two_in_both_languages(key):
+    count, en_one, en_two = COUNTED[key]
+    assert plural_fields(ALL["en"][key]) == {count}
+    for lang in LANGS:
+        params = dict.fromkeys(placeholders(ALL[lang][key]), "x")
+        one = tr(key, lang, **{**params, count: 1})
+        two = tr(key, lang, **{**params, count: 2})
+        if lang == "en":
+            assert en_one in one, one
+            assert en_two in two, two
+        else:  # Korean counts with a counter word and puts no plural ending on a counted noun
+            assert "1" in one and "2" in two and "들" not in one, one
+
+
+def test_no_english_text_puts_a_bare_plural_after_a_count_placeholder():
+    """A field followed by a plural noun ('{n} containers') must come with a plural field, or say no count."""
+    nouns = ("containers", "images", "cores", "instances", "events", "commands", "vCPUs", "VMs", "steps", "layers")
+    bare = [
+        key
+        for key, template in ALL["en"].items()
+        for noun in nouns
+        if re.search(r"\{(\w+)\} " + noun + r"\b", template)
+    ]
+    assert bare == []

@@ -109,8 +109,11 @@ def check_world(world: World) -> None:
             held_mem[k] = held_mem.get(k, 0.0) + v
         for k, v in inst.disk.items():
             held_disk[k] = held_disk.get(k, 0.0) + v
-    for cat in ("hypervisor", "guest_kernel", "guest_services", "guest_page_cache", "reserved_idle"):
+    for cat in ("hypervisor", "guest_kernel", "guest_services", "guest_page_cache", "reserved_idle", "shims"):
         assert abs(held_mem.get(cat, 0.0) - world.memory.get(cat)) < 1e-6 * max(1.0, world.memory.total), cat
+    # The runtime's daemons are the host's, once: no instance holds them.
+    daemon = world.runtime.daemon_memory_mib.value if world.behaviour.uses_images else 0.0
+    assert "runtime" not in held_mem and abs(world.memory.get("runtime") - daemon) < 1e-6, "runtime daemons"
     assert world.touched_mib() <= world.host.memory_mib + 1e-6, "touched memory beyond the host"
     assert world.disk.total <= world.host.disk_mib + 1e-6, "disk beyond the host"
     assert sum(world.counts.values()) == len(world.instances)

@@ -21,6 +21,7 @@ MEMORY_CATEGORIES = (
     "guest_page_cache",
     "apps",
     "runtime",
+    "shims",
     "shared_pages",
     "reserved_idle",
 )

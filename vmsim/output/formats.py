@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import Catalog, unit_of
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, SimulationSnapshot, WorldSnapshot
-from vmsim.output.words import ENGLISH, fmt_mib, reason_text
+from vmsim.output.words import ENGLISH, count_text, fmt_mib, reason_text
 
 CATEGORY_LABELS = {
     "host_os": "host OS",
@@ -20,7 +20,8 @@ CATEGORY_LABELS = {
     "guest_services": "guest services",
     "guest_page_cache": "guest page cache",
     "apps": "apps",
-    "runtime": "container runtime",
+    "runtime": "container runtime (once per host)",
+    "shims": "shims (one per container)",
     "shared_pages": "shared pages",
     "reserved_idle": "reserved, untouched",
     "base_images": "guest OS images",
@@ -82,7 +83,8 @@ def render_table(snap: SimulationSnapshot, phases: bool = True, max_instances: i
     h = snap.host
     lines = [
         f"{snap.scenario} — seed {snap.seed}, t = {snap.time_s:.2f} s",
-        f"host: {h.label} ({h.cpu_cores} cores, {fmt_mib(h.memory_mib)} memory, {fmt_mib(h.disk_mib)} disk)",
+        f"host: {h.label} ({count_text(h.cpu_cores, 'core', 'cores')}, {fmt_mib(h.memory_mib)} memory, "
+        f"{fmt_mib(h.disk_mib)} disk)",
         "",
     ]
     head = ["", *[w.label for w in snap.worlds]]

@@ -13,7 +13,7 @@ from typing import Protocol
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, InstanceSnapshot, SimulationSnapshot, WorldSnapshot
 from vmsim.output.formats import CATEGORY_LABELS, world_summary
-from vmsim.output.words import fmt_mib, reason_text
+from vmsim.output.words import count_text, fmt_mib, reason_text
 
 MAX_TIMELINE_ROWS = 25  # per world: more bars than this are unreadable; the table has them all
 MAX_TABLE_ROWS = 1000  # instances per world in the instance table
@@ -86,7 +86,8 @@ class ReportData:
         facts = [
             (
                 "host",
-                f"{host_name}: {h.cpu_cores} cores, {fmt_mib(h.memory_mib)} memory, {fmt_mib(h.disk_mib)} disk",
+                f"{host_name}: {count_text(h.cpu_cores, 'core', 'cores')}, {fmt_mib(h.memory_mib)} memory, "
+                f"{fmt_mib(h.disk_mib)} disk",
             ),
             ("worlds", ", ".join(w.label for w in snap.worlds)),
             ("seed", str(snap.seed)),

@@ -26,6 +26,12 @@ from vmsim.text import Msg, msg, render, tr
 WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
 
 
+def count_text(n: int, one: str, other: str) -> str:
+    """'1 core', '8 cores', '1,024 containers': a count and its noun in agreement (English; the catalogue's
+    ``{n:one|other}`` fields do the same for its texts)."""
+    return f"{n:,} {one if n == 1 else other}"
+
+
 def fmt_mib_compact(mib: float) -> str:
     """Compact MiB/GiB: '512 MiB', '1.5 GiB', '27 GiB'.
 

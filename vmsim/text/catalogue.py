@@ -2,11 +2,16 @@
 
 A message is a code and its parameters, ``("event.ready", (("id", "vm-1"), ...))``; it is rendered in a language
 only when shown. A parameter that is itself a message is rendered in the same language.
+
+A count's noun agrees with it through a plural field, ``{n:container|containers}``: the first form when ``n``
+is 1, the second otherwise (``"{n} {n:container|containers}"`` → '1 container', '2 containers'). A language
+without plural nouns (Korean counts with 개) just leaves the field out.
 """
 
 from __future__ import annotations
 
 import os
+import string
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -49,7 +54,35 @@ def tr(key: str, lang: str = "en", /, **params: object) -> str:
     template = table(lang if lang in LANGS else "en").get(key) or table("en").get(key)
     if template is None:
         return key
-    return template.format(**params) if params else template
+    return fill(template, params) if params else template
+
+
+def fill(template: str, params: Mapping[str, object]) -> str:
+    """``template`` with its fields filled from ``params``, plural fields (``{n:one|other}``) included."""
+    return _PLURALS.vformat(template, (), params) if "|" in template else template.format(**params)
+
+
+def is_one(value: object) -> bool:
+    """Whether a count, as a number or as shown ('1', '1,000'), is exactly one."""
+    if isinstance(value, int | float):
+        return value == 1
+    try:
+        return float(str(value).replace(",", "")) == 1
+    except ValueError:
+        return False
+
+
+class _Plurals(string.Formatter):
+    """``{n:one|other}`` picks a form by the count; every other field formats as ``str.format`` does."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, _, other = format_spec.partition("|")
+            return one if is_one(value) else other
+        return super().format_field(value, format_spec)
+
+
+_PLURALS = _Plurals()
 
 
 def render(message: Msg, lang: str = "en") -> str:

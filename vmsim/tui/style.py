@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from vmsim.output import palette
+
 # The speed ladder is the session's (it owns the pace); named here too for the dashboard's code and tests.
 from vmsim.session import SPEEDS as SPEEDS
 
@@ -25,6 +27,7 @@ MEMORY_STYLES: dict[str, CategoryStyle] = {
     "guest_page_cache": CategoryStyle("#f0e442", "▞"),
     "apps": CategoryStyle("#009e73", "█"),
     "runtime": CategoryStyle("#56b4e9", "▓"),
+    "shims": CategoryStyle("#56b4e9", "▄"),
     "shared_pages": CategoryStyle("#0072b2", "▒"),
     "reserved_idle": CategoryStyle("#6f6f6f", "░"),
 }
@@ -36,6 +39,29 @@ DISK_STYLES: dict[str, CategoryStyle] = {
     "writable_layers": CategoryStyle("#009e73", "█"),
 }
 FREE = CategoryStyle("#3a3a3a", "·")
+
+# Boot phases on the timeline: every phase its own fill character, so the phases stay apart in monochrome
+# and for any colour vision; and within one instance's bar (whichever world) no two phases share a colour.
+# Okabe & Ito's seven colours plus three greys for the phases that are waiting or plumbing (fetching, copying,
+# the VMM starting). Unknown phases fall back to PHASE_FALLBACK.
+PHASE_STYLES: dict[str, CategoryStyle] = {
+    "download": CategoryStyle("#9a9a9a", "▁"),
+    "pull": CategoryStyle("#9a9a9a", "▂"),
+    "disk copy": CategoryStyle("#6f6f6f", "░"),
+    "vmm": CategoryStyle("#d0d0d0", "▐"),
+    "firmware": CategoryStyle(palette.VERMILLION, "▚"),
+    "bootloader": CategoryStyle(palette.REDDISH_PURPLE, "▞"),
+    "kernel": CategoryStyle(palette.BLUE, "▓"),
+    "initrd": CategoryStyle(palette.YELLOW, "▄"),
+    "systemd": CategoryStyle(palette.SKY_BLUE, "▒"),
+    "openrc": CategoryStyle(palette.SKY_BLUE, "▜"),
+    "init": CategoryStyle(palette.SKY_BLUE, "▛"),
+    "cloud-init": CategoryStyle(palette.ORANGE, "▀"),
+    "create": CategoryStyle(palette.ORANGE, "▙"),
+    "start": CategoryStyle(palette.VERMILLION, "▌"),
+    "app": CategoryStyle(palette.BLUISH_GREEN, "█"),
+}
+PHASE_FALLBACK = CategoryStyle("#ffffff", "▪")
 
 STATE_STYLES: dict[str, tuple[str, str]] = {
     # state: (symbol, colour) — the word is always shown too.

@@ -72,10 +72,11 @@ class ContainerKind:
         add("start", CPU, self.runtime.start_s.value, cpu)
 
     def after_phase(self, inst: Instance, phase: str) -> bool:
-        """The shim after create; the app's private pages and its image's shared pages when it starts."""
+        """Its shim (one per container) after create; the app's private pages and its image's shared pages when it
+        starts."""
         world = self.world
         if phase == "create":
-            world.hold_memory(inst, "runtime", self.runtime.shim_memory_mib.value)
+            world.hold_memory(inst, "shims", self.runtime.shim_memory_mib.value)
         if phase == "app":
             app = inst.app
             limit = world.settings.container.memory_limit_mib

@@ -223,9 +223,23 @@ class GuestKind:
             short -= moved
         if short > 1e-9:
             world.kill(inst, coded("reason.guest_oom_grow", app=inst.app.name, alloc_mib=inst.alloc), keep_vm=True)
+            self.app_killed(inst)
+
+    def app_killed(self, inst: Instance) -> None:
+        """The guest's OOM killer stopped the app: its pages go back to the guest's free memory, which the
+        ledger counts as the VM's idle reserve again. The VM stays committed (allocation, kernel, services).
+
+        Modelling choice: on a real host the freed guest pages stay resident in the VMM process until the guest
+        reuses them or a balloon with free page reporting hands them back; vmsim lets them go at once, so a
+        dead app is never counted as an app or as memory in use."""
+        freed = inst.mem.get("apps", 0.0)
+        if freed > 0:
+            self.world.hold_memory(inst, "apps", -freed)
+            self.world.hold_memory(inst, "reserved_idle", freed)
 
     def check_invariants(self) -> None:
-        """Guests commit within the limit, and each holds exactly its allocation inside the guest."""
+        """Guests commit within the limit, each holds exactly its allocation inside the guest, and a guest
+        whose app was killed holds no app memory."""
         world = self.world
         committed = world.memory.total - world.host.host_os_memory_mib
         assert committed <= self.commit_limit_mib + 1e-6, "guests committed beyond the limit"
@@ -233,3 +247,5 @@ class GuestKind:
             if inst.mem:
                 inside = sum(v for k, v in inst.mem.items() if k != "hypervisor")
                 assert abs(inside - inst.alloc) < 1e-6 * max(1.0, inst.alloc), f"{inst.id} allocation drift"
+            if inst.state == "killed":
+                assert inst.mem.get("apps", 0.0) < 1e-6, f"{inst.id}: a killed app still counted"

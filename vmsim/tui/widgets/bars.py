@@ -13,6 +13,10 @@ from vmsim.session import CpuSnapshot, Ledger
 from vmsim.text import tr
 from vmsim.tui.style import FREE, CategoryStyle
 
+# Below this many cells a column is narrow (three worlds side by side at 80 columns): shorter headlines, and
+# no "free" entry in the legends (the headline gives the capacity, the bar's dots show what is free).
+NARROW = 32
+
 BOOT_CPU = CategoryStyle("#e69f00", "▓")
 STEADY_CPU = CategoryStyle("#009e73", "█")
 
@@ -50,27 +54,60 @@ def ledger_lines(
     touched_mib: float | None = None,
     thick: bool = False,
 ) -> list[Text]:
-    """Memory or disk of one world: a headline, a stacked bar (two rows when ``thick``) and a legend with
-    MiB and percent, one Text per line."""
+    """Memory or disk of one world: a headline (memory: committed and in use, on two lines when narrow), a
+    stacked bar (two rows when ``thick``) and a legend with MiB and percent, one Text per line."""
     width = max(width, 10)
-    head = Text(no_wrap=True, overflow="ellipsis")
-    head.append(tr(title_key, lang), style="bold")
-    used, cap = fmt_mib(ledger.total_mib), fmt_mib(ledger.capacity_mib)
-    head.append(" " + (tr("bar.of", lang, used=used, cap=cap) if width >= 32 else f"{used}/{cap}"))
-    if touched_mib is not None and touched_mib < ledger.total_mib - 0.5:
-        extra = " · " + tr("bar.touched", lang, mib=fmt_mib(touched_mib))
-        if head.cell_len + cell_len(extra) <= width:
-            head.append(extra, style="dim")
+    if touched_mib is None:
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(tr(title_key, lang), style="bold")
+        used, cap = fmt_mib(ledger.total_mib), fmt_mib(ledger.capacity_mib)
+        head.append(" " + (tr("bar.of", lang, used=used, cap=cap) if width >= NARROW else f"{used}/{cap}"))
+        heads = [head]
+    else:
+        heads = memory_headline(tr(title_key, lang), ledger, touched_mib, width, lang)
     parts = [(mib, styles[cat]) for cat, mib in ledger.by_category if mib > 0]
     bar = stacked_bar(parts, ledger.capacity_mib, width)
-    rows = [head, bar, bar.copy()] if thick else [head, bar]
+    rows = [*heads, bar, bar.copy()] if thick else [*heads, bar]
     return rows + legend_lines(ledger, styles, width, lang)
+
+
+def memory_headline(title: str, ledger: Ledger, touched_mib: float, width: int, lang: str) -> list[Text]:
+    """'Memory  committed 3.6 GiB of 16.0 GiB · in use 2.1 GiB': both figures named, always.
+
+    *Committed* is what the host has promised (a VM's whole allocation counts from its admission); *in use*
+    is what is touched. One line when it fits (without the capacity if need be), else in use on a second
+    line; in a narrow column (three worlds at 80 columns) the title, then each figure on a line of its own."""
+    committed = tr("bar.committed", lang, mib=fmt_mib(ledger.total_mib))
+    of_cap = " " + tr("bar.of_capacity", lang, cap=fmt_mib(ledger.capacity_mib))
+    in_use = tr("bar.in_use", lang, mib=fmt_mib(touched_mib))
+
+    def line(*pieces: tuple[str, str]) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(title, style="bold")
+        for piece, style in pieces:
+            text.append(piece, style=style)
+        return text
+
+    sep = " · "
+    for cap in (of_cap, ""):
+        one = line((" " + committed, ""), (cap, "dim"), (sep + in_use, ""))
+        if one.cell_len <= width:
+            return [one]
+    second = Text(" " * min(cell_len(title) + 1, 4) + in_use, no_wrap=True, overflow="ellipsis")
+    if width >= NARROW:
+        first = line((" " + committed, ""), (of_cap, "dim"))
+        if first.cell_len > width:
+            first = line((" " + committed, ""))
+        return [first, second]
+    first = line((of_cap, "dim")) if cell_len(title + of_cap) <= width else line()
+    return [first, Text(" " + committed, no_wrap=True, overflow="ellipsis"), Text(" " + in_use, no_wrap=True)]
 
 
 def legend_lines(ledger: Ledger, styles: dict[str, CategoryStyle], width: int, lang: str) -> list[Text]:
     """Legend entries in as many columns as fit: glyph, label, MiB, and percent when there is room."""
     entries = [(cat, styles[cat], mib) for cat, mib in ledger.by_category if mib > 0]
-    entries.append(("free", FREE, ledger.free_mib))
+    if width >= NARROW:
+        entries.append(("free", FREE, ledger.free_mib))
     wide = width >= 56
     items: list[Text] = []
     for cat, style, mib in entries:

@@ -9,42 +9,36 @@ from textual.widget import Widget
 
 from vmsim.session import InstanceSnapshot
 from vmsim.text import tr
+from vmsim.tui.style import PHASE_FALLBACK, PHASE_STYLES, CategoryStyle
 from vmsim.tui.widgets.instance_list import phase_label
 
-PHASE_COLOURS = {
-    "download": "#9a9a9a",
-    "pull": "#9a9a9a",
-    "disk copy": "#6f6f6f",
-    "vmm": "#d55e00",
-    "firmware": "#d55e00",
-    "bootloader": "#cc79a7",
-    "kernel": "#cc79a7",
-    "initrd": "#e69f00",
-    "systemd": "#e69f00",
-    "openrc": "#e69f00",
-    "init": "#e69f00",
-    "cloud-init": "#f0e442",
-    "create": "#56b4e9",
-    "start": "#0072b2",
-    "app": "#009e73",
-}
-PHASE_GLYPHS = {
-    "download": "░",
-    "pull": "░",
-    "disk copy": "░",
-    "vmm": "▚",
-    "firmware": "▚",
-    "bootloader": "▞",
-    "kernel": "▓",
-    "initrd": "▒",
-    "systemd": "▒",
-    "openrc": "▒",
-    "init": "▒",
-    "cloud-init": "▞",
-    "create": "▓",
-    "start": "▒",
-    "app": "█",
-}
+
+def phase_style(name: str) -> CategoryStyle:
+    """The colour and fill character of boot phase ``name``."""
+    return PHASE_STYLES.get(name, PHASE_FALLBACK)
+
+
+def legend_lines(names: list[str], span_s: float, width: int, lang: str) -> list[Text]:
+    """The time axis, then every phase drawn above as its fill character and its name, wrapped to ``width``
+    (cut, a phase would go unnamed)."""
+    items = [Text(f"0 s → {span_s:.2f} s", style="dim")]
+    for name in names:
+        style = phase_style(name)
+        item = Text(no_wrap=True)
+        item.append(style.glyph * 2, style=style.colour)
+        item.append(f" {phase_label(name, lang)}")
+        items.append(item)
+    lines: list[Text] = []
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for item in items:
+        if line.cell_len and line.cell_len + 2 + item.cell_len > width:
+            lines.append(line)
+            line = Text(no_wrap=True, overflow="ellipsis")
+        if line.cell_len:
+            line.append("  ")
+        line.append_text(item)
+    lines.append(line)
+    return lines
 
 
 class BootTimeline(Widget):
@@ -81,7 +75,8 @@ class BootTimeline(Widget):
                 end = p.end_s if p.end_s is not None else self.now
                 cells = int(round((end - inst.added_s) / span * bar_w)) - used
                 if cells > 0:
-                    line.append(PHASE_GLYPHS.get(p.name, "█") * cells, style=PHASE_COLOURS.get(p.name, "white"))
+                    style = phase_style(p.name)
+                    line.append(style.glyph * cells, style=style.colour)
                     used += cells
                 if p.name not in legend_names:
                     legend_names.append(p.name)
@@ -90,15 +85,11 @@ class BootTimeline(Widget):
             tail = f"{total:6.2f} s" if inst.ready_s is not None else f" {tr('state.' + inst.state, lang)}"
             line.append(tail, style="dim" if inst.ready_s is None else "")
             lines.append(line)
-        legend = Text(no_wrap=True, overflow="ellipsis")
-        legend.append(f"0 s → {span:.2f} s   ", style="dim")
-        for name in legend_names:
-            legend.append(PHASE_GLYPHS.get(name, "█"), style=PHASE_COLOURS.get(name, "white"))
-            legend.append(f" {phase_label(name, lang)}  ")
-        # Each line is cut to the width: the legend would otherwise wrap and push the bars down.
-        for line in (legend, *lines):
+        # The bars first, so they stay on screen in a short pane; then the legend, wrapped rather than cut.
+        legend = legend_lines(legend_names, span, max(width, 20), lang)
+        for line in (*lines, *legend):
             line.truncate(width, overflow="ellipsis")
-        out = Text("\n").join([legend, *lines])
+        out = Text("\n").join([*lines, *legend])
         out.no_wrap = True
         out.overflow = "ellipsis"
         return out

@@ -1,0 +1,130 @@
+"""What the dashboard shows for counts, memory and boot phases, read off the real app's screen."""
+
+from __future__ import annotations
+
+from vmsim.scenarios import load_scenario
+from vmsim.tui.app import VmsimApp
+from vmsim.tui.style import PHASE_STYLES
+from vmsim.tui.widgets.status import StatusBar
+from vmsim.tui.widgets.world_panel import HostPanel
+
+ONE_CORE = """
+name.en = "One core"
+seed = 1
+duration_s = 30
+worlds = ["container"]
+
+[host]
+preset = "laptop"
+cpu_cores = {cores}
+
+[container]
+cached_images = ["nginx"]
+
+[[events]]
+at_s = 0
+add = "nginx"
+count = {count}
+"""
+
+
+def app_for(tmp_path, text: str) -> VmsimApp:
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    return VmsimApp(load_scenario(str(path)), paused=True, animate=False, export_dir=tmp_path / "exports")
+
+
+def screen_text(app: VmsimApp) -> str:
+    """Every row of the status line and the host panels, as drawn."""
+    rows = [app.screen.query_one(StatusBar).render().plain]  # type: ignore[union-attr]
+    for panel in app.screen.query(HostPanel):
+        rows += [panel.row_text(y) for y in range(len(panel.lines(panel.size.width)))]
+    return "\n".join(rows)
+
+
+async def shown(tmp_path, cores: int, count: int, lang: str) -> tuple[str, str]:
+    """The status line and host panels, and the images view, of ``count`` containers on ``cores`` cores."""
+    app = app_for(tmp_path, ONE_CORE.format(cores=cores, count=count))
+    async with app.run_test(size=(120, 40)) as pilot:
+        if lang != app.lang:
+            await pilot.press("L")
+        app.advance(5.0)
+        await pilot.pause()
+        images = app.screen.lower.show_view("images")  # type: ignore[attr-defined]
+        app.advance(0.5)
+        await pilot.pause()
+        return screen_text(app), images.render().plain  # type: ignore[attr-defined]
+
+
+async def test_counts_of_one_and_two_take_the_right_noun_in_english(tmp_path):
+    one_screen, one_images = await shown(tmp_path, cores=1, count=1, lang="en")
+    assert "each world: 1 core," in one_screen and "of 1 core" in one_screen
+    assert "1 cores" not in one_screen
+    assert "1 container ×" in one_images and "1 containers" not in one_images
+    two_screen, two_images = await shown(tmp_path, cores=2, count=2, lang="en")
+    assert "each world: 2 cores," in two_screen and "of 2 cores" in two_screen
+    assert "2 containers ×" in two_images
+
+
+async def test_counts_of_one_and_two_read_in_korean(tmp_path):
+    one_screen, one_images = await shown(tmp_path, cores=1, count=1, lang="ko")
+    assert "코어 1개" in one_screen and "컨테이너 1개" in one_images
+    two_screen, two_images = await shown(tmp_path, cores=2, count=2, lang="ko")
+    assert "코어 2개" in two_screen and "컨테이너 2개" in two_images
+    assert "containers" not in one_images + two_images
+
+
+async def test_memory_headline_names_committed_and_in_use_in_both_languages(tmp_path):
+    app = VmsimApp(load_scenario("hello"), paused=True, animate=False, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.advance(20.0)
+        await pilot.pause()
+        snap = app.session.sim.snapshot()
+        for lang, committed, in_use in (("en", "committed", "in use"), ("ko", "할당", "사용 중")):
+            if app.lang != lang:
+                await pilot.press("L")
+                await pilot.pause()
+            for panel in app.screen.query(HostPanel):
+                memory = [t.plain for part, t in panel.lines(panel.size.width) if part == "memory"]
+                head = " ".join(memory[:2])
+                assert f"{committed} " in head and f"{in_use} " in head, (lang, head)
+            vm_head = [t.plain for p, t in app.screen.query_one("#world-vm HostPanel").lines(52) if p == "memory"]
+            vm = snap.world("vm")
+            assert vm.memory_touched_mib < vm.memory.total_mib - 1024  # the VM's untouched reserve ...
+            assert "3.5 GiB" in vm_head[0] and "1.9 GiB" in vm_head[0]  # ... so the two figures differ
+
+
+async def test_runtime_daemons_and_shims_are_two_legend_entries(tmp_path):
+    app = VmsimApp(load_scenario("hello"), paused=True, animate=False, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(200, 50)) as pilot:
+        app.advance(5.0)
+        await pilot.pause()
+        panel = app.screen.query_one("#world-container HostPanel", HostPanel)
+        legend = " ".join(t.plain for p, t in panel.lines(panel.size.width) if p == "memory")
+        assert "runtime daemons, once per host 110 MiB" in legend
+        assert "shims, one per container 4.0 MiB" in legend
+
+
+def test_every_boot_phase_has_its_own_fill_and_no_bar_repeats_a_colour():
+    glyphs = [style.glyph for style in PHASE_STYLES.values()]
+    assert len(set(glyphs)) == len(glyphs), "two phases share a fill: they would look alike in monochrome"
+    assert PHASE_STYLES["initrd"].colour != PHASE_STYLES["systemd"].colour
+    rows = {
+        "vm": (
+            "download",
+            "disk copy",
+            "vmm",
+            "firmware",
+            "bootloader",
+            "kernel",
+            "initrd",
+            "systemd",
+            "cloud-init",
+            "app",
+        ),
+        "container": ("pull", "create", "start", "app"),
+        "microvm": ("download", "create", "vmm", "kernel", "init", "openrc", "app"),
+    }
+    for world, phases in rows.items():
+        colours = [PHASE_STYLES[p].colour for p in phases if p not in ("init", "openrc")]
+        assert len(set(colours)) == len(colours), world
