@@ -4,6 +4,7 @@ for the teacher in both languages; a scenario without a lesson, a bad language o
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -111,7 +112,7 @@ def test_text_lines_fit_a_terminal_in_korean(capsys):
 def test_a_scenario_without_a_lesson_is_refused_naming_it_and_the_lessons(capsys):
     code, out, err = run(capsys, "lesson", "hello", "--format", "json")
     assert code == 2 and out == "" and "Traceback" not in err
-    assert "'hello' has no lesson" in err
+    assert "'hello' (file " in err and "hello.toml') has no lesson" in err
     for name in LESSONS:
         assert name in err
 
@@ -140,3 +141,11 @@ def test_out_writes_the_same_text_as_stdout(capsys, tmp_path):
 def test_the_same_lesson_prints_the_same_bytes(capsys):
     first = run(capsys, "lesson", "density", "--format", "json", "--lang", "en")[1]
     assert run(capsys, "lesson", "density", "--format", "json", "--lang", "en")[1] == first
+
+
+def test_a_path_without_a_lesson_is_named_once(capsys, tmp_path):
+    path = tmp_path / "plain.toml"
+    path.write_bytes(Path(load_scenario("hello").source).read_bytes())
+    code, out, err = run(capsys, "lesson", str(path))
+    assert code == 2 and out == ""
+    assert f"{str(path)!r} has no lesson" in err and err.count("plain.toml") == 1

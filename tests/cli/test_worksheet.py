@@ -147,7 +147,8 @@ def test_text_from_a_lesson_file_is_escaped_in_html(capsys, tmp_path):
 
 def test_a_scenario_without_a_lesson_is_refused(capsys):
     code, out, err = run(capsys, "worksheet", "hello", "--format", "html")
-    assert code == 2 and out == "" and "'hello' has no lesson" in err and "Traceback" not in err
+    assert code == 2 and out == "" and "has no lesson" in err and "Traceback" not in err
+    assert "'hello' (file " in err and "hello.toml" in err, "the refusal names the scenario and its file"
     assert all(name in err for name in LESSONS)
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from vmsim.output.lesson_summary import summary_rows
 from vmsim.scenarios import load_scenario, shipped_names
-from vmsim.session.summary import lesson_summary, run_lesson
+from vmsim.session.summary import ImagesSummary, LessonSummary, WorldSummary, lesson_summary, run_lesson
+from vmsim.text import tr
 
 LESSONS = [name for name in shipped_names() if load_scenario(name).lesson]
 
@@ -20,6 +21,8 @@ def test_the_summary_is_the_runs_own_figures(name):
     assert [w.kind for w in summary.worlds] == [w.name for w in snap.worlds]
     for got, world in zip(summary.worlds, snap.worlds, strict=True):
         assert got.running == world.count("running")
+        assert got.starting == world.count("pending") + world.count("booting")
+        assert got.running + got.starting + got.lost == len(world.instances) - world.count("stopped")
         assert got.memory_committed_mib == world.memory.total_mib
         assert got.memory_in_use_mib == world.memory_touched_mib <= world.memory.total_mib + 1e-6
         assert got.disk_used_mib == world.disk.total_mib
@@ -54,3 +57,69 @@ def test_the_summary_in_words_has_a_column_per_world_and_a_row_per_measure(lang)
     assert len(labels) == len(set(labels)) == 10
     if lang == "ko":
         assert all(any("\uac00" <= ch <= "\ud7a3" for ch in label) for label in labels)
+
+
+def test_the_images_lesson_sums_up_layers_stored_once_and_shared():
+    session = run_lesson(load_scenario("image-vs-container"))
+    images = lesson_summary(session).images
+    assert images is not None
+    usage = session.images()
+    disk = session.snapshot().world("container").disk
+    assert images.images == len(usage) == 2
+    assert (
+        images.containers
+        == sum(len(i.containers) for i in usage)
+        == session.snapshot().world("container").count("running")
+    )
+    # the disk holds each layer once: what the ledger books for image layers, less than all containers see
+    assert images.layers_stored_mib == pytest.approx(disk.get("image_layers"))
+    assert images.virtual_size_mib > 3 * images.layers_stored_mib
+    # the base both images are built on is the layer they share
+    nginx, python = ({layer.id: layer.size_mib for layer in i.layers} for i in usage)
+    assert images.shared_layers_mib == sum(nginx[k] for k in nginx.keys() & python.keys()) > 0
+    assert images.writable_layers_mib == disk.get("writable_layers") > 0
+    for name in ("vm-vs-container", "ec2-drift", "density"):
+        assert lesson_summary(run_lesson(load_scenario(name))).images is None, name
+
+
+def _world(**change) -> WorldSummary:
+    base = dict(kind="vm", running=2, starting=0, lost=0, first_ready_s=9.0, slowest_ready_s=10.0,
+                memory_committed_mib=4096.0, memory_in_use_mib=900.0, memory_capacity_mib=16384.0,
+                disk_used_mib=30000.0, fits_more=3, limited_by="memory")  # fmt: skip
+    return WorldSummary(**{**base, **change})
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({}, None),
+        ({"starting": 1}, "summary.count_starting"),
+        ({"lost": 4}, "summary.count_lost"),
+        ({"starting": 1, "lost": 4}, "summary.count_starting_lost"),
+    ],
+)
+def test_the_running_cell_says_what_is_still_starting_and_what_was_lost(lang, change, key):
+    world = _world(**change)
+    rows = summary_rows(LessonSummary(30.0, "nginx", (world,), None), lang)
+    cell = rows[1][1]
+    if key is None:
+        assert cell == "2"
+    else:
+        assert cell == tr(key, lang, n=2, starting=world.starting, lost=world.lost)
+        for n in change.values():
+            assert str(n) in cell
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_images_rows_fill_the_container_column_only(lang):
+    images = ImagesSummary(2, 5, 753.9, 217.5, 75.0, 0.5)
+    worlds = (_world(), _world(kind="container"))
+    rows = summary_rows(LessonSummary(30.0, "nginx", worlds, None, images), lang)
+    tail = rows[-5:]
+    keys = ("images", "virtual_size", "layers_stored", "shared_layers", "writable_layers")
+    assert [row[0] for row in tail] == [tr(f"summary.{k}", lang) for k in keys]
+    assert all(row[1] == "" and row[2] for row in tail)
+    assert [row[2] for row in tail[1:]] == ["754 MiB", "218 MiB", "75 MiB", "0.5 MiB"]
+    only_vm = summary_rows(LessonSummary(30.0, "nginx", (_world(),), None, images), lang)
+    assert len(only_vm) == len(rows) - 5, "without the container column there is nowhere to put them"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vmsim.output.words import fmt_mib_compact
-from vmsim.session.summary import LessonSummary, WorldSummary
+from vmsim.session.summary import ImagesSummary, LessonSummary, WorldSummary
 from vmsim.text import tr
 
 Row = tuple[str, ...]
@@ -20,12 +20,40 @@ def _fit(w: WorldSummary, app: str | None, lang: str) -> str:
     return tr("summary.fit_cell", lang, n=f"{w.fits_more:,}", app=app, limit=limit)
 
 
+def _running(w: WorldSummary, lang: str) -> str:
+    """How many run, and how many are still starting or were lost (said only when there are any)."""
+    if w.starting and w.lost:
+        return tr("summary.count_starting_lost", lang, n=w.running, starting=w.starting, lost=w.lost)
+    if w.starting:
+        return tr("summary.count_starting", lang, n=w.running, starting=w.starting)
+    if w.lost:
+        return tr("summary.count_lost", lang, n=w.running, lost=w.lost)
+    return str(w.running)
+
+
+def _image_rows(images: ImagesSummary, kinds: tuple[str, ...], lang: str) -> list[Row]:
+    """The images' rows, their figures in the container column (blank in the others)."""
+    column = kinds.index("container")
+
+    def row(label: str, cell: str) -> Row:
+        cells = [""] * len(kinds)
+        cells[column] = cell
+        return (tr(label, lang), *cells)
+
+    return [
+        row("summary.images", tr("summary.images_cell", lang, n=images.images, containers=images.containers)),
+        row("summary.virtual_size", fmt_mib_compact(images.virtual_size_mib)),
+        row("summary.layers_stored", fmt_mib_compact(images.layers_stored_mib)),
+        row("summary.shared_layers", fmt_mib_compact(images.shared_layers_mib)),
+        row("summary.writable_layers", fmt_mib_compact(images.writable_layers_mib)),
+    ]
+
+
 def summary_rows(summary: LessonSummary, lang: str) -> tuple[Row, ...]:
     """The summary as rows of words: a header naming the worlds, then one row per measure."""
     worlds = summary.worlds
     rows: list[Row] = [("", *(tr(f"world.{w.kind}", lang) for w in worlds))]
-    rows.append((tr("summary.running", lang), *(tr("summary.count_lost", lang, n=w.running, lost=w.lost)
-                                                   if w.lost else str(w.running) for w in worlds)))  # fmt: skip
+    rows.append((tr("summary.running", lang), *(_running(w, lang) for w in worlds)))
     rows.append((tr("summary.first_ready", lang), *(_seconds(w.first_ready_s, lang) for w in worlds)))
     rows.append((tr("summary.slowest_ready", lang), *(_seconds(w.slowest_ready_s, lang) for w in worlds)))
     rows.append(
@@ -46,4 +74,7 @@ def summary_rows(summary: LessonSummary, lang: str) -> tuple[Row, ...]:
                                                            total=drift.servers), *blank))  # fmt: skip
         rows.append((tr("summary.drift_digests", lang), tr("summary.digests", lang, here=drift.built_here_digests,
                                                              shipped=drift.shipped_digests), *blank))  # fmt: skip
+    kinds = tuple(w.kind for w in worlds)
+    if summary.images is not None and "container" in kinds:
+        rows += _image_rows(summary.images, kinds, lang)
     return tuple(rows)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from vmsim.scenarios.spec import ScenarioSpec
 
 DRIFT_VIEWS = ("drift", "drift-setup", "drift-manual", "drift-dockerfile", "drift-build")
+IMAGES_VIEWS = ("images",)
 
 
 class WorldSummary(NamedTuple):
@@ -21,6 +22,7 @@ class WorldSummary(NamedTuple):
 
     kind: str
     running: int
+    starting: int  # added but not yet ready (pending or booting) when the lesson ended
     lost: int  # refused, failed or killed
     first_ready_s: float | None  # the quickest instance's time from added to ready
     slowest_ready_s: float | None
@@ -42,13 +44,26 @@ class DriftSummary(NamedTuple):
     shipped_digests: int  # distinct images when one is built once and pulled everywhere
 
 
+class ImagesSummary(NamedTuple):
+    """What the images lesson taught, in the container world: layers stored once however many use them."""
+
+    images: int  # distinct images live containers run from
+    containers: int  # live containers made from them
+    virtual_size_mib: float  # what the containers see: each one's whole image, summed over containers
+    layers_stored_mib: float  # each distinct layer once (what the disk holds of the images)
+    shared_layers_mib: float  # the layers two or more images are built on (stored once)
+    writable_layers_mib: float  # the containers' own thin layers
+
+
 class LessonSummary(NamedTuple):
-    """The summary step's table: the run's time, the app it follows, each world, and the drift outcome."""
+    """The summary step's table: the run's time, the app it follows, each world, and what the lesson taught
+    beyond them (the drift outcome, the images' layers), None where the lesson does not teach it."""
 
     time_s: float
     app: str | None
     worlds: tuple[WorldSummary, ...]
     drift: DriftSummary | None
+    images: ImagesSummary | None = None
 
 
 def lesson_summary(session: Session) -> LessonSummary:
@@ -63,6 +78,7 @@ def lesson_summary(session: Session) -> LessonSummary:
             WorldSummary(
                 kind=w.name,
                 running=w.count("running"),
+                starting=w.count("pending") + w.count("booting"),
                 lost=w.count("failed") + w.count("killed"),
                 first_ready_s=min(ready) if ready else None,
                 slowest_ready_s=max(ready) if ready else None,
@@ -84,7 +100,26 @@ def lesson_summary(session: Session) -> LessonSummary:
             built_here_digests=len({b.digest for b in story.built_here}),
             shipped_digests=len({b.digest for b in story.shipped}),
         )
-    return LessonSummary(snap.time_s, session.last_app, tuple(worlds), drift)
+    images = _images(session) if any(step.view in IMAGES_VIEWS for step in session.spec.lesson) else None
+    return LessonSummary(snap.time_s, session.last_app, tuple(worlds), drift, images)
+
+
+def _images(session: Session) -> ImagesSummary | None:
+    """The images in use and their layers, each distinct layer counted once (None without the container world)."""
+    usage = session.images()
+    snap = session.snapshot()
+    world = next((w for w in snap.worlds if w.name == "container"), None)
+    if world is None:
+        return None
+    layers = {layer.id: layer for image in usage for layer in image.layers}
+    return ImagesSummary(
+        images=len(usage),
+        containers=sum(len(image.containers) for image in usage),
+        virtual_size_mib=sum(image.virtual_size_mib * len(image.containers) for image in usage),
+        layers_stored_mib=sum(layer.size_mib for layer in layers.values() if layer.state == "present"),
+        shared_layers_mib=sum(layer.size_mib for layer in layers.values() if len(layer.images) > 1),
+        writable_layers_mib=world.disk.get("writable_layers"),
+    )
 
 
 def run_lesson(spec: ScenarioSpec, seed: int | None = None) -> Session:

@@ -35,7 +35,8 @@ def lesson_spec(name: str) -> ScenarioSpec:
 
     spec = load_scenario(name)
     if not spec.lesson:
-        raise CliError(f"{name!r} has no lesson ([[lesson]] steps); lessons: {', '.join(lesson_names())}")
+        where = "" if spec.source == name else f" (file {spec.source!r})"
+        raise CliError(f"{name!r}{where} has no lesson ([[lesson]] steps); lessons: {', '.join(lesson_names())}")
     return spec
 
 
