@@ -12,7 +12,7 @@ from vmsim.engine.catalog import Catalog
 from vmsim.scenarios.errors import ScenarioError, suggest
 from vmsim.scenarios.schema import parse_scenario
 from vmsim.scenarios.spec import ScenarioSpec
-from vmsim.text import msg
+from vmsim.text import Msg, msg
 
 MAX_FILE_BYTES = 1 << 20
 # tomllib is quadratic in a key's parts (40,000 took 20 s); a 1 MiB file of 100-part keys parses in under 1 s.
@@ -34,18 +34,49 @@ def shipped_names() -> list[str]:
     return sorted(p.stem for p in d.glob("*.toml")) if d.is_dir() else []
 
 
+def is_path(arg: str) -> bool:
+    """The one rule for a scenario argument: it is a path when it ends in ``.toml`` or holds a path separator
+    (``./hello``, ``lessons/oom.toml``, ``oom.toml``); anything else is the name of a shipped scenario, whatever
+    files the current folder holds."""
+    return arg.endswith(".toml") or "/" in arg or "\\" in arg
+
+
 def resolve(name_or_path: str) -> tuple[Path, str]:
-    """A scenario name (``hello``) or path → (file, slug). Raises ScenarioError naming the choices."""
-    p = Path(name_or_path)
-    looks_like_path = p.suffix == ".toml" or "/" in name_or_path or "\\" in name_or_path
-    if p.is_file() or looks_like_path:
+    """A scenario name (``hello``) or path → (file, slug), by :func:`is_path`. Raises ScenarioError naming the
+    choices (and, for a bare name that is no shipped scenario, the file of that name here, when there is one)."""
+    if is_path(name_or_path):
+        p = Path(name_or_path)
         return p, p.stem
     candidate = shipped_dir() / f"{name_or_path}.toml"
     if candidate.is_file():
         return candidate, name_or_path
     names = shipped_names()
-    hint = suggest(name_or_path, names)
+    local = local_file(name_or_path)
+    hint = msg("scenario.local_hint", path=local) if local else suggest(name_or_path, names)
     raise ScenarioError(name_or_path, [msg("scenario.no_such", hint=hint, shipped=", ".join(names))])
+
+
+def local_file(name: str) -> str | None:
+    """For a bare name: the path that opens the file of that name in the current folder, written as
+    ``./name`` or ``./name.toml``; None when there is none or ``name`` is already a path."""
+    if is_path(name) or not name or name in (".", ".."):
+        return None
+    for candidate in (name, f"{name}.toml"):
+        try:
+            if Path(candidate).is_file():
+                return f"./{candidate}"
+        except OSError:  # a name too long for the file system, say
+            return None
+    return None
+
+
+def shadowed_note(name: str) -> Msg | None:
+    """When a bare name opens a shipped scenario and the current folder holds a file of that name: a note saying
+    which was opened and how to open the other. None otherwise."""
+    if is_path(name) or not (shipped_dir() / f"{name}.toml").is_file():
+        return None
+    local = local_file(name)
+    return msg("scenario.shadowed", name=name, path=local) if local else None
 
 
 def _check_key_depth(text: str, source: str) -> None:
