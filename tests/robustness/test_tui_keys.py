@@ -185,3 +185,20 @@ def test_the_too_small_message_in_both_languages():
     ko = str(too_small_text(20, 6, "ko"))
     assert "20×6" in en and f"{MIN_WIDTH}×{MIN_HEIGHT}" in en and "Enlarge" in en
     assert "20×6" in ko and f"{MIN_WIDTH}×{MIN_HEIGHT}" in ko and "터미널" in ko
+
+
+@pytest.mark.parametrize("keys", [("enter", "enter"), ("enter", "escape")])
+async def test_two_keys_at_once_in_the_command_palette_run_the_command_once(tmp_path, keys):
+    """The palette's Enter Enter ran its command twice and popped the dashboard (ScreenStackError)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = instances(app)
+        await pilot.press("ctrl+p", *"add nginx")
+        await settle(pilot)
+        await pilot.press("down")
+        at_once(app, *keys)
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        # Enter Enter adds once; Escape right after Enter may cancel before the selection lands: never twice.
+        assert instances(app) == before + 1 if keys == ("enter", "enter") else instances(app) <= before + 1
