@@ -54,12 +54,42 @@ def _main(raw: list[str]) -> int:
         gc.enable()
 
 
+def _shadow_notes(args: argparse.Namespace) -> list[str]:
+    """Notes for each bare scenario name that opened a shipped scenario while a file of that name is here."""
+    names = getattr(args, "scenario", None)
+    names = [names] if isinstance(names, str) else list(getattr(args, "files", None) or [])
+    if not names:
+        return []
+    from vmsim.scenarios.loader import shadowed_note
+    from vmsim.text import default_lang, render
+
+    notes = []
+    for name in names:
+        note = shadowed_note(name)
+        if note is not None:
+            notes.append(f"vmsim: {render(note, default_lang())}")
+    return notes
+
+
+def _print_notes(notes: list[str]) -> None:
+    for note in notes:
+        print(note, file=sys.stderr)
+
+
 def _run(raw: list[str]) -> int:
     from vmsim.engine import UnknownAppError
     from vmsim.scenarios import ScenarioError
 
     args = build_parser(raw[0]).parse_args(raw)
+    notes = _shadow_notes(args)
     try:
+        if args.command == "tui":
+            # After the dashboard, where the terminal shows it (the dashboard's screen would cover it).
+            try:
+                return int(args.func(args))
+            finally:
+                _print_notes(notes)
+        _print_notes(notes)
         return int(args.func(args))
     except (ScenarioError, UnknownAppError, CliError) as exc:
         if isinstance(exc, ScenarioError):

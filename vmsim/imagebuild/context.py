@@ -112,6 +112,7 @@ class ContextFiles:
         if i is None or self.sizes[i] > limit:
             return None
         try:
-            return (self.root / path).read_text(encoding="utf-8", errors="replace")
+            # A byte-order mark (Windows editors write one) is not part of the text: JSON and TOML refuse it.
+            return (self.root / path).read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff")
         except OSError:
             return None

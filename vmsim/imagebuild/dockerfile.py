@@ -11,6 +11,7 @@ from typing import NamedTuple
 from vmsim.imagebuild.messages import say
 from vmsim.imagebuild.problems import BuildInputError
 from vmsim.imagebuild.substitution import substitute
+from vmsim.scenarios.loader import EncodingProblem, decode_text
 
 KNOWN = (
     "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER "
@@ -66,11 +67,14 @@ def read_instructions(path: Path) -> list[Instruction]:
     except OSError as exc:
         raise BuildInputError(where, "unreadable", path=path, reason=exc.strerror or exc) from None
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BuildInputError(where, "not-text", reason=f"not UTF-8 at byte {exc.start}") from None
+        # UTF-8 with or without a byte-order mark, as Docker reads it (BuildKit skips the mark); Docker has no
+        # UTF-16, so a UTF-16 Dockerfile (Windows PowerShell's '>' writes one) is refused saying so.
+        text = decode_text(data, utf16=False)
+    except EncodingProblem as exc:
+        raise BuildInputError(where, "not-text", reason=exc.english) from None
     if "\x00" in text:
         raise BuildInputError(where, "not-text", reason="it holds NUL bytes")
+    data = text.encode("utf-8")  # without the byte-order mark, which the parser would read as part of FROM
 
     from dockerfile_parse import DockerfileParser
 

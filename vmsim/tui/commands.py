@@ -3,15 +3,56 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.await_complete import AwaitComplete
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import Button, Input, OptionList
 
 from vmsim.session import shipped_names
 from vmsim.text import tr
 
 if TYPE_CHECKING:
     from vmsim.tui.app import VmsimApp
+
+
+def _move_page_once_laid_out(self: OptionList, direction: Literal[-1, 1]) -> None:
+    """``OptionList._move_page``, doing nothing until the list has lines for its options.
+
+    Workaround for Textual 8.2.8: PageUp/PageDown in the command palette raised ``KeyError: 0`` when pressed
+    before its list was laid out (just opened, or on a terminal too narrow to give it a width), because the
+    page move looks the highlighted option up in a line table that is still empty.
+    """
+    if (self.highlighted or 0) not in self._index_to_line:
+        return
+    _textual_move_page(self, direction)
+
+
+def _select_while_open(self: CommandPalette, event: Input.Submitted | Button.Pressed | None = None) -> None:
+    """``CommandPalette._select_or_command``, only while the palette is the screen on top.
+
+    Workaround for Textual 8.2.8: Enter pressed twice in one moment selected twice; the second ran the command
+    again and dismissed the palette again, popping the dashboard (``ScreenStackError``).
+    """
+    if self.app.screen_stack[-1:] == [self]:
+        _textual_select(self, event)
+
+
+def _dismiss_while_open(self: CommandPalette, result: None = None) -> AwaitComplete:
+    """``CommandPalette.dismiss``, doing nothing once the palette is no longer on top (Enter then Escape)."""
+    if self.app.screen_stack[-1:] != [self]:
+        return AwaitComplete.nothing()
+    return _textual_dismiss(self, result)
+
+
+# The palette is Textual's own screen (App.action_command_palette builds it), so its list is guarded here, where
+# the palette's vmsim commands are defined; only the palette and its CommandList are changed.
+_textual_move_page = OptionList._move_page
+CommandList._move_page = _move_page_once_laid_out  # type: ignore[method-assign]
+_textual_select = CommandPalette._select_or_command
+CommandPalette._select_or_command = _select_while_open  # type: ignore[method-assign]
+_textual_dismiss = CommandPalette.dismiss
+CommandPalette.dismiss = _dismiss_while_open  # type: ignore[method-assign,assignment]
 
 # (action, title key, help key): titles and help in the dashboard's language.
 ACTIONS = [

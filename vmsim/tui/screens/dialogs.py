@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -20,13 +21,30 @@ from vmsim.session import Catalog, ScenarioError, ScenarioSpec, load_scenario, s
 from vmsim.session.served import ServedLimits
 from vmsim.text import tr
 from vmsim.tui.style import DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES
+from vmsim.tui.too_small import on_top
 
 MAX_ADD = 1000
+LIST_MIN_WIDTH = 16  # cells
 
 Result = TypeVar("Result")
 
 
-class ListDialog(ModalScreen[Result]):
+class Dialog(ModalScreen[Result]):
+    """A modal screen that closes once. Two keys in one moment (Enter, Enter; Escape, Enter) each asked it to
+    close before the first close was done: the second ``dismiss`` ran the result callback again (a workload
+    added twice) and popped the screen below, which raised ``ScreenStackError`` on the dashboard."""
+
+    closing = False  # True from the first dismiss on: every later one is ignored
+
+    def dismiss(self, result: Result | None = None) -> AwaitComplete:
+        """Close with ``result``, the first time only, and only while this dialog is the screen on top."""
+        if self.closing or not on_top(self):
+            return AwaitComplete.nothing()
+        self.closing = True
+        return super().dismiss(result)
+
+
+class ListDialog(Dialog[Result]):
     """A dialog built around one option list that gives up rows on a short terminal, so the fields and buttons
     below it stay on screen. (Textual has no flex-shrink: a list of its natural height pushed them off the
     bottom at 80×24, and a list of 1fr left blank rows in the dialog on a tall one.)"""
@@ -37,6 +55,9 @@ class ListDialog(ModalScreen[Result]):
     fitted = False
 
     def on_mount(self) -> None:
+        # An option wrapped to a width of 0 cells raised ValueError in rich (terminals of 11 columns or fewer):
+        # below this width the list is cut at the dialog's edge instead.
+        self.query_one(OptionList).styles.min_width = LIST_MIN_WIDTH
         self.call_after_refresh(self.fit_list)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -302,7 +323,7 @@ def _legend(styles: dict, title: str, lang: str) -> Text:
     return text
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key, and a legend of every colour and glyph."""
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]

@@ -1,0 +1,204 @@
+"""The dashboard's dialogs and the command palette under keys at odd moments and at tiny terminal sizes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.command import CommandList
+
+import vmsim.tui.app
+from vmsim.scenarios import load_scenario
+from vmsim.tui.app import VmsimApp
+from vmsim.tui.screens.dialogs import AddWorkloadScreen, HelpScreen, OpenScenarioScreen
+from vmsim.tui.screens.main import MainScreen
+from vmsim.tui.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, follow_terminal_size, too_small_text
+
+CHARACTERS = {"enter": "\r", "escape": "\x1b"}
+
+
+def make_app(tmp_path, scenario: str = "hello", cls: type[VmsimApp] = VmsimApp) -> VmsimApp:
+    return cls(load_scenario(scenario), paused=True, animate=False, export_dir=tmp_path)
+
+
+def at_once(app: VmsimApp, *keys: str) -> None:
+    """Queue keys with no pause between them: typed faster than the dialog can close."""
+    for key in keys:
+        app.post_message(events.Key(key, CHARACTERS.get(key)))
+
+
+def instances(app: VmsimApp) -> int:
+    return len(app.session.sim.snapshot().world("container").instances)
+
+
+async def settle(pilot, times: int = 4) -> None:
+    for _ in range(times):
+        await pilot.pause()
+
+
+async def test_enter_twice_in_the_add_dialog_adds_once_and_closes_once(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        before = instances(app)
+        await pilot.press("a")
+        assert isinstance(app.screen, AddWorkloadScreen)
+        at_once(app, "enter", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert instances(app) == before + 1  # the second Enter neither added again nor popped the dashboard
+        assert app.is_running
+
+
+@pytest.mark.parametrize("keys", [("enter", "enter"), ("escape", "enter"), ("enter", "escape"), ("escape", "escape")])
+async def test_two_keys_at_once_close_the_open_dialog_once(tmp_path, keys):
+    app = make_app(tmp_path, "web-stack")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, OpenScenarioScreen)
+        at_once(app, *keys)
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.is_running
+        # Enter first opens the highlighted scenario (the current one, web-stack); Escape first keeps it.
+        assert app.session.spec.slug == "web-stack"
+
+
+async def test_a_path_entered_twice_opens_once(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o", *"oom")
+        assert app.screen.query_one("#path").value == "oom"
+        at_once(app, "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        assert app.session.spec.slug == "oom"
+
+
+async def test_escape_twice_in_help_closes_only_help(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        at_once(app, "escape", "escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 3), (11, 10), (12, 24), (20, 6), (40, 10)])
+@pytest.mark.parametrize("key", ["o", "a", "question_mark"])
+async def test_dialogs_open_and_take_keys_at_tiny_sizes(tmp_path, size, key):
+    """o and a raised ValueError (rich wrapping an option to 0 cells) at 11 columns or fewer."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(key)
+        await settle(pilot, 2)
+        assert not isinstance(app.screen, MainScreen)
+        await pilot.press("down", "pagedown", "pageup", "tab", "x", "backspace", "escape")
+        await settle(pilot, 2)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+
+
+@pytest.mark.parametrize("size", [(1, 1), (20, 6), (40, 10), (80, 24)])
+async def test_page_keys_in_the_command_palette(tmp_path, size):
+    """PageUp/PageDown pressed as the palette opens (its list not laid out yet) raised KeyError: 0."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)  # the dashboard is up: keys go straight to it, not held until it is
+        at_once(app, "ctrl+p", "pagedown", "pageup", "pagedown")
+        await settle(pilot)
+        await pilot.press("pagedown", "pageup")
+        assert app.is_running
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_page_down_still_moves_through_a_laid_out_palette(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p", "down")
+        await settle(pilot)
+        commands = app.screen.query_one(CommandList)
+        start = commands.highlighted
+        assert start is not None and commands.option_count > start + 3
+        await pilot.press("pagedown")
+        assert commands.highlighted is not None and commands.highlighted > start + 1
+
+
+class SizedApp(VmsimApp):
+    """The dashboard with the too-small screen wired to its resizes, as ``vmsim/tui/app.py`` is to do."""
+
+    CSS_PATH = str(Path(vmsim.tui.app.__file__).with_name("vmsim.tcss"))  # relative paths follow the subclass
+
+    def on_resize(self, event: events.Resize) -> None:
+        follow_terminal_size(self, event.size)
+
+
+async def test_a_tiny_terminal_says_it_is_too_small_and_the_dashboard_comes_back(tmp_path):
+    app = make_app(tmp_path, cls=SizedApp)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, MainScreen)
+        for width, height in [(20, 6), (1, 1), (MIN_WIDTH - 1, MIN_HEIGHT), (MIN_WIDTH, MIN_HEIGHT - 1)]:
+            await pilot.resize_terminal(width, height)
+            await settle(pilot, 2)
+            assert isinstance(app.screen, TooSmallScreen), (width, height)
+            assert len([s for s in app.screen_stack if isinstance(s, TooSmallScreen)]) == 1
+        await pilot.resize_terminal(50, 12)
+        await settle(pilot, 2)
+        assert isinstance(app.screen, MainScreen)  # big enough: gone
+        await pilot.resize_terminal(30, 8)
+        await settle(pilot, 2)
+        shown = str(app.screen.query_one("#too-small").render())
+        assert "Terminal too small" in shown and "30×8" in shown and f"{MIN_WIDTH}×{MIN_HEIGHT}" in shown
+        await pilot.press("a", "o", "space", "ctrl+p", "escape")  # the dashboard's keys wait
+        await settle(pilot, 2)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, 2)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+
+
+async def test_a_palette_open_when_the_terminal_shrinks_closes_first(tmp_path):
+    """A palette left under the too-small screen let ctrl+p open a second one (DuplicateIds)."""
+    app = make_app(tmp_path, cls=SizedApp)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.resize_terminal(20, 6)
+        await settle(pilot, 2)
+        await pilot.press("ctrl+p")
+        await settle(pilot, 2)
+        await pilot.press("escape")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, 2)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+
+
+async def test_a_terminal_too_small_from_the_start(tmp_path):
+    app = make_app(tmp_path, cls=SizedApp)
+    async with app.run_test(size=(20, 6)) as pilot:
+        await settle(pilot, 2)
+        assert isinstance(app.screen, TooSmallScreen)
+
+
+def test_the_too_small_message_in_both_languages():
+    en = str(too_small_text(20, 6, "en"))
+    ko = str(too_small_text(20, 6, "ko"))
+    assert "20×6" in en and f"{MIN_WIDTH}×{MIN_HEIGHT}" in en and "Enlarge" in en
+    assert "20×6" in ko and f"{MIN_WIDTH}×{MIN_HEIGHT}" in ko and "터미널" in ko
+
+
+@pytest.mark.parametrize("keys", [("enter", "enter"), ("enter", "escape")])
+async def test_two_keys_at_once_in_the_command_palette_run_the_command_once(tmp_path, keys):
+    """The palette's Enter Enter ran its command twice and popped the dashboard (ScreenStackError)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = instances(app)
+        await pilot.press("ctrl+p", *"add nginx")
+        await settle(pilot)
+        await pilot.press("down")
+        at_once(app, *keys)
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        # Enter Enter adds once; Escape right after Enter may cancel before the selection lands: never twice.
+        assert instances(app) == before + 1 if keys == ("enter", "enter") else instances(app) <= before + 1
