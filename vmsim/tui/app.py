@@ -126,6 +126,12 @@ class VmsimApp(App[None]):
         """True once the dashboard's widgets exist and have shown the first snapshot."""
         return self._held_keys is None
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Below the smallest size the dashboard is laid out for, a screen says so (and goes when it fits)."""
+        from vmsim.tui.too_small import follow_terminal_size
+
+        follow_terminal_size(self, event.size)
+
     async def on_event(self, event: events.Event) -> None:
         if self._held_keys is not None and isinstance(event, events.Key):
             # The dashboard is built while the app starts, so a key can arrive before its widgets exist: it
