@@ -63,6 +63,7 @@ LESSON_KEYS = [
     "highlight",
     "watch_s",
     "facts",
+    "fit",
 ]
 LESSON_VIEWS = (
     "log",
@@ -376,6 +377,7 @@ def _read_lesson(r: Reader, raw_steps: Any, catalog: Catalog) -> tuple[LessonSte
                 view=r.string(t, "view", path, None, choices=list(LESSON_VIEWS)),
                 highlight=r.string(t, "highlight", path, None, choices=list(LESSON_HIGHLIGHTS)),
                 watch_s=float(r.number(t, "watch_s", path, 0.0, 0, 3600)),
+                show_fit=bool(r.boolean(t, "fit", path, True)),
                 facts=r.string_list(t, "facts", path, (), lambda item, where: item or None, max_items=20),
             )
         )

@@ -61,6 +61,8 @@ class LessonStep(NamedTuple):
     watch_s: float = 0.0
     # What the answer to ``ask`` shows (versions, figures, a verdict): never on screen before the reveal.
     facts: tuple[str, ...] = ()
+    # False: the fit line stays hidden while this step is shown (a later question asks what it would say).
+    show_fit: bool = True
 
     def say(self, field_name: str, lang: str) -> str:
         """A text of this step in ``lang`` (English when that language is missing)."""

@@ -82,10 +82,11 @@ def lesson_summary(session: Session) -> LessonSummary:
                 lost=w.count("failed") + w.count("killed"),
                 first_ready_s=min(ready) if ready else None,
                 slowest_ready_s=max(ready) if ready else None,
-                memory_committed_mib=w.memory.total_mib,
-                memory_in_use_mib=w.memory_touched_mib,
+                # Without the host OS, the same in every world: what the workloads themselves cost.
+                memory_committed_mib=w.memory.total_mib - w.memory.get("host_os"),
+                memory_in_use_mib=w.memory_touched_mib - w.memory.get("host_os"),
                 memory_capacity_mib=w.memory.capacity_mib,
-                disk_used_mib=w.disk.total_mib,
+                disk_used_mib=w.disk.total_mib - w.disk.get("host_os"),
                 fits_more=fit.max_instances if fit else None,
                 limited_by=fit.limited_by if fit else None,
             )

@@ -49,6 +49,7 @@ class VmsimApp(App[None]):
     """Watch VMs and containers boot side by side on identical hosts."""
 
     CSS_PATH = "vmsim.tcss"
+    SMALL_NOTICE = True  # cover the dashboard with a notice when the terminal is too small for it
     TITLE = "vmsim"
     COMMANDS = App.COMMANDS | {VmsimCommands}
 
@@ -128,6 +129,8 @@ class VmsimApp(App[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         """Below the smallest size the dashboard is laid out for, a screen says so (and goes when it fits)."""
+        if not self.SMALL_NOTICE:
+            return
         from vmsim.tui.too_small import follow_terminal_size
 
         follow_terminal_size(self, event.size)
@@ -204,8 +207,10 @@ class VmsimApp(App[None]):
         self.snapshot = session.snapshot()
         main = self.main
         # While a lesson's question waits, the fit line (the answer to many of them) is not shown.
-        asking = session.lesson is not None and session.lesson.asking
-        main.show(self.snapshot, self.status(), None if asking else session.fit(), session.last_app)
+        lesson = session.lesson
+        step = lesson.step if lesson is not None else None
+        hidden = lesson is not None and (lesson.asking or (step is not None and not step.show_fit))
+        main.show(self.snapshot, self.status(), None if hidden else session.fit(), session.last_app)
         main.show_events(events)
         wall = time.monotonic()
         if charts or wall - self._last_chart >= CHART_EVERY_S:

@@ -61,7 +61,8 @@ class BuildView(Widget):
         out.append("\n")
         biggest = max((layer.size_mib or 0.0 for layer in result.layers), default=1.0) or 1.0
         # The instruction column gives way on a narrow screen, so the cache column stays whole.
-        text_w = max(16, min(40, self.size.width - 44))
+        bar_cells = BAR_CELLS if self.size.width >= 96 else 6
+        text_w = max(16, min(40, self.size.width - 32 - bar_cells))
         bases = sum(1 for layer in result.layers if layer.line is None)
         base_no = 0
         for layer in result.layers:
@@ -77,11 +78,13 @@ class BuildView(Widget):
             cell.truncate(text_w, pad=True)  # by terminal cells: a Hangul character takes two
             out.append_text(cell)
             out.append(" ")
-            cells = round((layer.size_mib or 0.0) / biggest * BAR_CELLS)
-            out.append(("█" * cells or "▏").ljust(BAR_CELLS) + " ", style="#0072b2")
+            cells = round((layer.size_mib or 0.0) / biggest * bar_cells)
+            out.append(("█" * cells or "▏").ljust(bar_cells) + " ", style="#0072b2")
             size = "?" if layer.size_mib is None else fmt_transfer(layer.size_mib)
             out.append(f"{size:>10}  ")
-            out.append(tr("build.hit" if hit else "build.miss", lang), style=f"bold {HIT if hit else MISS}")
+            # A base image's layer is pulled, never built here.
+            word = "build.hit" if hit else "build.pulled_layer" if layer.line is None else "build.miss"
+            out.append(tr(word, lang), style=f"bold {HIT if hit else MISS}")
             out.append("\n")
         self._totals(out, result, story, lang, shipped, joiner="\n    ")
 

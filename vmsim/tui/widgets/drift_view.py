@@ -117,7 +117,6 @@ class DriftView(Widget):
         for d in self.image:
             out.append("  ✓ " if d.works else "  ✗ ", style=GOOD if d.works else BAD)
             out.append(f"{d.server:<6} ", style="bold")
-            out.append(f"{tr('drift.day', lang, day=d.day):<8} ", style="dim")
             if d.server in digests:
                 out.append(tr("drift.image_digest", lang, digest=digests[d.server]) + ": ", style="bold")
             out.append(", ".join(coded_text(s.result, lang) for s in d.steps if s.name == "image") + "\n")
@@ -125,7 +124,7 @@ class DriftView(Widget):
             out.append("  ✓ " + tr("drift.identical", lang) + "\n", style=f"bold {GOOD}")
         if not self.twins:
             return
-        out.append("\n" + tr("drift.siblings", lang) + "\n", style="bold")
+        out.append(tr("drift.siblings", lang) + "\n", style="bold")
         for c in self.twins:
             out.append(f"  {c.name:<6} ", style="bold")
             out.append(tr("drift.image_digest", lang, digest=short(c.image_digest)) + " · ", style="dim")

@@ -107,7 +107,7 @@ class HostPanel(Widget):
         """Mark memory, disk or cpu (or nothing)."""
         if part != self.highlight:
             self.highlight = part
-            self.refresh()
+            self._changed()  # the marked part is laid out a cell narrower: its marker takes the first
 
     def _changed(self) -> None:
         width = self.size.width
@@ -127,28 +127,33 @@ class HostPanel(Widget):
     def lines(self, width: int) -> list[tuple[str, Text]]:
         """(part, line) for every row at ``width``, drawn once per change of data, size or language."""
         lang = self.app.lang  # type: ignore[attr-defined]
-        key = (self._parts, width, self.thick, self.short, lang)
+        key = (self._parts, width, self.thick, self.short, lang, self.highlight)
         if key == self._key:
             return self._lines
         lines: list[tuple[str, Text]] = [("title", title_line(self.kind, self.world, width, lang))]
         world = self.world
         if world is not None:
             gap = [] if self.short else [("gap", Text())]
+
+            # The highlighted part is laid out one cell narrower, so its marker hides none of its characters.
+            def room(part: str) -> int:
+                return width - 1 if part == self.highlight else width
+
             memory = ledger_lines(
                 "bar.memory",
                 world.memory,
                 MEMORY_STYLES,
-                width,
+                room("memory"),
                 lang,
                 touched_mib=world.memory_touched_mib,
                 thick=self.thick,
             )
-            disk = ledger_lines("bar.disk", world.disk, DISK_STYLES, width, lang, thick=self.thick)
+            disk = ledger_lines("bar.disk", world.disk, DISK_STYLES, room("disk"), lang, thick=self.thick)
             lines += gap + [("memory", t) for t in memory]
             lines += gap + [("disk", t) for t in disk]
-            lines += gap + [("cpu", cpu_line(world.cpu, width, lang))] + gap  # the last: room above the list
-        for _, text in lines:
-            text.truncate(width, overflow="ellipsis", pad=True)
+            lines += gap + [("cpu", cpu_line(world.cpu, room("cpu"), lang))] + gap  # the last: room above the list
+        for part, text in lines:
+            text.truncate(width - 1 if part == self.highlight else width, overflow="ellipsis", pad=True)
         self._key, self._lines = key, lines
         return lines
 
@@ -178,7 +183,7 @@ class HostPanel(Widget):
         elif part == self.highlight:
             # An accent bar on the left edge; the line moves right by one cell rather than lose its first.
             shifted = Text("▌", marker, no_wrap=True, end="")
-            rest = line[: width - 1]
+            rest = line.copy()
             rest.stylize_before(tint)
             line = shifted.append_text(rest)
         return text_strip(line, width, base, self.app.console)
