@@ -129,11 +129,12 @@ def perturbed(cat, name: str, factor: float):
     """``cat`` with the figure called ``name`` (as in ``vmsim catalog``) multiplied by ``factor``."""
     group, key, field = name.split(".", 2) if not name.startswith("kernel_reserve.") else (None, None, name)
     if group is None:
-        at = float(field.removeprefix("kernel_reserve.at_").removesuffix("_mib"))
-        kr = cat.kernel_reserve
+        curve, point = field.removeprefix("kernel_reserve.").split(".")
+        at = float(point.removeprefix("at_").removesuffix("_mib"))
+        kr = cat.kernel_reserves[curve]
         points = tuple((x, y * factor if x == at else y) for x, y in kr.points)
         assert points != kr.points, name
-        return cat._replace(kernel_reserve=kr._replace(points=points))
+        return cat._replace(kernel_reserves={**cat.kernel_reserves, curve: kr._replace(points=points)})
     items = getattr(cat, group)
     fig = getattr(items[key], field)
     changed = items[key]._replace(**{field: fig._replace(value=fig.value * factor)})

@@ -119,7 +119,8 @@ def test_catalog_lists_every_figure_with_its_value_and_source(capsys):
         assert line is not None, name
         assert f" {fig.value:g} " in line
         assert ("modelling choice" if fig.is_model else fig.source) in line
-    used = {fig.source for _, fig in cat.figures() if not fig.is_model} | {cat.kernel_reserve.source}
+    curves = {kr.source for kr in cat.kernel_reserves.values()}
+    used = {fig.source for _, fig in cat.figures() if not fig.is_model} | curves
     for key in used:
         assert f"[{key}] {cat.sources[key]}" in sources
 
@@ -141,7 +142,8 @@ def test_catalog_shows_the_kernel_reserve_curve(capsys):
     _, out, _ = run_cli(capsys, "catalog")
     assert "kernel_reserve" in out
     kr_lines = [line for line in out.splitlines() if "kernel_reserve" in line]
-    assert any(cat.kernel_reserve.source in line for line in kr_lines)
+    assert any(cat.kernel_reserves["minimal"].source in line for line in kr_lines)
+    assert any("kernel_reserve.distro.at_2048_mib" in line for line in kr_lines)
     _, out, _ = run_cli(capsys, "catalog", "--format", "json")
     assert "kernel_reserve" in out
 

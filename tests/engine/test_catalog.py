@@ -16,7 +16,7 @@ def test_every_figure_names_a_source_in_the_sources_table(cat):
     assert len(figures) > 100
     missing = [(name, f.source) for name, f in figures if f.source not in cat.sources]
     assert missing == []
-    assert cat.kernel_reserve.source in cat.sources
+    assert all(kr.source in cat.sources for kr in cat.kernel_reserves.values())
 
 
 def test_every_source_has_a_description(cat):
@@ -44,23 +44,47 @@ def test_bracketed_citations_in_notes_and_sources_point_at_known_sources(cat):
     # A note or source text citing [KEY] must let a teacher look KEY up in the sources table.
     texts = [(f"figure {name}", f.note) for name, f in cat.figures()]
     texts += [(f"source {key}", text) for key, text in cat.sources.items()]
-    texts.append(("kernel_reserve", cat.kernel_reserve.note))
+    texts += [(f"kernel_reserve.{n}", kr.note) for n, kr in cat.kernel_reserves.items()]
     dangling = sorted(
         {(where, ref) for where, text in texts for ref in CITATION.findall(text) if ref not in cat.sources}
     )
     assert dangling == []
 
 
-def test_kernel_reserve_hits_every_measured_point_exactly(cat):
-    kr = cat.kernel_reserve
-    assert kr.source == "FC-DATA"
+@pytest.fixture(params=["minimal", "distro"])
+def kr(cat, request):
+    return cat.kernel_reserves[request.param]
+
+
+def test_kernel_reserve_hits_every_point_exactly(kr):
     assert len(kr.points) >= 2
     for x, y in kr.points:
         assert kr.at(x) == y
 
 
-def test_kernel_reserve_interpolates_linearly_between_points_and_extends_the_end_slopes(cat):
-    kr = cat.kernel_reserve
+def test_the_minimal_curve_is_fc_data_without_firecrackers_own_2_5_mib(cat):
+    kr = cat.kernel_reserves["minimal"]
+    assert kr.source == "FC-DATA" and kr.kind == "derived" and "2.5 MiB" in kr.formula
+    # mem-fc.dat's (VMSZ − VM_TOTAL)/1024, calibration corrections §2
+    assert dict(kr.points)[128] == 15.9 and dict(kr.points)[2048] == 45.9 and dict(kr.points)[8192] == 206.3
+
+
+def test_the_distro_curve_follows_its_formula(cat):
+    kr = cat.kernel_reserves["distro"]
+    assert kr.kind == "derived" and "RAM/64" in kr.formula and kr.source in cat.sources
+    # K = 50 MiB + RAM/64, + 64 MiB of bounce buffer once RAM passes 3 GiB (corrections §2 table)
+    for mib, expected in ((512, 58), (1024, 66), (2048, 82), (4096, 178), (8192, 242), (16384, 370)):
+        assert kr.at(mib) == pytest.approx(expected)
+
+
+def test_each_guest_names_its_kernels_curve(cat):
+    assert cat.guests["ubuntu-24.04"].kernel_reserve == "distro"
+    assert cat.guests["microvm-linux"].kernel_reserve == "minimal"
+    ubuntu, micro = cat.guests["ubuntu-24.04"], cat.guests["microvm-linux"]
+    assert cat.reserve_curve(ubuntu).at(2048) - cat.reserve_curve(micro).at(2048) == pytest.approx(36.1)
+
+
+def test_kernel_reserve_interpolates_linearly_between_points_and_extends_the_end_slopes(kr):
     pts = kr.points
     for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
         mid = (x0 + x1) / 2
@@ -74,8 +98,9 @@ def test_kernel_reserve_interpolates_linearly_between_points_and_extends_the_end
 
 
 def test_kernel_reserve_never_exceeds_the_memory_itself(cat):
-    for mib in (1, 8, 16, 32):
-        assert 0 <= cat.kernel_reserve.at(mib) <= mib
+    for kr in cat.kernel_reserves.values():
+        for mib in (1, 8, 16, 32):
+            assert 0 <= kr.at(mib) <= mib
 
 
 def test_host_presets_match_the_issue(cat):

@@ -11,7 +11,7 @@ GUEST_CATS = ("guest_kernel", "guest_services", "guest_page_cache", "apps", "res
 
 def guest_parts(cat, guest_name: str, alloc: float, app_name: str) -> dict[str, float]:
     g, app = cat.guests[guest_name], cat.apps[app_name]
-    kernel = cat.kernel_reserve.at(alloc) + g.kernel_runtime_mib.value
+    kernel = cat.reserve_curve(g).at(alloc) + g.kernel_runtime_mib.value
     services = g.services_mib.value
     rss = app.rss_mib
     cache = max(0.0, min(g.page_cache_mib.value, alloc - kernel - services - rss))
@@ -34,7 +34,7 @@ def test_vm_memory_by_category_after_ready(cat, make_sim):
     host = cat.hosts["laptop"]
     overhead = cat.hypervisors["qemu-kvm"].overhead_mib.value
     parts = guest_parts(cat, "ubuntu-24.04", alloc, "nginx")
-    assert parts["guest_kernel"] == pytest.approx(48.4 + 8)  # the FC-DATA point at 2 GiB + Ubuntu's runtime
+    assert parts["guest_kernel"] == pytest.approx(50 + 2048 / 64 + 8)  # the distro curve (K + RAM/64) + runtime
     m = w.memory
     assert m.get("host_os") == host.host_os_memory_mib.value
     assert m.get("hypervisor") == pytest.approx(n * overhead)

@@ -87,6 +87,7 @@ class GuestOS(NamedTuple):
     installed_disk_mib: Figure
     virtual_disk_mib: Figure
     idle_cpu_cores: Figure
+    kernel_reserve: str = "minimal"  # the name of its kernel's reserve curve (Catalog.kernel_reserves)
 
 
 class Hypervisor(NamedTuple):
@@ -180,13 +181,18 @@ class HostPreset(NamedTuple):
 
 
 class KernelReserve(NamedTuple):
-    """Guest kernel reserve (configured RAM minus MemTotal) as a piecewise-linear curve."""
+    """Guest kernel reserve (configured RAM minus MemTotal) as a piecewise-linear curve.
+
+    Invariant: ``0 <= at(m) <= m``; a derived curve's ``formula`` says how its points were computed."""
 
     points: tuple[tuple[float, float], ...]
     source: str
     note: str
     kind: str = MEASURED
     spread_mib: float = 0.0
+    name: str = "minimal"
+    label: str = ""
+    formula: str = ""
 
     def at(self, memory_mib: float) -> float:
         """Reserve for a guest of ``memory_mib``: interpolated, the end slopes extended."""
@@ -209,11 +215,15 @@ class Catalog(NamedTuple):
     layers: dict[str, ImageLayer]
     images: dict[str, Image]
     apps: dict[str, App]
-    kernel_reserve: KernelReserve
+    kernel_reserves: dict[str, KernelReserve]
     ksm_merge_fraction: Figure
     jitter: Figure
     app_start_cpu: Figure
     container_phase_cpu: Figure
+
+    def reserve_curve(self, guest: GuestOS) -> KernelReserve:
+        """The kernel reserve curve of ``guest``'s kernel."""
+        return self.kernel_reserves[guest.kernel_reserve]
 
     def figures(self) -> list[tuple[str, Figure]]:
         """Every figure with a dotted name (``guests.ubuntu-24.04.services_mib``), in file order."""
@@ -233,10 +243,11 @@ class Catalog(NamedTuple):
                     if field_name == "boot_phases":
                         for phase in value:
                             rows.append((f"{group_name}.{key}.phases.{phase.name}", phase.duration))
-        kr = self.kernel_reserve
-        for mib, reserve in kr.points:
-            fig = Figure(reserve, kr.source, kr.note, kr.kind, reserve - kr.spread_mib, reserve + kr.spread_mib)
-            rows.append((f"kernel_reserve.at_{mib:g}_mib", fig))
+        for kr in self.kernel_reserves.values():
+            for mib, reserve in kr.points:
+                low, high = max(0.0, reserve - kr.spread_mib), reserve + kr.spread_mib
+                fig = Figure(reserve, kr.source, kr.note, kr.kind, low, high, kr.formula)
+                rows.append((f"kernel_reserve.{kr.name}.at_{mib:g}_mib", fig))
         for name in ("ksm_merge_fraction", "jitter", "app_start_cpu", "container_phase_cpu"):
             rows.append((f"modelling.{name}", getattr(self, name)))
         return rows
@@ -267,6 +278,23 @@ def _figure(table: dict[str, Any], key: str, where: str) -> Figure:
 
 def _figures(table: dict[str, Any], where: str, *keys: str) -> dict[str, Figure]:
     return {key: _figure(table, key, where) for key in keys}
+
+
+def _kernel_reserve(name: str, kr: dict[str, Any]) -> KernelReserve:
+    """A reserve curve: its points as given, or computed from its formula's parts (K + RAM/64 + bounce buffer)."""
+    if "points" in kr:
+        points = tuple((float(a), float(b)) for a, b in kr["points"])
+    else:
+        k, frac = float(kr["fixed_mib"]), float(kr["memmap_fraction"])
+        bounce, above = float(kr["bounce_buffer_mib"]), float(kr["bounce_above_mib"])
+        points = tuple((float(m), round(k + m * frac + (bounce if m > above else 0.0), 1)) for m in kr["sizes"])
+    kind = str(kr.get("kind", MEASURED))
+    formula = str(kr.get("formula", ""))
+    if kind == DERIVED and not formula.strip():
+        raise ValueError(f"catalog: kernel_reserve.{name} is derived: give its formula")
+    return KernelReserve(
+        points, kr["src"], kr["note"], kind, float(kr.get("spread_mib", 0.0)), name, str(kr.get("label", "")), formula
+    )
 
 
 def parse_catalog(data: dict[str, Any]) -> Catalog:
@@ -331,6 +359,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
                 "virtual_disk_mib",
                 "idle_cpu_cores",
             ),
+            kernel_reserve=str(t.get("kernel_reserve", "minimal")),
         )
     layers = {name: ImageLayer(name, _figure(t, "size_mib", f"layers.{name}")) for name, t in data["layers"].items()}
     images = {
@@ -346,7 +375,10 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
         )
         for name, t in data["apps"].items()
     }
-    kr = data["kernel_reserve"]
+    kernel_reserves = {name: _kernel_reserve(name, t) for name, t in data["kernel_reserve"].items()}
+    for guest in guests.values():
+        if guest.kernel_reserve not in kernel_reserves:
+            raise ValueError(f"catalog: guests.{guest.name}.kernel_reserve: no curve {guest.kernel_reserve!r}")
     modelling = data["modelling"]
     catalog = Catalog(
         sources=dict(data["sources"]),
@@ -357,13 +389,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
         layers=layers,
         images=images,
         apps=apps,
-        kernel_reserve=KernelReserve(
-            tuple((float(a), float(b)) for a, b in kr["points"]),
-            kr["src"],
-            kr["note"],
-            str(kr.get("kind", MEASURED)),
-            float(kr.get("spread_mib", 0.0)),
-        ),
+        kernel_reserves=kernel_reserves,
         ksm_merge_fraction=_figure(data["ksm"], "merge_fraction", "ksm"),
         jitter=_figure(modelling, "jitter", "modelling"),
         app_start_cpu=_figure(modelling, "app_start_cpu", "modelling"),

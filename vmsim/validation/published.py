@@ -114,7 +114,7 @@ def memmap_slope(cat: Catalog) -> list[Check]:
                 "on other machines. Linux Documentation/vm/vmemmap_dedup.rst: 'In most cases, the size of struct "
                 "page is 64 bytes'.",
                 kind=VALIDATION,
-                figure=f"kernel_reserve.at_{b}_mib",
+                figure=f"kernel_reserve.minimal.at_{b}_mib",
             )
         )
     return checks
@@ -143,7 +143,7 @@ def bounce_buffer(cat: Catalog) -> list[Check]:
             note="vmsim's reserve curve was read from FC-DATA's MemTotal (its 80.4 MiB jump from 3 to 4 GiB); the "
             "mechanism and its size come from these other logs.",
             kind=VALIDATION,
-            figure="kernel_reserve.at_4096_mib",
+            figure="kernel_reserve.minimal.at_4096_mib",
         )
     ]
 

@@ -67,7 +67,7 @@ class GuestKind:
         if cached is not None:
             return cached
         g = self.guest
-        kernel = self.world.catalog.kernel_reserve.at(self.alloc_mib) + g.kernel_runtime_mib.value
+        kernel = self.world.catalog.reserve_curve(g).at(self.alloc_mib) + g.kernel_runtime_mib.value
         services = g.services_mib.value
         rss = app.rss_mib
         cache = max(0.0, min(g.page_cache_mib.value, self.alloc_mib - kernel - services - rss))
