@@ -29,17 +29,22 @@ def test_fit_json_schema_and_values(capsys):
     assert data["host"] == cat.hosts["laptop"].label
     assert set(data["worlds"]) == {"vm", "container", "microvm"}
     for fit in data["worlds"].values():
-        assert set(fit) == {"max_instances", "limited_by", "per_instance"}
+        assert set(fit) == {"max_instances", "limited_by", "per_instance", "limits"}
         assert isinstance(fit["max_instances"], int)
-        assert fit["limited_by"] in {"memory", "disk", "cpu", "vcpus", "allocation", "memory limit"}
+        assert fit["limited_by"] in {"memory", "disk", "cpu", "vcpus", "allocation", "memory limit", "network"}
+        assert fit["max_instances"] == min(fit["limits"].values())
+        assert fit["limits"][fit["limited_by"]] == fit["max_instances"]
     assert data["worlds"]["vm"]["max_instances"] == math.floor((16384 - 1536) / (2048 + 30)) == 7
     assert data["worlds"]["vm"]["limited_by"] == "memory"
     assert data["worlds"]["vm"]["per_instance"]["memory_mib"] == 2048 + 30
     rt, app = cat.runtimes["containerd"], cat.apps["nginx"]
-    assert data["worlds"]["container"]["max_instances"] == math.floor(
+    assert data["worlds"]["container"]["limits"]["memory"] == math.floor(
         (16384 - 1536 - rt.daemon_memory_mib.value - app.file_mib.value)
-        / (rt.shim_memory_mib.value + app.private_mib.value)
+        / (rt.shim_memory_mib.value + app.private_at(8))
     )
+    # One bridge network: the container world no longer claims room for 2,000+ nginx.
+    assert data["worlds"]["container"]["max_instances"] == 1023
+    assert data["worlds"]["container"]["limited_by"] == "network"
 
 
 def test_fit_options_change_the_answer(capsys):

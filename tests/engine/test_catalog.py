@@ -138,7 +138,9 @@ def test_apps_built_on_debian_share_the_same_base_layer(cat):
 
 def test_app_derived_sizes(cat):
     for app in cat.apps.values():
-        assert app.rss_mib == pytest.approx(app.private_mib.value + app.file_mib.value)
+        worker = app.worker_private_mib.value if app.worker_private_mib else 0.0
+        assert app.rss_mib == pytest.approx(app.private_mib.value + worker + app.file_mib.value)
+        assert app.rss_at(8) == pytest.approx(app.private_mib.value + 8 * worker + app.file_mib.value)
         assert app.installed_mib == pytest.approx(sum(layer.size_mib for layer in app.image.layers[1:]))
         assert app.image.size_mib == pytest.approx(sum(layer.size_mib for layer in app.image.layers))
         assert app.packages
@@ -253,3 +255,12 @@ def test_corrected_figures_mean_what_their_sources_mean(cat):
     from vmsim.engine import VmSettings
 
     assert VmSettings().ksm is False
+
+
+def test_nginx_counts_one_worker_per_core(cat):
+    nginx = cat.apps["nginx"]
+    assert nginx.worker_private_mib is not None and nginx.worker_private_mib.kind == "derived"
+    # GUNICORN-1250: 5 processes (master + 4 workers) ≈ 3.8 MiB, 2.0 of them mapped from files
+    assert nginx.rss_at(4) == pytest.approx(3.8)
+    assert nginx.private_at(8) - nginx.private_at(2) == pytest.approx(6 * nginx.worker_private_mib.value)
+    assert cat.apps["redis"].private_at(8) == cat.apps["redis"].private_mib.value

@@ -9,11 +9,11 @@ from vmsim.engine.snapshot import MEMORY_CATEGORIES
 GUEST_CATS = ("guest_kernel", "guest_services", "guest_page_cache", "apps", "reserved_idle")
 
 
-def guest_parts(cat, guest_name: str, alloc: float, app_name: str) -> dict[str, float]:
+def guest_parts(cat, guest_name: str, alloc: float, app_name: str, vcpus: int = 2) -> dict[str, float]:
     g, app = cat.guests[guest_name], cat.apps[app_name]
     kernel = cat.reserve_curve(g).at(alloc) + g.kernel_runtime_mib.value
     services = g.services_mib.value
-    rss = app.rss_mib
+    rss = app.rss_at(vcpus)  # an app with workers starts one per vCPU
     cache = max(0.0, min(g.page_cache_mib.value, alloc - kernel - services - rss))
     return {
         "guest_kernel": kernel,
@@ -67,22 +67,23 @@ def test_container_memory_by_category_after_ready(cat, make_sim):
     w = sim.snapshot().world("container")
     assert w.count("running") == n
     rt, app = cat.runtimes["containerd"], cat.apps["nginx"]
+    private = app.private_at(cat.hosts["laptop"].cpu_cores.value)  # a master and one worker per host core
     m = w.memory
     assert m.get("runtime") == pytest.approx(rt.daemon_memory_mib.value + n * rt.shim_memory_mib.value)
-    assert m.get("apps") == pytest.approx(n * app.private_mib.value)
+    assert m.get("apps") == pytest.approx(n * private)
     assert m.get("shared_pages") == pytest.approx(app.file_mib.value)  # counted once for the n containers
     for category in ("hypervisor", "guest_kernel", "guest_services", "guest_page_cache", "reserved_idle"):
         assert m.get(category) == 0
     expected_total = (
         cat.hosts["laptop"].host_os_memory_mib.value
         + rt.daemon_memory_mib.value
-        + n * (rt.shim_memory_mib.value + app.private_mib.value)
+        + n * (rt.shim_memory_mib.value + private)
         + app.file_mib.value
     )
     assert m.total_mib == pytest.approx(expected_total)
     assert w.memory_touched_mib == pytest.approx(m.total_mib)
     for inst in w.instances:
-        assert inst.memory_mib == pytest.approx(rt.shim_memory_mib.value + app.private_mib.value)
+        assert inst.memory_mib == pytest.approx(rt.shim_memory_mib.value + private)
 
 
 def test_shared_pages_are_per_image_not_per_container(cat, make_sim):
@@ -116,7 +117,7 @@ def test_microvm_memory_by_category_after_ready(cat, make_sim):
     overhead = cat.hypervisors["firecracker"].overhead_mib.value
     m = w.memory
     assert m.get("hypervisor") == pytest.approx(n * overhead)
-    for category, mib in guest_parts(cat, "microvm-linux", alloc, "nginx").items():
+    for category, mib in guest_parts(cat, "microvm-linux", alloc, "nginx", vcpus=1).items():
         assert m.get(category) == pytest.approx(n * mib), category
     assert sum(m.get(c) for c in GUEST_CATS) == pytest.approx(n * alloc)
     for inst in w.instances:

@@ -107,6 +107,7 @@ class ContainerRuntime(NamedTuple):
     label: str
     daemon_memory_mib: Figure
     shim_memory_mib: Figure
+    bridge_max_containers: Figure
     create_s: Figure
     start_s: Figure
     writable_layer_mib: Figure
@@ -155,11 +156,21 @@ class App(NamedTuple):
     file_mib: Figure
     start_s: Figure
     cpu_cores: Figure
+    worker_private_mib: Figure | None = None  # a worker process per core (nginx's worker_processes auto)
 
     @property
     def rss_mib(self) -> float:
-        """Resident memory of the running app: private plus file-backed pages."""
-        return self.private_mib.value + self.file_mib.value
+        """Resident memory of the running app with one worker: private plus file-backed pages."""
+        return self.rss_at(1)
+
+    def private_at(self, cores: int) -> float:
+        """Private memory of the app when it sees ``cores`` cores (one worker per core, if it has workers)."""
+        per_worker = self.worker_private_mib.value if self.worker_private_mib is not None else 0.0
+        return self.private_mib.value + per_worker * cores
+
+    def rss_at(self, cores: int) -> float:
+        """Resident memory of the app when it sees ``cores`` cores: private plus file-backed pages."""
+        return self.private_at(cores) + self.file_mib.value
 
     @property
     def installed_mib(self) -> float:
@@ -327,6 +338,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
                 f"runtimes.{name}",
                 "daemon_memory_mib",
                 "shim_memory_mib",
+                "bridge_max_containers",
                 "create_s",
                 "start_s",
                 "writable_layer_mib",
@@ -372,6 +384,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
             image=images[t["image"]],
             packages=tuple(t["packages"]),
             **_figures(t, f"apps.{name}", "private_mib", "file_mib", "start_s", "cpu_cores"),
+            worker_private_mib=_figure(t, "worker_private_mib", f"apps.{name}") if "worker_private_mib" in t else None,
         )
         for name, t in data["apps"].items()
     }

@@ -73,6 +73,7 @@ class ContainerSettings(NamedTuple):
     registry_mbps: float = 100.0
     cached_images: tuple[str, ...] = ()
     memory_limit_mib: float | None = None
+    networks: int = 1  # Docker bridge networks the containers are spread over
 
 
 class MicroVmSettings(NamedTuple):

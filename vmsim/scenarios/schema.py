@@ -45,7 +45,7 @@ VM_KEYS = [
     "cpu_allocation_ratio",
     "ksm",
 ]
-CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib"]
+CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib", "networks"]
 MICROVM_KEYS = ["memory_mib", "vcpus", "overcommit_ratio"]
 EVENT_KEYS = ["at_s", "add", "count", "remove", "grow", "memory_mib"]
 LESSON_KEYS = [
@@ -175,6 +175,8 @@ def parse_scenario(
         registry_mbps=r.number(c, "registry_mbps", "container", cd.registry_mbps, 0.001, 1_000_000),
         cached_images=r.string_list(c, "cached_images", "container", (), image_ok),
         memory_limit_mib=r.number(c, "memory_limit_mib", "container", None, 0, 1 << 30, lo_open=True),
+        # Docker's default address pools give about 31 user-defined networks.
+        networks=r.number(c, "networks", "container", cd.networks, 1, 31, whole=True),
     )
 
     m = r.table(top.get("microvm", {}), "microvm", MICROVM_KEYS)

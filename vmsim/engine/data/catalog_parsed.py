@@ -1,6 +1,6 @@
 """catalog.toml, parsed: written by ``python -m vmsim.engine.data``; do not edit (see catalog_data)."""
 
-CHECKSUM = '39677-33142e03'
+CHECKSUM = '40778-4cb8ad2e'
 
 DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note beside the figure says what it rests on.',
              'FC-DATA': "Agache et al., Firecracker (NSDI 2020): authors' raw data, "
@@ -41,6 +41,9 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                 '≈45 MiB; a 2 GiB VM reserves 79.9 MiB',
              'DMESG-MEMMAP': "Linux Documentation/vm/vmemmap_dedup.rst: 'In most cases, the size of struct page is 64 "
                              "bytes'; dmesg 'pages used for memmap' = 1/64 of the zone (webcamoid/akvcam issue #39)",
+             'LINUX-BRIDGE': 'Linux net/bridge: BR_PORT_BITS = 10, so a software bridge has at most 1,024 ports, port '
+                             "0 reserved (moby/libnetwork issue #1522: 'You cannot create more than 1024 ports on a "
+                             "Linux bridge'; J. Petazzoni on docker-user, 2014)",
              'KUBEVIRT-QEMU': "KubeVirt, pkg/virt-controller/services/template.go: QemuOverhead = 30Mi, 'the ps RSS "
                               "for qemu, minus the RAM of its (stressed) guest, minus the virtual page table', set "
                               'from observed RSS (kubevirt/kubevirt PRs #7264, #8247)',
@@ -227,6 +230,18 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                                          "shim, [CONTAINERD-1767]) to '3-5mb (excluding shared "
                                                          "memory)' [MOBY-21737]; its 10–11 MiB RSS [CONTAINERD-7878] "
                                                          "counts the Go binary's pages shared by every shim"},
+                             'bridge_max_containers': {'v': 1023,
+                                                       'range': [1000, 1023],
+                                                       'kind': 'derived',
+                                                       'src': 'LINUX-BRIDGE',
+                                                       'formula': '2^BR_PORT_BITS − 1 = 2^10 − 1 (a Linux bridge has '
+                                                                  '1,024 port numbers; one is reserved)',
+                                                       'note': 'containers one Docker bridge network can attach: each '
+                                                               'takes a veth port on the bridge; the 1,024th fails '
+                                                               "with 'exchange full'. With default sysctls only ≈1,000 "
+                                                               'answer (neighbour table gc_thresh3 = 1024, '
+                                                               'netdev_max_backlog = 1000); more containers need more '
+                                                               'networks (container.networks)'},
                              'create_s': {'v': 0.15,
                                           'range': [0.08, 0.22],
                                           'kind': 'derived',
@@ -913,13 +928,21 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
           'nginx': {'label': 'nginx web server',
                     'image': 'nginx',
                     'packages': ['nginx'],
-                    'private_mib': {'v': 1.8,
-                                    'range': [1, 3.8],
+                    'private_mib': {'v': 0.36,
+                                    'range': [0.2, 1.8],
                                     'kind': 'derived',
                                     'src': 'GUNICORN-1250',
-                                    'formula': '3.8 MiB (5 nginx processes) − 2.0 MiB mapped from files',
-                                    'note': 'heap and other private pages; the private/file split is a modelling '
-                                            'choice'},
+                                    'formula': '(3.8 MiB (5 nginx processes) − 2.0 MiB mapped from files) / 5 '
+                                               'processes',
+                                    'note': "the master process's private pages; each worker adds worker_private_mib; "
+                                            'the private/file split is a modelling choice'},
+                    'worker_private_mib': {'v': 0.36,
+                                           'range': [0.2, 1.8],
+                                           'kind': 'derived',
+                                           'src': 'GUNICORN-1250',
+                                           'formula': '(3.8 − 2.0) MiB private / 5 processes (master + 4 workers)',
+                                           'note': "nginx's worker_processes auto starts one worker per core it sees: "
+                                                   "the host's cores in a container, the vCPUs in a VM"},
                     'file_mib': {'v': 2,
                                  'range': [1, 3.8],
                                  'kind': 'derived',

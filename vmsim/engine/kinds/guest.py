@@ -69,7 +69,7 @@ class GuestKind:
         g = self.guest
         kernel = self.world.catalog.reserve_curve(g).at(self.alloc_mib) + g.kernel_runtime_mib.value
         services = g.services_mib.value
-        rss = app.rss_mib
+        rss = app.rss_at(self.vcpus_each)
         cache = max(0.0, min(g.page_cache_mib.value, self.alloc_mib - kernel - services - rss))
         result = (kernel, services, cache, rss)
         self._guest_memory_cache[app.name] = result
