@@ -6,7 +6,19 @@ import pytest
 
 from vmsim.engine.events import ArtifactFetched, InstanceReady
 
-UBUNTU_VM_PHASES = ["disk copy", "vmm", "firmware", "bootloader", "kernel", "initrd", "systemd", "cloud-init", "app"]
+UBUNTU_VM_PHASES = [
+    "disk copy",
+    "vmm",
+    "firmware",
+    "bootloader",
+    "kernel",
+    "initrd",
+    "systemd",
+    "snapd seeding",
+    "ssh keys",
+    "cloud-init",
+    "app",
+]
 CONTAINER_PHASES = ["create", "start", "app"]
 MICROVM_PHASES = ["create", "vmm", "kernel", "init", "app"]
 

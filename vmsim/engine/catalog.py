@@ -65,11 +65,19 @@ def unit_of(name: str) -> str:
 
 
 class BootPhase(NamedTuple):
-    """A guest boot phase: its name, nominal duration and how many cores it keeps busy."""
+    """A guest boot phase: its name, nominal duration (first boot) and how many cores it keeps busy.
+
+    ``reboot`` is its duration when the guest boots again (first-boot work such as cloud-init's per-instance
+    modules already done); None: the same as the first boot."""
 
     name: str
     duration: Figure
     cpu: float
+    reboot: Figure | None = None
+
+    def seconds(self, first_boot: bool = True) -> float:
+        """Nominal duration on a first boot or a reboot."""
+        return self.duration.value if first_boot or self.reboot is None else self.reboot.value
 
 
 class GuestOS(NamedTuple):
@@ -254,6 +262,8 @@ class Catalog(NamedTuple):
                     if field_name == "boot_phases":
                         for phase in value:
                             rows.append((f"{group_name}.{key}.phases.{phase.name}", phase.duration))
+                            if phase.reboot is not None:
+                                rows.append((f"{group_name}.{key}.phases.{phase.name}.reboot", phase.reboot))
         for kr in self.kernel_reserves.values():
             for mib, reserve in kr.points:
                 low, high = max(0.0, reserve - kr.spread_mib), reserve + kr.spread_mib
@@ -352,7 +362,13 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     for name, t in data["guests"].items():
         where = f"guests.{name}"
         phases = tuple(
-            BootPhase(p["name"], _figure(p, "s", f"{where}.phases.{p['name']}"), float(p["cpu"])) for p in t["phases"]
+            BootPhase(
+                p["name"],
+                _figure(p, "s", f"{where}.phases.{p['name']}"),
+                float(p["cpu"]),
+                _figure(p, "reboot", f"{where}.phases.{p['name']}") if "reboot" in p else None,
+            )
+            for p in t["phases"]
         )
         guests[name] = GuestOS(
             name=name,

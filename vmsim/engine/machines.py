@@ -60,6 +60,7 @@ class VmSettings(NamedTuple):
     vcpus: int = 2
     disk: str = "thin"  # thin | preallocated
     clone: str = "copy"  # copy | linked
+    boot: str = "first"  # first (cloud-init runs its first-boot modules) | reboot
     image_cached: bool = False
     overcommit_ratio: float = 1.0
     cpu_allocation_ratio: float | None = None
