@@ -53,7 +53,7 @@ def test_disk_full_refuses_a_container_that_would_not_fit(cat, make_sim):
 def test_disk_full_refuses_a_vm(cat, make_sim):
     host_os_disk = cat.hosts["laptop"].host_os_disk_mib.value
     image = cat.guests["ubuntu-24.04"].image_download_mib.value
-    sim = make_sim(worlds=("vm",), vm={"image_cached": True}, disk_mib=host_os_disk + image + 1000)
+    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "clone": "copy"}, disk_mib=host_os_disk + image + 1000)
     sim.add_workload("nginx")
     w = sim.snapshot().world("vm")
     assert w.instances[0].state == "failed"

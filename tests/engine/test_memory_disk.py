@@ -145,7 +145,7 @@ def test_ten_containers_of_one_image_use_barely_more_disk_than_one(cat, make_sim
 
 
 def test_ten_vms_use_ten_vm_disks_and_one_base_image(cat, make_sim):
-    sim = make_sim(host="server", worlds=("vm",), vm={"image_cached": True})
+    sim = make_sim(host="server", worlds=("vm",), vm={"image_cached": True, "clone": "copy"})
     sim.add_workload("nginx", 10)
     sim.run_until(120)
     w = sim.snapshot().world("vm")
@@ -162,20 +162,26 @@ def test_ten_vms_use_ten_vm_disks_and_one_base_image(cat, make_sim):
 
 
 def test_preallocated_vm_disks_take_the_full_virtual_size(cat, make_sim):
-    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "disk": "preallocated"})
+    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "disk": "preallocated", "clone": "copy"})
     sim.add_workload("nginx", 2)
     g = cat.guests["ubuntu-24.04"]
     each = max(g.virtual_disk_mib.value, g.installed_disk_mib.value + cat.apps["nginx"].installed_mib)
     assert sim.snapshot().world("vm").disk.get("vm_disks") == pytest.approx(2 * each)
 
 
-def test_linked_clones_store_only_the_app_on_top_of_the_base(cat, make_sim):
-    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "clone": "linked"})
+@pytest.mark.parametrize("clone", [None, "overlay", "linked"])
+def test_overlays_store_the_first_boot_writes_and_the_app_on_top_of_the_shared_base(cat, make_sim, clone):
+    sim = make_sim(worlds=("vm",), vm={"image_cached": True, **({"clone": clone} if clone else {})})
     sim.add_workload("nginx", 3)
-    each = cat.apps["nginx"].installed_mib + cat.runtimes["containerd"].writable_layer_mib.value
+    qemu = cat.hypervisors["qemu-kvm"]
+    each = qemu.overlay_mib.value + qemu.overlay_write_mib.value + cat.apps["nginx"].installed_mib
     w = sim.snapshot().world("vm")
     assert w.disk.get("vm_disks") == pytest.approx(3 * each)
     assert w.disk.get("base_images") == cat.guests["ubuntu-24.04"].image_download_mib.value
+    sim.run_until(60)
+    inst = sim.snapshot().world("vm").instances[0]
+    assert inst.phases[0].name == "overlay" and inst.phases[0].end_s < 0.2
+    assert "disk copy" not in [p.name for p in inst.phases]
 
 
 def test_microvm_kernel_is_on_disk_from_the_start(cat, make_sim):

@@ -106,6 +106,9 @@ class Hypervisor(NamedTuple):
     overhead_mib: Figure
     vmm_init_s: Figure
     cpu_overhead: Figure
+    overlay_mib: Figure | None = None  # a fresh copy-on-write overlay on a base image (None: no overlays)
+    overlay_create_s: Figure | None = None
+    overlay_write_mib: Figure | None = None  # what a first boot writes into it
 
 
 class ContainerRuntime(NamedTuple):
@@ -336,6 +339,11 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
             name=name,
             label=t["label"],
             **_figures(t, f"hypervisors.{name}", "overhead_mib", "vmm_init_s", "cpu_overhead"),
+            **{
+                k: _figure(t, k, f"hypervisors.{name}")
+                for k in ("overlay_mib", "overlay_create_s", "overlay_write_mib")
+                if k in t
+            },
         )
         for name, t in data["hypervisors"].items()
     }

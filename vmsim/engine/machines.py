@@ -59,7 +59,7 @@ class VmSettings(NamedTuple):
     memory_mib: float = 2048
     vcpus: int = 2
     disk: str = "thin"  # thin | preallocated
-    clone: str = "copy"  # copy | linked
+    clone: str = "overlay"  # overlay (copy-on-write on the shared base image; "linked" is the same) | copy
     boot: str = "first"  # first (cloud-init runs its first-boot modules) | reboot
     image_cached: bool = False
     overcommit_ratio: float = 1.0

@@ -152,7 +152,7 @@ def parse_scenario(
         memory_mib=r.number(v, "memory_mib", "vm", d.memory_mib, 16, 4 * 1024 * 1024),
         vcpus=r.number(v, "vcpus", "vm", d.vcpus, 1, 512, whole=True),
         disk=r.string(v, "disk", "vm", d.disk, choices=["thin", "preallocated"]),
-        clone=r.string(v, "clone", "vm", d.clone, choices=["copy", "linked"]),
+        clone=r.string(v, "clone", "vm", d.clone, choices=["overlay", "copy", "linked"]),
         boot=r.string(v, "boot", "vm", d.boot, choices=["first", "reboot"]),
         image_cached=r.boolean(v, "image_cached", "vm", d.image_cached),
         overcommit_ratio=r.number(v, "overcommit_ratio", "vm", d.overcommit_ratio, 1, 100),

@@ -1,6 +1,6 @@
 """catalog.toml, parsed: written by ``python -m vmsim.engine.data``; do not edit (see catalog_data)."""
 
-CHECKSUM = '44488-144c66a6'
+CHECKSUM = '45390-1c21348c'
 
 DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note beside the figure says what it rests on.',
              'FC-DATA': "Agache et al., Firecracker (NSDI 2020): authors' raw data, "
@@ -50,6 +50,8 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                         's, userspace 20.73 s, snapd.seeded 6.2–6.5 s, cloud-init.service 2.7–4.1 s',
              'CI-5772': 'canonical/cloud-init PR #5772 (2024): Azure, 15 runs: time to SSH 21.33 s ± 0.86, userspace '
                         '14.29 s, cloud-init total 10.3 s ± 3.8',
+             'MULTIPASS-373': "canonical/multipass issue #373: qemu-img info of a fresh qcow2 overlay, 'virtual size: "
+                              "256G … disk size: 196K'",
              'KUBEVIRT-QEMU': "KubeVirt, pkg/virt-controller/services/template.go: QemuOverhead = 30Mi, 'the ps RSS "
                               "for qemu, minus the RAM of its (stressed) guest, minus the virtual page table', set "
                               'from observed RSS (kubevirt/kubevirt PRs #7264, #8247)',
@@ -199,7 +201,27 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                                'range': [0, 0.023],
                                                'kind': 'measured',
                                                'src': 'FELTER',
-                                               'note': 'Linpack under KVM ran 2.3 % slower than native'}},
+                                               'note': 'Linpack under KVM ran 2.3 % slower than native'},
+                              'overlay_mib': {'v': 0.2,
+                                              'range': [0.19, 0.2],
+                                              'kind': 'measured',
+                                              'src': 'MULTIPASS-373',
+                                              'note': "an empty qcow2 overlay: 'virtual size: 256G … disk size: 196K' "
+                                                      '(qemu-img info)'},
+                              'overlay_create_s': {'v': 0.02,
+                                                   'range': [0.005, 0.1],
+                                                   'kind': 'choice',
+                                                   'src': 'MODEL',
+                                                   'note': 'qemu-img create writes qcow2 metadata only (196K '
+                                                           '[MULTIPASS-373]): milliseconds; no published timing; the '
+                                                           'cost moves to first reads of the base image'},
+                              'overlay_write_mib': {'v': 256,
+                                                    'range': [100, 512],
+                                                    'kind': 'choice',
+                                                    'src': 'MODEL',
+                                                    'note': 'what a first boot writes into the overlay (logs, SSH '
+                                                            'keys, snap seeding, apt lists); no published measurement, '
+                                                            'estimated 0.1–0.5 GiB'}},
                  'firecracker': {'label': 'Firecracker microVM',
                                  'overhead_mib': {'v': 2.5,
                                                   'range': [2.2, 5],
