@@ -127,13 +127,23 @@ def test_validation_does_not_import_ui_libraries():
 # ---------------------------------------------------------------------------------------------------- kinds
 def perturbed(cat, name: str, factor: float):
     """``cat`` with the figure called ``name`` (as in ``vmsim catalog``) multiplied by ``factor``."""
+    if ".phases." in name:
+        guest_key, phase_name = name.removeprefix("guests.").split(".phases.")
+        guest = cat.guests[guest_key]
+        phases = tuple(
+            p._replace(duration=p.duration._replace(value=p.duration.value * factor)) if p.name == phase_name else p
+            for p in guest.boot_phases
+        )
+        assert phases != guest.boot_phases, name
+        return cat._replace(guests={**cat.guests, guest_key: guest._replace(boot_phases=phases)})
     group, key, field = name.split(".", 2) if not name.startswith("kernel_reserve.") else (None, None, name)
     if group is None:
-        at = float(field.removeprefix("kernel_reserve.at_").removesuffix("_mib"))
-        kr = cat.kernel_reserve
+        curve, point = field.removeprefix("kernel_reserve.").split(".")
+        at = float(point.removeprefix("at_").removesuffix("_mib"))
+        kr = cat.kernel_reserves[curve]
         points = tuple((x, y * factor if x == at else y) for x, y in kr.points)
         assert points != kr.points, name
-        return cat._replace(kernel_reserve=kr._replace(points=points))
+        return cat._replace(kernel_reserves={**cat.kernel_reserves, curve: kr._replace(points=points)})
     items = getattr(cat, group)
     fig = getattr(items[key], field)
     changed = items[key]._replace(**{field: fig._replace(value=fig.value * factor)})
@@ -148,6 +158,8 @@ PERTURBATIONS = {
     "Validation: guest kernel memory per GiB of RAM, 1 → 2 GiB": (0.99, 1.01),
     "Validation: guest kernel memory per GiB of RAM, 4 → 8 GiB": (0.99, 1.01),
     "Validation: bounce buffer once guest RAM passes 4 GiB": (0.99, 1.01),
+    "Validation: containers on one Docker bridge network": (0.9, 1.1),
+    "Validation: Ubuntu first boot to SSH vs cubic on KVM": (0.5, 1.5),
 }
 
 
@@ -165,7 +177,7 @@ def test_every_check_is_validation_or_calibration_and_the_json_says_which(checks
             assert c.low is not None and c.high is not None and c.low < c.high, c.name
             assert c.figure in names, (c.name, c.figure)
             assert c.basis.strip(), c.name
-    assert sum(c.kind == "validation" for c in checks) >= 6
+    assert sum(c.kind == "validation" for c in checks) >= 8
 
 
 @pytest.fixture(scope="module")

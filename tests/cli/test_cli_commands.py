@@ -29,17 +29,22 @@ def test_fit_json_schema_and_values(capsys):
     assert data["host"] == cat.hosts["laptop"].label
     assert set(data["worlds"]) == {"vm", "container", "microvm"}
     for fit in data["worlds"].values():
-        assert set(fit) == {"max_instances", "limited_by", "per_instance"}
+        assert set(fit) == {"max_instances", "limited_by", "per_instance", "limits"}
         assert isinstance(fit["max_instances"], int)
-        assert fit["limited_by"] in {"memory", "disk", "cpu", "vcpus", "allocation", "memory limit"}
+        assert fit["limited_by"] in {"memory", "disk", "cpu", "vcpus", "allocation", "memory limit", "network"}
+        assert fit["max_instances"] == min(fit["limits"].values())
+        assert fit["limits"][fit["limited_by"]] == fit["max_instances"]
     assert data["worlds"]["vm"]["max_instances"] == math.floor((16384 - 1536) / (2048 + 30)) == 7
     assert data["worlds"]["vm"]["limited_by"] == "memory"
     assert data["worlds"]["vm"]["per_instance"]["memory_mib"] == 2048 + 30
     rt, app = cat.runtimes["containerd"], cat.apps["nginx"]
-    assert data["worlds"]["container"]["max_instances"] == math.floor(
+    assert data["worlds"]["container"]["limits"]["memory"] == math.floor(
         (16384 - 1536 - rt.daemon_memory_mib.value - app.file_mib.value)
-        / (rt.shim_memory_mib.value + app.private_mib.value)
+        / (rt.shim_memory_mib.value + app.private_at(8))
     )
+    # One bridge network: the container world no longer claims room for 2,000+ nginx.
+    assert data["worlds"]["container"]["max_instances"] == 1023
+    assert data["worlds"]["container"]["limited_by"] == "network"
 
 
 def test_fit_options_change_the_answer(capsys):
@@ -54,10 +59,14 @@ def test_fit_options_change_the_answer(capsys):
         (small.memory_mib.value - small.host_os_memory_mib.value) / (2048 + 30)
     )
     _, out, _ = run_cli(capsys, "fit", "nginx", "--guest-os", "alpine-3.22", "--format", "json")
-    g = cat.guests["alpine-3.22"]
-    assert json.loads(out)["worlds"]["vm"]["per_instance"]["disk_mib"] == pytest.approx(
-        g.installed_disk_mib.value + cat.apps["nginx"].installed_mib
+    _, default_out, _ = run_cli(capsys, "fit", "nginx", "--format", "json")
+    qemu = cat.hypervisors["qemu-kvm"]
+    alpine, ubuntu = json.loads(out)["worlds"]["vm"], json.loads(default_out)["worlds"]["vm"]
+    assert alpine["per_instance"]["disk_mib"] == pytest.approx(
+        qemu.overlay_mib.value + qemu.overlay_write_mib.value + cat.apps["nginx"].installed_mib
     )
+    # The guest's base image is fetched once: Alpine's is smaller, so more overlays fit on the disk.
+    assert alpine["limits"]["disk"] > ubuntu["limits"]["disk"]
 
 
 def test_fit_table(capsys):
@@ -119,7 +128,8 @@ def test_catalog_lists_every_figure_with_its_value_and_source(capsys):
         assert line is not None, name
         assert f" {fig.value:g} " in line
         assert ("modelling choice" if fig.is_model else fig.source) in line
-    used = {fig.source for _, fig in cat.figures() if not fig.is_model} | {cat.kernel_reserve.source}
+    curves = {kr.source for kr in cat.kernel_reserves.values()}
+    used = {fig.source for _, fig in cat.figures() if not fig.is_model} | curves
     for key in used:
         assert f"[{key}] {cat.sources[key]}" in sources
 
@@ -141,7 +151,8 @@ def test_catalog_shows_the_kernel_reserve_curve(capsys):
     _, out, _ = run_cli(capsys, "catalog")
     assert "kernel_reserve" in out
     kr_lines = [line for line in out.splitlines() if "kernel_reserve" in line]
-    assert any(cat.kernel_reserve.source in line for line in kr_lines)
+    assert any(cat.kernel_reserves["minimal"].source in line for line in kr_lines)
+    assert any("kernel_reserve.distro.at_2048_mib" in line for line in kr_lines)
     _, out, _ = run_cli(capsys, "catalog", "--format", "json")
     assert "kernel_reserve" in out
 

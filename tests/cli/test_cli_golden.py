@@ -31,7 +31,7 @@ def test_hello_json_matches_the_golden_file(capsys):
 def test_golden_file_makes_sense():
     data = json.loads(GOLDEN.read_text(encoding="utf-8"))
     worlds = data["worlds"]
-    assert data["scenario"] == "Hello" and data["time_s"] == 20.0
+    assert data["scenario"] == "Hello" and data["time_s"] == 40.0
     boot = {name: w["instances"][0]["ready_s"] - w["instances"][0]["added_s"] for name, w in worlds.items()}
     assert boot["vm"] > 5.0 and boot["container"] < 1.0 and boot["microvm"] < 1.0
     for w in worlds.values():

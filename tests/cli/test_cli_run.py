@@ -33,7 +33,7 @@ def test_run_json_is_the_snapshot_contract(capsys):
     assert code == 0 and err == ""
     data = json.loads(out)
     snap = expected_snapshot()
-    assert data["scenario"] == "Hello" and data["seed"] == 1 and data["time_s"] == 20.0
+    assert data["scenario"] == "Hello" and data["seed"] == 1 and data["time_s"] == 40.0
     assert data["host"]["cpu_cores"] == 8
     assert data["host"]["memory_mib"] == 16384 and data["host"]["disk_mib"] == 524288
     assert set(data["worlds"]) == {"vm", "container", "microvm"}
@@ -59,7 +59,7 @@ def test_run_table_shows_each_world_and_each_instance_phases(capsys):
     code, out, err = run_cli(capsys, "run", "hello")
     assert code == 0 and err == ""
     snap = expected_snapshot()
-    assert out.startswith("Hello — seed 1, t = 20.00 s")
+    assert out.startswith("Hello — seed 1, t = 40.00 s")
     for label in ("Virtual machines", "Containers", "MicroVMs"):
         assert label in out
     for row in (

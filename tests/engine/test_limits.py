@@ -53,7 +53,7 @@ def test_disk_full_refuses_a_container_that_would_not_fit(cat, make_sim):
 def test_disk_full_refuses_a_vm(cat, make_sim):
     host_os_disk = cat.hosts["laptop"].host_os_disk_mib.value
     image = cat.guests["ubuntu-24.04"].image_download_mib.value
-    sim = make_sim(worlds=("vm",), vm={"image_cached": True}, disk_mib=host_os_disk + image + 1000)
+    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "clone": "copy"}, disk_mib=host_os_disk + image + 1000)
     sim.add_workload("nginx")
     w = sim.snapshot().world("vm")
     assert w.instances[0].state == "failed"
@@ -129,7 +129,7 @@ def test_microvm_below_its_boot_minimum_fails_at_init(cat, make_sim):
 def test_app_bigger_than_its_vm_is_killed_by_the_guest_oom_killer(cat, make_sim):
     g, app = cat.guests["alpine-3.22"], cat.apps["java-spring"]
     alloc = g.min_boot_memory_mib.value
-    kernel = cat.kernel_reserve.at(alloc) + g.kernel_runtime_mib.value
+    kernel = cat.reserve_curve(g).at(alloc) + g.kernel_runtime_mib.value
     assert kernel + g.services_mib.value + app.rss_mib > alloc
     sim = make_sim(worlds=("vm",), vm={"image_cached": True, "guest_os": "alpine-3.22", "memory_mib": alloc})
     sim.add_workload("java-spring")
@@ -155,7 +155,7 @@ def test_grow_inside_a_vm_uses_free_memory_then_the_page_cache_then_the_guest_oo
     sim.add_workload("redis")
     sim.run_until(60)
     g, app = cat.guests["ubuntu-24.04"], cat.apps["redis"]
-    kernel = cat.kernel_reserve.at(alloc) + g.kernel_runtime_mib.value
+    kernel = cat.reserve_curve(g).at(alloc) + g.kernel_runtime_mib.value
     cache = g.page_cache_mib.value
     idle = alloc - kernel - g.services_mib.value - cache - app.rss_mib
 

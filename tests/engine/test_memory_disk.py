@@ -9,11 +9,11 @@ from vmsim.engine.snapshot import MEMORY_CATEGORIES
 GUEST_CATS = ("guest_kernel", "guest_services", "guest_page_cache", "apps", "reserved_idle")
 
 
-def guest_parts(cat, guest_name: str, alloc: float, app_name: str) -> dict[str, float]:
+def guest_parts(cat, guest_name: str, alloc: float, app_name: str, vcpus: int = 2) -> dict[str, float]:
     g, app = cat.guests[guest_name], cat.apps[app_name]
-    kernel = cat.kernel_reserve.at(alloc) + g.kernel_runtime_mib.value
+    kernel = cat.reserve_curve(g).at(alloc) + g.kernel_runtime_mib.value
     services = g.services_mib.value
-    rss = app.rss_mib
+    rss = app.rss_at(vcpus)  # an app with workers starts one per vCPU
     cache = max(0.0, min(g.page_cache_mib.value, alloc - kernel - services - rss))
     return {
         "guest_kernel": kernel,
@@ -34,7 +34,7 @@ def test_vm_memory_by_category_after_ready(cat, make_sim):
     host = cat.hosts["laptop"]
     overhead = cat.hypervisors["qemu-kvm"].overhead_mib.value
     parts = guest_parts(cat, "ubuntu-24.04", alloc, "nginx")
-    assert parts["guest_kernel"] == pytest.approx(48.4 + 8)  # the FC-DATA point at 2 GiB + Ubuntu's runtime
+    assert parts["guest_kernel"] == pytest.approx(50 + 2048 / 64 + 8)  # the distro curve (K + RAM/64) + runtime
     m = w.memory
     assert m.get("host_os") == host.host_os_memory_mib.value
     assert m.get("hypervisor") == pytest.approx(n * overhead)
@@ -67,24 +67,25 @@ def test_container_memory_by_category_after_ready(cat, make_sim):
     w = sim.snapshot().world("container")
     assert w.count("running") == n
     rt, app = cat.runtimes["containerd"], cat.apps["nginx"]
+    private = app.private_at(cat.hosts["laptop"].cpu_cores.value)  # a master and one worker per host core
     m = w.memory
     # dockerd + containerd once for the host; one shim per container.
     assert m.get("runtime") == pytest.approx(rt.daemon_memory_mib.value)
     assert m.get("shims") == pytest.approx(n * rt.shim_memory_mib.value)
-    assert m.get("apps") == pytest.approx(n * app.private_mib.value)
+    assert m.get("apps") == pytest.approx(n * private)
     assert m.get("shared_pages") == pytest.approx(app.file_mib.value)  # counted once for the n containers
     for category in ("hypervisor", "guest_kernel", "guest_services", "guest_page_cache", "reserved_idle"):
         assert m.get(category) == 0
     expected_total = (
         cat.hosts["laptop"].host_os_memory_mib.value
         + rt.daemon_memory_mib.value
-        + n * (rt.shim_memory_mib.value + app.private_mib.value)
+        + n * (rt.shim_memory_mib.value + private)
         + app.file_mib.value
     )
     assert m.total_mib == pytest.approx(expected_total)
     assert w.memory_touched_mib == pytest.approx(m.total_mib)
     for inst in w.instances:
-        assert inst.memory_mib == pytest.approx(rt.shim_memory_mib.value + app.private_mib.value)
+        assert inst.memory_mib == pytest.approx(rt.shim_memory_mib.value + private)
 
 
 def test_shared_pages_are_per_image_not_per_container(cat, make_sim):
@@ -118,7 +119,7 @@ def test_microvm_memory_by_category_after_ready(cat, make_sim):
     overhead = cat.hypervisors["firecracker"].overhead_mib.value
     m = w.memory
     assert m.get("hypervisor") == pytest.approx(n * overhead)
-    for category, mib in guest_parts(cat, "microvm-linux", alloc, "nginx").items():
+    for category, mib in guest_parts(cat, "microvm-linux", alloc, "nginx", vcpus=1).items():
         assert m.get(category) == pytest.approx(n * mib), category
     assert sum(m.get(c) for c in GUEST_CATS) == pytest.approx(n * alloc)
     for inst in w.instances:
@@ -146,7 +147,7 @@ def test_ten_containers_of_one_image_use_barely_more_disk_than_one(cat, make_sim
 
 
 def test_ten_vms_use_ten_vm_disks_and_one_base_image(cat, make_sim):
-    sim = make_sim(host="server", worlds=("vm",), vm={"image_cached": True})
+    sim = make_sim(host="server", worlds=("vm",), vm={"image_cached": True, "clone": "copy"})
     sim.add_workload("nginx", 10)
     sim.run_until(120)
     w = sim.snapshot().world("vm")
@@ -163,20 +164,26 @@ def test_ten_vms_use_ten_vm_disks_and_one_base_image(cat, make_sim):
 
 
 def test_preallocated_vm_disks_take_the_full_virtual_size(cat, make_sim):
-    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "disk": "preallocated"})
+    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "disk": "preallocated", "clone": "copy"})
     sim.add_workload("nginx", 2)
     g = cat.guests["ubuntu-24.04"]
     each = max(g.virtual_disk_mib.value, g.installed_disk_mib.value + cat.apps["nginx"].installed_mib)
     assert sim.snapshot().world("vm").disk.get("vm_disks") == pytest.approx(2 * each)
 
 
-def test_linked_clones_store_only_the_app_on_top_of_the_base(cat, make_sim):
-    sim = make_sim(worlds=("vm",), vm={"image_cached": True, "clone": "linked"})
+@pytest.mark.parametrize("clone", [None, "overlay", "linked"])
+def test_overlays_store_the_first_boot_writes_and_the_app_on_top_of_the_shared_base(cat, make_sim, clone):
+    sim = make_sim(worlds=("vm",), vm={"image_cached": True, **({"clone": clone} if clone else {})})
     sim.add_workload("nginx", 3)
-    each = cat.apps["nginx"].installed_mib + cat.runtimes["containerd"].writable_layer_mib.value
+    qemu = cat.hypervisors["qemu-kvm"]
+    each = qemu.overlay_mib.value + qemu.overlay_write_mib.value + cat.apps["nginx"].installed_mib
     w = sim.snapshot().world("vm")
     assert w.disk.get("vm_disks") == pytest.approx(3 * each)
     assert w.disk.get("base_images") == cat.guests["ubuntu-24.04"].image_download_mib.value
+    sim.run_until(60)
+    inst = sim.snapshot().world("vm").instances[0]
+    assert inst.phases[0].name == "overlay" and inst.phases[0].end_s < 0.2
+    assert "disk copy" not in [p.name for p in inst.phases]
 
 
 def test_microvm_kernel_is_on_disk_from_the_start(cat, make_sim):

@@ -271,3 +271,18 @@ def test_newlines_and_tabs_stay_allowed_in_lesson_texts(tmp_path):
     path = tmp_path / "ok.toml"
     path.write_text('name = "x"\n[[lesson]]\ntitle.en = "t"\ntext.en = "line one\\n\\tline two"\n', encoding="utf-8")
     assert load_scenario(str(path)).lesson[0].text["en"] == "line one\n\tline two"
+
+
+@pytest.mark.parametrize("bad", ["0", "32", "1.5", '"two"'])
+def test_container_networks_must_be_a_whole_number_from_1_to_31(tmp_path, bad):
+    msg, err = problem(tmp_path, f'name = "x"\n[container]\nnetworks = {bad}\n')
+    line = line_for(msg, "container.networks")
+    assert "1" in line and "31" in line
+    assert len(err.problems) == 1
+
+
+def test_container_networks_reaches_the_simulation(tmp_path):
+    path = write(tmp_path, 'name = "x"\n[container]\nnetworks = 3\n', "good.toml")
+    spec = load_scenario(path)
+    assert spec.container.networks == 3
+    assert dict(build_simulation(spec).fit("nginx")["container"].limits)["network"] == 3 * 1023

@@ -222,7 +222,7 @@ async def test_remove_selected_instance(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         app.add_workload("redis", 1)
-        app.advance(12.0)
+        app.advance(30.0)
         await pilot.pause()
         lst = app.screen.query_one("#instances-container", InstanceList)
         lst.focus()
@@ -397,13 +397,13 @@ async def test_help_opens_and_closes(tmp_path):
 async def test_screenshot_and_export_write_files(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.advance(12.0)
+        app.advance(30.0)
         await pilot.press("s", "e")
         await pilot.pause()
         files = sorted((tmp_path / "exports").iterdir())
         assert [f.suffix for f in files] == [".json", ".svg"]
         data = json.loads(files[0].read_text())
-        assert data["scenario"] == "Hello" and data["time_s"] == pytest.approx(12.0)
+        assert data["scenario"] == "Hello" and data["time_s"] == pytest.approx(30.0)
         assert data["worlds"]["vm"]["instances"][0]["state"] == "running"
         assert files[1].read_text().lstrip().startswith("<svg")
         assert not [f for f in (tmp_path / "exports").iterdir() if f.name.endswith(".tmp")]
@@ -431,7 +431,7 @@ async def test_charts_key_toggles_the_lower_pane(tmp_path):
 async def test_events_reach_the_log(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.advance(12.0)
+        app.advance(30.0)
         await pilot.pause()
         log = app.screen.query_one(EventLog)
         text = "\n".join(line.plain for line in log.lines)
@@ -476,8 +476,8 @@ PALETTE_CASES = [
     ("Step to the next event", {"now": "later"}),
     ("Faster", {"speed": 2.0}),
     ("Slower", {"speed": 0.5}),
-    ("Back 10 seconds", {"now": 20.0 - REWIND_S}),
-    ("Forward 10 seconds", {"now": 20.0}),  # after a rewind with the key (forward stops where time had been)
+    ("Back 10 seconds", {"now": 36.0 - REWIND_S}),
+    ("Forward 10 seconds", {"now": 36.0}),  # after a rewind with the key (forward stops where time had been)
     ("Remove selected instance", {"vm nginx-1": "stopped"}),
     ("Toggle microVM world", {"worlds": ("vm", "container")}),
     ("Charts and log large", {"lower large": True}),
@@ -500,7 +500,7 @@ async def test_every_palette_command_does_what_its_key_does(tmp_path, title, cha
     app = make_app(tmp_path, lang="en")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        app.advance(20.0)  # something to step, rewind and restart from; nginx-1 is running everywhere
+        app.advance(36.0)  # something to step, rewind and restart from; nginx-1 is running everywhere
         await pilot.pause()
         if title.startswith("Forward"):
             await pilot.press("comma")
@@ -623,7 +623,7 @@ async def test_tabs_switch_views_by_click_and_by_arrow_keys(tmp_path):
 
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.advance(12.0)
+        app.advance(30.0)
         await pilot.pause()
         lower = app.screen.query_one(LowerPane)
         strip = app.screen.query_one(TabStrip)
@@ -647,7 +647,7 @@ async def test_tabs_switch_views_by_click_and_by_arrow_keys(tmp_path):
 async def test_log_follows_new_events_and_the_language(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.advance(12.0)
+        app.advance(30.0)
         await pilot.pause()
         log = app.screen.query_one(EventLog)
         english = [line.plain for line in log.lines]
@@ -665,7 +665,7 @@ async def test_every_bar_gets_the_rows_its_legend_needs_at_any_height(tmp_path):
     app = make_app(tmp_path, "vm-vs-container")
     async with app.run_test(size=(140, 44)) as pilot:
         await pilot.press("right", "right")  # the question, then its reveal adds one nginx to each world
-        app.advance(12.0)  # the container world's legend grows from two lines to three
+        app.advance(30.0)  # the container world's legend grows from two lines to three
         await pilot.pause()
         for size in ((140, 44), (140, 46), (100, 30), (160, 48), (120, 36), (80, 24)):
             await pilot.resize_terminal(*size)

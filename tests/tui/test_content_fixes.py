@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vmsim.output.words import fmt_mib_compact
 from vmsim.scenarios import load_scenario
 from vmsim.tui.app import VmsimApp
 from vmsim.tui.style import PHASE_STYLES
@@ -91,7 +92,9 @@ async def test_memory_headline_names_committed_and_in_use_in_both_languages(tmp_
             vm_head = [t.plain for p, t in app.screen.query_one("#world-vm HostPanel").lines(52) if p == "memory"]
             vm = snap.world("vm")
             assert vm.memory_touched_mib < vm.memory.total_mib - 1024  # the VM's untouched reserve ...
-            assert "3.5 GiB" in vm_head[0] and "1.9 GiB" in vm_head[0]  # ... so the two figures differ
+            committed_text, in_use_text = fmt_mib_compact(vm.memory.total_mib), fmt_mib_compact(vm.memory_touched_mib)
+            assert committed_text != in_use_text  # ... so the two figures differ, and both are on the line
+            assert committed_text in vm_head[0] and in_use_text in vm_head[0]
 
 
 async def test_runtime_daemons_and_shims_are_two_legend_entries(tmp_path):

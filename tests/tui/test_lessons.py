@@ -170,7 +170,7 @@ async def test_back_returns_the_simulation_to_the_earlier_step(tmp_path):
     app = make_app(tmp_path, "vm-vs-container")
     async with app.run_test(size=(140, 44)) as pilot:
         await pilot.press("right", "right")  # the question, its reveal (adds nginx-1)
-        app.advance(12.0)
+        app.advance(30.0)
         await pilot.pause()
         assert counts(app) == {"vm": 1, "container": 1}
         await pilot.press("left")  # back to the question: nothing added yet
@@ -213,7 +213,7 @@ async def test_r_goes_back_to_step_one_paused_with_its_narration(tmp_path):
     app = make_app(tmp_path, "vm-vs-container")
     async with app.run_test(size=(140, 44)) as pilot:
         await pilot.press("right", "right", "right")
-        app.advance(12.0)
+        app.advance(30.0)
         await pilot.pause()
         assert app.lesson.state.index == 2 and counts(app) == {"vm": 1, "container": 1}
         await pilot.press("r")

@@ -76,7 +76,7 @@ def test_boot_timeline_tab(snap_compare):
 
     async def run_before(pilot) -> None:
         await dashboard_ready(pilot)
-        pilot.app.advance(12.0)
+        pilot.app.advance(30.0)
         await pilot.pause()
         pilot.app.main.set_view("timeline")
         await pilot.pause()

@@ -12,7 +12,7 @@ def lesson_app(lang: str) -> VmsimApp:
 
 async def reveal_second_step(pilot) -> None:
     await pilot.press("right", "right")  # the question, then its reveal: one nginx in each world
-    pilot.app.advance(12.0)
+    pilot.app.advance(30.0)
     await pilot.pause()
 
 

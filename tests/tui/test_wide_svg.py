@@ -101,7 +101,7 @@ async def test_s_saves_a_korean_screen_with_every_character_in_its_column(tmp_pa
     app = VmsimApp(load_scenario("vm-vs-container"), paused=True, animate=False, export_dir=str(tmp_path), lang="ko")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("right", "right", "right")
-        app.advance(12.0)
+        app.advance(30.0)
         await pilot.pause()
         raw = app.export_screenshot(title="t")
         await pilot.press("s")

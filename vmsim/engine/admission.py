@@ -21,6 +21,7 @@ class FitResult(NamedTuple):
     max_instances: int
     limited_by: str
     per_instance: tuple[tuple[str, float], ...]
+    limits: tuple[tuple[str, int], ...] = ()  # every limit checked: how many more it allows
 
     def as_dict(self) -> dict[str, object]:
         """JSON form."""
@@ -28,6 +29,7 @@ class FitResult(NamedTuple):
             "max_instances": self.max_instances,
             "limited_by": self.limited_by,
             "per_instance": dict(self.per_instance),
+            "limits": dict(self.limits),
         }
 
 
@@ -58,7 +60,10 @@ def fit(world: World, app: App) -> FitResult:
     limits.append((count_fit(world.host.cpu_cores - world.steady_cpu, cpu_each), "cpu"))
     per.append(("cpu_cores", cpu_each))
     n, by = min(limits, key=lambda x: x[0])
-    return FitResult(n, by, tuple(per))
+    every: dict[str, int] = {}
+    for count, name in limits:
+        every[name] = min(count, every.get(name, count))
+    return FitResult(n, by, tuple(per), tuple(every.items()))
 
 
 def refusal(world: World, app: App) -> Coded | None:

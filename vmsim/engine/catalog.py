@@ -65,11 +65,19 @@ def unit_of(name: str) -> str:
 
 
 class BootPhase(NamedTuple):
-    """A guest boot phase: its name, nominal duration and how many cores it keeps busy."""
+    """A guest boot phase: its name, nominal duration (first boot) and how many cores it keeps busy.
+
+    ``reboot`` is its duration when the guest boots again (first-boot work such as cloud-init's per-instance
+    modules already done); None: the same as the first boot."""
 
     name: str
     duration: Figure
     cpu: float
+    reboot: Figure | None = None
+
+    def seconds(self, first_boot: bool = True) -> float:
+        """Nominal duration on a first boot or a reboot."""
+        return self.duration.value if first_boot or self.reboot is None else self.reboot.value
 
 
 class GuestOS(NamedTuple):
@@ -87,6 +95,7 @@ class GuestOS(NamedTuple):
     installed_disk_mib: Figure
     virtual_disk_mib: Figure
     idle_cpu_cores: Figure
+    kernel_reserve: str = "minimal"  # the name of its kernel's reserve curve (Catalog.kernel_reserves)
 
 
 class Hypervisor(NamedTuple):
@@ -97,6 +106,9 @@ class Hypervisor(NamedTuple):
     overhead_mib: Figure
     vmm_init_s: Figure
     cpu_overhead: Figure
+    overlay_mib: Figure | None = None  # a fresh copy-on-write overlay on a base image (None: no overlays)
+    overlay_create_s: Figure | None = None
+    overlay_write_mib: Figure | None = None  # what a first boot writes into it
 
 
 class ContainerRuntime(NamedTuple):
@@ -106,6 +118,7 @@ class ContainerRuntime(NamedTuple):
     label: str
     daemon_memory_mib: Figure
     shim_memory_mib: Figure
+    bridge_max_containers: Figure
     create_s: Figure
     start_s: Figure
     writable_layer_mib: Figure
@@ -154,11 +167,21 @@ class App(NamedTuple):
     file_mib: Figure
     start_s: Figure
     cpu_cores: Figure
+    worker_private_mib: Figure | None = None  # a worker process per core (nginx's worker_processes auto)
 
     @property
     def rss_mib(self) -> float:
-        """Resident memory of the running app: private plus file-backed pages."""
-        return self.private_mib.value + self.file_mib.value
+        """Resident memory of the running app with one worker: private plus file-backed pages."""
+        return self.rss_at(1)
+
+    def private_at(self, cores: int) -> float:
+        """Private memory of the app when it sees ``cores`` cores (one worker per core, if it has workers)."""
+        per_worker = self.worker_private_mib.value if self.worker_private_mib is not None else 0.0
+        return self.private_mib.value + per_worker * cores
+
+    def rss_at(self, cores: int) -> float:
+        """Resident memory of the app when it sees ``cores`` cores: private plus file-backed pages."""
+        return self.private_at(cores) + self.file_mib.value
 
     @property
     def installed_mib(self) -> float:
@@ -180,13 +203,18 @@ class HostPreset(NamedTuple):
 
 
 class KernelReserve(NamedTuple):
-    """Guest kernel reserve (configured RAM minus MemTotal) as a piecewise-linear curve."""
+    """Guest kernel reserve (configured RAM minus MemTotal) as a piecewise-linear curve.
+
+    Invariant: ``0 <= at(m) <= m``; a derived curve's ``formula`` says how its points were computed."""
 
     points: tuple[tuple[float, float], ...]
     source: str
     note: str
     kind: str = MEASURED
     spread_mib: float = 0.0
+    name: str = "minimal"
+    label: str = ""
+    formula: str = ""
 
     def at(self, memory_mib: float) -> float:
         """Reserve for a guest of ``memory_mib``: interpolated, the end slopes extended."""
@@ -209,11 +237,15 @@ class Catalog(NamedTuple):
     layers: dict[str, ImageLayer]
     images: dict[str, Image]
     apps: dict[str, App]
-    kernel_reserve: KernelReserve
+    kernel_reserves: dict[str, KernelReserve]
     ksm_merge_fraction: Figure
     jitter: Figure
     app_start_cpu: Figure
     container_phase_cpu: Figure
+
+    def reserve_curve(self, guest: GuestOS) -> KernelReserve:
+        """The kernel reserve curve of ``guest``'s kernel."""
+        return self.kernel_reserves[guest.kernel_reserve]
 
     def figures(self) -> list[tuple[str, Figure]]:
         """Every figure with a dotted name (``guests.ubuntu-24.04.services_mib``), in file order."""
@@ -233,10 +265,13 @@ class Catalog(NamedTuple):
                     if field_name == "boot_phases":
                         for phase in value:
                             rows.append((f"{group_name}.{key}.phases.{phase.name}", phase.duration))
-        kr = self.kernel_reserve
-        for mib, reserve in kr.points:
-            fig = Figure(reserve, kr.source, kr.note, kr.kind, reserve - kr.spread_mib, reserve + kr.spread_mib)
-            rows.append((f"kernel_reserve.at_{mib:g}_mib", fig))
+                            if phase.reboot is not None:
+                                rows.append((f"{group_name}.{key}.phases.{phase.name}.reboot", phase.reboot))
+        for kr in self.kernel_reserves.values():
+            for mib, reserve in kr.points:
+                low, high = max(0.0, reserve - kr.spread_mib), reserve + kr.spread_mib
+                fig = Figure(reserve, kr.source, kr.note, kr.kind, low, high, kr.formula)
+                rows.append((f"kernel_reserve.{kr.name}.at_{mib:g}_mib", fig))
         for name in ("ksm_merge_fraction", "jitter", "app_start_cpu", "container_phase_cpu"):
             rows.append((f"modelling.{name}", getattr(self, name)))
         return rows
@@ -269,6 +304,23 @@ def _figures(table: dict[str, Any], where: str, *keys: str) -> dict[str, Figure]
     return {key: _figure(table, key, where) for key in keys}
 
 
+def _kernel_reserve(name: str, kr: dict[str, Any]) -> KernelReserve:
+    """A reserve curve: its points as given, or computed from its formula's parts (K + RAM/64 + bounce buffer)."""
+    if "points" in kr:
+        points = tuple((float(a), float(b)) for a, b in kr["points"])
+    else:
+        k, frac = float(kr["fixed_mib"]), float(kr["memmap_fraction"])
+        bounce, above = float(kr["bounce_buffer_mib"]), float(kr["bounce_above_mib"])
+        points = tuple((float(m), round(k + m * frac + (bounce if m > above else 0.0), 1)) for m in kr["sizes"])
+    kind = str(kr.get("kind", MEASURED))
+    formula = str(kr.get("formula", ""))
+    if kind == DERIVED and not formula.strip():
+        raise ValueError(f"catalog: kernel_reserve.{name} is derived: give its formula")
+    return KernelReserve(
+        points, kr["src"], kr["note"], kind, float(kr.get("spread_mib", 0.0)), name, str(kr.get("label", "")), formula
+    )
+
+
 def parse_catalog(data: dict[str, Any]) -> Catalog:
     """Build a :class:`Catalog` from the parsed TOML; checks that every source is known."""
     hosts = {}
@@ -287,6 +339,11 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
             name=name,
             label=t["label"],
             **_figures(t, f"hypervisors.{name}", "overhead_mib", "vmm_init_s", "cpu_overhead"),
+            **{
+                k: _figure(t, k, f"hypervisors.{name}")
+                for k in ("overlay_mib", "overlay_create_s", "overlay_write_mib")
+                if k in t
+            },
         )
         for name, t in data["hypervisors"].items()
     }
@@ -299,6 +356,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
                 f"runtimes.{name}",
                 "daemon_memory_mib",
                 "shim_memory_mib",
+                "bridge_max_containers",
                 "create_s",
                 "start_s",
                 "writable_layer_mib",
@@ -312,7 +370,13 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     for name, t in data["guests"].items():
         where = f"guests.{name}"
         phases = tuple(
-            BootPhase(p["name"], _figure(p, "s", f"{where}.phases.{p['name']}"), float(p["cpu"])) for p in t["phases"]
+            BootPhase(
+                p["name"],
+                _figure(p, "s", f"{where}.phases.{p['name']}"),
+                float(p["cpu"]),
+                _figure(p, "reboot", f"{where}.phases.{p['name']}") if "reboot" in p else None,
+            )
+            for p in t["phases"]
         )
         guests[name] = GuestOS(
             name=name,
@@ -331,6 +395,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
                 "virtual_disk_mib",
                 "idle_cpu_cores",
             ),
+            kernel_reserve=str(t.get("kernel_reserve", "minimal")),
         )
     layers = {name: ImageLayer(name, _figure(t, "size_mib", f"layers.{name}")) for name, t in data["layers"].items()}
     images = {
@@ -343,10 +408,14 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
             image=images[t["image"]],
             packages=tuple(t["packages"]),
             **_figures(t, f"apps.{name}", "private_mib", "file_mib", "start_s", "cpu_cores"),
+            worker_private_mib=_figure(t, "worker_private_mib", f"apps.{name}") if "worker_private_mib" in t else None,
         )
         for name, t in data["apps"].items()
     }
-    kr = data["kernel_reserve"]
+    kernel_reserves = {name: _kernel_reserve(name, t) for name, t in data["kernel_reserve"].items()}
+    for guest in guests.values():
+        if guest.kernel_reserve not in kernel_reserves:
+            raise ValueError(f"catalog: guests.{guest.name}.kernel_reserve: no curve {guest.kernel_reserve!r}")
     modelling = data["modelling"]
     catalog = Catalog(
         sources=dict(data["sources"]),
@@ -357,13 +426,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
         layers=layers,
         images=images,
         apps=apps,
-        kernel_reserve=KernelReserve(
-            tuple((float(a), float(b)) for a, b in kr["points"]),
-            kr["src"],
-            kr["note"],
-            str(kr.get("kind", MEASURED)),
-            float(kr.get("spread_mib", 0.0)),
-        ),
+        kernel_reserves=kernel_reserves,
         ksm_merge_fraction=_figure(data["ksm"], "merge_fraction", "ksm"),
         jitter=_figure(modelling, "jitter", "modelling"),
         app_start_cpu=_figure(modelling, "app_start_cpu", "modelling"),

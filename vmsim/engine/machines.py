@@ -59,7 +59,8 @@ class VmSettings(NamedTuple):
     memory_mib: float = 2048
     vcpus: int = 2
     disk: str = "thin"  # thin | preallocated
-    clone: str = "copy"  # copy | linked
+    clone: str = "overlay"  # overlay (copy-on-write on the shared base image; "linked" is the same) | copy
+    boot: str = "first"  # first (cloud-init runs its first-boot modules) | reboot
     image_cached: bool = False
     overcommit_ratio: float = 1.0
     cpu_allocation_ratio: float | None = None
@@ -73,6 +74,7 @@ class ContainerSettings(NamedTuple):
     registry_mbps: float = 100.0
     cached_images: tuple[str, ...] = ()
     memory_limit_mib: float | None = None
+    networks: int = 1  # Docker bridge networks the containers are spread over
 
 
 class MicroVmSettings(NamedTuple):

@@ -184,14 +184,25 @@ def render_fit(app: str, host_label: str, fits: dict[str, FitResult], fmt: str) 
             json.dumps({"app": app, "host": host_label, "worlds": {k: v.as_dict() for k, v in fits.items()}}, indent=2)
             + "\n"
         )
-    rows = [["world", "fit", "runs out first", "each needs"]]
+    rows = [["world", "fit", "runs out first", "then", "each needs"]]
     for name, fit in fits.items():
         each = ", ".join(
             f"{fmt_mib(v)} {k.removesuffix('_mib')}" if k.endswith("_mib") else f"{v:g} {k}"
             for k, v in fit.per_instance
         )
-        rows.append([name, f"{fit.max_instances:,}", fit.limited_by, each])
-    return f"How many {app} fit on {host_label}:\n" + table(rows, "lrll") + "\n"
+        others = sorted((n, k) for k, n in fit.limits if k != fit.limited_by)
+        then = f"{others[0][1]} at {others[0][0]:,}" if others else ""
+        rows.append([name, f"{fit.max_instances:,}", fit.limited_by, then, each])
+    notes = [FIT_NOTES[by] for by in dict.fromkeys(f.limited_by for f in fits.values()) if by in FIT_NOTES]
+    return f"How many {app} fit on {host_label}:\n" + table(rows, "lrlll") + "\n" + "".join(f"{n}\n" for n in notes)
+
+
+# What a binding limit means, printed under `vmsim fit`'s table.
+FIT_NOTES = {
+    "network": "network: one Docker bridge network attaches at most 1,023 containers (a Linux bridge has 1,024 ports, "
+    "one reserved); container.networks in a scenario spreads them over more networks.",
+    "allocation": "allocation: the VM's memory cannot hold its guest OS and the app.",
+}
 
 
 def _range_text(low: float, high: float) -> str:

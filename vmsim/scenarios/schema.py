@@ -40,12 +40,13 @@ VM_KEYS = [
     "vcpus",
     "disk",
     "clone",
+    "boot",
     "image_cached",
     "overcommit_ratio",
     "cpu_allocation_ratio",
     "ksm",
 ]
-CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib"]
+CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib", "networks"]
 MICROVM_KEYS = ["memory_mib", "vcpus", "overcommit_ratio"]
 EVENT_KEYS = ["at_s", "add", "count", "remove", "grow", "memory_mib"]
 LESSON_KEYS = [
@@ -152,7 +153,8 @@ def parse_scenario(
         memory_mib=r.number(v, "memory_mib", "vm", d.memory_mib, 16, 4 * 1024 * 1024),
         vcpus=r.number(v, "vcpus", "vm", d.vcpus, 1, 512, whole=True),
         disk=r.string(v, "disk", "vm", d.disk, choices=["thin", "preallocated"]),
-        clone=r.string(v, "clone", "vm", d.clone, choices=["copy", "linked"]),
+        clone=r.string(v, "clone", "vm", d.clone, choices=["overlay", "copy", "linked"]),
+        boot=r.string(v, "boot", "vm", d.boot, choices=["first", "reboot"]),
         image_cached=r.boolean(v, "image_cached", "vm", d.image_cached),
         overcommit_ratio=r.number(v, "overcommit_ratio", "vm", d.overcommit_ratio, 1, 100),
         cpu_allocation_ratio=r.number(v, "cpu_allocation_ratio", "vm", None, 0, 1000, lo_open=True),
@@ -176,6 +178,8 @@ def parse_scenario(
         registry_mbps=r.number(c, "registry_mbps", "container", cd.registry_mbps, 0.001, 1_000_000),
         cached_images=r.string_list(c, "cached_images", "container", (), image_ok),
         memory_limit_mib=r.number(c, "memory_limit_mib", "container", None, 0, 1 << 30, lo_open=True),
+        # Docker's default address pools give about 31 user-defined networks.
+        networks=r.number(c, "networks", "container", cd.networks, 1, 31, whole=True),
     )
 
     m = r.table(top.get("microvm", {}), "microvm", MICROVM_KEYS)

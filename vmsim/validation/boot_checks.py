@@ -6,26 +6,36 @@ from __future__ import annotations
 import math
 
 from vmsim.engine import Catalog, InstanceSnapshot
-from vmsim.validation.check import Check, fmt_num, make_check
+from vmsim.validation.check import Check, make_check
 from vmsim.validation.rig import durations, instances, median, phase_sum, reference_sim, sequential
 
-# Calibration §1b: suggested phase defaults for a stock Ubuntu VM on QEMU/KVM with SeaBIOS, with ranges.
-UBUNTU_PHASES_1B = (
-    ("firmware", 0.1, 0.01, 0.5, "SeaBIOS alone measured ≈9 ms [GARZARELLA]; the 0.1 s default leaves room for UEFI"),
-    ("bootloader", 0.3, 0.1, 2.0, "GRUB"),
-    ("kernel", 0.9, 0.5, 2.0, "a distro kernel: 0.85 s in a Fedora VM [SYSTEMD-22060]"),
-    ("initrd", 1.5, 1.0, 2.0, "1.49 s in a Fedora VM [SYSTEMD-22060]"),
-    ("systemd", 4.0, 3.0, 10.0, "to multi-user.target"),
-    ("cloud-init", 1.5, 1.4, 5.0, "more than 1.4 s in [DEPOT]; module timings in [CLOUDINIT]"),
+# Calibration corrections §5: an Ubuntu cloud image's first boot on KVM, phase by phase (first boot, range),
+# and what a reboot leaves (cloud-init's per-boot modules only, nothing to seed or generate).
+UBUNTU_FIRST_BOOT = (
+    ("firmware", 0.1, 0.01, 0.5, "firmware + GRUB 0.4 s (0.1–2 s)"),
+    ("bootloader", 0.3, 0.1, 2.0, "firmware + GRUB 0.4 s (0.1–2 s)"),
+    ("kernel", 1.1, 1.0, 1.4, "kernel + initrd 3 s (2.8–3.9 s) [CI-4535, CI-4687]"),
+    ("initrd", 1.9, 1.8, 2.5, "kernel + initrd 3 s (2.8–3.9 s) [CI-4535, CI-4687]"),
+    ("systemd", 8.7, 5.7, 14.7, "userspace 15 s (12–21 s) less snapd seeding"),
+    ("snapd seeding", 6.3, 6.2, 6.5, "snapd.seeded.service 6.2–6.5 s [CI-4687]"),
+    ("ssh keys", 2.1, 1.5, 3.0, "growpart 0.80 + resizefs 0.64 + SSH host keys 0.62 s [CLOUDINIT]"),
+    ("cloud-init", 5.0, 3.0, 10.0, "cloud-init 5 s (3–10 s) [CI-4687, CI-5772]"),
 )
+TO_SSH = ("vmm", "firmware", "bootloader", "kernel", "initrd", "systemd", "snapd seeding", "ssh keys")
+
+
+def ubuntu_boot(cat: Catalog, boot: str, memory_mib: float = 2048) -> InstanceSnapshot:
+    """One Ubuntu 24.04 VM (2 vCPU) booted once on the laptop, guest image cached: its first boot or a reboot."""
+    sim = reference_sim(cat, ("vm",), vm={"image_cached": True, "memory_mib": memory_mib, "boot": boot})
+    sim.add_workload("hello")
+    sim.run_until(90)
+    (inst,) = instances(sim, "vm")
+    return inst
 
 
 def vm_boot(cat: Catalog) -> list[Check]:
-    """One Ubuntu 24.04 VM on QEMU/KVM: every boot phase, and VMM start to cloud-init done."""
-    sim = reference_sim(cat, ("vm",), vm={"image_cached": True})
-    sim.add_workload("hello")
-    sim.run_until(60)
-    (inst,) = instances(sim, "vm")
+    """One Ubuntu 24.04 VM on QEMU/KVM: every first-boot phase, VMM start to cloud-init done, and a reboot."""
+    inst = ubuntu_boot(cat, "first")
     d = durations(inst)
     setup = (
         "vmsim: one Ubuntu 24.04 VM (QEMU/KVM, SeaBIOS, 2 vCPU, 2 GiB) on the laptop preset, guest image cached, "
@@ -45,44 +55,56 @@ def vm_boot(cat: Catalog) -> list[Check]:
             basis="the source's 3 runs",
         )
     ]
-    for phase, default, low, high, why in UBUNTU_PHASES_1B:
+    jitter = cat.jitter.value
+    for phase, default, low, high, why in UBUNTU_FIRST_BOOT:
         checks.append(
             make_check(
                 f"VM boot: {phase} phase",
                 published=f"{default:g} s ({low:g}–{high:g} s)",
-                sources=("CALIB-1B",),
-                conditions=f"Stock Ubuntu VM on QEMU/KVM with SeaBIOS; derived default, not one measurement ({why}). "
+                sources=("CI-4687",),
+                conditions=f"Ubuntu cloud image's first boot on KVM; derived default, not one measurement ({why}). "
                 + setup,
                 value=d.get(phase),
                 unit="s",
-                low=low,
-                high=high,
-                tolerance=f"{low:g}–{high:g} s",
-                basis="the calibration's own range for this phase (§1b)",
+                low=low * (1 - jitter),
+                high=high * (1 + jitter),
+                tolerance=f"{low:g}–{high:g} s ± {jitter:.0%}",
+                basis="the calibration corrections' own range for this phase (§5), widened by vmsim's phase jitter",
             )
         )
-    guest_names = [p.name for p in cat.guests["ubuntu-24.04"].boot_phases]
-    to_ready = phase_sum(inst, ["vmm", *guest_names])
-    app_ready = inst.boot_s
+    to_done = phase_sum(inst, ["vmm", *(p.name for p in cat.guests["ubuntu-24.04"].boot_phases)])
     checks.append(
         make_check(
-            "VM boot: VMM start → cloud-init done",
-            published="7–9 s (default ≈8 s)",
-            sources=("DEPOT", "CALIB-1B"),
-            conditions="Ubuntu cloud image on Cloud Hypervisor/KVM, 8 vCPU / 16 GB, qcow2, cloud-init, until the first "
-            "command runs over vsock (vendor baseline before tuning). " + setup + "; vmsim counts from the VMM phase "
-            "to the end of cloud-init",
-            value=to_ready,
+            "VM first boot: VMM start → cloud-init done",
+            published="SSH at 20 s (15–35 s), cloud-init done ≈5 s later",
+            sources=("CI-4687", "CI-5772"),
+            conditions="Ubuntu noble cloud image's first boot on QEMU (pycloudlib, 4 samples: cloud-init done 40.4 s, "
+            "a pre-release image) and on Azure (15 runs: SSH 21.3 s). " + setup,
+            value=to_done,
             unit="s",
-            low=7.0,
-            high=9.0,
-            tolerance="7–9 s",
-            basis="DEPOT's own range; §1b's wider 6–20 s also covers slower guests",
-            note=(
-                f"Add → app ready is {fmt_num(app_ready or math.nan)} s in vmsim: before the VMM starts it clones the "
-                f"image into the VM's own disk ('disk copy', {fmt_num(d.get('disk copy', math.nan))} s at the laptop's "
-                "2,000 MiB/s), a provisioning step the boot measurements do not include."
-            ),
+            low=20.0,
+            high=40.5,
+            tolerance="20–40.5 s",
+            basis="SSH's 15–35 s plus cloud-init's last ≈5 s, up to CI-4687's 40.4 s",
+            note="The catalog's phases were set from these measurements (corrections §5): this row reads them back. "
+            "DEPOT's 7–9 s is a tuned image on a fast host, not a stock first boot.",
+        )
+    )
+    again = ubuntu_boot(cat, "reboot")
+    checks.append(
+        make_check(
+            "VM reboot: VMM start → SSH",
+            published="≈10 s (8–15 s)",
+            sources=("CI-4687",),
+            conditions="A reboot of an Ubuntu cloud image: firmware, kernel, initrd and systemd again, no snapd "
+            "seeding, no key generation, only cloud-init's per-boot modules (corrections §5, derived; "
+            "'Reboot Time 10s' for Ubuntu Server 24.04, method not stated). vmsim: that VM with vm.boot = 'reboot'",
+            value=phase_sum(again, TO_SSH[:6]),
+            unit="s",
+            low=8.0,
+            high=15.0,
+            tolerance="8–15 s",
+            basis="the corrections' range for a reboot",
         )
     )
     return checks

@@ -49,20 +49,42 @@ class ContainerKind:
         """The app's own load."""
         return app.cpu_cores.value
 
+    @property
+    def network_capacity(self) -> int:
+        """Containers the world's bridge networks can attach: ports per bridge times networks."""
+        return int(self.runtime.bridge_max_containers.value) * self.world.settings.container.networks
+
+    def attached(self) -> int:
+        """Containers holding a port on a bridge now (booting or running)."""
+        counts = self.world.counts
+        return counts["booting"] + counts["running"]
+
+    def cores_seen(self) -> int:
+        """Cores a container's app sees (no cpuset): the host's."""
+        return self.world.host.cpu_cores
+
     def memory_limits(self, app: App, limits: list[tuple[int, str]], per: list[tuple[str, float]]) -> None:
-        """Host memory left after the shim and the app's private pages (and its image's pages, once)."""
+        """Host memory left after the shim and the app's private pages (and its image's pages, once); bridge
+        ports left on the networks."""
         world = self.world
         limit = world.settings.container.memory_limit_mib
-        each = self.runtime.shim_memory_mib.value + app.private_mib.value
+        each = self.runtime.shim_memory_mib.value + app.private_at(self.cores_seen())
         first = 0.0 if world.pages.users(app.image.name) else app.file_mib.value
         free = world.host.memory_mib - world.memory.total - first
         limits.append((count_fit(free, each) if free >= 0 else 0, "memory"))
-        if limit is not None and app.rss_mib > limit:
+        if limit is not None and app.rss_at(self.cores_seen()) > limit:
             limits.append((0, "memory limit"))
-        per.append(("memory_mib", each))
+        limits.append((max(0, self.network_capacity - self.attached()), "network"))
+        per.append(("memory_mib", round(each, 6)))
 
     def refusal(self, app: App) -> Coded | None:
-        """Never refused for memory: a container that does not fit is killed by the OOM killer instead."""
+        """Refused when every bridge network is full; never for memory (the OOM killer acts instead)."""
+        if self.attached() >= self.network_capacity:
+            return coded(
+                "reason.bridge_full",
+                per=int(self.runtime.bridge_max_containers.value),
+                networks=self.world.settings.container.networks,
+            )
         return None
 
     def plan(self, inst: Instance, add: AddStep, disk_mib: float) -> None:
@@ -80,10 +102,11 @@ class ContainerKind:
         if phase == "app":
             app = inst.app
             limit = world.settings.container.memory_limit_mib
-            if limit is not None and app.rss_mib > limit:
-                world.kill(inst, coded("reason.cgroup_start", rss_mib=app.rss_mib, limit_mib=limit))
+            rss = app.rss_at(self.cores_seen())
+            if limit is not None and rss > limit:
+                world.kill(inst, coded("reason.cgroup_start", rss_mib=rss, limit_mib=limit))
                 return False
-            world.hold_memory(inst, "apps", app.private_mib.value)
+            world.hold_memory(inst, "apps", app.private_at(self.cores_seen()))
             world.pages.map(app)
             inst.shares_pages = True
         return True
@@ -93,10 +116,9 @@ class ContainerKind:
         world = self.world
         world.hold_memory(inst, "apps", mib)
         limit = world.settings.container.memory_limit_mib
-        if limit is not None and inst.app.rss_mib + inst.app_extra_mib > limit:
-            world.kill(
-                inst, coded("reason.cgroup_grow", used_mib=inst.app.rss_mib + inst.app_extra_mib, limit_mib=limit)
-            )
+        used = inst.app.rss_at(self.cores_seen()) + inst.app_extra_mib
+        if limit is not None and used > limit:
+            world.kill(inst, coded("reason.cgroup_grow", used_mib=used, limit_mib=limit))
 
     def ksm_saved_mib(self) -> float:
         """Nothing to merge: containers share the host's kernel already."""

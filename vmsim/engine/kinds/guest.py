@@ -33,6 +33,7 @@ class GuestKind:
 
     def __init__(self, world: World, settings: VmSettings | MicroVmSettings) -> None:
         self.world = world
+        self.settings = settings
         catalog = world.catalog
         self.guest = catalog.guests[settings.guest_os]
         self.hypervisor = catalog.hypervisors[settings.hypervisor]
@@ -67,9 +68,9 @@ class GuestKind:
         if cached is not None:
             return cached
         g = self.guest
-        kernel = self.world.catalog.kernel_reserve.at(self.alloc_mib) + g.kernel_runtime_mib.value
+        kernel = self.world.catalog.reserve_curve(g).at(self.alloc_mib) + g.kernel_runtime_mib.value
         services = g.services_mib.value
-        rss = app.rss_mib
+        rss = app.rss_at(self.vcpus_each)
         cache = max(0.0, min(g.page_cache_mib.value, self.alloc_mib - kernel - services - rss))
         result = (kernel, services, cache, rss)
         self._guest_memory_cache[app.name] = result
@@ -147,8 +148,9 @@ class GuestKind:
         world.hold_memory(inst, "reserved_idle", inst.alloc)
         self.before_vmm(inst, add, disk_mib)
         add("vmm", CPU, self.hypervisor.vmm_init_s.value, 1.0)
+        first_boot = getattr(self.settings, "boot", "first") == "first"
         for phase in self.guest.boot_phases:
-            add(phase.name, CPU, phase.duration.value, min(phase.cpu, inst.vcpus))
+            add(phase.name, CPU, phase.seconds(first_boot), min(phase.cpu, inst.vcpus))
         if inst.alloc < self.guest.recommended_memory_mib.value and not self.warned:
             self.warned = True
             reason = coded(
