@@ -12,6 +12,7 @@ from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import CpuSnapshot, Ledger
 from vmsim.text import tr
 from vmsim.tui.style import FREE, CategoryStyle
+from vmsim.tui.widgets.rows import flow
 
 # Below this many cells a column is narrow (three worlds side by side at 80 columns): shorter headlines, and
 # no "free" entry in the legends (the headline gives the capacity, the bar's dots show what is free).
@@ -123,17 +124,7 @@ def legend_lines(ledger: Ledger, styles: dict[str, CategoryStyle], width: int, l
             item.append(f" {pct:.0f}%" if pct >= 1 else " <1%", style="dim")
         items.append(item)
     # Flow the entries left to right, wrapping at the edge: denser than a grid for uneven lengths.
-    lines: list[Text] = []
-    line = Text(no_wrap=True, overflow="ellipsis")
-    for item in items:
-        if line.cell_len and line.cell_len + 2 + item.cell_len > width:
-            lines.append(line)
-            line = Text(no_wrap=True, overflow="ellipsis")
-        if line.cell_len:
-            line.append("  ")
-        line.append_text(item)
-    lines.append(line)
-    return lines
+    return flow(items, width)
 
 
 def cpu_line(cpu: CpuSnapshot, width: int, lang: str) -> Text:

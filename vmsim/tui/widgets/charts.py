@@ -11,6 +11,7 @@ from vmsim.session import InstanceSnapshot
 from vmsim.text import tr
 from vmsim.tui.style import PHASE_FALLBACK, PHASE_STYLES, CategoryStyle
 from vmsim.tui.widgets.instance_list import phase_label
+from vmsim.tui.widgets.rows import flow
 
 
 def phase_style(name: str) -> CategoryStyle:
@@ -28,17 +29,7 @@ def legend_lines(names: list[str], span_s: float, width: int, lang: str) -> list
         item.append(style.glyph * 2, style=style.colour)
         item.append(f" {phase_label(name, lang)}")
         items.append(item)
-    lines: list[Text] = []
-    line = Text(no_wrap=True, overflow="ellipsis")
-    for item in items:
-        if line.cell_len and line.cell_len + 2 + item.cell_len > width:
-            lines.append(line)
-            line = Text(no_wrap=True, overflow="ellipsis")
-        if line.cell_len:
-            line.append("  ")
-        line.append_text(item)
-    lines.append(line)
-    return lines
+    return flow(items, width)
 
 
 class BootTimeline(Widget):

@@ -9,6 +9,22 @@ from textual.geometry import Region
 from textual.strip import Strip
 
 
+def flow(items: list[Text], width: int) -> list[Text]:
+    """Legend entries left to right, two cells apart, wrapping at ``width``: denser than a grid for uneven
+    lengths."""
+    lines: list[Text] = []
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for item in items:
+        if line.cell_len and line.cell_len + 2 + item.cell_len > width:
+            lines.append(line)
+            line = Text(no_wrap=True, overflow="ellipsis")
+        if line.cell_len:
+            line.append("  ")
+        line.append_text(item)
+    lines.append(line)
+    return lines
+
+
 def text_strip(text: Text, width: int, base: Style, console: Console) -> Strip:
     """One row: ``text`` as a strip exactly ``width`` cells wide, on the widget's own style ``base``."""
     return Strip(list(text.render(console))).adjust_cell_length(width).apply_style(base)
