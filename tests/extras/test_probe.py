@@ -200,7 +200,8 @@ def test_a_signal_mid_probe_reaps_every_child(sig):
         while sleeper is None and time.monotonic() < deadline:
             for child in me.children(recursive=True):
                 with contextlib.suppress(psutil.Error):
-                    if os.path.basename(child.cmdline()[0]) == "sleep":
+                    command = child.cmdline()  # empty for a child caught between fork and exec
+                    if command and os.path.basename(command[0]) == "sleep":
                         sleeper = child
             time.sleep(0.005)
         assert sleeper is not None, "the probe never started its sleep child"

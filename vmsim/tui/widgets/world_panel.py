@@ -33,11 +33,18 @@ class FitMeter(Static):
             return Text("")
         app, fit = self.fit
         lang = self.app.lang  # type: ignore[attr-defined]
+        n, what = f"{fit.max_instances:,}", tr(f"limit.{fit.limited_by}", lang)
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(tr("fit.room", lang, n=f"{fit.max_instances:,}", app=app), style="bold")
+        text.append(tr("fit.room", lang, n=n, app=app), style="bold")
         if fit.max_instances < 10**8:
             text.append(" · ", style="dim")
-            text.append(tr("fit.limit", lang, what=tr(f"limit.{fit.limited_by}", lang)))
+            text.append(tr("fit.limit", lang, what=what))
+            if text.cell_len > self.size.width > 0:
+                # A narrow column keeps the figure and what runs out first, in fewer words.
+                text = Text(no_wrap=True, overflow="ellipsis")
+                text.append(tr("fit.room_short", lang, n=n, app=app), style="bold")
+                text.append(" · ", style="dim")
+                text.append(what)
         return text
 
 
