@@ -81,6 +81,12 @@ class ListDialog(Dialog[Result]):
     def _keep_chosen_in_view(self, options: OptionList) -> None:
         # After the repaint that gave the list its new height: the chosen option stays in the shorter list.
         options.scroll_to_highlight()
+        # Options that wrap get their heights at that repaint too: scroll once more after the next one, so a
+        # chosen option below wrapped ones is in view when the dialog says it has fitted.
+        options.call_after_refresh(self._confirm_chosen_in_view, options)
+
+    def _confirm_chosen_in_view(self, options: OptionList) -> None:
+        options.scroll_to_highlight(top=False)
         self.fitted = True
 
     def show_error(self, message: str | Text) -> None:
