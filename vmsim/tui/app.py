@@ -17,8 +17,6 @@ from textual.timer import Timer
 from vmsim.output.exports import DEFAULT_EXPORT_DIR, export_name, write_export
 from vmsim.session import (
     SEEK_STEP_S,
-    DriftStory,
-    ImageUsage,
     ScenarioSpec,
     Session,
     SimulationSnapshot,
@@ -31,21 +29,20 @@ from vmsim.tui.commands import VmsimCommands
 from vmsim.tui.keys import KEYS
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import fmt_speed
+from vmsim.tui.teaching import TeachingViews
 from vmsim.tui.theme import PROJECTOR_THEME
 from vmsim.tui.widgets.status import Status
 
 if TYPE_CHECKING:
-    from vmsim.imagebuild.story import BuildStory
-    from vmsim.session import LessonRunner
+    pass
 
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
 CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
 MAX_FRAME_DT = 0.25  # a slow frame never makes simulated time jump more than this × speed
-TYPED_LINE_S = 0.4  # the drift story's time-lapse: simulated seconds per line typed on a server
 REWIND_S = SEEK_STEP_S  # how far the back and forward keys move
 
 
-class VmsimApp(App[None]):
+class VmsimApp(TeachingViews, App[None]):
     """Watch VMs and containers boot side by side on identical hosts."""
 
     CSS_PATH = "vmsim.tcss"
@@ -91,14 +88,8 @@ class VmsimApp(App[None]):
         self._last_chart = 0.0
         self._swaps = 0  # changes of world columns scheduled and not yet shown
         self._shown = False  # True once the dashboard's widgets exist and have had a snapshot
-        self._build_story: tuple[ScenarioSpec, tuple[BuildStory | None, str]] | None = None
         self.set_reactive(VmsimApp.paused, paused)
         self.set_reactive(VmsimApp.speed, speed)
-
-    @property
-    def lesson(self) -> LessonRunner | None:
-        """The session's lesson (None for a scenario without one)."""
-        return self.session.lesson
 
     @property
     def last_app(self) -> str | None:
@@ -447,47 +438,6 @@ class VmsimApp(App[None]):
         self.main.relabel()
         self.refresh_view([], charts=True)
         self.show_lesson()
-
-    # The teaching tabs ask for these only while shown (see MainScreen.show_charts).
-    def images(self) -> tuple[ImageUsage, ...]:
-        """Images in use in the container world (empty without one)."""
-        return self.session.images()
-
-    def build_story(self) -> tuple[BuildStory | None, str]:
-        """The lesson's builds (made once per scenario), or None and why they could not be made."""
-        spec = self.session.spec
-        if self._build_story is not None and self._build_story[0] is spec:
-            return self._build_story[1]
-        from vmsim.imagebuild.story import make_build_story
-
-        made = make_build_story(spec.build, self.lang)
-        self._build_story = (spec, made)
-        return made
-
-    def summary_table(self) -> tuple[tuple[str, ...], ...]:
-        """The lesson summary's table, in words of the app's language."""
-        from vmsim.output.lesson_summary import summary_rows
-        from vmsim.session.summary import lesson_summary
-
-        rows = summary_rows(lesson_summary(self.session), self.lang)
-        story, _problem = self.build_story() if self.session.spec.build is not None else (None, "")
-        if story is None:
-            return rows
-        from vmsim.imagebuild.story import build_rows
-
-        return rows + build_rows(story, len(rows[0]), self.lang)
-
-    def drift_typed(self) -> int | None:
-        """How many typed lines the drift story's time-lapse shows now (None: all), while a step plays it."""
-        lesson = self.lesson
-        step = lesson.step if lesson is not None else None
-        if lesson is None or step is None or step.view != "drift-setup" or lesson.asking:
-            return None
-        return int((self.session.now - lesson.state.t_s) / TYPED_LINE_S)
-
-    def drift(self) -> DriftStory:
-        """The drift story for this session's seed: by hand, from one image, and both recipes."""
-        return self.session.drift()
 
     def open_named(self, name: str) -> None:
         """Open a shipped scenario by name (from the command palette)."""
