@@ -189,3 +189,28 @@ def test_the_lower_pane_has_no_relabel_of_its_own():
     from vmsim.tui.widgets.lower_pane import LowerPane
 
     assert "relabel" not in vars(LowerPane)
+
+
+async def test_the_log_shows_the_past_after_a_jump_in_time(tmp_path):
+    """A lesson opened at a later step, a rewind, and a step back each emptied the event log: the students saw
+    no line of what had happened until then. The log now shows the past as it is at the moment shown."""
+    app = VmsimApp(load_scenario("vm-vs-container"), animate=False, export_dir=tmp_path / "exports", lesson_step=3)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.dashboard_ready)
+        log = app.main.lower.event_log
+        assert app.session.now > 0
+        shown = [e for e in log.events]
+        assert shown, "the steps before step 3 happened, and the log says what"
+        assert all(e.kind != "added" for e in shown)
+        assert [e.t_s for e in shown] == sorted(e.t_s for e in shown)
+    app = make_app(tmp_path, "web-stack")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.dashboard_ready)
+        app.advance(30.0)
+        before = list(app.main.lower.event_log.events)
+        await pilot.press("comma")  # back 10 s
+        await pilot.pause()
+        now = app.session.now
+        after = list(app.main.lower.event_log.events)
+        assert after, "a rewind keeps what happened before the moment shown"
+        assert after == [e for e in before if e.t_s <= now + 1e-9]

@@ -11,6 +11,7 @@ tests drive the same object; they read what it returns (frozen snapshots, events
 
 from __future__ import annotations
 
+import heapq
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -66,6 +67,10 @@ def drift_story(seed: int) -> DriftStory:
         image_builds(model, shipped=True),
         sibling_containers(model),
     )
+
+
+def _event_time(event: WorldEvent) -> float:
+    return event.t_s
 
 
 def _first_app(spec: ScenarioSpec) -> str | None:
@@ -156,6 +161,11 @@ class Session:
         """Images in use in the container world (empty without one)."""
         world = self.sim.worlds.get("container")
         return world.image_usage() if world is not None else ()
+
+    def recent_events(self, limit: int) -> list[WorldEvent]:
+        """The last ``limit`` events of all the worlds, in time order: what a log shows after a jump in time."""
+        tails = [world.events[-limit:] for world in self.sim.worlds.values()]
+        return list(heapq.merge(*tails, key=_event_time))[-limit:]
 
     def drift(self) -> DriftStory:
         """The drift story for this session's seed."""

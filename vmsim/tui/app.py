@@ -31,6 +31,7 @@ from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import fmt_speed
 from vmsim.tui.teaching import TeachingViews
 from vmsim.tui.theme import PROJECTOR_THEME
+from vmsim.tui.widgets.event_log import MAX_EVENTS
 from vmsim.tui.widgets.status import Status
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class VmsimApp(TeachingViews, App[None]):
         self._last_tick = time.monotonic()
         self._last_chart = 0.0
         self._swaps = 0  # changes of world columns scheduled and not yet shown
+        self._log_reset = True  # the log is (re)filled from the session's past on the next view
         self._shown = False  # True once the dashboard's widgets exist and have had a snapshot
         self.set_reactive(VmsimApp.paused, paused)
         self.set_reactive(VmsimApp.speed, speed)
@@ -202,7 +204,8 @@ class VmsimApp(TeachingViews, App[None]):
         step = lesson.step if lesson is not None else None
         hidden = lesson is not None and (lesson.asking or (step is not None and not step.show_fit))
         main.show(self.snapshot, self.status(), None if hidden else session.fit(), session.last_app)
-        main.show_events(events)
+        reset, self._log_reset = self._log_reset, False  # after a jump in time, a restart, a lesson move
+        main.show_events(session.recent_events(2 * MAX_EVENTS) if reset else events, reset=reset)
         wall = time.monotonic()
         if charts or wall - self._last_chart >= CHART_EVERY_S:
             self._last_chart = wall
@@ -321,7 +324,7 @@ class VmsimApp(TeachingViews, App[None]):
     def action_rewind(self) -> None:
         """While paused: back 10 s, replaying the deterministic past."""
         self.session.back(REWIND_S)
-        self.main.clear_events()
+        self._log_reset = True
         self.refresh_view([], charts=True)
 
     def action_forward(self) -> None:
@@ -344,7 +347,7 @@ class VmsimApp(TeachingViews, App[None]):
         before = self.session.worlds
         self.session.restart()
         self.paused = self.session.paused  # a lesson starts again on its first step, paused
-        self.main.clear_events()
+        self._log_reset = True
         if self.lesson is not None:
             self._after_lesson_move(before)
         else:
@@ -365,7 +368,7 @@ class VmsimApp(TeachingViews, App[None]):
     def load(self, spec: ScenarioSpec) -> None:
         """Replace the running scenario."""
         self.session = Session(spec, speed=self.session.speed, paused=self.session.paused)
-        self.main.clear_events()
+        self._log_reset = True
         self._swap_worlds(self.session.settle())
         self.notify(tr("note.opened", self.lang, name=spec.say("name", self.lang)), timeout=2)
 
@@ -408,7 +411,7 @@ class VmsimApp(TeachingViews, App[None]):
         before = self.session.worlds
         self.session.lesson_back()
         self.paused = self.session.paused
-        self.main.clear_events()
+        self._log_reset = True
         self._after_lesson_move(before)
 
     def _after_lesson_move(self, worlds_before: tuple[str, ...]) -> None:

@@ -213,14 +213,12 @@ class MainScreen(Screen):
                 fit = (fit_app, fits[world.name]) if fits and fit_app else None
                 panel.show(world, snap.time_s, fit)
 
-    def show_events(self, events: list[WorldEvent]) -> None:
-        """Append new events to the log."""
+    def show_events(self, events: list[WorldEvent], reset: bool = False) -> None:
+        """Append new events to the log (or, with ``reset``, replace what it shows with them)."""
+        if reset:
+            self.lower.event_log.clear()
         if events:
             self.lower.event_log.add_events(events)
-
-    def clear_events(self) -> None:
-        """Empty the log (after a restart or a jump back in time)."""
-        self.lower.event_log.clear()
 
     def show_charts(self, snap: SimulationSnapshot, series: dict[str, Series], extras: LowerExtras) -> None:
         """Redraw the charts that are on screen (the others wait until their tab is shown)."""

@@ -11,6 +11,9 @@ from vmsim.text import tr
 WORLD_COLOURS = {world: palette.rgb(colour) for world, colour in palette.WORLD_COLOURS.items()}
 WORLD_MARKERS = {"vm": "hd", "container": "dot", "microvm": "braille"}
 
+# Rows of the widget that are not plot area: the title, the x ticks, the x label and the frame.
+PLOT_FRAME_ROWS = 5
+
 Series = tuple[tuple[float, ...], tuple[float, ...]]
 
 
@@ -25,15 +28,18 @@ class SeriesChart(PlotextPlot):
         self._data: dict[str, Series] = {}
         self._now = 0.0
         self._lang = ""
+        self._height = 0
 
     def show(self, data: dict[str, Series], now: float) -> None:
         """New series (world → (times, values)); repaints only if they differ from the last ones."""
         lang = self.app.lang  # type: ignore[attr-defined]
-        if data == self._data and abs(now - self._now) < 1.0 and lang == self._lang:
+        height = self.size.height
+        if data == self._data and abs(now - self._now) < 1.0 and lang == self._lang and height == self._height:
             return
         self._data = data
         self._now = now
         self._lang = lang
+        self._height = height
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
@@ -48,4 +54,15 @@ class SeriesChart(PlotextPlot):
             ys = [v / self.scale for v in vs] + [vs[-1] / self.scale]
             plt.plot(xs, ys, label=tr(f"world.{world}", lang), color=WORLD_COLOURS[world], marker=WORLD_MARKERS[world])
         plt.xlim(0, max(now, 1.0))
+        plt.ylim(0, self._top(data, height))
         self.refresh()
+
+    def _top(self, data: dict[str, Series], height: int) -> float:
+        """The y axis's top: above the highest value by as many rows as plotext's legend takes in the plot's
+        top-left corner (one per world, and one to spare), so the legend never hides a line."""
+        highest = max((v / self.scale for _ts, vs in data.values() for v in vs), default=0.0)
+        if highest <= 0:
+            return 1.0
+        rows = max(height - PLOT_FRAME_ROWS, 1)
+        legend = sum(1 for ts, _vs in data.values() if ts) + 1
+        return highest * rows / max(rows - legend, 1)
