@@ -121,6 +121,20 @@ def test_ctrl_c_while_starting_exits_130_quietly(monkeypatch, capsys):
     assert out == "" and err == ""
 
 
+def test_ctrl_c_while_the_guard_is_imported_exits_130(monkeypatch):
+    """SIGINT 50 ms into start-up on a busy machine landed while main() imported its own guard: a traceback."""
+
+    class Interrupting:
+        def find_spec(self, name, path=None, target=None):
+            if name == "vmsim.cli.outcome":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "vmsim.cli.outcome")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    assert main(["run", "hello"]) == EXIT_INTERRUPTED
+
+
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child process")
 @pytest.mark.parametrize("delay_s", [0.05, 0.15, 0.3, 0.6])
 def test_sigint_at_any_moment_of_start_up_gives_no_traceback(delay_s):

@@ -214,3 +214,29 @@ async def test_the_log_shows_the_past_after_a_jump_in_time(tmp_path):
         after = list(app.main.lower.event_log.events)
         assert after, "a rewind keeps what happened before the moment shown"
         assert after == [e for e in before if e.t_s <= now + 1e-9]
+
+
+@pytest.mark.parametrize(("lang", "size"), [("ko", (80, 24)), ("en", (80, 24)), ("ko", (160, 48))])
+async def test_the_summary_table_keeps_each_measure_on_one_line(tmp_path, lang, size):
+    """At 80x24 in Korean the summary's columns were wider than the screen: every row wrapped, its figures
+    landing under the next measure's name. Each measure and its figures now share one line; the drift rows sit
+    under a heading of their own (they are about the servers, not the first world)."""
+    spec = load_scenario("ec2-drift")
+    app = VmsimApp(spec, animate=False, export_dir=tmp_path, lang=lang, lesson_step=len(spec.lesson) + 1)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: app.dashboard_ready)
+        await pilot.pause()
+        table = app.main.query_one("#view-summary").table
+        lines = [s.text for s in app.screen._compositor.render_strips()]
+        for label, *cells in table[1:]:
+            if not label:
+                continue
+            row = next((line for line in lines if line.strip().startswith(label)), None)
+            if row is None:  # a name cut to make room for the figures
+                row = next((line for line in lines if line.strip().startswith(label[:7]) and "…" in line), None)
+            assert row is not None, f"{label!r} is not at the start of any line"
+            for cell in cells:
+                if cell:
+                    assert cell in row, f"{cell!r} is not on the line of {label!r}: {row!r}"
+        heading = next(row for row in table[1:] if not row[0])
+        assert heading[1] and any(heading[1] in line for line in lines)

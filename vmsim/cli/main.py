@@ -33,7 +33,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: returns the exit code (0 ok, 1 an I/O failure, 2 bad input, 70 a crash, 130 Ctrl-C)."""
-    from vmsim.cli.outcome import run_guarded
+    try:
+        from vmsim.cli.outcome import run_guarded
+    except KeyboardInterrupt:  # Ctrl-C while the guard itself is being imported
+        return 130
 
     raw = list(sys.argv[1:] if argv is None else argv)
     return run_guarded(lambda: _main(raw), raw)

@@ -68,6 +68,8 @@ def summary_rows(summary: LessonSummary, lang: str) -> tuple[Row, ...]:
     drift = summary.drift
     if drift is not None:
         blank = ("",) * max(len(worlds) - 1, 0)
+        # The servers of the story, not one world's: a heading of their own names the column below it.
+        rows.append(("", tr("summary.servers", lang, n=drift.servers), *blank))
         rows.append((tr("summary.drift_manual", lang), tr("summary.of", lang, n=drift.manual_working,
                                                             total=drift.servers), *blank))  # fmt: skip
         rows.append((tr("summary.drift_image", lang), tr("summary.of", lang, n=drift.image_working,

@@ -111,23 +111,59 @@ class SummaryView(Widget):
     # The first row names the columns; every row has as many cells as it does. Words, already in the language.
     table: reactive[tuple[tuple[str, ...], ...]] = reactive(())
 
+    DEFAULT_CSS = "SummaryView { text-wrap: nowrap; text-overflow: ellipsis; }"
+
     def render(self) -> Text:
         out = Text(no_wrap=True, overflow="ellipsis")
         rows = self.table
         if not rows:
             return out
-        widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        widths, gap = _column_widths(rows, self.size.width)
         # On a projector's screen the table takes the room: a rule under the names, a blank line between rows.
         roomy = self.size.height >= 2 * len(rows) + 1
         for n, row in enumerate(rows):
+            heading = not row[0]  # the first row names the worlds; a later one without a measure heads a section
+            if heading and n and not roomy:
+                out.append("\n")
             for i, cell in enumerate(row):
+                cell = _crop(cell, widths[i])
                 pad = " " * (widths[i] - cell_len(cell))
                 # The measure's name to the left, figures to the right: columns of numbers line up.
                 text = cell + pad if i == 0 else pad + cell
-                out.append(text + "   ", style="bold" if n == 0 or i == 0 else "")
+                out.append(text + (" " * gap if i < len(row) - 1 else ""), style="bold" if heading or i == 0 else "")
             out.append("\n")
-            if n == 0:
-                out.append("─" * (sum(widths) + 3 * (len(widths) - 1)) + "\n", style="dim")
+            if heading:
+                out.append("─" * (sum(widths) + gap * (len(widths) - 1)) + "\n", style="dim")
             elif roomy:
                 out.append("\n")
         return out
+
+
+def _column_widths(rows: tuple[tuple[str, ...], ...], room: int) -> tuple[list[int], int]:
+    """Each column's width and the gap between columns, within ``room`` cells when they can be: the gaps narrow
+    first, then the measures' names give up what the figures need (a name is cut with '…'), then the figures."""
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    gap = 3 if sum(widths) + 3 * (len(widths) - 1) <= room else 2
+    over = sum(widths) + gap * (len(widths) - 1) - room
+    if over > 0 and room > 0:
+        widths[0] = max(8, widths[0] - over)
+        over = sum(widths) + gap * (len(widths) - 1) - room
+        for i in range(len(widths) - 1, 0, -1):
+            if over <= 0:
+                break
+            cut = min(over, widths[i] - 4)
+            widths[i] -= max(cut, 0)
+            over -= max(cut, 0)
+    return widths, gap
+
+
+def _crop(cell: str, width: int) -> str:
+    """``cell`` if it fits in ``width`` cells, else cut with '…'."""
+    if cell_len(cell) <= width:
+        return cell
+    out = ""
+    for ch in cell:
+        if cell_len(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
