@@ -199,3 +199,14 @@ def test_the_build_lessons_key_carries_what_each_server_pulls_and_the_sheet_does
     assert main(["worksheet", "build-and-ship", "--format", "md", "--lang", "en"]) == 0
     sheet = capsys.readouterr().out
     assert "node-good: after the change" in sheet and "6.8 KiB" not in sheet and "6.7 MiB" not in sheet
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_section_heading_stays_in_the_sheet_while_its_figures_go(capsys, fmt):
+    """The drift rows are about the servers: the sheet names them ('3 servers') above empty cells to fill."""
+    assert main(["worksheet", "ec2-drift", "--format", fmt, "--lang", "en"]) == 0
+    sheet = capsys.readouterr().out
+    assert "3 servers" in sheet and "1 of 3" not in sheet
+    assert main(["worksheet", "ec2-drift", "--answers", "--format", fmt, "--lang", "en"]) == 0
+    key = capsys.readouterr().out
+    assert "3 servers" in key and "1 of 3" in key

@@ -34,7 +34,8 @@ def sheet_table(outline: LessonOutline, answers: bool) -> tuple[Row, ...]:
     rows = outline.summary.table or ()
     if answers or not rows:
         return rows
-    return (rows[0], *((row[0], *("" for _ in row[1:])) for row in rows[1:]))
+    # A row without a measure heads a section (the servers of the drift lesson): it keeps its words.
+    return (rows[0], *(row if not row[0] else (row[0], *("" for _ in row[1:])) for row in rows[1:]))
 
 
 def _title(outline: LessonOutline, answers: bool) -> str:
@@ -127,7 +128,8 @@ def _html_table(rows: tuple[Row, ...], answers: bool) -> list[str]:
     out = ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>"]
     for row in rows[1:]:
         blank = ('<td class="empty"></td>', '<td class="none"></td>')
-        cells = "".join(f"<td>{escape(c)}</td>" if answers and c else blank[c == ""] for c in row[1:])
+        heading = not row[0]  # a section's heading: its words in the sheet too
+        cells = "".join(f"<td>{escape(c)}</td>" if (answers or heading) and c else blank[c == ""] for c in row[1:])
         out.append(f'<tr><th scope="row">{escape(row[0])}</th>{cells}</tr>')
     out += ["</tbody>", "</table>"]
     return out
