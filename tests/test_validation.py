@@ -110,6 +110,25 @@ def test_a_broken_catalog_figure_makes_the_overhead_checks_fail():
     assert default_catalog().hypervisors["qemu-kvm"].overhead_mib.value == qemu.overhead_mib.value
 
 
+def test_the_microvm_memory_checks_fail_when_the_guest_or_its_shim_drift():
+    from vmsim.validation.resource_checks import microvm_memory
+
+    cat = default_catalog()
+    guest = cat.guests["microvm-linux"]
+    rt = cat.runtimes["containerd"]
+    assert all(c.passed for c in microvm_memory(cat))
+    # The 10 MiB page cache of a single static binary (the old figure) is far under a real guest's.
+    small = guest.page_cache_mib._replace(value=10.0)
+    broken = cat._replace(guests={**cat.guests, "microvm-linux": guest._replace(page_cache_mib=small)})
+    by_name = {c.name: c for c in microvm_memory(broken)}
+    assert not by_name["MicroVM host memory touched, 256 MiB guest"].passed
+    assert not by_name["MicroVM host memory touched, 2,048 MiB guest"].passed
+    # No shim (a bare VMM) or a runc shim's 4 MiB is not what the Kata CI measured.
+    for shim in (None, rt.shim_memory_mib):
+        changed = cat._replace(runtimes={**cat.runtimes, "containerd": rt._replace(microvm_shim_memory_mib=shim)})
+        assert not {c.name: c for c in microvm_memory(changed)}["MicroVM runtime shim, per microVM"].passed
+
+
 def test_the_whole_validation_runs_in_under_10_seconds(timed_checks):
     assert timed_checks[1] < 10.0
 
@@ -160,6 +179,7 @@ PERTURBATIONS = {
     "Validation: bounce buffer once guest RAM passes 4 GiB": (0.99, 1.01),
     "Validation: containers on one Docker bridge network": (0.9, 1.1),
     "Validation: Ubuntu first boot to SSH vs cubic on KVM": (0.5, 1.5),
+    "Validation: smallest microVM that runs a trivial task, buildbuddy": (0.75, 1.2),
 }
 
 

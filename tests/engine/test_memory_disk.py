@@ -117,13 +117,32 @@ def test_microvm_memory_by_category_after_ready(cat, make_sim):
     w = sim.snapshot().world("microvm")
     assert w.count("running") == n
     overhead = cat.hypervisors["firecracker"].overhead_mib.value
+    shim = cat.runtimes["containerd"].microvm_shim_memory_mib.value
     m = w.memory
     assert m.get("hypervisor") == pytest.approx(n * overhead)
+    # Each microVM's runtime shim (firecracker-containerd runs one per VM) sits beside its VMM, outside the guest.
+    assert shim > 0 and m.get("shims") == pytest.approx(n * shim)
     for category, mib in guest_parts(cat, "microvm-linux", alloc, "nginx", vcpus=1).items():
         assert m.get(category) == pytest.approx(n * mib), category
     assert sum(m.get(c) for c in GUEST_CATS) == pytest.approx(n * alloc)
     for inst in w.instances:
-        assert inst.memory_mib == pytest.approx(alloc + overhead)
+        assert inst.memory_mib == pytest.approx(alloc + overhead + shim)
+    # A fit counts the shim in what each more microVM needs.
+    fit = sim.fit("nginx")["microvm"]
+    assert dict(fit.per_instance)["memory_mib"] == pytest.approx(alloc + overhead + shim)
+
+
+def test_a_microvm_shim_is_freed_with_its_microvm_and_vms_have_none(cat, make_sim):
+    sim = make_sim(worlds=("vm", "microvm"), vm={"image_cached": True}, container={"cached_images": ("nginx",)})
+    sim.add_workload("nginx")
+    sim.run_until(40)
+    snap = sim.snapshot()
+    assert snap.world("vm").memory.get("shims") == 0
+    mv = snap.world("microvm")
+    assert mv.memory.get("shims") == pytest.approx(cat.runtimes["containerd"].microvm_shim_memory_mib.value)
+    sim.remove_instance(mv.instances[0].id)
+    sim.run_until(41)
+    assert sim.snapshot().world("microvm").memory.get("shims") == 0
 
 
 def test_snapshot_lists_every_memory_category_in_order(make_sim):

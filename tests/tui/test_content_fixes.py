@@ -105,7 +105,11 @@ async def test_runtime_daemons_and_shims_are_two_legend_entries(tmp_path):
         panel = app.screen.query_one("#world-container HostPanel", HostPanel)
         legend = " ".join(t.plain for p, t in panel.lines(panel.size.width) if p == "memory")
         assert "runtime daemons, once per host 110 MiB" in legend
-        assert "shims, one per container 4.0 MiB" in legend
+        assert "shims, one per container or microVM 4.0 MiB" in legend
+        # The microVM world's shim: the runtime starts one per microVM (firecracker-containerd).
+        panel = app.screen.query_one("#world-microvm HostPanel", HostPanel)
+        legend = " ".join(t.plain for p, t in panel.lines(panel.size.width) if p == "memory")
+        assert "shims, one per container or microVM 8.7 MiB" in legend, legend
 
 
 def test_every_boot_phase_has_its_own_fill_and_no_bar_repeats_a_colour():

@@ -112,7 +112,7 @@ class Hypervisor(NamedTuple):
 
 
 class ContainerRuntime(NamedTuple):
-    """A container runtime: daemons once per host, a shim per container, start costs."""
+    """A container runtime: daemons once per host, a shim per container (and per microVM it starts), start costs."""
 
     name: str
     label: str
@@ -124,6 +124,7 @@ class ContainerRuntime(NamedTuple):
     writable_layer_mib: Figure
     unpack_mibps: Figure
     compressed_ratio: Figure
+    microvm_shim_memory_mib: Figure | None = None  # the runtime's process per microVM (None: microVMs have none)
 
 
 class ImageLayer(NamedTuple):
@@ -363,6 +364,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
                 "unpack_mibps",
                 "compressed_ratio",
             ),
+            **{k: _figure(t, k, f"runtimes.{name}") for k in ("microvm_shim_memory_mib",) if k in t},
         )
         for name, t in data["runtimes"].items()
     }

@@ -21,7 +21,7 @@ CATEGORY_LABELS = {
     "guest_page_cache": "guest page cache",
     "apps": "apps",
     "runtime": "container runtime (once per host)",
-    "shims": "shims (one per container)",
+    "shims": "shims (one per container or microVM)",
     "shared_pages": "shared pages",
     "reserved_idle": "reserved, untouched",
     "base_images": "guest OS images",

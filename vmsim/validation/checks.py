@@ -32,7 +32,7 @@ from vmsim.engine import Catalog, default_catalog
 from vmsim.validation.boot_checks import boot_storms, container_start, microvm_boot, vm_boot
 from vmsim.validation.check import Check
 from vmsim.validation.render import render_validation, summary
-from vmsim.validation.resource_checks import density, disk_growth, hypervisor_overhead
+from vmsim.validation.resource_checks import density, disk_growth, hypervisor_overhead, microvm_memory
 
 __all__ = ["REFERENCE_EXPERIMENTS", "Check", "main", "render_validation", "run_validation", "summary"]
 
@@ -42,6 +42,7 @@ REFERENCE_EXPERIMENTS: tuple[Callable[[Catalog], list[Check]], ...] = (
     container_start,
     microvm_boot,
     hypervisor_overhead,
+    microvm_memory,
     disk_growth,
     density,
     boot_storms,

@@ -32,7 +32,8 @@ def hypervisor_overhead(cat: Catalog) -> list[Check]:
         w = sim.snapshot(include_events=False).world(world)
         if w.count("running") != 1:
             return math.nan
-        return w.memory.total_mib - before - memory_mib
+        # The VMM's own memory: beyond guest RAM, less the runtime's shim a microVM also has.
+        return w.memory.total_mib - before - memory_mib - w.memory.get("shims")
 
     checks = []
     qemu = {m: overhead("vm", m) for m in (512, 2048, 8192)}
@@ -245,6 +246,70 @@ def density(cat: Catalog) -> list[Check]:
             "[CONTAINERD-7878] counts the binary's pages that every shim shares.",
             kind="validation",
             figure="runtimes.containerd.shim_memory_mib",
+        )
+    )
+    return checks
+
+
+# FC-DATA, computed from pmap -x: host RSS of the guest-RAM mapping 10 s after boot (linuxkit guest with containerd,
+# sshd, getty and rngd), plus Firecracker's own 2.2 MiB resident, by configured size.
+FC_MICROVM_RSS_MIB = {128: 127.4 + 2.2, 256: 167.9 + 2.2, 2048: 200.6 + 2.2}
+MICROVM_PARTS = ("hypervisor", "guest_kernel", "guest_services", "guest_page_cache", "apps")
+
+
+def microvm_memory(cat: Catalog) -> list[Check]:
+    """Host memory one running microVM touches (VMM and guest), by size, and its runtime shim."""
+    checks = []
+    shims: list[float] = []
+    for mib, published in FC_MICROVM_RSS_MIB.items():
+        sim = reference_sim(
+            cat, ("microvm",), "server", microvm={"memory_mib": mib}, container={"cached_images": ("hello",)}
+        )
+        sim.add_workload("hello")
+        sim.run_until(30)
+        w = sim.snapshot(include_events=False).world("microvm")
+        running = w.count("running") == 1
+        value = sum(w.memory.get(c) for c in MICROVM_PARTS) if running else math.nan
+        shims.append(w.memory.get("shims") if running else math.nan)
+        checks.append(
+            make_check(
+                f"MicroVM host memory touched, {mib:,} MiB guest",
+                published=f"{published:.1f} MiB (guest RAM resident {published - 2.2:.1f} + VMM 2.2)",
+                sources=("FC-DATA",),
+                conditions="Firecracker's process RSS, guest-RAM mapping plus the VMM's own, 10 s after boot of the "
+                "paper's linuxkit guest (kernel 4.14, init, containerd + runc, getty, rngd, sshd), m5d.metal [FC-DATA, "
+                f"computed from pmap -x]. vmsim: one microVM of {mib:,} MiB running 'hello' (≈1 MiB) on the server "
+                "preset; its VMM, guest kernel, services, page cache and app",
+                value=value,
+                unit="MiB",
+                low=published - 5.0,
+                high=published + 5.0,
+                tolerance=f"±5 MiB ({published - 5:.1f}–{published + 5:.1f} MiB)",
+                basis="the three hosts of the raw data agree to ±1 MiB; vmsim keeps one kernel-runtime figure (36.0 "
+                "MiB, from the 256 MiB guest) where the measured guests hold 36.0–40.3 MiB, and runs an app the "
+                "measured guest did not",
+                note="The guest's kernel runtime, services and page cache were read from this guest's /proc/meminfo "
+                "and pmap [FC-DATA], so this row reads the calibration back; the 128 MiB guest is capped by its size.",
+            )
+        )
+    shim = max(shims)
+    checks.append(
+        make_check(
+            "MicroVM runtime shim, per microVM",
+            published="8,758–8,906 KB PSS (Kata's shim, one container running)",
+            sources=("KATA-572",),
+            conditions="Kata Containers' CI, five runs in kata-containers/runtime PR #572 (2018): PSS of the shim "
+            "process per running container. vmsim: the microVMs above; the runtime's shim memory per microVM",
+            value=shim,
+            unit="MiB",
+            low=8758 / 1024,
+            high=8906 / 1024,
+            tolerance="8.55–8.70 MiB",
+            basis="the five runs' minimum and maximum",
+            model_choice=True,
+            note="vmsim's microVMs are started by a runtime with one shim per VM, as firecracker-containerd's "
+            "containerd-shim-aws-firecracker is [FC-CONTAINERD]; no figure for that shim is published, so the "
+            "catalog charges the Kata shim's measured PSS (runtimes.containerd.microvm_shim_memory_mib).",
         )
     )
     return checks

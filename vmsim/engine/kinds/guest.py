@@ -57,6 +57,11 @@ class GuestKind:
         return None
 
     @property
+    def shim_mib(self) -> float:
+        """Host memory of the runtime's own process for each instance besides the VMM (none unless the kind says)."""
+        return 0.0
+
+    @property
     def commit_limit_mib(self) -> float:
         """Memory the host may commit to guests: what the host OS leaves, times the overcommit ratio."""
         host = self.world.host
@@ -91,7 +96,7 @@ class GuestKind:
     # ------------------------------------------------------------------ admission
     def memory_limits(self, app: App, limits: list[tuple[int, str]], per: list[tuple[str, float]]) -> None:
         """Guests by committed memory; none when the allocation cannot hold the guest and the app; vCPUs."""
-        each = self.alloc_mib + self.hypervisor.overhead_mib.value
+        each = self.alloc_mib + self.hypervisor.overhead_mib.value + self.shim_mib
         n = count_fit(self._committed_free_mib(), each)
         kernel, services, _, rss = self.guest_memory(app)
         if self.alloc_mib < self.guest.min_boot_memory_mib.value or kernel + services + rss > self.alloc_mib:
@@ -108,7 +113,7 @@ class GuestKind:
     def refusal(self, app: App) -> Coded | None:
         """Refused when the allocation cannot be committed, the hypervisor cannot be touched, or vCPUs run out."""
         world = self.world
-        overhead = self.hypervisor.overhead_mib.value
+        overhead = self.hypervisor.overhead_mib.value + self.shim_mib
         need = self.alloc_mib + overhead
         free = self._committed_free_mib()
         if need > free + 1e-9:
@@ -139,12 +144,14 @@ class GuestKind:
 
     # ------------------------------------------------------------------ boot
     def plan(self, inst: Instance, add: AddStep, disk_mib: float) -> None:
-        """Commit the allocation, vCPUs and hypervisor overhead; then the VMM and the guest's boot phases."""
+        """Commit the allocation, vCPUs, hypervisor overhead and shim; then the VMM and the guest's boot phases."""
         world = self.world
         inst.alloc = self.alloc_mib
         inst.vcpus = self.vcpus_each
         world.vcpus_used += inst.vcpus
         world.hold_memory(inst, "hypervisor", self.hypervisor.overhead_mib.value)
+        if self.shim_mib:
+            world.hold_memory(inst, "shims", self.shim_mib)
         world.hold_memory(inst, "reserved_idle", inst.alloc)
         self.before_vmm(inst, add, disk_mib)
         add("vmm", CPU, self.hypervisor.vmm_init_s.value, 1.0)
@@ -247,7 +254,7 @@ class GuestKind:
         assert committed <= self.commit_limit_mib + 1e-6, "guests committed beyond the limit"
         for inst in world.instances:
             if inst.mem:
-                inside = sum(v for k, v in inst.mem.items() if k != "hypervisor")
+                inside = sum(v for k, v in inst.mem.items() if k not in ("hypervisor", "shims"))
                 assert abs(inside - inst.alloc) < 1e-6 * max(1.0, inst.alloc), f"{inst.id} allocation drift"
             if inst.state == "killed":
                 assert inst.mem.get("apps", 0.0) < 1e-6, f"{inst.id}: a killed app still counted"

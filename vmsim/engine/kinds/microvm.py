@@ -25,6 +25,13 @@ class MicroVmKind(GuestKind):
     def __init__(self, world: World) -> None:
         super().__init__(world, world.settings.microvm)
 
+    @property
+    def shim_mib(self) -> float:
+        """The runtime's shim for each microVM (firecracker-containerd: one per VM), held from admission as the VMM's
+        overhead is."""
+        shim = self.world.runtime.microvm_shim_memory_mib
+        return shim.value if shim is not None else 0.0
+
     def prepare(self) -> None:
         """The guest kernel file ships with the microVM stack: on disk from the start."""
         self.world.store.store(self.world.store.guest_kernel(self.guest))
