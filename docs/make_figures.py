@@ -147,6 +147,84 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "40–50 MiB had no published measurement",
     ),
     (
+        "kernel_reserve.minimal.at_*_mib (microVM and Alpine guests)",
+        "18.4 MiB at 128 MiB … 208.8 MiB at 8 GiB (FC-DATA)",
+        "15.9 MiB at 128 MiB … 206.3 MiB at 8 GiB, derived (FC-DATA, mem-fc.dat), plus a 1,536 MiB point",
+        "the old points were the paper's mem-in-vm series (PMAP_DATA − VM_TOTAL), which holds Firecracker's own "
+        "2.5 MiB of data mappings; the guest's reserve is VMSZ − VM_TOTAL",
+    ),
+    (
+        "kernel_reserve.distro.at_*_mib (Ubuntu and Debian guests)",
+        "the minimal guest's curve (48.4 MiB at 2 GiB)",
+        "K + RAM/64 (+ 64 MiB above 3 GiB), K = 50 MiB (±15), derived (UBUNTU-68-DMESG): 58 / 82 / 242 MiB at "
+        "512 MiB / 2 GiB / 8 GiB",
+        "Ubuntu's 6.8 generic kernel is ≈35 MiB larger than the minimal 4.14 microVM guest's; struct page takes "
+        "1/64 of RAM (DMESG-MEMMAP) and the swiotlb bounce buffer 64 MiB once RAM reaches above 4 GiB",
+    ),
+    (
+        "runtimes.containerd.bridge_max_containers",
+        "none: one network attached any number of containers",
+        "1,023 per bridge network (1,000–1,023), derived (LINUX-BRIDGE); container.networks adds networks",
+        "a Linux bridge has 1,024 ports, one reserved; Docker users saw the 1,024th fail with 'exchange full' and "
+        "only ≈1,001 answer at default sysctls (moby #34098, #44973): '1,248 containers on a laptop' was not "
+        "possible on one network, so lessons teach hundreds per bridge network and what runs out first",
+    ),
+    (
+        "apps.nginx.private_mib, apps.nginx.worker_private_mib",
+        "1.8 MiB for nginx, whatever the cores",
+        "0.36 MiB for the master + 0.36 MiB per worker, one worker per core it sees, derived (GUNICORN-1250)",
+        "the 3.8 MiB measured was 5 processes (a master and 4 workers); nginx's worker_processes auto starts one "
+        "worker per core: the host's 8 in a container on the laptop, the 2 vCPUs in a VM",
+    ),
+    (
+        "guests.ubuntu-24.04/22.04.phases.kernel, .initrd",
+        "0.9 s, 1.5 s (CALIB-1B)",
+        "1.1 s, 1.9 s, derived (CI-4535, CI-4687)",
+        "Ubuntu's systemd-analyze measures kernel + initrd at 2.85–3.9 s on current cloud images, split as "
+        "Fedora's kernel/initrd (SYSTEMD-22060)",
+    ),
+    (
+        "guests.ubuntu-24.04/22.04.phases.systemd",
+        "4.0 s (CALIB-1B)",
+        "8.7 s first boot (5.7–14.7), 7 s reboot, derived (CI-4687)",
+        "measured userspace to SSH is 12–21 s on a first boot (CI-4535, CI-4687, CI-5772); snapd's seeding is now "
+        "its own phase",
+    ),
+    (
+        "guests.ubuntu-24.04/22.04.phases.snapd seeding",
+        "none",
+        "6.3 s first boot (6.2–6.5), 0 on a reboot (CI-4687)",
+        "snapd.seeded.service runs on the first boot of a cloud image and holds up multi-user",
+    ),
+    (
+        "guests.ubuntu-24.04/22.04.phases.ssh keys",
+        "none",
+        "2.1 s first boot (1.5–3), 0 on a reboot, derived (CLOUDINIT)",
+        "growpart, resizefs and SSH host keys run once per instance, before SSH answers",
+    ),
+    (
+        "guests.ubuntu-24.04/22.04.phases.cloud-init",
+        "1.5 s (CALIB-1B)",
+        "5 s first boot (3–10), 1 s reboot, derived (CI-4687)",
+        "cloud-init.service alone takes 2.7–4.1 s, 10.3 s ± 3.8 in all on Azure (CI-5772); a reboot runs only its "
+        "per-boot modules",
+    ),
+    (
+        "an Ubuntu 24.04 VM's boot (sum of its phases)",
+        "≈8.3 s to ready, ≈9 s with the disk copy (one kind of boot)",
+        "first boot: SSH after ≈20.4 s (15–35), ready ≈25 s; vm.boot = 'reboot': ≈10 s",
+        "8.2 s is a tuned fast-host figure (DEPOT); an Ubuntu cloud image's first boot to SSH takes 15–35 s "
+        "(CUBIC-555's 20.97 s median validates it) and a reboot ≈10 s; README and lessons give the range",
+    ),
+    (
+        "hypervisors.qemu-kvm.overlay_mib, overlay_create_s, overlay_write_mib (a VM's default disk)",
+        "a full copy of the installed guest per VM (1.5 GiB + the app), written before boot",
+        "a qcow2 overlay on the shared base: 0.2 MiB (MULTIPASS-373) created in 0.02 s (modelling choice) + 256 "
+        "MiB of first-boot writes (modelling choice, 100–512) + the app",
+        "OpenStack (use_cow_images), virt-install (sparse) and cloud-init's test tools start VMs from an overlay; "
+        "the full copy stays as vm.clone = 'copy', the slow path",
+    ),
+    (
         "hypervisors.firecracker.cpu_overhead, apps.postgres.private_mib, apps.java-spring.file_mib, "
         "apps.java-spring.start_s, guests.ubuntu-*.kernel_runtime_mib",
         "shown under FELTER / PG-DOCS / SYER-MEM / SYER-BENCH / LIGHTVM",
@@ -154,11 +232,12 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "the source does not state the value: it is reused from another system or chosen between two quoted figures",
     ),
     (
-        "guests.ubuntu-24.04.phases.* (6), guests.ubuntu-22.04.phases.* (6), guests.debian-12.phases.firmware, "
+        "guests.ubuntu-24.04/22.04.phases.firmware, bootloader (4), guests.debian-12.phases.firmware, "
         "bootloader, kernel, cloud-init (4), guests.alpine-3.22.phases.firmware (1)",
         "shown under CALIB-1B",
         "same values, kind = choice, with the calibration notes' range",
-        "these 17 defaults were suggested by vmsim's own calibration notes; no source measured them as one breakdown",
+        "these defaults were suggested by vmsim's own calibration notes; no source measured them as one breakdown "
+        "(Ubuntu's kernel, initrd, systemd and cloud-init phases, once among them, were re-derived: see their lines)",
     ),
     (
         "guests.*.idle_cpu_cores, apps.nginx/node-web/redis/java-spring memory, runtimes.containerd.create_s, "
