@@ -215,3 +215,21 @@ def test_uncached_vm_image_takes_disk_as_soon_as_the_download_starts(cat, make_s
     assert sim.snapshot().world("vm").disk.get("base_images") == 0
     sim.add_workload("nginx")
     assert sim.snapshot().world("vm").disk.get("base_images") == cat.guests["ubuntu-24.04"].image_download_mib.value
+
+
+def test_a_refused_microvm_names_its_shim_beside_the_vmm(cat, make_sim):
+    sim = make_sim(
+        worlds=("microvm",), host="small-cloud", container={"cached_images": ("hello",)}, microvm={"memory_mib": 1024}
+    )
+    sim.add_workload("hello", 5)
+    sim.run_until(5)
+    refused = [i for i in sim.snapshot().world("microvm").instances if i.state == "failed"]
+    assert refused
+    outer = refused[0].reason
+    assert outer.code == "reason.refused_prefix"
+    (reason,) = (v for _, v in outer.params if hasattr(v, "code"))  # the refusal's own reason
+    params = dict(reason.params)
+    assert reason.code == "reason.no_memory_shim"
+    assert params["shim_mib"] == cat.runtimes["containerd"].microvm_shim_memory_mib.value
+    assert params["overhead_mib"] == cat.hypervisors["firecracker"].overhead_mib.value
+    assert params["need_mib"] == pytest.approx(1024 + params["overhead_mib"] + params["shim_mib"])

@@ -117,6 +117,16 @@ class GuestKind:
         need = self.alloc_mib + overhead
         free = self._committed_free_mib()
         if need > free + 1e-9:
+            if self.shim_mib:
+                return coded(
+                    "reason.no_memory_shim",
+                    need_mib=need,
+                    ram_mib=self.alloc_mib,
+                    overhead_mib=self.hypervisor.overhead_mib.value,
+                    hypervisor=self.hypervisor.label,
+                    shim_mib=self.shim_mib,
+                    free_mib=max(free, 0.0),
+                )
             return coded(
                 "reason.no_memory",
                 need_mib=need,
