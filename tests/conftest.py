@@ -16,6 +16,7 @@ from vmsim.engine import (
     VmSettings,
     default_catalog,
 )
+from vmsim.engine.machines import Cluster
 
 
 def build_sim(
@@ -26,6 +27,7 @@ def build_sim(
     vm: Mapping[str, Any] | None = None,
     container: Mapping[str, Any] | None = None,
     microvm: Mapping[str, Any] | None = None,
+    cluster: Cluster | None = None,
     **host_overrides: float,
 ) -> Simulation:
     """A Simulation on a catalog host preset (hardware overridable) with the given per-world settings."""
@@ -37,7 +39,11 @@ def build_sim(
         microvm=MicroVmSettings(**dict(microvm or {})),
     )
     return Simulation(
-        Host.from_preset(cat.hosts[host], **host_overrides), worlds=tuple(worlds), settings=settings, seed=seed
+        Host.from_preset(cat.hosts[host], **host_overrides),
+        worlds=tuple(worlds),
+        settings=settings,
+        seed=seed,
+        cluster=cluster,
     )
 
 

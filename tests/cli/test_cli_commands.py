@@ -51,8 +51,8 @@ def test_fit_options_change_the_answer(capsys):
     cat = default_catalog()
     _, out, _ = run_cli(capsys, "fit", "nginx", "--vm-memory", "4096", "--format", "json")
     assert json.loads(out)["worlds"]["vm"]["max_instances"] == math.floor((16384 - 1536) / (4096 + 30))
-    _, out, _ = run_cli(capsys, "fit", "redis", "--host", "small-cloud", "--format", "json")
-    small = cat.hosts["small-cloud"]
+    _, out, _ = run_cli(capsys, "fit", "redis", "--host", "cloud-nested", "--format", "json")
+    small = cat.hosts["cloud-nested"]
     data = json.loads(out)
     assert data["host"] == small.label
     assert data["worlds"]["vm"]["max_instances"] == math.floor(

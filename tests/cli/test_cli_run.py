@@ -51,7 +51,7 @@ def test_run_json_is_the_snapshot_contract(capsys):
         assert [p["name"] for p in inst["phases"]] == [p.name for p in w.instances[0].phases]
         assert all(set(p) == {"name", "start_s", "end_s"} for p in inst["phases"])
         assert [e["kind"] for e in jw["events"]] == [e.kind for e in w.events]
-        assert all(set(e) == {"t_s", "kind", "instance", "message"} for e in jw["events"])
+        assert all(set(e) == {"t_s", "kind", "instance", "message", "affected"} for e in jw["events"])
     assert out == formats.render_json(snap)
 
 

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vmsim.engine import default_catalog
+from vmsim.engine.machines import Cluster
 
 CAT = default_catalog()
 APPS = sorted(CAT.apps)
@@ -44,7 +45,8 @@ def configs(
 ):
     return st.fixed_dictionaries(
         {
-            "host": st.sampled_from(["laptop", "small-cloud"]),
+            "host": st.sampled_from(["laptop", "small-cloud", "cloud-nested"]),
+            "cluster": st.builds(Cluster, st.sampled_from([1, 1, 2, 3]), st.sampled_from(["spread", "pack"])),
             "memory_mib": st.sampled_from(memory),
             "disk_extra_mib": st.sampled_from([None, 2000.0, 4000.0, 10000.0]),
             "worlds": st.lists(st.sampled_from(["vm", "container", "microvm"]), min_size=1, max_size=3, unique=True),
@@ -92,6 +94,7 @@ def build(make_sim, cfg):
         vm=cfg["vm"],
         container=cfg["container"],
         microvm=cfg["microvm"],
+        cluster=cfg.get("cluster"),
         **hw,
     )
 
@@ -109,7 +112,9 @@ def check(sim, last_now):
             total = sum(mib for _, mib in ledger.by_category)
             assert abs(ledger.total_mib - total) <= 1e-6 * max(1.0, ledger.total_mib)
         assert w.disk.total_mib <= w.disk.capacity_mib + 1e-6
-        assert w.memory_touched_mib <= snap.host.memory_mib + 1e-6
+        assert w.memory_touched_mib <= w.memory.capacity_mib + 1e-6
+        for h in w.hosts:
+            assert h.memory_touched_mib <= snap.host.memory_mib + 1e-6, h.name
         # A VM whose app its own guest's OOM killer stopped goes on running; removing it later stops the VM: the one
         # instance that may end twice (killed by its guest, then stopped).
         guest_killed = {

@@ -30,7 +30,7 @@ class SandboxKind(ContainerKind):
 
     def after_phase(self, inst, phase):
         if phase == "sandbox":
-            self.world.hold_memory(inst, "shims", 40.0)  # a per-sandbox process
+            self.node.hold_memory(inst, "shims", 40.0)  # a per-sandbox process, on its host
             return True
         return super().after_phase(inst, phase)
 

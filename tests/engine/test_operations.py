@@ -317,7 +317,12 @@ def test_snapshot_json_form_is_serialisable_and_follows_the_contract(make_sim):
         assert set(inst["phases"][0]) == {"name", "start_s", "end_s"}
         assert set(world["memory_mib"]) >= {"total", "by_category"}
         assert set(world["disk_mib"]) >= {"total", "by_category"}
-        assert set(world["events"][0]) == {"t_s", "kind", "instance", "message"}
+        assert set(world["events"][0]) == {"t_s", "kind", "instance", "message", "affected"}
+        assert world["events"][0]["affected"] == [world["events"][0]["instance"]]
+        assert [h["name"] for h in world["hosts"]] == ["host-1"]
+        assert world["hosts"][0]["instances"] == [i["id"] for i in world["instances"]]
+        assert world["hosts"][0]["memory_mib"] == world["memory_mib"]
+        assert {i["host"] for i in world["instances"]} == {"host-1"}
 
 
 def test_time_series_follow_the_world(make_sim):

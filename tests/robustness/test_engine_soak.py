@@ -96,7 +96,8 @@ def check(sim: Simulation, last_now: float, where: str, instances: bool = True) 
     for world in sim.worlds.values():
         assert all(n >= 0 for n in world.counts.values()), f"{where}: {world.kind} counts {world.counts}"
         assert math.isfinite(world.memory.total) and math.isfinite(world.disk.total), where
-        assert world.cpu.demand >= -1e-9 and math.isfinite(world.cpu.demand), f"{where}: cpu demand {world.cpu.demand}"
+        demand = world.cpu_demand()
+        assert demand >= -1e-9 and math.isfinite(demand), f"{where}: cpu demand {demand}"
         for inst in world.instances if instances else ():
             if inst.state == "running":
                 assert inst.ready_s is not None and inst.ready_s >= inst.added_s - 1e-9, f"{where}: {inst.id}"

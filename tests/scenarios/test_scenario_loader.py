@@ -15,7 +15,7 @@ duration_s = 120
 worlds = ["vm", "container", "microvm"]
 
 [host]
-preset = "small-cloud"
+preset = "cloud-nested"
 cpu_cores = 4
 memory_gib = 8
 disk_gib = 64
@@ -78,7 +78,7 @@ def test_every_documented_key_is_read(tmp_path):
     assert spec.description.startswith("nginx, node")
     assert (spec.seed, spec.duration_s, spec.worlds) == (7, 120.0, ("vm", "container", "microvm"))
     assert (spec.source, spec.slug) == (path, "web")
-    assert spec.host.preset == "small-cloud"
+    assert spec.host.preset == "cloud-nested"
     assert spec.host.overrides() == {"cpu_cores": 4, "memory_mib": 8 * 1024, "disk_mib": 64 * 1024}
     assert spec.vm == VmSettings(
         guest_os="debian-12",
@@ -109,7 +109,7 @@ def test_every_documented_key_is_read(tmp_path):
 def test_build_simulation_uses_the_host_settings_and_events(tmp_path):
     spec = load_scenario(write(tmp_path, FULL))
     host = build_host(spec, default_catalog())
-    assert (host.name, host.cpu_cores, host.memory_mib, host.disk_mib) == ("small-cloud", 4, 8192.0, 65536.0)
+    assert (host.name, host.cpu_cores, host.memory_mib, host.disk_mib) == ("cloud-nested", 4, 8192.0, 65536.0)
     sim = build_simulation(spec)
     assert sim.seed == 7 and sim.scenario == "Web stack"
     assert list(sim.worlds) == ["vm", "container", "microvm"]

@@ -1,4 +1,4 @@
-"""Admission: how many more of an app a world can take, and why one more is refused.
+"""Admission: how many more of an app a host of a world can take, and why one more is refused.
 
 Disk and CPU are checked the same way for every kind; memory (and vCPUs) the kind's own way.
 """
@@ -12,7 +12,7 @@ from vmsim.engine.catalog import App
 from vmsim.engine.codes import Coded, coded
 
 if TYPE_CHECKING:
-    from vmsim.engine.world import World
+    from vmsim.engine.node import Node
 
 
 class FitResult(NamedTuple):
@@ -42,15 +42,17 @@ def count_fit(free: float, each: float) -> int:
     return int(math.floor(free / each + 1e-9))
 
 
-def _to_fetch_mib(world: World, app: App) -> float:
+def _to_fetch_mib(world: Node, app: App) -> float:
     return sum(a.stored_mib for a in world.behaviour.needs(app) if a.state == "absent")
 
 
-def fit(world: World, app: App) -> FitResult:
+def fit(world: Node, app: App) -> FitResult:
     """How many more of ``app`` ``world`` can take now, and which resource runs out first (the first
     listed among equals: disk, then the kind's memory limits, then CPU)."""
     limits: list[tuple[int, str]] = []
     per: list[tuple[str, float]] = []
+    if no_nesting(world):
+        limits.append((0, "nesting"))
     _, disk_each = world.behaviour.instance_disk(app)
     disk_free = world.host.disk_mib - world.disk.total - _to_fetch_mib(world, app)
     limits.append((count_fit(disk_free, disk_each), "disk"))
@@ -66,8 +68,16 @@ def fit(world: World, app: App) -> FitResult:
     return FitResult(n, by, tuple(per), tuple(every.items()))
 
 
-def refusal(world: World, app: App) -> Coded | None:
-    """Why one more instance of ``app`` cannot start now (disk first, then the kind's limits), or None."""
+def no_nesting(world: Node) -> bool:
+    """The host is itself a VM whose type does not allow VMs inside it, and this world's instances are guests."""
+    host = world.host
+    return world.behaviour.has_guest and host.kind == "cloud-vm" and not host.nested_virtualization
+
+
+def refusal(world: Node, app: App) -> Coded | None:
+    """Why one more instance of ``app`` cannot start now (nesting, then disk, then the kind's limits), or None."""
+    if no_nesting(world):
+        return coded("reason.no_nested", host=world.host.label)
     _, disk_each = world.behaviour.instance_disk(app)
     to_fetch = _to_fetch_mib(world, app)
     disk_free = world.host.disk_mib - world.disk.total

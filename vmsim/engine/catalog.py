@@ -201,6 +201,10 @@ class HostPreset(NamedTuple):
     host_os_memory_mib: Figure
     host_os_disk_mib: Figure
     disk_mibps: Figure
+    kind: str = "metal"  # metal | cloud-vm: the host is itself a VM, its guest OS under the workloads
+    nested_virtualization: bool = True  # VMs inside it allowed (a cloud VM: only if its type allows nesting)
+    nested_source: str = ""  # the [sources] key saying whether this type allows nested virtualization
+    guest_os: str | None = None  # a cloud-vm host's own guest OS
 
 
 class KernelReserve(NamedTuple):
@@ -329,12 +333,10 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
         hw: dict[str, Any] = {
             k: (_figure(t, k, f"hosts.{name}") if k in t else None) for k in ("cpu_cores", "memory_mib", "disk_mib")
         }
-        hosts[name] = HostPreset(
-            name=name,
-            label=t["label"],
-            **hw,
-            **_figures(t, f"hosts.{name}", "host_os_memory_mib", "host_os_disk_mib", "disk_mibps"),
-        )
+        hw.update(_figures(t, f"hosts.{name}", "host_os_memory_mib", "host_os_disk_mib", "disk_mibps"))
+        nested = t.get("nested", {})  # whether VMs may run inside this (cloud VM) host, and the source saying so
+        hw.update(kind=t.get("kind", "metal"), guest_os=t.get("guest_os"), nested_source=nested.get("src", ""))
+        hosts[name] = HostPreset(name=name, label=t["label"], nested_virtualization=nested.get("allowed", True), **hw)
     hypervisors = {
         name: Hypervisor(
             name=name,
@@ -434,7 +436,8 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
         app_start_cpu=_figure(modelling, "app_start_cpu", "modelling"),
         container_phase_cpu=_figure(modelling, "container_phase_cpu", "modelling"),
     )
-    unknown = sorted({f.source for _, f in catalog.figures() if f.source not in catalog.sources})
+    used = {f.source for _, f in catalog.figures()} | {h.nested_source for h in hosts.values() if h.nested_source}
+    unknown = sorted(used - set(catalog.sources))
     if unknown:
         raise ValueError(f"catalog: unknown sources {unknown}")
     return catalog

@@ -63,9 +63,20 @@ class WorldEvent:
         # copy, deepcopy and pickle remake the event through __init__ (setting slots one by one would fail).
         return type(self), self._values()
 
+    @property
+    def affected(self) -> tuple[str, ...]:
+        """The instances this event touched: its own instance, or none (a fault lists every one it reached)."""
+        return () if self.instance is None else (self.instance,)
+
     def as_dict(self, message: Callable[[WorldEvent], str]) -> dict[str, object]:
-        """The JSON form ``{"t_s", "kind", "instance", "message"}``; ``message`` words the event."""
-        return {"t_s": round(self.t_s, 6), "kind": self.kind, "instance": self.instance, "message": message(self)}
+        """The JSON form ``{"t_s", "kind", "instance", "message", "affected"}``; ``message`` words the event."""
+        return {
+            "t_s": round(self.t_s, 6),
+            "kind": self.kind,
+            "instance": self.instance,
+            "message": message(self),
+            "affected": list(self.affected),
+        }
 
 
 class InstanceAdded(WorldEvent):

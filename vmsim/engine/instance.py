@@ -12,6 +12,7 @@ from vmsim.engine.snapshot import InstanceSnapshot, PhaseRecord
 
 if TYPE_CHECKING:
     from vmsim.engine.artifacts import Artifact
+    from vmsim.engine.node import Node
 
 # Step kinds: run on the cores, on the disk, wait for artifacts, or just take time.
 CPU, DISK, FETCH = "cpu", "disk", "fetch"
@@ -47,6 +48,7 @@ class Instance:
         "vcpus",
         "services_touched",
         "snap",
+        "node",
     )
 
     def __init__(self, id: str, app: App, seq: int, added_s: float) -> None:
@@ -75,6 +77,7 @@ class Instance:
         self.vcpus = 0
         self.services_touched = False
         self.snap: InstanceSnapshot | None = None  # cached while it is not booting
+        self.node: Node | None = None  # the host it was placed on (None: refused before any host took it)
 
     @property
     def live(self) -> bool:

@@ -19,6 +19,9 @@ class Host(NamedTuple):
     host_os_memory_mib: float
     host_os_disk_mib: float
     disk_mibps: float
+    kind: str = "metal"  # metal | cloud-vm (the host is itself a VM on a provider's hypervisor)
+    nested_virtualization: bool = True  # VMs may run inside it (always on metal; few cloud VM types allow it)
+    guest_os: str | None = None  # a cloud-vm host's own guest OS (its kernel and OS sit under the workloads)
 
     @classmethod
     def from_preset(cls, preset: HostPreset, **overrides: float) -> Host:
@@ -48,7 +51,30 @@ class Host(NamedTuple):
             host_os_memory_mib=preset.host_os_memory_mib.value,
             host_os_disk_mib=preset.host_os_disk_mib.value,
             disk_mibps=preset.disk_mibps.value,
+            kind=preset.kind,
+            nested_virtualization=preset.nested_virtualization,
+            guest_os=preset.guest_os,
         )
+
+
+PLACEMENTS = ("spread", "pack")
+MAX_HOSTS = 1000
+
+
+class Cluster(NamedTuple):
+    """How many copies of the host each world has, their names, and how instances are placed on them.
+
+    ``spread`` puts each new instance on the host with the most free memory; ``pack`` on the first host (in
+    name order) that can take it. ``names`` is empty for the default ``host-1`` … ``host-N``.
+    """
+
+    hosts: int = 1
+    placement: str = "spread"
+    names: tuple[str, ...] = ()
+
+    def host_names(self) -> tuple[str, ...]:
+        """The hosts' names, in order."""
+        return self.names or tuple(f"host-{i}" for i in range(1, self.hosts + 1))
 
 
 class VmSettings(NamedTuple):

@@ -8,6 +8,7 @@ from vmsim.engine.instance import Instance
 from vmsim.engine.snapshot import (
     DISK_CATEGORIES,
     MEMORY_CATEGORIES,
+    HostUsage,
     ImageUsage,
     InstanceSnapshot,
     LayerUsage,
@@ -15,6 +16,7 @@ from vmsim.engine.snapshot import (
 )
 
 if TYPE_CHECKING:
+    from vmsim.engine.node import Node
     from vmsim.engine.world import World
 
 
@@ -37,7 +39,7 @@ def instance_snapshot(world: World, inst: Instance) -> InstanceSnapshot:
                 if art.id not in inst.waiting:
                     have += art.download_mib
                 else:
-                    done = world.store.download_progress(art)
+                    done = inst.node.store.download_progress(art) if inst.node is not None else None
                     if done is not None:
                         have += art.download_mib * done
             progress = have / total
@@ -54,6 +56,7 @@ def instance_snapshot(world: World, inst: Instance) -> InstanceSnapshot:
         memory_mib=sum(inst.mem.values()),
         disk_mib=sum(inst.disk.values()),
         reason=inst.reason,
+        host=None if inst.node is None else inst.node.name,
     )
     if inst.state != "booting":
         inst.snap = snap
@@ -79,7 +82,7 @@ def image_usage(world: World) -> tuple[ImageUsage, ...]:
         image = world.catalog.images[name]
         layers = []
         for layer in image.layers:
-            art = world.store.get(layer.id)
+            art = world.nodes[0].store.get(layer.id)  # the first host's store (every host has its own)
             layers.append(
                 LayerUsage(
                     id=layer.id,
@@ -93,28 +96,62 @@ def image_usage(world: World) -> tuple[ImageUsage, ...]:
     return tuple(out)
 
 
+def host_usage(node: Node) -> HostUsage:
+    """One host of a world now: its memory and disk, and the instances placed on it (O(its instances))."""
+    host = node.host
+    return HostUsage(
+        name=node.name,
+        up=node.up,
+        memory=node.memory.freeze(MEMORY_CATEGORIES, host.memory_mib),
+        memory_touched_mib=node.touched_mib(),
+        ksm_saved_mib=node.behaviour.ksm_saved_mib(),
+        disk=node.disk.freeze(DISK_CATEGORIES, host.disk_mib),
+        instances=tuple(i.id for i in node.instances),
+    )
+
+
 def check_world(world: World) -> None:
     """Raise AssertionError when the world's shared books do not balance (the kind checks its own)."""
-    for ledger, cats, name in ((world.memory, MEMORY_CATEGORIES, "memory"), (world.disk, DISK_CATEGORIES, "disk")):
+    total_mem: dict[str, float] = {}
+    total_disk: dict[str, float] = {}
+    for node in world.nodes:
+        check_node(node)
+        for cat, mib in node.memory.items():
+            total_mem[cat] = total_mem.get(cat, 0.0) + mib
+        for cat, mib in node.disk.items():
+            total_disk[cat] = total_disk.get(cat, 0.0) + mib
+    for ledger, sums in ((world.memory, total_mem), (world.disk, total_disk)):
+        for cat, mib in ledger.items():
+            assert abs(sums.get(cat, 0.0) - mib) < 1e-6 * max(1.0, ledger.total), f"world {cat} is not the hosts' sum"
+    assert sum(world.counts.values()) == len(world.instances)
+    placed = sum(len(n.instances) for n in world.nodes)
+    assert placed == sum(1 for i in world.instances if i.node is not None), "instances placed twice or lost"
+    assert world.steady_cpu >= -1e-9
+
+
+def check_node(node: Node) -> None:
+    """Raise AssertionError when one host's books do not balance."""
+    for ledger, cats, name in ((node.memory, MEMORY_CATEGORIES, "memory"), (node.disk, DISK_CATEGORIES, "disk")):
         for cat, mib in ledger.items():
             assert cat in cats, f"{name}: unknown category {cat}"
             assert mib >= -1e-6, f"{name}.{cat} is negative: {mib}"
         assert abs(sum(mib for _, mib in ledger.items()) - ledger.total) < 1e-6 * max(1.0, ledger.total)
     held_mem: dict[str, float] = {}
     held_disk: dict[str, float] = {}
-    for inst in world.instances:
-        if not inst.live and not (inst.state == "killed" and world.behaviour.has_guest):
+    for inst in node.instances:
+        if not inst.live and not (inst.state == "killed" and node.behaviour.has_guest):
             assert not inst.mem and not inst.disk, f"{inst.id} is {inst.state} but holds resources"
         for k, v in inst.mem.items():
             held_mem[k] = held_mem.get(k, 0.0) + v
         for k, v in inst.disk.items():
             held_disk[k] = held_disk.get(k, 0.0) + v
     for cat in ("hypervisor", "guest_kernel", "guest_services", "guest_page_cache", "reserved_idle", "shims"):
-        assert abs(held_mem.get(cat, 0.0) - world.memory.get(cat)) < 1e-6 * max(1.0, world.memory.total), cat
+        assert abs(held_mem.get(cat, 0.0) - node.memory.get(cat)) < 1e-6 * max(1.0, node.memory.total), cat
     # The runtime's daemons are the host's, once: no instance holds them.
-    daemon = world.runtime.daemon_memory_mib.value if world.behaviour.uses_images else 0.0
-    assert "runtime" not in held_mem and abs(world.memory.get("runtime") - daemon) < 1e-6, "runtime daemons"
-    assert world.touched_mib() <= world.host.memory_mib + 1e-6, "touched memory beyond the host"
-    assert world.disk.total <= world.host.disk_mib + 1e-6, "disk beyond the host"
-    assert sum(world.counts.values()) == len(world.instances)
-    assert world.vcpus_used >= 0 and world.steady_cpu >= -1e-9
+    daemon = node.runtime.daemon_memory_mib.value if node.behaviour.uses_images else 0.0
+    assert "runtime" not in held_mem and abs(node.memory.get("runtime") - daemon) < 1e-6, "runtime daemons"
+    assert node.touched_mib() <= node.host.memory_mib + 1e-6, "touched memory beyond the host"
+    assert node.disk.total <= node.host.disk_mib + 1e-6, "disk beyond the host"
+    assert sum(node.counts.values()) == len(node.instances)
+    assert all(i.node is node for i in node.instances), "an instance listed on a host it is not on"
+    assert node.vcpus_used >= 0 and node.steady_cpu >= -1e-9

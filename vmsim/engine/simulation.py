@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable
+from functools import partial
 from typing import NamedTuple
 
 from vmsim.engine.admission import FitResult
@@ -12,9 +13,9 @@ from vmsim.engine.catalog import App, Catalog, default_catalog
 from vmsim.engine.clock import Clock
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.kinds import DEFAULT_WORLDS, KINDS
-from vmsim.engine.machines import Host, Settings
+from vmsim.engine.machines import Cluster, Host, Settings
 from vmsim.engine.metrics import Series
-from vmsim.engine.snapshot import HostSnapshot, SimulationSnapshot
+from vmsim.engine.snapshot import HostSnapshot, SimulationSnapshot, StackLayer
 from vmsim.engine.world import World
 
 SERIES_RESOLUTION_S = 0.05
@@ -45,10 +46,12 @@ class Simulation:
         seed: int = 0,
         scenario: str = "custom",
         catalog: Catalog | None = None,
+        cluster: Cluster | None = None,
     ) -> None:
         self.catalog = catalog or (settings.catalog if settings else default_catalog())
         self.settings = settings or Settings(self.catalog)
         self.host = host
+        self.cluster = cluster or Cluster()
         self.seed = seed
         self.scenario = scenario
         self.clock = Clock()
@@ -58,7 +61,7 @@ class Simulation:
         if unknown or not kinds:
             raise ValueError(f"worlds must be some of {', '.join(KINDS)}; got {sorted(unknown) or 'none'}")
         self.worlds: dict[str, World] = {
-            k: World(k, host, self.settings, self.clock, seed, self._pending) for k in kinds
+            k: World(k, host, self.settings, self.clock, seed, self._pending, self.cluster) for k in kinds
         }
         self._counters: dict[str, int] = {}
         self._seq = 0
@@ -83,12 +86,16 @@ class Simulation:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise UnknownAppError(f"unknown app {name!r}{hint}; apps: {', '.join(self.catalog.apps)}") from None
 
-    def add_workload(self, app: str, count: int = 1) -> list[str]:
-        """Add ``count`` instances of ``app`` to every world at once; returns their ids."""
+    def add_workload(self, app: str, count: int = 1, host: str | None = None) -> list[str]:
+        """Add ``count`` instances of ``app`` to every world at once (on ``host`` if named, else where each world's
+        placement puts them); returns their ids."""
         spec = self.app(app)
         if count < 1:
             raise ValueError("count must be at least 1")
-        self.commands.append(Command(self.now, "add_workload", (app, count)))
+        if host is not None and host not in self.cluster.host_names():
+            close = difflib.get_close_matches(host, list(self.cluster.host_names()), n=1)
+            raise ValueError(f"unknown host {host!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        self.commands.append(Command(self.now, "add_workload", (app, count) if host is None else (app, count, host)))
         ids = []
         for _ in range(count):
             n = self._counters.get(app, 0) + 1
@@ -96,7 +103,7 @@ class Simulation:
             self._seq += 1
             instance_id = f"{app}-{n}"
             for world in self.worlds.values():
-                world.add(spec, instance_id, self._seq)
+                world.add(spec, instance_id, self._seq, host)
             ids.append(instance_id)
         self._record_series()
         return ids
@@ -134,7 +141,7 @@ class Simulation:
         if verb not in ("add_workload", "remove_instance", "remove_app", "grow_app"):
             raise ValueError(f"unknown command {verb!r}")
         method = getattr(self, verb)
-        self.clock.schedule(t_s, lambda: method(*args))
+        self.clock.schedule(t_s, partial(method, *args))
 
     # ------------------------------------------------------------------ time
     def advance(self, dt: float) -> list[WorldEvent]:
@@ -173,19 +180,54 @@ class Simulation:
             s[f"disk_mib.{name}"].record(t, world.disk.total)
             s[f"ready.{name}"].record(t, world.counts["running"])
             s[f"booting.{name}"].record(t, world.counts["booting"])
-            s[f"cpu_cores.{name}"].record(t, min(world.cpu.demand, world.cpu.capacity) + world.steady_cpu)
+            s[f"cpu_cores.{name}"].record(t, min(world.cpu_demand(), float(world.cpu_cores)) + world.steady_cpu)
 
     # ------------------------------------------------------------------ observation
     def snapshot(self, include_events: bool = True) -> SimulationSnapshot:
         """An immutable, JSON-ready view of everything now."""
         h = self.host
+        c = self.cluster
         return SimulationSnapshot(
             scenario=self.scenario,
             seed=self.seed,
             time_s=self.now,
-            host=HostSnapshot(h.name, h.label, h.cpu_cores, h.memory_mib, h.disk_mib),
+            host=HostSnapshot(
+                h.name,
+                h.label,
+                h.cpu_cores,
+                h.memory_mib,
+                h.disk_mib,
+                h.kind,
+                h.nested_virtualization,
+                self.host_stack(),
+                c.hosts,
+                c.placement,
+            ),
             worlds=tuple(w.snapshot(include_events) for w in self.worlds.values()),
         )
+
+    def host_stack(self) -> tuple[StackLayer, ...]:
+        """What sits under the workloads of each host, bottom up, with the memory each layer takes of the host's.
+
+        A cloud-vm host is itself a VM: the provider's hypervisor runs it (outside its memory), its own guest
+        kernel (the reserve curve of its guest OS at the host's memory, plus the kernel's runtime memory) and
+        the rest of its OS take the host OS's share."""
+        h = self.host
+        if h.kind != "cloud-vm" or h.guest_os is None:
+            return (StackLayer("host-os", h.host_os_memory_mib),)
+        guest = self.catalog.guests[h.guest_os]
+        kernel = self.catalog.reserve_curve(guest).at(h.memory_mib) + guest.kernel_runtime_mib.value
+        kernel = min(kernel, h.host_os_memory_mib)
+        return (
+            StackLayer("provider-hypervisor", None),
+            StackLayer("guest-kernel", kernel),
+            StackLayer("guest-os", h.host_os_memory_mib - kernel),
+        )
+
+    def fit_hosts(self, app: str) -> dict[str, list[tuple[str, FitResult]]]:
+        """How many more of ``app`` each host of each world can take now, and what runs out first on each."""
+        spec = self.app(app)
+        return {name: world.fit_hosts(spec) for name, world in self.worlds.items()}
 
     def fit(self, app: str) -> dict[str, FitResult]:
         """How many more of ``app`` each world can take now, and what runs out first."""

@@ -72,6 +72,7 @@ class InstanceSnapshot(NamedTuple):
     memory_mib: float
     disk_mib: float
     reason: Coded | None  # why it was refused, failed or was killed (a code and its figures)
+    host: str | None = None  # the host it was placed on (None: refused before any host took it)
 
     @property
     def boot_s(self) -> float | None:
@@ -91,6 +92,7 @@ class InstanceSnapshot(NamedTuple):
             "memory_mib": _r(self.memory_mib),
             "disk_mib": _r(self.disk_mib),
             "reason": None if self.reason is None else words.reason(self.reason),
+            "host": self.host,
         }
 
 
@@ -145,6 +147,32 @@ class CpuSnapshot(NamedTuple):
         }
 
 
+class HostUsage(NamedTuple):
+    """One host of a world at one moment: its memory and disk, and the ids of the instances placed on it."""
+
+    name: str
+    up: bool
+    memory: Ledger
+    memory_touched_mib: float
+    ksm_saved_mib: float
+    disk: Ledger
+    instances: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form (memory and disk shaped as a world's)."""
+        return {
+            "name": self.name,
+            "up": self.up,
+            "memory_mib": {
+                **self.memory.as_dict(),
+                "touched": _r(self.memory_touched_mib),
+                "ksm_saved": _r(self.ksm_saved_mib),
+            },
+            "disk_mib": self.disk.as_dict(),
+            "instances": list(self.instances),
+        }
+
+
 class WorldSnapshot(NamedTuple):
     """One world (vm, container or microvm) at one moment."""
 
@@ -158,6 +186,7 @@ class WorldSnapshot(NamedTuple):
     cpu: CpuSnapshot
     counts: tuple[tuple[str, int], ...]
     events: tuple[WorldEvent, ...]
+    hosts: tuple[HostUsage, ...] = ()
 
     def count(self, state: str) -> int:  # not tuple.count: by state
         """How many instances are in ``state``."""
@@ -177,17 +206,35 @@ class WorldSnapshot(NamedTuple):
             "disk_mib": self.disk.as_dict(),
             "cpu": self.cpu.as_dict(),
             "events": [e.as_dict(words.event) for e in self.events],
+            "hosts": [h.as_dict() for h in self.hosts],
         }
 
 
+class StackLayer(NamedTuple):
+    """One layer under the workloads of a host (hardware, a provider's hypervisor, a guest kernel, an OS) and
+    the memory it takes of the host's (None: outside the host's memory, as a cloud provider's hypervisor is)."""
+
+    name: str
+    memory_mib: float | None
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form."""
+        return {"name": self.name, "memory_mib": _r(self.memory_mib)}
+
+
 class HostSnapshot(NamedTuple):
-    """The physical host every world is a copy of."""
+    """The host every world is made of copies of (``count`` of them, each as described)."""
 
     name: str
     label: str
     cpu_cores: int
     memory_mib: float
     disk_mib: float
+    kind: str = "metal"
+    nested_virtualization: bool = True
+    stack: tuple[StackLayer, ...] = ()
+    hosts: int = 1
+    placement: str = "spread"
 
     def as_dict(self) -> dict[str, object]:
         """JSON form."""
@@ -197,6 +244,11 @@ class HostSnapshot(NamedTuple):
             "cpu_cores": self.cpu_cores,
             "memory_mib": _r(self.memory_mib),
             "disk_mib": _r(self.disk_mib),
+            "kind": self.kind,
+            "nested_virtualization": self.nested_virtualization,
+            "stack": [layer.as_dict() for layer in self.stack],
+            "hosts": self.hosts,
+            "placement": self.placement,
         }
 
 

@@ -1,18 +1,20 @@
-"""A world: one copy of the host running every workload one way — as VMs, containers or microVMs.
+"""A world: one or more copies of the host running every workload one way — as VMs, containers or microVMs.
 
-The world owns what every kind shares: the memory and disk ledgers, the cores, disk and network, the
-artifact store, the boot-step runner, endings and snapshots. What differs between kinds — what an
-instance stores and needs, how it is admitted, its boot steps and the memory each touches — is the
-kind's (see :mod:`vmsim.engine.kinds`).
+The world owns the instances, the events, placement, the boot-step runner, endings, snapshots and the
+world-wide totals (kept as they change). Each host is a :class:`~vmsim.engine.node.Node`: its ledgers,
+cores, disk and network, artifact store and shared pages. What differs between kinds — what an instance
+stores and needs, how it is admitted, its boot steps and the memory each touches — is the kind's (see
+:mod:`vmsim.engine.kinds`), made once per host.
 """
 
 from __future__ import annotations
 
 import random
+from functools import partial
 
 from vmsim.engine import admission
 from vmsim.engine.admission import FitResult
-from vmsim.engine.artifacts import Artifact, ArtifactStore
+from vmsim.engine.artifacts import Artifact
 from vmsim.engine.catalog import App
 from vmsim.engine.clock import Clock
 from vmsim.engine.codes import Coded, coded
@@ -28,10 +30,11 @@ from vmsim.engine.events import (
 from vmsim.engine.instance import CPU, FETCH, LIVE_STATES, Instance
 from vmsim.engine.kinds import KINDS
 from vmsim.engine.ledger import MutableLedger
-from vmsim.engine.machines import Host, Settings
-from vmsim.engine.memory import OomQueue, SharedPages, held_touched_mib
-from vmsim.engine.observation import check_world, image_usage, instance_snapshot
-from vmsim.engine.sharing import SharedCapacity
+from vmsim.engine.machines import Cluster, Host, Settings
+from vmsim.engine.memory import held_touched_mib
+from vmsim.engine.node import Node
+from vmsim.engine.observation import check_world, host_usage, image_usage, instance_snapshot
+from vmsim.engine.placement import Placement
 from vmsim.engine.snapshot import (
     DISK_CATEGORIES,
     MEMORY_CATEGORIES,
@@ -56,14 +59,23 @@ def _mib(mib: float) -> str:
 
 
 class World:
-    """One copy of the host. Invariants (see ``check_invariants``): ledgers add up per category,
-    nothing is negative, committed memory and stored disk stay within the host's capacity."""
+    """One copy of the cluster. Invariants (see ``check_invariants``): ledgers add up per category on every host
+    and the world's are the hosts' sums, nothing is negative, committed memory and stored disk stay within each
+    host's capacity."""
 
     def __init__(
-        self, kind: str, host: Host, settings: Settings, clock: Clock, seed: int, emit: list[WorldEvent]
+        self,
+        kind: str,
+        host: Host,
+        settings: Settings,
+        clock: Clock,
+        seed: int,
+        emit: list[WorldEvent],
+        cluster: Cluster | None = None,
     ) -> None:
         self.kind = kind
         self.host = host
+        self.cluster = cluster or Cluster()
         self.settings = settings
         self.catalog = settings.catalog
         self.clock = clock
@@ -75,42 +87,48 @@ class World:
         self.instances: list[Instance] = []
         self.by_id: dict[str, Instance] = {}
         self.counts = dict.fromkeys(STATES, 0)
-        self.memory = MutableLedger()
+        self.memory = MutableLedger()  # the sum of the hosts' ledgers, kept as they change
         self.disk = MutableLedger()
-        self.cpu = SharedCapacity(clock, host.cpu_cores)
-        self.net = SharedCapacity(clock, 1.0)
-        self.disk_io = SharedCapacity(clock, 1.0)
+        self.boot_demand = 0.0  # boot work asked of the cores, each host's up to its cores (its nodes keep it)
+        self.busy_hosts = 0  # hosts with boot work now
+        self.ksm_nodes: dict[Node, None] = {}  # hosts with two guests or more (KSM merges within a host)
         self.steady_cpu = 0.0
-        self.vcpus_used = 0
-        self.guest_count = 0  # guests whose services are up, for KSM
-        self.store = ArtifactStore(
-            self.disk, host.disk_mib, self.net, self.cpu, lambda: settings.registry_mibps, self._fetched
-        )
-        self.pages = SharedPages(self.memory)
-        self._oom = OomQueue(self.instances)
         self.dirty = True
+        self.warned = False  # a guest below its OS's recommended memory was reported once
         self.runtime = self.catalog.runtimes[settings.container.runtime]
-        self.behaviour = KINDS[kind](self)
-        self.label = self.behaviour.label
+        self.kind_factory = KINDS[kind]
+        self.placement = Placement(self.cluster.placement)
         if host.host_os_memory_mib >= host.memory_mib or host.host_os_disk_mib >= host.disk_mib:
             raise ValueError(
                 f"the host ({_mib(host.memory_mib)} memory, {_mib(host.disk_mib)} disk) is smaller than its own "
                 f"OS ({_mib(host.host_os_memory_mib)} memory, {_mib(host.host_os_disk_mib)} disk)"
             )
-        self.memory.add("host_os", host.host_os_memory_mib)
-        self.disk.add("host_os", host.host_os_disk_mib)
-        if self.behaviour.uses_images:
+        self.nodes: list[Node] = []
+        for index, name in enumerate(self.cluster.host_names()):
+            self.nodes.append(self._make_node(index, name))
+        self.by_name = {n.name: n for n in self.nodes}
+        self.placement.attach(self.nodes)
+        self.behaviour = self.nodes[0].behaviour  # what every host's kind says alike (label, phases)
+        self.label = self.behaviour.label
+
+    def _make_node(self, index: int, name: str) -> Node:
+        host = self.host
+        node = Node(self, index, name, host)
+        node.memory.add("host_os", host.host_os_memory_mib)
+        node.disk.add("host_os", host.host_os_disk_mib)
+        if node.behaviour.uses_images:
             daemon = self.runtime.daemon_memory_mib.value
             if host.host_os_memory_mib + daemon >= host.memory_mib:
                 raise ValueError(
                     f"the host's {_mib(host.memory_mib)} of memory leaves no room for the container runtime "
                     f"({_mib(daemon)}) beside its OS ({_mib(host.host_os_memory_mib)})"
                 )
-            self.memory.add("runtime", daemon)
-            for image_name in settings.container.cached_images:
-                for layer_artifact in self.store.layers(self.catalog.images[image_name], self.runtime):
-                    self.store.store(layer_artifact)
-        self.behaviour.prepare()
+            node.memory.add("runtime", daemon)
+            for image_name in self.settings.container.cached_images:
+                for layer_artifact in node.store.layers(self.catalog.images[image_name], self.runtime):
+                    node.store.store(layer_artifact)
+        node.behaviour.prepare()
+        return node
 
     @property
     def has_guest(self) -> bool:
@@ -124,24 +142,40 @@ class World:
 
     @property
     def artifacts(self) -> dict[str, Artifact]:
-        """Every artifact the world's host knows of, by id."""
-        return self.store.artifacts
+        """Every artifact the first host knows of, by id (every host knows the same ones)."""
+        return self.nodes[0].store.artifacts
 
     def touched_mib(self) -> float:
-        """Host memory really in use: committed, less untouched guest RAM and KSM-merged pages."""
+        """Memory really in use on every host: committed, less untouched guest RAM and KSM-merged pages."""
         return self.memory.total - self.memory.get("reserved_idle") - self.ksm_saved_mib()
 
     def ksm_saved_mib(self) -> float:
-        """Pages KSM merged across identical guests (0 unless KSM is on)."""
-        return self.behaviour.ksm_saved_mib()
+        """Pages KSM merged across identical guests of a host, on every host (0 unless KSM is on)."""
+        return sum((n.behaviour.ksm_saved_mib() for n in self.ksm_nodes), 0.0)
+
+    def cpu_demand(self) -> float:
+        """Boot work asked of the cores now, each host's counted up to its cores (one host's: all of it)."""
+        if len(self.nodes) == 1:
+            return self.nodes[0].cpu.demand
+        return self.boot_demand
+
+    @property
+    def cpu_cores(self) -> int:
+        """Cores of every host."""
+        return self.host.cpu_cores * len(self.nodes)
 
     def fit(self, app: App) -> FitResult:
-        """How many more of ``app`` this world can take now, and which resource runs out first."""
-        return admission.fit(self, app)
+        """How many more of ``app`` this world can take now (on its first host), and which resource runs out first."""
+        return admission.fit(self.nodes[0], app)
+
+    def fit_hosts(self, app: App) -> list[tuple[str, FitResult]]:
+        """How many more of ``app`` each host that is up can take now, and what runs out first on each."""
+        return [(n.name, admission.fit(n, app)) for n in self.nodes if n.up]
 
     # ------------------------------------------------------------------ commands
-    def add(self, app: App, instance_id: str, seq: int) -> Instance:
-        """Ask for one instance of ``app``; it is admitted and starts booting, or is refused."""
+    def add(self, app: App, instance_id: str, seq: int, host: str | None = None) -> Instance:
+        """Ask for one instance of ``app`` (on ``host`` if named, else where placement says); it is admitted and
+        starts booting, or is refused."""
         now = self.clock.now
         inst = Instance(instance_id, app, seq, now)
         self.instances.append(inst)
@@ -149,7 +183,13 @@ class World:
         self.counts["pending"] += 1
         self.dirty = True
         self.record(InstanceAdded(now, self.kind, instance_id, app.name))
-        refusal = admission.refusal(self, app)
+        node = self.by_name[host] if host is not None else self.placement.choose(app)
+        refusal = admission.refusal(node, app) if node.up else coded("reason.host_down", host=node.name)
+        if refusal is None:
+            inst.node = node
+            node.instances.append(inst)
+            node.counts["pending"] += 1
+            self.placement.changed(node)
         if refusal is not None:
             self.end(
                 inst,
@@ -177,16 +217,25 @@ class World:
         for inst in [i for i in self.instances if i.state == "running" and i.app.name == app_name]:
             grown += 1
             inst.app_extra_mib += mib
-            self.behaviour.grow(inst, mib)
-            self._host_pressure()
+            node = self._node(inst)
+            node.behaviour.grow(inst, mib)
+            self._host_pressure(node)
         return grown
+
+    @staticmethod
+    def _node(inst: Instance) -> Node:
+        node = inst.node
+        assert node is not None, f"{inst.id} was placed on no host"
+        return node
 
     # ------------------------------------------------------------------ boot
     def _admit(self, inst: Instance) -> None:
         app = inst.app
-        cat, mib = self.behaviour.instance_disk(app)
-        self._hold(inst, self.disk, cat, mib, disk=True)
-        inst.needs = self.behaviour.needs(app)
+        node = self._node(inst)
+        behaviour = node.behaviour
+        cat, mib = behaviour.instance_disk(app)
+        self._hold(inst, node.disk, cat, mib, disk=True)
+        inst.needs = behaviour.needs(app)
         missing = [a for a in inst.needs if a.state != "present"]
         j = self.jitter
         rng = self.rng
@@ -198,14 +247,15 @@ class World:
             steps.append((name, kind, nominal * (1.0 + rng.uniform(-j, j)), weight))
 
         if missing:
-            steps.append((self.behaviour.fetch_step, FETCH, 0.0, 0.0))
-        self.behaviour.plan(inst, add, mib)
+            steps.append((behaviour.fetch_step, FETCH, 0.0, 0.0))
+        behaviour.plan(inst, add, mib)
         add("app", CPU, app.start_s.value, self.catalog.app_start_cpu.value)
 
     def _start_step(self, inst: Instance) -> None:
         if inst.step_index >= len(inst.steps):
             self._ready(inst)
             return
+        node = self._node(inst)
         name, kind, nominal, weight = inst.steps[inst.step_index]
         now = self.clock.now
         inst.current = (name, now)
@@ -219,11 +269,11 @@ class World:
             for art in pending:
                 art.waiters.append(inst)
                 if art.state == "absent":
-                    self.store.fetch(art)
+                    node.store.fetch(art)
             return
-        resource = self.cpu if kind == CPU else self.disk_io
+        resource = node.cpu if kind == CPU else node.disk_io
         inst.job_on = resource
-        inst.job = resource.submit(nominal, weight, lambda: self._step_done(inst))
+        inst.job = resource.submit(nominal, weight, partial(self._step_done, inst))
 
     def _step_done(self, inst: Instance) -> None:
         if inst.state != "booting":
@@ -235,15 +285,17 @@ class World:
         inst.phases.append(PhaseRecord(name, inst.current[1], self.clock.now))
         inst.current = None
         self.dirty = True
-        if name in self.behaviour.memory_phases:
-            if not self.behaviour.after_phase(inst, name):
+        node = self._node(inst)
+        if name in node.behaviour.memory_phases:
+            if not node.behaviour.after_phase(inst, name):
                 return
-            if self.behaviour.pressure_possible and not self._host_pressure(inst):
+            if node.behaviour.pressure_possible and not self._host_pressure(node, inst):
                 return
         inst.step_index += 1
         self._start_step(inst)
 
-    def _fetched(self, art: Artifact) -> None:
+    def fetched(self, node: Node, art: Artifact) -> None:
+        """``art`` is now stored on ``node``: the instances waiting for it there go on booting."""
         self.record(ArtifactFetched(self.clock.now, self.kind, None, art.label, art.stored_mib))
         waiters, art.waiters = art.waiters, []
         for inst in waiters:
@@ -253,9 +305,11 @@ class World:
 
     def _ready(self, inst: Instance) -> None:
         now = self.clock.now
+        node = self._node(inst)
         inst.ready_s = now
         self._set_state(inst, "running")
-        inst.steady_cpu = self.behaviour.steady_cpu(inst.app)
+        inst.steady_cpu = node.behaviour.steady_cpu(inst.app)
+        node.steady_cpu += inst.steady_cpu
         self.steady_cpu += inst.steady_cpu
         self.record(InstanceReady(now, self.kind, inst.id, now - inst.added_s))
 
@@ -267,20 +321,20 @@ class World:
         inst.snap = None
         self.dirty = True
         if not disk and self.behaviour.pressure_possible and cat != "reserved_idle":
-            self._oom.changed(inst)
+            self._node(inst).oom.changed(inst)
 
     def hold_memory(self, inst: Instance, cat: str, mib: float) -> None:
-        """The instance holds ``mib`` more host memory in ``cat`` (less when negative)."""
-        self._hold(inst, self.memory, cat, mib)
+        """The instance holds ``mib`` more of its host's memory in ``cat`` (less when negative)."""
+        self._hold(inst, self._node(inst).memory, cat, mib)
 
-    def _host_pressure(self, newcomer: Instance | None = None) -> bool:
-        """Kill the largest live instances while host memory is over capacity; False if ``newcomer`` died."""
-        capacity = self.host.memory_mib
-        while self.touched_mib() > capacity + 1e-6:
-            victim = self._oom.largest()
+    def _host_pressure(self, node: Node, newcomer: Instance | None = None) -> bool:
+        """Kill the largest live instances while ``node``'s memory is over capacity; False if ``newcomer`` died."""
+        capacity = node.host.memory_mib
+        while node.touched_mib() > capacity + 1e-6:
+            victim = node.oom.largest()
             if victim is None:
                 break
-            need = self.touched_mib()
+            need = node.touched_mib()
             reason = coded("reason.host_oom", need_mib=need, cap_mib=capacity, size_mib=held_touched_mib(victim))
             if not victim.live:
                 # A VM whose app its own guest killed still holds its memory; the host's killer now ends the VM
@@ -317,6 +371,8 @@ class World:
             if inst in art.waiters:
                 art.waiters.remove(inst)
         inst.waiting = set()
+        if inst.node is not None:
+            inst.node.steady_cpu -= inst.steady_cpu
         self.steady_cpu -= inst.steady_cpu
         inst.steady_cpu = 0.0
         if release:
@@ -327,24 +383,33 @@ class World:
             self.record(event)
 
     def _release(self, inst: Instance) -> None:
+        node = inst.node
+        if node is None:
+            return  # refused before any host took it: it holds nothing
         for cat, mib in inst.mem.items():
-            self.memory.add(cat, -mib)
+            node.memory.add(cat, -mib)
         for cat, mib in inst.disk.items():
-            self.disk.add(cat, -mib)
+            node.disk.add(cat, -mib)
         inst.mem = {}
         inst.disk = {}
         if inst.shares_pages:
-            self.pages.unmap(inst.app)
+            node.pages.unmap(inst.app)
             inst.shares_pages = False
         if inst.services_touched:
-            self.guest_count -= 1
+            node.guest_started(-1)
             inst.services_touched = False
-        self.vcpus_used -= inst.vcpus
+        node.vcpus_used -= inst.vcpus
         inst.vcpus = 0
 
     def _set_state(self, inst: Instance, state: str) -> None:
         self.counts[inst.state] -= 1
         self.counts[state] += 1
+        node = inst.node
+        if node is not None:
+            node.counts[inst.state] -= 1
+            node.counts[state] += 1
+            if state not in LIVE_STATES:
+                self.placement.changed(node)
         inst.state = state
         inst.snap = None
         self.dirty = True
@@ -361,17 +426,20 @@ class World:
 
     def snapshot(self, include_events: bool = True) -> WorldSnapshot:
         """An immutable view of the whole world now."""
+        cores = self.cpu_cores
+        capacity = len(self.nodes)
         return WorldSnapshot(
             name=self.kind,
             label=self.label,
             instances=tuple(instance_snapshot(self, i) for i in self.instances),
-            memory=self.memory.freeze(MEMORY_CATEGORIES, self.host.memory_mib),
+            memory=self.memory.freeze(MEMORY_CATEGORIES, self.host.memory_mib * capacity),
             memory_touched_mib=self.touched_mib(),
             ksm_saved_mib=self.ksm_saved_mib(),
-            disk=self.disk.freeze(DISK_CATEGORIES, self.host.disk_mib),
-            cpu=CpuSnapshot(self.host.cpu_cores, self.cpu.demand, self.steady_cpu),
+            disk=self.disk.freeze(DISK_CATEGORIES, self.host.disk_mib * capacity),
+            cpu=CpuSnapshot(cores, self.cpu_demand(), self.steady_cpu),
             counts=tuple((s, self.counts[s]) for s in STATES),
             events=tuple(self.events) if include_events else (),
+            hosts=tuple(host_usage(n) for n in self.nodes),
         )
 
     def image_usage(self) -> tuple[ImageUsage, ...]:
@@ -381,4 +449,5 @@ class World:
     def check_invariants(self) -> None:
         """Raise AssertionError when the world's books do not balance."""
         check_world(self)
-        self.behaviour.check_invariants()
+        for node in self.nodes:
+            node.behaviour.check_invariants()

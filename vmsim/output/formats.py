@@ -44,6 +44,7 @@ CSV_COLUMNS = (
     "disk_mib",
     "phases",
     "reason",
+    "host",
 )
 
 
@@ -172,9 +173,46 @@ def render_csv(snap: SimulationSnapshot) -> str:
                     f"{i.disk_mib:.3f}",
                     phases,
                     reason_text(i.reason) or "",
+                    i.host or "",
                 ]
             )
     return buf.getvalue()
+
+
+def render_fit_hosts(app: str, host_label: str, fits: dict[str, list[tuple[str, FitResult]]], fmt: str) -> str:
+    """``vmsim fit --hosts N``: how many fit across the hosts, and what runs out first on each."""
+    if fmt == "json":
+        worlds = {
+            name: {
+                "max_instances": sum(f.max_instances for _, f in per_host),
+                "hosts": [{"name": host, **f.as_dict()} for host, f in per_host],
+            }
+            for name, per_host in fits.items()
+        }
+        return (
+            json.dumps({"app": app, "host": host_label, "hosts": _host_count(fits), "worlds": worlds}, indent=2) + "\n"
+        )
+    rows = [["world", "fit", "runs out first on each host"]]
+    for name, per_host in fits.items():
+        total = sum(f.max_instances for _, f in per_host)
+        by: dict[str, list[str]] = {}
+        for host, f in per_host:
+            by.setdefault(f"{f.limited_by} at {f.max_instances:,}", []).append(host)
+        first = "; ".join(f"{what} ({_hosts_text(hosts)})" for what, hosts in by.items())
+        rows.append([name, f"{total:,}", first])
+    n = _host_count(fits)
+    return f"How many {app} fit on {n:,} {'host' if n == 1 else 'hosts'} ({host_label}):\n" + table(rows, "lrl") + "\n"
+
+
+def _host_count(fits: dict[str, list[tuple[str, FitResult]]]) -> int:
+    return max((len(per_host) for per_host in fits.values()), default=0)
+
+
+def _hosts_text(hosts: list[str]) -> str:
+    """Host names, or the first and last of a long run: host-1 … host-100 (100 hosts)."""
+    if len(hosts) <= 3:
+        return ", ".join(hosts)
+    return f"{hosts[0]} … {hosts[-1]}, {len(hosts):,} hosts"
 
 
 def render_fit(app: str, host_label: str, fits: dict[str, FitResult], fmt: str) -> str:
@@ -202,6 +240,8 @@ FIT_NOTES = {
     "network": "network: one Docker bridge network attaches at most 1,023 containers (a Linux bridge has 1,024 ports, "
     "one reserved); container.networks in a scenario spreads them over more networks.",
     "allocation": "allocation: the VM's memory cannot hold its guest OS and the app.",
+    "nesting": "nesting: the host is itself a cloud VM whose type does not allow VMs inside it (on AWS only C8i, M8i, "
+    "R8i and metal instances do); try --host cloud-nested.",
 }
 
 

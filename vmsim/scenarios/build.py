@@ -41,6 +41,7 @@ def build_simulation(
             settings=settings,
             seed=spec.seed,
             scenario=spec.name,
+            cluster=spec.cluster,
         )
     except ValueError as exc:
         # The engine's check is English; say in Korean which part of the file it is about.

@@ -19,6 +19,7 @@ class Reader:
         self.source = source
         self.catalog = catalog
         self.problems: list[Msg] = []
+        self.named_hosts: list[tuple[str, str]] = []  # (key path, host name) for every host an event names
 
     def add(self, code: str, /, **params: object) -> None:
         """Record a problem that is one whole message."""

@@ -8,6 +8,7 @@ from typing import Any
 from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.kinds import WORLD_KINDS
 from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
+from vmsim.scenarios.cluster import check_event_hosts, read_cluster
 from vmsim.scenarios.errors import AT_LEAST_ONE_WORLD, ScenarioError, one_of, safe, string_of, suggest
 from vmsim.scenarios.image_build import read_build
 from vmsim.scenarios.reader import Reader
@@ -16,6 +17,7 @@ from vmsim.text import LANGS, msg, render
 
 MAX_COUNT = 100_000
 MAX_INSTANCES = 10_000  # in all, per world: the engine benchmark runs 10,000 per world in three worlds in seconds
+PER_HOST = 30  # more hosts may run more: the engine benchmark runs 1,000 hosts × 30 instances per world
 MAX_BROAD_EVENTS = 100  # grow and remove-all events each visit every instance of an app
 MAX_TIME_S = 1_000_000.0
 
@@ -26,6 +28,7 @@ TOP_KEYS = [
     "duration_s",
     "worlds",
     "host",
+    "cluster",
     "vm",
     "container",
     "microvm",
@@ -48,13 +51,14 @@ VM_KEYS = [
 ]
 CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib", "networks"]
 MICROVM_KEYS = ["memory_mib", "vcpus", "overcommit_ratio"]
-EVENT_KEYS = ["at_s", "add", "count", "remove", "grow", "memory_mib"]
+EVENT_KEYS = ["at_s", "add", "count", "host", "remove", "grow", "memory_mib"]
 LESSON_KEYS = [
     "title",
     "text",
     "ask",
     "add",
     "count",
+    "host",
     "remove",
     "grow",
     "memory_mib",
@@ -146,6 +150,8 @@ def parse_scenario(
         gib = f"{host_preset.host_os_disk_mib.value / 1024:g}"
         r.problem("host.disk_gib", disk_gib, msg("scenario.host_disk", gib=gib))
 
+    cluster = read_cluster(r, top)
+
     v = r.table(top.get("vm", {}), "vm", VM_KEYS)
     d = VmSettings()
     vm = VmSettings(
@@ -193,6 +199,7 @@ def parse_scenario(
     events = _read_events(r, top.get("events", []), catalog)
     build = read_build(r, top["build"], source) if "build" in top else None
     lesson = _read_lesson(r, top.get("lesson", []), catalog)
+    check_event_hosts(r, cluster)
     broad = sum(1 for e in events if e.verb in ("grow_app", "remove_app")) + sum(
         1 for step in lesson for a in step.actions if a.verb in ("grow_app", "remove_app")
     )
@@ -200,9 +207,10 @@ def parse_scenario(
         # Each touches every instance of its app: ten thousand of them over 15,000 containers ran for minutes.
         r.add("scenario.broad_events", broad=f"{broad:,}", max=MAX_BROAD_EVENTS)
     asked = _added(events) + sum(_added(step.actions) for step in lesson)
-    if asked > MAX_INSTANCES:
+    most = max(MAX_INSTANCES, PER_HOST * cluster.hosts)
+    if asked > most:
         # Each count is within bounds, but ten thousand events of them would never finish.
-        r.add("scenario.instances", asked=f"{asked:,}", max=f"{MAX_INSTANCES:,}")
+        r.add("scenario.instances", asked=f"{asked:,}", max=f"{most:,}")
 
     if r.problems:
         raise ScenarioError(source, r.problems)
@@ -213,6 +221,7 @@ def parse_scenario(
         duration_s=float(duration_s),
         worlds=tuple(worlds),
         host=host,
+        cluster=cluster,
         vm=vm,
         container=container,
         microvm=microvm,
@@ -274,7 +283,13 @@ def _read_action(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s
         if "memory_mib" in e:
             r.add("scenario.only_with", where=f"{path}.memory_mib", verb="grow")
         count = r.number(e, "count", path, 1, 1, MAX_COUNT, whole=True)
-        return EventSpec(at_s, "add_workload", (target, count))
+        host = r.string(e, "host", path, None, max_len=63)
+        if host is None:
+            return EventSpec(at_s, "add_workload", (target, count))
+        r.named_hosts.append((f"{path}.host", host))
+        return EventSpec(at_s, "add_workload", (target, count, host))
+    if "host" in e:
+        r.add("scenario.only_with", where=f"{path}.host", verb="add")
     if verb == "grow":
         if "count" in e:
             r.add("scenario.only_with", where=f"{path}.count", verb="add")

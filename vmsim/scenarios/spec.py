@@ -7,7 +7,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
-from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
+from vmsim.engine.machines import Cluster, ContainerSettings, MicroVmSettings, VmSettings
 
 
 class BuildSpec(NamedTuple):
@@ -83,6 +83,7 @@ class ScenarioSpec(NamedTuple):
     duration_s: float = 60.0
     worlds: tuple[str, ...] = ("vm", "container")
     host: HostSpec = HostSpec()
+    cluster: Cluster = Cluster()
     vm: VmSettings = VmSettings()
     container: ContainerSettings = ContainerSettings()
     microvm: MicroVmSettings = MicroVmSettings()

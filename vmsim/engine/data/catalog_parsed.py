@@ -1,6 +1,6 @@
 """catalog.toml, parsed: written by ``python -m vmsim.engine.data``; do not edit (see catalog_data)."""
 
-CHECKSUM = '46608-d1878595'
+CHECKSUM = '48499-655a0321'
 
 DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note beside the figure says what it rests on.',
              'FC-DATA': "Agache et al., Firecracker (NSDI 2020): authors' raw data, "
@@ -78,6 +78,10 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
              'NODE-7703': 'nodejs/node issue #7703 (2016): http hello world ≈60 MB RSS',
              'SYER-MEM': "D. Syer, 'Spring Boot Memory Performance', spring.io 2015: 150–190 MB RSS per process",
              'SYER-BENCH': 'D. Syer, Spring Boot startup benchmarks: demo app median 1.17 s',
+             'AWS-NESTED': "AWS EC2 User Guide, 'Use nested virtualization to run hypervisors in Amazon EC2 instances' "
+                           "(2026): 'Nested virtualization is currently supported on C8i, M8i, and R8i instances' "
+                           '(8th-generation Intel types and their flex variants, off by default, requested at launch); '
+                           'before that only *.metal instances; t3 is not in the list (calibration corrections §8)',
              'PG-DOCS': 'PostgreSQL docs, Resource Consumption: shared_buffers default 128 MB, touched lazily'},
  'hosts': {'laptop': {'label': 'Laptop: 8 cores, 16 GiB, 512 GiB SSD',
                       'cpu_cores': {'v': 8,
@@ -111,6 +115,11 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                      'src': 'MODEL',
                                      'note': 'NVMe SSD sequential copy, order of magnitude'}},
            'small-cloud': {'label': 'Small cloud VM: 2 vCPU, 4 GiB, 30 GiB (like a t3.medium)',
+                           'kind': 'cloud-vm',
+                           'guest_os': 'ubuntu-24.04',
+                           'nested': {'allowed': False,
+                                      'src': 'AWS-NESTED',
+                                      'note': 't3 is not among the instance types that allow nested virtualization'},
                            'cpu_cores': {'v': 2,
                                          'range': [2, 2],
                                          'kind': 'choice',
@@ -141,6 +150,44 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                           'kind': 'choice',
                                           'src': 'MODEL',
                                           'note': "a network block volume's baseline throughput, order of magnitude"}},
+           'cloud-nested': {'label': 'Cloud VM with nested virtualization: 2 vCPU, 4 GiB, 30 GiB (like a c8i.large)',
+                            'kind': 'cloud-vm',
+                            'guest_os': 'ubuntu-24.04',
+                            'nested': {'allowed': True,
+                                       'src': 'AWS-NESTED',
+                                       'note': 'c8i is one of the 8th-generation Intel types that allow nested '
+                                               'virtualization (requested at launch)'},
+                            'cpu_cores': {'v': 2,
+                                          'range': [2, 2],
+                                          'kind': 'choice',
+                                          'src': 'MODEL',
+                                          'note': 'c8i.large has 2 vCPU (2 GiB per vCPU in the c8i family, calibration '
+                                                  'corrections §8)'},
+                            'memory_mib': {'v': 4096,
+                                           'range': [4096, 4096],
+                                           'kind': 'choice',
+                                           'src': 'MODEL',
+                                           'note': 'c8i.large has 4 GiB'},
+                            'disk_mib': {'v': 30720,
+                                         'range': [30720, 30720],
+                                         'kind': 'choice',
+                                         'src': 'MODEL',
+                                         'note': 'a 30 GiB root volume'},
+                            'host_os_memory_mib': {'v': 400,
+                                                   'range': [250, 600],
+                                                   'kind': 'choice',
+                                                   'src': 'MODEL',
+                                                   'note': 'headless server OS; no measured source (as small-cloud)'},
+                            'host_os_disk_mib': {'v': 3072,
+                                                 'range': [2048, 5120],
+                                                 'kind': 'choice',
+                                                 'src': 'MODEL',
+                                                 'note': 'server cloud image after first boot'},
+                            'disk_mibps': {'v': 125,
+                                           'range': [125, 1000],
+                                           'kind': 'choice',
+                                           'src': 'MODEL',
+                                           'note': "a network block volume's baseline throughput, order of magnitude"}},
            'server': {'label': 'Server: 32 cores, 128 GiB, 2 TiB',
                       'cpu_cores': {'v': 32,
                                     'range': [32, 32],

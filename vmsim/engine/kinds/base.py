@@ -1,7 +1,8 @@
 """The protocol every kind of instance (VM, container, microVM …) follows, and the world it works in.
 
-A :class:`~vmsim.engine.world.World` owns what every kind shares — the ledgers, the cores, disk and
-network, the artifact store, the boot-step runner, endings and snapshots. A kind decides only what
+A :class:`~vmsim.engine.world.World` owns the instances, the boot-step runner, endings and snapshots; each of
+its hosts, a :class:`~vmsim.engine.node.Node`, owns the ledgers, the cores, disk and network and the artifact
+store. A kind is made once per host and asks its node. A kind decides only what
 differs: what one instance stores and needs, how it is admitted, the steps of its boot, and which memory
 each step touches.
 """
@@ -17,14 +18,14 @@ from vmsim.engine.codes import Coded
 if TYPE_CHECKING:
     from vmsim.engine.artifacts import Artifact
     from vmsim.engine.instance import Instance
-    from vmsim.engine.world import World
+    from vmsim.engine.node import Node
 
 # add(name, step kind, nominal seconds, weight): append one boot step, with the world's jitter.
 AddStep = Callable[[str, str, float, float], None]
 
 
 class InstanceKind(Protocol):
-    """How one kind of instance runs in a world. Made once per world by ``factory(world)``."""
+    """How one kind of instance runs in a node. Made once per host by ``factory(node)``."""
 
     name: str  # the world's key: 'vm', 'container', 'microvm'
     label: str  # the world's title in snapshots
@@ -79,4 +80,4 @@ class InstanceKind(Protocol):
         ...
 
 
-KindFactory = Callable[["World"], InstanceKind]
+KindFactory = Callable[["Node"], InstanceKind]

@@ -16,7 +16,7 @@ from vmsim.engine.instance import CPU, Instance
 from vmsim.engine.kinds.base import AddStep
 
 if TYPE_CHECKING:
-    from vmsim.engine.world import World
+    from vmsim.engine.node import Node
 
 
 class ContainerKind:
@@ -30,9 +30,9 @@ class ContainerKind:
     memory_phases = frozenset({"create", "app"})
     pressure_possible = True
 
-    def __init__(self, world: World) -> None:
-        self.world = world
-        self.runtime = world.runtime
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.runtime = node.runtime
 
     def prepare(self) -> None:
         """Nothing beyond the runtime and cached images every image-using world has."""
@@ -43,7 +43,7 @@ class ContainerKind:
 
     def needs(self, app: App) -> list[Artifact]:
         """The app image's layers."""
-        return self.world.store.layers(app.image, self.runtime)
+        return self.node.store.layers(app.image, self.runtime)
 
     def steady_cpu(self, app: App) -> float:
         """The app's own load."""
@@ -52,25 +52,25 @@ class ContainerKind:
     @property
     def network_capacity(self) -> int:
         """Containers the world's bridge networks can attach: ports per bridge times networks."""
-        return int(self.runtime.bridge_max_containers.value) * self.world.settings.container.networks
+        return int(self.runtime.bridge_max_containers.value) * self.node.settings.container.networks
 
     def attached(self) -> int:
         """Containers holding a port on a bridge now (booting or running)."""
-        counts = self.world.counts
+        counts = self.node.counts
         return counts["booting"] + counts["running"]
 
     def cores_seen(self) -> int:
         """Cores a container's app sees (no cpuset): the host's."""
-        return self.world.host.cpu_cores
+        return self.node.host.cpu_cores
 
     def memory_limits(self, app: App, limits: list[tuple[int, str]], per: list[tuple[str, float]]) -> None:
         """Host memory left after the shim and the app's private pages (and its image's pages, once); bridge
         ports left on the networks."""
-        world = self.world
-        limit = world.settings.container.memory_limit_mib
+        node = self.node
+        limit = node.settings.container.memory_limit_mib
         each = self.runtime.shim_memory_mib.value + app.private_at(self.cores_seen())
-        first = 0.0 if world.pages.users(app.image.name) else app.file_mib.value
-        free = world.host.memory_mib - world.memory.total - first
+        first = 0.0 if node.pages.users(app.image.name) else app.file_mib.value
+        free = node.host.memory_mib - node.memory.total - first
         limits.append((count_fit(free, each) if free >= 0 else 0, "memory"))
         if limit is not None and app.rss_at(self.cores_seen()) > limit:
             limits.append((0, "memory limit"))
@@ -83,42 +83,42 @@ class ContainerKind:
             return coded(
                 "reason.bridge_full",
                 per=int(self.runtime.bridge_max_containers.value),
-                networks=self.world.settings.container.networks,
+                networks=self.node.settings.container.networks,
             )
         return None
 
     def plan(self, inst: Instance, add: AddStep, disk_mib: float) -> None:
         """Create (snapshot, network, cgroups) and start."""
-        cpu = self.world.catalog.container_phase_cpu.value
+        cpu = self.node.catalog.container_phase_cpu.value
         add("create", CPU, self.runtime.create_s.value, cpu)
         add("start", CPU, self.runtime.start_s.value, cpu)
 
     def after_phase(self, inst: Instance, phase: str) -> bool:
         """Its shim (one per container) after create; the app's private pages and its image's shared pages when it
         starts."""
-        world = self.world
+        node = self.node
         if phase == "create":
-            world.hold_memory(inst, "shims", self.runtime.shim_memory_mib.value)
+            node.hold_memory(inst, "shims", self.runtime.shim_memory_mib.value)
         if phase == "app":
             app = inst.app
-            limit = world.settings.container.memory_limit_mib
+            limit = node.settings.container.memory_limit_mib
             rss = app.rss_at(self.cores_seen())
             if limit is not None and rss > limit:
-                world.kill(inst, coded("reason.cgroup_start", rss_mib=rss, limit_mib=limit))
+                node.kill(inst, coded("reason.cgroup_start", rss_mib=rss, limit_mib=limit))
                 return False
-            world.hold_memory(inst, "apps", app.private_at(self.cores_seen()))
-            world.pages.map(app)
+            node.hold_memory(inst, "apps", app.private_at(self.cores_seen()))
+            node.pages.map(app)
             inst.shares_pages = True
         return True
 
     def grow(self, inst: Instance, mib: float) -> None:
         """The app's private memory grows; past the cgroup limit the cgroup's OOM killer stops it."""
-        world = self.world
-        world.hold_memory(inst, "apps", mib)
-        limit = world.settings.container.memory_limit_mib
+        node = self.node
+        node.hold_memory(inst, "apps", mib)
+        limit = node.settings.container.memory_limit_mib
         used = inst.app.rss_at(self.cores_seen()) + inst.app_extra_mib
         if limit is not None and used > limit:
-            world.kill(inst, coded("reason.cgroup_grow", used_mib=used, limit_mib=limit))
+            node.kill(inst, coded("reason.cgroup_grow", used_mib=used, limit_mib=limit))
 
     def ksm_saved_mib(self) -> float:
         """Nothing to merge: containers share the host's kernel already."""

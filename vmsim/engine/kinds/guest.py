@@ -18,7 +18,7 @@ from vmsim.engine.kinds.base import AddStep
 
 if TYPE_CHECKING:
     from vmsim.engine.machines import MicroVmSettings, VmSettings
-    from vmsim.engine.world import World
+    from vmsim.engine.node import Node
 
 
 class GuestKind:
@@ -31,16 +31,15 @@ class GuestKind:
     uses_images = False
     fetch_step = "download"
 
-    def __init__(self, world: World, settings: VmSettings | MicroVmSettings) -> None:
-        self.world = world
+    def __init__(self, node: Node, settings: VmSettings | MicroVmSettings) -> None:
+        self.node = node
         self.settings = settings
-        catalog = world.catalog
+        catalog = node.catalog
         self.guest = catalog.guests[settings.guest_os]
         self.hypervisor = catalog.hypervisors[settings.hypervisor]
         self.alloc_mib = float(settings.memory_mib)
         self.vcpus_each = settings.vcpus
         self.overcommit = settings.overcommit_ratio
-        self.warned = False
         names = [p.name for p in self.guest.boot_phases]
         services_phase = next((n for n in ("systemd", "openrc", "init") if n in names), names[-1])
         # Memory runs out in the initrd (unpacked into RAM); a guest without one fails at init.
@@ -64,7 +63,7 @@ class GuestKind:
     @property
     def commit_limit_mib(self) -> float:
         """Memory the host may commit to guests: what the host OS leaves, times the overcommit ratio."""
-        host = self.world.host
+        host = self.node.host
         return (host.memory_mib - host.host_os_memory_mib) * self.overcommit
 
     def guest_memory(self, app: App) -> tuple[float, float, float, float]:
@@ -73,7 +72,7 @@ class GuestKind:
         if cached is not None:
             return cached
         g = self.guest
-        kernel = self.world.catalog.reserve_curve(g).at(self.alloc_mib) + g.kernel_runtime_mib.value
+        kernel = self.node.catalog.reserve_curve(g).at(self.alloc_mib) + g.kernel_runtime_mib.value
         services = g.services_mib.value
         rss = app.rss_at(self.vcpus_each)
         cache = max(0.0, min(g.page_cache_mib.value, self.alloc_mib - kernel - services - rss))
@@ -90,8 +89,8 @@ class GuestKind:
         return 0.0
 
     def _committed_free_mib(self) -> float:
-        world = self.world
-        return self.commit_limit_mib - (world.memory.total - world.host.host_os_memory_mib)
+        node = self.node
+        return self.commit_limit_mib - (node.memory.total - node.host.host_os_memory_mib)
 
     # ------------------------------------------------------------------ admission
     def memory_limits(self, app: App, limits: list[tuple[int, str]], per: list[tuple[str, float]]) -> None:
@@ -106,13 +105,13 @@ class GuestKind:
         per.append(("memory_mib", each))
         ratio = self.cpu_allocation_ratio()
         if ratio:
-            world = self.world
-            limits.append((count_fit(world.host.cpu_cores * ratio - world.vcpus_used, self.vcpus_each), "vcpus"))
+            node = self.node
+            limits.append((count_fit(node.host.cpu_cores * ratio - node.vcpus_used, self.vcpus_each), "vcpus"))
             per.append(("vcpus", self.vcpus_each))
 
     def refusal(self, app: App) -> Coded | None:
         """Refused when the allocation cannot be committed, the hypervisor cannot be touched, or vCPUs run out."""
-        world = self.world
+        node = self.node
         overhead = self.hypervisor.overhead_mib.value + self.shim_mib
         need = self.alloc_mib + overhead
         free = self._committed_free_mib()
@@ -136,54 +135,54 @@ class GuestKind:
                 free_mib=max(free, 0.0),
             )
         # The hypervisor's own memory is touched at once: even overcommitted, it must fit for real.
-        touched_free = world.host.memory_mib - world.touched_mib()
+        touched_free = node.host.memory_mib - node.touched_mib()
         if overhead > touched_free + 1e-9:
             return coded(
                 "reason.host_touched",
-                used_mib=world.touched_mib(),
-                cap_mib=world.host.memory_mib,
+                used_mib=node.touched_mib(),
+                cap_mib=node.host.memory_mib,
                 overhead_mib=overhead,
                 hypervisor=self.hypervisor.label,
             )
         ratio = self.cpu_allocation_ratio()
-        if ratio and world.vcpus_used + self.vcpus_each > world.host.cpu_cores * ratio:
+        if ratio and node.vcpus_used + self.vcpus_each > node.host.cpu_cores * ratio:
             return coded(
-                "reason.vcpus", n=self.vcpus_each, used=world.vcpus_used, cap=float(world.host.cpu_cores * ratio)
+                "reason.vcpus", n=self.vcpus_each, used=node.vcpus_used, cap=float(node.host.cpu_cores * ratio)
             )
         return None
 
     # ------------------------------------------------------------------ boot
     def plan(self, inst: Instance, add: AddStep, disk_mib: float) -> None:
         """Commit the allocation, vCPUs, hypervisor overhead and shim; then the VMM and the guest's boot phases."""
-        world = self.world
+        node = self.node
         inst.alloc = self.alloc_mib
         inst.vcpus = self.vcpus_each
-        world.vcpus_used += inst.vcpus
-        world.hold_memory(inst, "hypervisor", self.hypervisor.overhead_mib.value)
+        node.vcpus_used += inst.vcpus
+        node.hold_memory(inst, "hypervisor", self.hypervisor.overhead_mib.value)
         if self.shim_mib:
-            world.hold_memory(inst, "shims", self.shim_mib)
-        world.hold_memory(inst, "reserved_idle", inst.alloc)
+            node.hold_memory(inst, "shims", self.shim_mib)
+        node.hold_memory(inst, "reserved_idle", inst.alloc)
         self.before_vmm(inst, add, disk_mib)
         add("vmm", CPU, self.hypervisor.vmm_init_s.value, 1.0)
         first_boot = getattr(self.settings, "boot", "first") == "first"
         for phase in self.guest.boot_phases:
             add(phase.name, CPU, phase.seconds(first_boot), min(phase.cpu, inst.vcpus))
-        if inst.alloc < self.guest.recommended_memory_mib.value and not self.warned:
-            self.warned = True
+        if inst.alloc < self.guest.recommended_memory_mib.value and not node.world.warned:
+            node.world.warned = True  # once per world, not once per host
             reason = coded(
                 "reason.below_recommended",
                 alloc_mib=inst.alloc,
                 rec_mib=self.guest.recommended_memory_mib.value,
                 guest=self.guest.label,
             )
-            world.record(AllocationWarned(world.clock.now, world.kind, inst.id, reason))
+            node.record(AllocationWarned(node.clock.now, node.kind, inst.id, reason))
 
     def before_vmm(self, inst: Instance, add: AddStep, disk_mib: float) -> None:
         """Steps before the VMM starts (none unless the kind adds some)."""
 
     def after_phase(self, inst: Instance, phase: str) -> bool:
         """Kernel, services and page cache fill the guest; the app must fit in what they leave."""
-        world = self.world
+        node = self.node
         guest = self.guest
         kernel, services, cache, rss = self.guest_memory(inst.app)
         services_phase, check_phase, last_phase = self._phase_roles
@@ -196,12 +195,12 @@ class GuestKind:
                 guest=guest.label,
                 min_mib=guest.min_boot_memory_mib.value,
             )
-            world.end(inst, "failed", reason, InstanceFailed(world.clock.now, world.kind, inst.id, reason))
+            node.end(inst, "failed", reason, InstanceFailed(node.clock.now, node.kind, inst.id, reason))
             return False
         if phase == services_phase:
             self.touch(inst, "guest_services", services)
             inst.services_touched = True
-            world.guest_count += 1
+            node.guest_started(1)
         if phase == last_phase and cache > 0:
             self.touch(inst, "guest_page_cache", cache)
         if phase == "app":
@@ -213,7 +212,7 @@ class GuestKind:
                     free_mib=max(inst.alloc - kernel - services, 0.0),
                     alloc_mib=inst.alloc,
                 )
-                world.kill(inst, reason, keep_vm=True)
+                node.kill(inst, reason, keep_vm=True)
                 return False
             self.touch(inst, "apps", rss)
         return True
@@ -223,12 +222,12 @@ class GuestKind:
         """The guest's memory in ``cat`` grows by ``mib``, out of its idle reserve."""
         idle = inst.mem.get("reserved_idle", 0.0)
         mib = min(mib, idle)
-        self.world.hold_memory(inst, "reserved_idle", -mib)
-        self.world.hold_memory(inst, cat, mib)
+        self.node.hold_memory(inst, "reserved_idle", -mib)
+        self.node.hold_memory(inst, cat, mib)
 
     def grow(self, inst: Instance, mib: float) -> None:
         """The app grows inside the guest: idle reserve first, then the guest's page cache, then its OOM killer."""
-        world = self.world
+        node = self.node
         idle = inst.mem.get("reserved_idle", 0.0)
         take = min(mib, idle)
         self.touch(inst, "apps", take)
@@ -237,11 +236,11 @@ class GuestKind:
             # The guest evicts its page cache first; the host still holds those pages for the guest.
             cache = inst.mem.get("guest_page_cache", 0.0)
             moved = min(short, cache)
-            world.hold_memory(inst, "guest_page_cache", -moved)
-            world.hold_memory(inst, "apps", moved)
+            node.hold_memory(inst, "guest_page_cache", -moved)
+            node.hold_memory(inst, "apps", moved)
             short -= moved
         if short > 1e-9:
-            world.kill(inst, coded("reason.guest_oom_grow", app=inst.app.name, alloc_mib=inst.alloc), keep_vm=True)
+            node.kill(inst, coded("reason.guest_oom_grow", app=inst.app.name, alloc_mib=inst.alloc), keep_vm=True)
             self.app_killed(inst)
 
     def app_killed(self, inst: Instance) -> None:
@@ -253,16 +252,16 @@ class GuestKind:
         dead app is never counted as an app or as memory in use."""
         freed = inst.mem.get("apps", 0.0)
         if freed > 0:
-            self.world.hold_memory(inst, "apps", -freed)
-            self.world.hold_memory(inst, "reserved_idle", freed)
+            self.node.hold_memory(inst, "apps", -freed)
+            self.node.hold_memory(inst, "reserved_idle", freed)
 
     def check_invariants(self) -> None:
         """Guests commit within the limit, each holds exactly its allocation inside the guest, and a guest
         whose app was killed holds no app memory."""
-        world = self.world
-        committed = world.memory.total - world.host.host_os_memory_mib
+        node = self.node
+        committed = node.memory.total - node.host.host_os_memory_mib
         assert committed <= self.commit_limit_mib + 1e-6, "guests committed beyond the limit"
-        for inst in world.instances:
+        for inst in node.instances:
             if inst.mem:
                 inside = sum(v for k, v in inst.mem.items() if k not in ("hypervisor", "shims"))
                 assert abs(inside - inst.alloc) < 1e-6 * max(1.0, inst.alloc), f"{inst.id} allocation drift"

@@ -11,7 +11,7 @@ from vmsim.engine.kinds.base import AddStep
 from vmsim.engine.kinds.guest import GuestKind
 
 if TYPE_CHECKING:
-    from vmsim.engine.world import World
+    from vmsim.engine.node import Node
 
 
 class MicroVmKind(GuestKind):
@@ -22,30 +22,30 @@ class MicroVmKind(GuestKind):
     uses_images = True
     fetch_step = "pull"
 
-    def __init__(self, world: World) -> None:
-        super().__init__(world, world.settings.microvm)
+    def __init__(self, node: Node) -> None:
+        super().__init__(node, node.settings.microvm)
 
     @property
     def shim_mib(self) -> float:
         """The runtime's shim for each microVM (firecracker-containerd: one per VM), held from admission as the VMM's
         overhead is."""
-        shim = self.world.runtime.microvm_shim_memory_mib
+        shim = self.node.runtime.microvm_shim_memory_mib
         return shim.value if shim is not None else 0.0
 
     def prepare(self) -> None:
         """The guest kernel file ships with the microVM stack: on disk from the start."""
-        self.world.store.store(self.world.store.guest_kernel(self.guest))
+        self.node.store.store(self.node.store.guest_kernel(self.guest))
 
     def instance_disk(self, app: App) -> tuple[str, float]:
         """A thin writable layer over the image, as a container has."""
-        return "writable_layers", self.world.runtime.writable_layer_mib.value
+        return "writable_layers", self.node.runtime.writable_layer_mib.value
 
     def needs(self, app: App) -> list[Artifact]:
         """The app image's layers."""
-        return self.world.store.layers(app.image, self.world.runtime)
+        return self.node.store.layers(app.image, self.node.runtime)
 
     def before_vmm(self, inst: Instance, add: AddStep, disk_mib: float) -> None:
         """Started through a container runtime (as firecracker-containerd and Kata do): the same create step as
         a container (rootfs snapshot, network, cgroups) before the VMM starts."""
-        world = self.world
-        add("create", CPU, world.runtime.create_s.value, world.catalog.container_phase_cpu.value)
+        node = self.node
+        add("create", CPU, node.runtime.create_s.value, node.catalog.container_phase_cpu.value)

@@ -15,7 +15,7 @@ from vmsim.engine.kinds.base import AddStep
 from vmsim.engine.kinds.guest import GuestKind
 
 if TYPE_CHECKING:
-    from vmsim.engine.world import World
+    from vmsim.engine.node import Node
 
 
 class VmKind(GuestKind):
@@ -26,14 +26,15 @@ class VmKind(GuestKind):
     uses_images = False
     fetch_step = "download"
 
-    def __init__(self, world: World) -> None:
-        super().__init__(world, world.settings.vm)
-        self.vm = world.settings.vm
+    def __init__(self, node: Node) -> None:
+        super().__init__(node, node.settings.vm)
+        self.vm = node.settings.vm
+        self.ksm = self.vm.ksm  # identical guest pages merge (the node tells the world which hosts to ask)
 
     def prepare(self) -> None:
         """A guest image cached on the host is on disk from the start."""
         if self.vm.image_cached:
-            self.world.store.store(self.world.store.guest_image(self.guest))
+            self.node.store.store(self.node.store.guest_image(self.guest))
 
     def cpu_allocation_ratio(self) -> float | None:
         """The scenario's vCPU allocation ratio, if it sets one."""
@@ -58,7 +59,7 @@ class VmKind(GuestKind):
 
     def needs(self, app: App) -> list[Artifact]:
         """The guest OS image."""
-        return [self.world.store.guest_image(self.guest)]
+        return [self.node.store.guest_image(self.guest)]
 
     def before_vmm(self, inst: Instance, add: AddStep, disk_mib: float) -> None:
         """An overlay is created in milliseconds; a full copy (the slow path) is written before the VM starts."""
@@ -66,12 +67,12 @@ class VmKind(GuestKind):
             created = self.hypervisor.overlay_create_s
             add("overlay", DISK, created.value if created is not None else 0.0, 1.0)
         else:
-            add("disk copy", DISK, disk_mib / self.world.host.disk_mibps, 1.0)
+            add("disk copy", DISK, disk_mib / self.node.host.disk_mibps, 1.0)
 
     def ksm_saved_mib(self) -> float:
         """Pages KSM merged across identical guests (0 unless KSM is on)."""
-        count = self.world.guest_count
+        count = self.node.guest_count
         if not self.vm.ksm or count < 2:
             return 0.0
         per_guest = self.guest.kernel_runtime_mib.value + self.guest.services_mib.value
-        return self.world.catalog.ksm_merge_fraction.value * per_guest * (count - 1)
+        return self.node.catalog.ksm_merge_fraction.value * per_guest * (count - 1)

@@ -1,0 +1,91 @@
+"""The [cluster] table and host names in events: what lands in the spec, and what is refused with which words."""
+
+from __future__ import annotations
+
+import pytest
+
+from vmsim.engine.machines import Cluster
+from vmsim.scenarios import ScenarioError, build_simulation, load_scenario
+
+
+def load(tmp_path, text: str):
+    path = tmp_path / "c.toml"
+    path.write_text('name = "c"\n' + text, encoding="utf-8")
+    return load_scenario(str(path))
+
+
+def problems(tmp_path, text: str) -> str:
+    with pytest.raises(ScenarioError) as info:
+        load(tmp_path, text)
+    message = str(info.value)
+    assert "Traceback" not in message
+    return message
+
+
+def test_no_cluster_table_is_one_host(tmp_path):
+    spec = load(tmp_path, "")
+    assert spec.cluster == Cluster() and spec.cluster.host_names() == ("host-1",)
+
+
+def test_cluster_keys_land_in_the_spec_and_the_simulation(tmp_path):
+    spec = load(
+        tmp_path,
+        '[cluster]\nhosts = 2\nplacement = "pack"\nnames = ["ec2-a", "ec2-b"]\n'
+        '[[events]]\nat_s = 0\nadd = "nginx"\nhost = "ec2-b"\n',
+    )
+    assert spec.cluster == Cluster(2, "pack", ("ec2-a", "ec2-b"))
+    assert spec.events[0].args == ("nginx", 1, "ec2-b")
+    sim = build_simulation(spec)
+    sim.run_until(1)
+    assert {h.name: h.instances for h in sim.snapshot().world("container").hosts} == {
+        "ec2-a": (),
+        "ec2-b": ("nginx-1",),
+    }
+
+
+def test_names_alone_give_the_count(tmp_path):
+    assert load(tmp_path, '[cluster]\nnames = ["a", "b", "c"]\n').cluster.hosts == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[cluster]\nhosts = 0\n", "cluster.hosts: got 0, expected a whole number from 1 to 1,000"),
+        ("[cluster]\nhosts = 1001\n", "cluster.hosts: got 1001, expected a whole number from 1 to 1,000"),
+        (
+            '[cluster]\nplacement = "pak"\n',
+            "cluster.placement: got 'pak', expected one of spread, pack (did you mean 'pack'?)",
+        ),
+        ('[cluster]\nhosts = 3\nnames = ["a", "b"]\n', "cluster.names: 2 names for 3 hosts; give one name per host"),
+        ('[cluster]\nnames = ["a", "a"]\n', "cluster.names: got 'a', expected each host name once"),
+        ('[cluster]\nnames = ["-x"]\n', "cluster.names[0]: got '-x', expected a host name"),
+        ("[cluster]\nhostz = 2\n", "cluster.hostz: unknown key (did you mean 'hosts'?)"),
+        (
+            '[cluster]\nnames = ["ec2-a", "ec2-b"]\n[[events]]\nat_s = 0\nadd = "nginx"\nhost = "ec2-c"\n',
+            "events[0].host: got 'ec2-c', expected a host of the cluster (did you mean 'ec2-b'?)",
+        ),
+        (
+            '[[events]]\nat_s = 0\nadd = "nginx"\nhost = "web"\n',
+            "events[0].host: got 'web', expected a host of the cluster; known: host-1",
+        ),
+        ('[[events]]\nat_s = 0\nremove = "nginx"\nhost = "host-1"\n', "events[0].host: only goes with add"),
+    ],
+)
+def test_bad_cluster_keys_name_the_key_and_a_close_match(tmp_path, text, expected):
+    assert expected in problems(tmp_path, text)
+
+
+def test_more_hosts_may_ask_for_more_instances(tmp_path):
+    many = '[[events]]\nat_s = 0\nadd = "nginx"\ncount = 15000\n'
+    assert "at most 10,000" in problems(tmp_path, many)
+    assert load(tmp_path, "[cluster]\nhosts = 1000\n" + many).cluster.hosts == 1000
+
+
+def test_validate_says_which_key_and_exits_2(tmp_path, capsys):
+    from vmsim.cli import main
+
+    path = tmp_path / "v.toml"
+    path.write_text('name = "v"\n[cluster]\nhosts = 1001\nplacement = "spred"\n', encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "cluster.hosts: got 1001" in err and "did you mean 'spread'?" in err

@@ -1,0 +1,51 @@
+"""The ``[cluster]`` table: how many copies of the host, their names and the placement policy; and the host
+names events may give."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from vmsim.engine.machines import MAX_HOSTS, PLACEMENTS, Cluster
+from vmsim.scenarios.errors import suggest
+from vmsim.scenarios.reader import Reader
+from vmsim.text import msg
+
+CLUSTER_KEYS = ["hosts", "placement", "names"]
+HOST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
+
+
+def read_cluster(r: Reader, top: dict[str, Any]) -> Cluster:
+    """``[cluster]``: hosts (1 to 1,000), placement (spread or pack) and optional names, one per host."""
+    if "cluster" not in top:
+        return Cluster()
+    c = r.table(top["cluster"], "cluster", CLUSTER_KEYS)
+    default = Cluster()
+    hosts = r.number(c, "hosts", "cluster", None, 1, MAX_HOSTS, whole=True)
+    placement = r.string(c, "placement", "cluster", default.placement, choices=list(PLACEMENTS))
+
+    def name_ok(item: str, where: str) -> str | None:
+        if HOST_NAME.fullmatch(item):
+            return item
+        r.problem(where, item, msg("scenario.host_name"))
+        return None
+
+    names: tuple[str, ...] = r.string_list(c, "names", "cluster", (), name_ok, max_items=MAX_HOSTS)
+    if len(set(names)) != len(names):
+        dup = next(n for i, n in enumerate(names) if n in names[:i])
+        r.problem("cluster.names", dup, msg("scenario.host_names_once"))
+    if names and hosts is not None and len(names) != hosts:
+        r.add("scenario.host_names_count", names=len(names), hosts=hosts)
+    count = hosts if hosts is not None else (len(names) or default.hosts)
+    return Cluster(hosts=count, placement=placement, names=names if len(names) == count else ())
+
+
+def check_event_hosts(r: Reader, cluster: Cluster) -> None:
+    """Every host an event names is one of the cluster's (with the closest name when it is not)."""
+    known = list(cluster.host_names())
+    names = set(known)
+    for where, host in r.named_hosts:
+        if host not in names:
+            shown = known if len(known) <= 10 else [*known[:10], "…"]
+            hint = suggest(host, known) or msg("scenario.known", known=", ".join(shown))
+            r.problem(where, host, msg("scenario.host_of_cluster"), hint)
