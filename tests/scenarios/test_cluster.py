@@ -69,6 +69,13 @@ def test_names_alone_give_the_count(tmp_path):
             "events[0].host: got 'web', expected a host of the cluster; known: host-1",
         ),
         ('[[events]]\nat_s = 0\nremove = "nginx"\nhost = "host-1"\n', "events[0].host: only goes with add"),
+        ('[[events]]\nat_s = 0\nfault = "host-dwn"\nhost = "host-1"\n', "did you mean 'host-down'?"),
+        ('[[events]]\nat_s = 0\nfault = "host-down"\n', 'events[0].host: missing; fault = "host-down" needs'),
+        ('[[events]]\nat_s = 0\nfault = "host-down"\nhost = "hots-1"\n', "did you mean 'host-1'?"),
+        ('[[events]]\nat_s = 0\nfault = "escape"\n', "events[0].instance: missing"),
+        ('[[events]]\nat_s = 0\nfault = "escape"\ninstance = "ngnix-1"\n', "did you mean 'nginx'?"),
+        ('[[events]]\nat_s = 0\nfault = "escape"\ninstance = "nginx-1"\nreboot = true\n', "reboot: only goes with"),
+        ('[[events]]\nat_s = 0\nadd = "nginx"\ninstance = "nginx-1"\n', "events[0].instance: only goes with fault"),
     ],
 )
 def test_bad_cluster_keys_name_the_key_and_a_close_match(tmp_path, text, expected):
@@ -89,3 +96,22 @@ def test_validate_says_which_key_and_exits_2(tmp_path, capsys):
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "cluster.hosts: got 1001" in err and "did you mean 'spread'?" in err
+
+
+def test_fault_events_land_in_the_spec_and_run(tmp_path):
+    spec = load(
+        tmp_path,
+        '[cluster]\nhosts = 2\n[[events]]\nat_s = 0\nadd = "nginx"\ncount = 2\n'
+        '[[events]]\nat_s = 5\nfault = "host-down"\nhost = "host-2"\n'
+        '[[events]]\nat_s = 6\nfault = "guest-kernel-panic"\ninstance = "nginx-1"\nreboot = true\n'
+        '[[events]]\nat_s = 7\nfault = "noisy-neighbour"\ninstance = "nginx-1"\nmemory_mib = 100\n',
+    )
+    assert [e.args for e in spec.events[1:]] == [
+        ("host-down", "host-2", None, False, None),
+        ("guest-kernel-panic", None, "nginx-1", True, None),
+        ("noisy-neighbour", None, "nginx-1", False, 100),
+    ]
+    sim = build_simulation(spec)
+    sim.run_until(10)
+    kinds = [e.kind for e in sim.snapshot().world("container").events]
+    assert kinds.count("host-down") == kinds.count("guest-kernel-panic") == kinds.count("noisy-neighbour") == 1

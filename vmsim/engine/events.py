@@ -159,3 +159,66 @@ class ArtifactFetched(WorldEvent):
         super().__init__(t_s, world, instance)
         _set(self, "artifact", artifact)
         _set(self, "size_mib", size_mib)
+
+
+class FaultHappened(WorldEvent):
+    """A fault struck (one event per world): ``host`` where, ``reached`` every instance it touched there, and
+    ``scope`` how far it went: ``host`` (every instance on the host), ``guest`` (one guest) or ``none``."""
+
+    __slots__ = ("host", "reached", "scope")
+    host: str | None
+    reached: tuple[str, ...]
+    scope: str
+
+    def __init__(
+        self, t_s: float, world: str, instance: str | None, host: str | None, reached: tuple[str, ...], scope: str
+    ) -> None:
+        super().__init__(t_s, world, instance)
+        _set(self, "host", host)
+        _set(self, "reached", reached)
+        _set(self, "scope", scope)
+
+    @property
+    def affected(self) -> tuple[str, ...]:
+        """Every instance the fault reached in this world (the one it started in may not be among them)."""
+        return self.reached
+
+
+class HostWentDown(FaultHappened):
+    """A host stopped: every instance on it stopped too; replacements go to the hosts still up."""
+
+    __slots__ = ()
+    kind: ClassVar[str] = "host-down"
+
+
+class GuestKernelPanicked(FaultHappened):
+    """One guest's kernel panicked: only that VM or microVM stopped (nothing in the container world)."""
+
+    __slots__ = ()
+    kind: ClassVar[str] = "guest-kernel-panic"
+
+
+class KernelPanicked(FaultHappened):
+    """A kernel bug reached from a workload: the host's kernel (every container on it) or one guest's."""
+
+    __slots__ = ()
+    kind: ClassVar[str] = "kernel-panic"
+
+
+class IsolationEscaped(FaultHappened):
+    """A workload broke out of its isolation: every container on its host is exposed, or one guest."""
+
+    __slots__ = ()
+    kind: ClassVar[str] = "escape"
+
+
+class NeighbourGrew(FaultHappened):
+    """An instance ate memory: the host's OOM killer acts on the host (containers), or its guest's inside it."""
+
+    __slots__ = ()
+    kind: ClassVar[str] = "noisy-neighbour"
+
+
+FAULTS: dict[str, type[FaultHappened]] = {
+    cls.kind: cls for cls in (HostWentDown, GuestKernelPanicked, KernelPanicked, IsolationEscaped, NeighbourGrew)
+}

@@ -49,6 +49,9 @@ class Instance:
         "services_touched",
         "snap",
         "node",
+        "replaces",
+        "exposed",
+        "oom_hidden_mib",
     )
 
     def __init__(self, id: str, app: App, seq: int, added_s: float) -> None:
@@ -78,6 +81,9 @@ class Instance:
         self.services_touched = False
         self.snap: InstanceSnapshot | None = None  # cached while it is not booting
         self.node: Node | None = None  # the host it was placed on (None: refused before any host took it)
+        self.replaces: str | None = None  # the instance a fault stopped that this one replaces
+        self.exposed = False  # a workload broke out of its isolation and can reach it
+        self.oom_hidden_mib = 0.0  # memory it holds that the host's OOM killer does not charge to it
 
     @property
     def live(self) -> bool:

@@ -15,6 +15,12 @@ def held_touched_mib(inst: Instance) -> float:
     return sum(v for k, v in inst.mem.items() if k != "reserved_idle")
 
 
+def oom_rank_mib(inst: Instance) -> float:
+    """What the host's OOM killer charges the instance with: its touched memory less what the kernel's badness
+    score does not count as any process's (shared memory and tmpfs pages a noisy neighbour filled)."""
+    return held_touched_mib(inst) - inst.oom_hidden_mib
+
+
 class SharedPages:
     """An image's file-backed pages, in the host page cache once however many containers map them.
 
@@ -45,7 +51,7 @@ class SharedPages:
 
 
 class OomQueue:
-    """The instances an OOM killer would pick from, largest touched memory first (the youngest of equals).
+    """The instances an OOM killer would pick from, largest charged memory first (the youngest of equals).
 
     A max-heap with lazy deletion: an entry is pushed whenever an instance's memory changes, and stale
     entries are dropped when met. Under memory pressure every start can trigger a kill; a scan of all
@@ -60,10 +66,10 @@ class OomQueue:
         """The instance's memory changed: queue it at its new size."""
         if inst.mem:
             heap = self._heap
-            heapq.heappush(heap, (-held_touched_mib(inst), -inst.seq, inst))
+            heapq.heappush(heap, (-oom_rank_mib(inst), -inst.seq, inst))
             if len(heap) > 4 * len(self._instances) + 64:
                 # Every change pushes a new entry: rebuild from the present now and then, or stale ones pile up.
-                self._heap = [(-held_touched_mib(i), -i.seq, i) for i in self._instances if i.mem]
+                self._heap = [(-oom_rank_mib(i), -i.seq, i) for i in self._instances if i.mem]
                 heapq.heapify(self._heap)
 
     def largest(self) -> Instance | None:
@@ -71,7 +77,7 @@ class OomQueue:
         heap = self._heap
         while heap:
             neg_size, _, inst = heap[0]
-            if inst.mem and -neg_size == held_touched_mib(inst):
+            if inst.mem and -neg_size == oom_rank_mib(inst):
                 return inst
             heapq.heappop(heap)
         return None

@@ -57,6 +57,8 @@ def instance_snapshot(world: World, inst: Instance) -> InstanceSnapshot:
         disk_mib=sum(inst.disk.values()),
         reason=inst.reason,
         host=None if inst.node is None else inst.node.name,
+        replaces=inst.replaces,
+        exposed=inst.exposed,
     )
     if inst.state != "booting":
         inst.snap = snap

@@ -12,6 +12,8 @@ from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import App, Catalog, default_catalog
 from vmsim.engine.clock import Clock
 from vmsim.engine.events import WorldEvent
+from vmsim.engine.faults import FAULT_KINDS, HOST_FAULTS, strike
+from vmsim.engine.instance import Instance
 from vmsim.engine.kinds import DEFAULT_WORLDS, KINDS
 from vmsim.engine.machines import Cluster, Host, Settings
 from vmsim.engine.metrics import Series
@@ -136,9 +138,55 @@ class Simulation:
         self._record_series()
         return grown
 
+    def fault(
+        self,
+        kind: str,
+        host: str | None = None,
+        instance: str | None = None,
+        reboot: bool = False,
+        memory_mib: float | None = None,
+    ) -> int:
+        """Strike every world with fault ``kind`` (see :mod:`vmsim.engine.faults`) on ``host`` (host-down) or
+        ``instance`` (the others); returns how many instances it reached in all. Instances a host took down are
+        replaced on the hosts still up (and a panicked guest on its own host, with ``reboot``), under new ids
+        with ``replaces`` saying whose place they take."""
+        if kind not in FAULT_KINDS:
+            close = difflib.get_close_matches(kind, FAULT_KINDS, n=1)
+            raise ValueError(f"unknown fault {kind!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        names = self.cluster.host_names()
+        if kind in HOST_FAULTS and host not in names:
+            raise ValueError(f"fault {kind} needs a host of the cluster ({', '.join(names[:5])} …), not {host!r}")
+        if kind not in HOST_FAULTS and not instance:
+            raise ValueError(f"fault {kind} needs an instance id")
+        self.commands.append(Command(self.now, "fault", (kind, host, instance, reboot, memory_mib)))
+        lost: dict[str, list[Instance]] = {}
+        reached = 0
+        for name, world in self.worlds.items():
+            event, lost[name] = strike(world, kind, host, instance, memory_mib)
+            reached += len(event.affected)
+        if kind == "host-down" or reboot:
+            self._replace(lost, same_host=kind != "host-down")
+        self._record_series()
+        return reached
+
+    def _replace(self, lost: dict[str, list[Instance]], same_host: bool) -> None:
+        """New instances in place of the ``lost`` ones, numbered once for every world that lost the same id."""
+        order = sorted({(i.seq, i.id): i for per in lost.values() for i in per}.items())
+        for (_, old_id), inst in order:
+            app = inst.app.name
+            n = self._counters.get(app, 0) + 1
+            self._counters[app] = n
+            self._seq += 1
+            for name, world in self.worlds.items():
+                gone = next((i for i in lost[name] if i.id == old_id), None)
+                if gone is not None:
+                    host = gone.node.name if same_host and gone.node is not None else None
+                    world.add(inst.app, f"{app}-{n}", self._seq, host, replaces=old_id)
+
     def at(self, t_s: float, verb: str, *args: object) -> None:
-        """Schedule a command (``add_workload``, ``remove_instance``, ``remove_app``, ``grow_app``) at ``t_s``."""
-        if verb not in ("add_workload", "remove_instance", "remove_app", "grow_app"):
+        """Schedule a command (``add_workload``, ``remove_instance``, ``remove_app``, ``grow_app``, ``fault``) at
+        ``t_s``."""
+        if verb not in ("add_workload", "remove_instance", "remove_app", "grow_app", "fault"):
             raise ValueError(f"unknown command {verb!r}")
         method = getattr(self, verb)
         self.clock.schedule(t_s, partial(method, *args))

@@ -73,6 +73,8 @@ class InstanceSnapshot(NamedTuple):
     disk_mib: float
     reason: Coded | None  # why it was refused, failed or was killed (a code and its figures)
     host: str | None = None  # the host it was placed on (None: refused before any host took it)
+    replaces: str | None = None  # the instance a fault stopped that this one replaces
+    exposed: bool = False  # a workload that broke out of its isolation can reach it
 
     @property
     def boot_s(self) -> float | None:
@@ -93,6 +95,8 @@ class InstanceSnapshot(NamedTuple):
             "disk_mib": _r(self.disk_mib),
             "reason": None if self.reason is None else words.reason(self.reason),
             "host": self.host,
+            "replaces": self.replaces,
+            "exposed": self.exposed,
         }
 
 

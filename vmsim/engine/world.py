@@ -173,11 +173,14 @@ class World:
         return [(n.name, admission.fit(n, app)) for n in self.nodes if n.up]
 
     # ------------------------------------------------------------------ commands
-    def add(self, app: App, instance_id: str, seq: int, host: str | None = None) -> Instance:
-        """Ask for one instance of ``app`` (on ``host`` if named, else where placement says); it is admitted and
-        starts booting, or is refused."""
+    def add(
+        self, app: App, instance_id: str, seq: int, host: str | None = None, replaces: str | None = None
+    ) -> Instance:
+        """Ask for one instance of ``app`` (on ``host`` if named, else where placement says; in place of the
+        instance ``replaces`` if given); it is admitted and starts booting, or is refused."""
         now = self.clock.now
         inst = Instance(instance_id, app, seq, now)
+        inst.replaces = replaces
         self.instances.append(inst)
         self.by_id[instance_id] = inst
         self.counts["pending"] += 1
@@ -219,7 +222,7 @@ class World:
             inst.app_extra_mib += mib
             node = self._node(inst)
             node.behaviour.grow(inst, mib)
-            self._host_pressure(node)
+            self.host_pressure(node)
         return grown
 
     @staticmethod
@@ -289,7 +292,7 @@ class World:
         if name in node.behaviour.memory_phases:
             if not node.behaviour.after_phase(inst, name):
                 return
-            if node.behaviour.pressure_possible and not self._host_pressure(node, inst):
+            if node.behaviour.pressure_possible and not self.host_pressure(node, inst):
                 return
         inst.step_index += 1
         self._start_step(inst)
@@ -327,7 +330,7 @@ class World:
         """The instance holds ``mib`` more of its host's memory in ``cat`` (less when negative)."""
         self._hold(inst, self._node(inst).memory, cat, mib)
 
-    def _host_pressure(self, node: Node, newcomer: Instance | None = None) -> bool:
+    def host_pressure(self, node: Node, newcomer: Instance | None = None) -> bool:
         """Kill the largest live instances while ``node``'s memory is over capacity; False if ``newcomer`` died."""
         capacity = node.host.memory_mib
         while node.touched_mib() > capacity + 1e-6:
@@ -340,7 +343,7 @@ class World:
                 # A VM whose app its own guest killed still holds its memory; the host's killer now ends the VM
                 # process itself. The instance ended once already (one end event): its memory goes, its reason
                 # says why.
-                self._release(victim)
+                self.release(victim)
                 victim.reason = reason
                 victim.snap = None
                 self.dirty = True
@@ -376,13 +379,14 @@ class World:
         self.steady_cpu -= inst.steady_cpu
         inst.steady_cpu = 0.0
         if release:
-            self._release(inst)
+            self.release(inst)
         inst.reason = reason
         self._set_state(inst, state)
         if event is not None:
             self.record(event)
 
-    def _release(self, inst: Instance) -> None:
+    def release(self, inst: Instance) -> None:
+        """Free every MiB ``inst`` holds on its host (nothing when it was placed on none)."""
         node = inst.node
         if node is None:
             return  # refused before any host took it: it holds nothing

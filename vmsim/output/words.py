@@ -14,6 +14,7 @@ from vmsim.engine.codes import Coded
 from vmsim.engine.events import (
     AllocationWarned,
     ArtifactFetched,
+    FaultHappened,
     InstanceAdded,
     InstanceFailed,
     InstanceKilled,
@@ -97,6 +98,15 @@ def event_text(event: WorldEvent, lang: str = "en") -> str:
     """One line for a log, in ``lang``. (Formatted directly: a run can have hundreds of thousands.)"""
     if isinstance(event, ArtifactFetched):
         return tr("event.fetched", lang, artifact=event.artifact, size=fmt_mib(event.size_mib))
+    if isinstance(event, FaultHappened):
+        return tr(
+            f"event.fault.{event.kind}.{event.scope}",
+            lang,
+            noun=tr("noun." + event.world, lang),
+            id=event.instance,
+            host=event.host,
+            n=len(event.reached),
+        )
     fields = _FIELDS.get(type(event))
     extra = fields(event, lang) if fields is not None else {}
     return tr("event." + event.kind, lang, noun=tr("noun." + event.world, lang), id=event.instance, **extra)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from vmsim.engine.catalog import Catalog
+from vmsim.engine.faults import FAULT_KINDS, HOST_FAULTS
 from vmsim.engine.machines import MAX_HOSTS, PLACEMENTS, Cluster
 from vmsim.scenarios.errors import suggest
 from vmsim.scenarios.reader import Reader
+from vmsim.scenarios.spec import EventSpec
 from vmsim.text import msg
 
 CLUSTER_KEYS = ["hosts", "placement", "names"]
@@ -49,3 +52,46 @@ def check_event_hosts(r: Reader, cluster: Cluster) -> None:
             shown = known if len(known) <= 10 else [*known[:10], "…"]
             hint = suggest(host, known) or msg("scenario.known", known=", ".join(shown))
             r.problem(where, host, msg("scenario.host_of_cluster"), hint)
+
+
+def read_fault(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s: float) -> EventSpec | None:
+    """``fault = KIND`` with ``host`` (host-down) or ``instance`` (the others); ``reboot`` with a guest kernel
+    panic, ``memory_mib`` with a noisy neighbour."""
+    kind = r.string(e, "fault", path, None, choices=list(FAULT_KINDS))
+    for key, only in (
+        ("count", "add"),
+        ("reboot", 'fault = "guest-kernel-panic"'),
+        ("memory_mib", 'fault = "noisy-neighbour"'),
+    ):
+        if (
+            key in e
+            and not (key == "reboot" and kind == "guest-kernel-panic")
+            and not (key == "memory_mib" and kind == "noisy-neighbour")
+        ):
+            r.add("scenario.only_with", where=f"{path}.{key}", verb=only)
+    if kind is None:
+        return None
+    host: str | None = None
+    instance: str | None = None
+    if kind in HOST_FAULTS:
+        if "instance" in e:
+            r.add("scenario.only_with", where=f"{path}.instance", verb="a fault on an instance")
+        host = r.string(e, "host", path, None, max_len=63)
+        if host is None:
+            r.add("scenario.fault_host", path=path, kind=kind)
+            return None
+        r.named_hosts.append((f"{path}.host", host))
+    else:
+        if "host" in e:
+            r.add("scenario.only_with", where=f"{path}.host", verb='fault = "host-down"')
+        instance = r.string(e, "instance", path, None, max_len=200)
+        if instance is None:
+            r.add("scenario.fault_instance", path=path, kind=kind)
+            return None
+        app, _, number = instance.rpartition("-")
+        if app not in catalog.apps or not number.isdigit():
+            r.problem(f"{path}.instance", instance, msg("scenario.instance_id"), suggest(app, list(catalog.apps)))
+            return None
+    reboot = bool(r.boolean(e, "reboot", path, False))
+    mib = r.number(e, "memory_mib", path, None, 0, 1 << 30, lo_open=True)
+    return EventSpec(at_s, "fault", (kind, host, instance, reboot, mib))

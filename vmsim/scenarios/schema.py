@@ -8,13 +8,14 @@ from typing import Any
 from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.kinds import WORLD_KINDS
 from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
-from vmsim.scenarios.cluster import check_event_hosts, read_cluster
+from vmsim.scenarios.cluster import check_event_hosts, read_cluster, read_fault
 from vmsim.scenarios.errors import AT_LEAST_ONE_WORLD, ScenarioError, one_of, safe, string_of, suggest
 from vmsim.scenarios.image_build import read_build
 from vmsim.scenarios.reader import Reader
 from vmsim.scenarios.spec import EventSpec, HostSpec, LessonStep, ScenarioSpec
 from vmsim.text import LANGS, msg, render
 
+VERBS = ("add", "remove", "grow", "fault")
 MAX_COUNT = 100_000
 MAX_INSTANCES = 10_000  # in all, per world: the engine benchmark runs 10,000 per world in three worlds in seconds
 PER_HOST = 30  # more hosts may run more: the engine benchmark runs 1,000 hosts × 30 instances per world
@@ -51,7 +52,7 @@ VM_KEYS = [
 ]
 CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib", "networks"]
 MICROVM_KEYS = ["memory_mib", "vcpus", "overcommit_ratio"]
-EVENT_KEYS = ["at_s", "add", "count", "host", "remove", "grow", "memory_mib"]
+EVENT_KEYS = ["at_s", "add", "count", "host", "remove", "grow", "memory_mib", "fault", "instance", "reboot"]
 LESSON_KEYS = [
     "title",
     "text",
@@ -62,6 +63,9 @@ LESSON_KEYS = [
     "remove",
     "grow",
     "memory_mib",
+    "fault",
+    "instance",
+    "reboot",
     "pause",
     "worlds",
     "view",
@@ -258,7 +262,7 @@ def _read_events(r: Reader, raw_events: Any, catalog: Catalog) -> list[EventSpec
         if "at_s" not in e:
             r.add("scenario.at_s_missing", path=path)
         at_s = r.number(e, "at_s", path, 0.0, 0, MAX_TIME_S)
-        verbs = [k for k in ("add", "remove", "grow") if k in e]
+        verbs = [k for k in VERBS if k in e]
         if len(verbs) != 1:
             r.add("scenario.one_verb", path=path, found=", ".join(verbs) or msg("scenario.none"))
             continue
@@ -269,9 +273,14 @@ def _read_events(r: Reader, raw_events: Any, catalog: Catalog) -> list[EventSpec
 
 
 def _read_action(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s: float) -> EventSpec | None:
-    """One of add (+count), remove, grow (+memory_mib) from a table, or None (problems recorded)."""
+    """One of add (+count), remove, grow (+memory_mib), fault from a table, or None (problems recorded)."""
     apps = list(catalog.apps)
-    verb = next(k for k in ("add", "remove", "grow") if k in e)
+    verb = next(k for k in VERBS if k in e)
+    if verb == "fault":
+        return read_fault(r, e, path, catalog, at_s)
+    for key in ("instance", "reboot"):
+        if key in e:
+            r.add("scenario.only_with", where=f"{path}.{key}", verb="fault")
     target = r.string(e, verb, path, None, max_len=200)
     if target is None:
         return None
@@ -367,7 +376,7 @@ def _read_lesson(r: Reader, raw_steps: Any, catalog: Catalog) -> tuple[LessonSte
         title = _read_texts(r, t, "title", path, required=False) or {}
         ask = _read_texts(r, t, "ask", path, required=False)
         actions: tuple[EventSpec, ...] = ()
-        verbs = [k for k in ("add", "remove", "grow") if k in t]
+        verbs = [k for k in VERBS if k in t]
         if len(verbs) > 1:
             r.add("scenario.one_action", path=path, found=", ".join(verbs))
         elif verbs:
