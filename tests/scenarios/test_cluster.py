@@ -76,6 +76,25 @@ def test_names_alone_give_the_count(tmp_path):
         ('[[events]]\nat_s = 0\nfault = "escape"\ninstance = "ngnix-1"\n', "did you mean 'nginx'?"),
         ('[[events]]\nat_s = 0\nfault = "escape"\ninstance = "nginx-1"\nreboot = true\n', "reboot: only goes with"),
         ('[[events]]\nat_s = 0\nadd = "nginx"\ninstance = "nginx-1"\n', "events[0].instance: only goes with fault"),
+        (
+            '[[events]]\nat_s = 0\nadd = "nginx"\n[[events]]\nat_s = 1\ndeploy = "redis"\nversion = "2"\n',
+            "events[1].deploy: no event adds redis before it: a deploy of an app nobody runs reaches nothing "
+            "(apps added by then: nginx)",
+        ),
+        ('[[events]]\nat_s = 0\nadd = "nginx"\ndeploy = "nginx"\n', "needs exactly one of"),
+        ('[[events]]\nat_s = 0\ndeploy = "ngnix"\nversion = "2"\n', "did you mean 'nginx'?"),
+        ('[[events]]\nat_s = 0\nadd = "nginx"\nversion = "2"\n', "events[0].version: only goes with deploy"),
+        ('[[events]]\nat_s = 0\nadd = "nginx"\n[[events]]\nat_s = 1\ndeploy = "nginx"\n', "events[1].version: missing"),
+        (
+            '[[events]]\nat_s = 0\nadd = "nginx"\n[[events]]\nat_s = 1\ndeploy = "nginx"\nversion = "2"\n'
+            'method = "by-han"\n',
+            "did you mean 'by-hand'?",
+        ),
+        (
+            '[[events]]\nat_s = 0\nadd = "nginx"\n[[events]]\nat_s = 1\ndeploy = "nginx"\nversion = "2"\n'
+            'hosts = ["host-9"]\n',
+            "events[1].hosts[0]: got 'host-9', expected a host of the cluster",
+        ),
     ],
 )
 def test_bad_cluster_keys_name_the_key_and_a_close_match(tmp_path, text, expected):
@@ -115,3 +134,16 @@ def test_fault_events_land_in_the_spec_and_run(tmp_path):
     sim.run_until(10)
     kinds = [e.kind for e in sim.snapshot().world("container").events]
     assert kinds.count("host-down") == kinds.count("guest-kernel-panic") == kinds.count("noisy-neighbour") == 1
+
+
+def test_deploy_events_land_in_the_spec_and_run(tmp_path):
+    spec = load(
+        tmp_path,
+        '[cluster]\nhosts = 2\n[[events]]\nat_s = 0\nadd = "nginx"\ncount = 2\n'
+        '[[events]]\nat_s = 5\ndeploy = "nginx"\nmethod = "by-hand"\nversion = "2.0"\nhosts = ["host-2"]\n',
+    )
+    assert spec.events[1].args == ("nginx", "by-hand", "2.0", ("host-2",), 1)
+    sim = build_simulation(spec)
+    sim.run_until(2000)
+    events = [e for e in sim.snapshot().world("vm").events if e.kind == "deployed"]
+    assert [(e.host, e.version) for e in events] == [("host-2", "2.0")]

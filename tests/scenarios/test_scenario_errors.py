@@ -160,7 +160,7 @@ def test_bad_values(tmp_path, text, key_path, shown, expected):
 def test_event_with_two_verbs(tmp_path):
     msg, _ = problem(tmp_path, 'name = "x"\n[[events]]\nat_s = 0\nadd = "nginx"\nremove = "nginx"\n')
     line = line_for(msg, "events[0]")
-    assert "exactly one of add, remove, grow, fault" in line and "found add, remove" in line
+    assert "exactly one of add, remove, grow, fault, deploy" in line and "found add, remove" in line
 
 
 def test_event_without_verb_or_time(tmp_path):

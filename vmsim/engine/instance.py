@@ -52,6 +52,8 @@ class Instance:
         "replaces",
         "exposed",
         "oom_hidden_mib",
+        "version",
+        "works",
     )
 
     def __init__(self, id: str, app: App, seq: int, added_s: float) -> None:
@@ -84,6 +86,8 @@ class Instance:
         self.replaces: str | None = None  # the instance a fault stopped that this one replaces
         self.exposed = False  # a workload broke out of its isolation and can reach it
         self.oom_hidden_mib = 0.0  # memory it holds that the host's OOM killer does not charge to it
+        self.version: str | None = None  # the app version a deploy left it running (None: never deployed to)
+        self.works = True  # whether the app works there (a deploy by hand may leave it broken)
 
     @property
     def live(self) -> bool:

@@ -59,6 +59,8 @@ def instance_snapshot(world: World, inst: Instance) -> InstanceSnapshot:
         host=None if inst.node is None else inst.node.name,
         replaces=inst.replaces,
         exposed=inst.exposed,
+        version=inst.version,
+        works=inst.works,
     )
     if inst.state != "booting":
         inst.snap = snap

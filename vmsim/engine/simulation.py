@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import NamedTuple
 
 from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import App, Catalog, default_catalog
 from vmsim.engine.clock import Clock
+from vmsim.engine.deploy import METHODS, Rollout
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.faults import FAULT_KINDS, HOST_FAULTS, strike
 from vmsim.engine.instance import Instance
@@ -183,10 +184,38 @@ class Simulation:
                     host = gone.node.name if same_host and gone.node is not None else None
                     world.add(inst.app, f"{app}-{n}", self._seq, host, replaces=old_id)
 
+    def deploy(
+        self,
+        app: str,
+        method: str = "image",
+        version: str = "2",
+        hosts: Sequence[str] | None = None,
+        max_unavailable: int = 1,
+    ) -> dict[str, float]:
+        """Deploy ``version`` of ``app`` in every world, ``method`` by-hand or image, to ``hosts`` (default every
+        host running it; see :mod:`vmsim.engine.deploy`); returns each world's seconds until its last host is done."""
+        self.app(app)
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+        names = self.cluster.host_names()
+        unknown = [h for h in hosts or () if h not in names]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], list(names), n=1)
+            raise ValueError(f"unknown host {unknown[0]!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        self.commands.append(
+            Command(
+                self.now, "deploy", (app, method, version, None if hosts is None else tuple(hosts), max_unavailable)
+            )
+        )
+        return {
+            name: Rollout(world, app, method, version, hosts, max_unavailable).start()
+            for name, world in self.worlds.items()
+        }
+
     def at(self, t_s: float, verb: str, *args: object) -> None:
         """Schedule a command (``add_workload``, ``remove_instance``, ``remove_app``, ``grow_app``, ``fault``) at
         ``t_s``."""
-        if verb not in ("add_workload", "remove_instance", "remove_app", "grow_app", "fault"):
+        if verb not in ("add_workload", "remove_instance", "remove_app", "grow_app", "fault", "deploy"):
             raise ValueError(f"unknown command {verb!r}")
         method = getattr(self, verb)
         self.clock.schedule(t_s, partial(method, *args))

@@ -75,6 +75,8 @@ class InstanceSnapshot(NamedTuple):
     host: str | None = None  # the host it was placed on (None: refused before any host took it)
     replaces: str | None = None  # the instance a fault stopped that this one replaces
     exposed: bool = False  # a workload that broke out of its isolation can reach it
+    version: str | None = None  # the app version a deploy left it running (None: never deployed to)
+    works: bool = True  # whether the app works there
 
     @property
     def boot_s(self) -> float | None:
@@ -97,6 +99,8 @@ class InstanceSnapshot(NamedTuple):
             "host": self.host,
             "replaces": self.replaces,
             "exposed": self.exposed,
+            "version": self.version,
+            "works": self.works,
         }
 
 

@@ -79,6 +79,7 @@ class World:
         self.settings = settings
         self.catalog = settings.catalog
         self.clock = clock
+        self.seed = seed
         # A seeded stream per world: adding the microVM world never changes the VM world's numbers.
         self.rng = random.Random(f"{seed}/{kind}")
         self.jitter = self.catalog.jitter.value

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vmsim.engine.codes import Coded
+from vmsim.engine.deploy import HostDeployed
 from vmsim.engine.events import (
     AllocationWarned,
     ArtifactFetched,
@@ -98,6 +99,17 @@ def event_text(event: WorldEvent, lang: str = "en") -> str:
     """One line for a log, in ``lang``. (Formatted directly: a run can have hundreds of thousands.)"""
     if isinstance(event, ArtifactFetched):
         return tr("event.fetched", lang, artifact=event.artifact, size=fmt_mib(event.size_mib))
+    if isinstance(event, HostDeployed):
+        return tr(
+            f"event.deployed.{event.method}",
+            lang,
+            noun=tr("noun." + event.world, lang),
+            host=event.host,
+            version=event.version,
+            n=len(event.reached),
+            works=event.works,
+            s=f"{event.elapsed_s:,.0f}",
+        )
     if isinstance(event, FaultHappened):
         return tr(
             f"event.fault.{event.kind}.{event.scope}",

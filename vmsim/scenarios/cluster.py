@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from vmsim.engine.catalog import Catalog
+from vmsim.engine.deploy import METHODS
 from vmsim.engine.faults import FAULT_KINDS, HOST_FAULTS
 from vmsim.engine.machines import MAX_HOSTS, PLACEMENTS, Cluster
 from vmsim.scenarios.errors import suggest
@@ -95,3 +96,43 @@ def read_fault(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s: 
     reboot = bool(r.boolean(e, "reboot", path, False))
     mib = r.number(e, "memory_mib", path, None, 0, 1 << 30, lo_open=True)
     return EventSpec(at_s, "fault", (kind, host, instance, reboot, mib))
+
+
+def read_deploy(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s: float) -> EventSpec | None:
+    """``deploy = APP`` with ``method`` (by-hand or image), ``version``, optional ``hosts`` and
+    ``max_unavailable`` (image: instances restarted at once per host)."""
+    app = r.string(e, "deploy", path, None, max_len=200)
+    method = r.string(e, "method", path, "image", choices=list(METHODS))
+    version = r.string(e, "version", path, None, max_len=40)
+    if "version" not in e:
+        r.add("scenario.deploy_version", path=path)
+
+    def host_ok(item: str, where: str) -> str | None:
+        r.named_hosts.append((where, item))
+        return item
+
+    hosts = r.string_list(e, "hosts", path, None, host_ok, max_items=1000)
+    most = r.number(e, "max_unavailable", path, 1, 1, 10_000, whole=True)
+    if app is not None and app not in catalog.apps:
+        apps = list(catalog.apps)
+        r.problem(
+            f"{path}.deploy",
+            app,
+            msg("scenario.app_name"),
+            suggest(app, apps) or msg("scenario.apps", names=", ".join(apps)),
+        )
+        return None
+    if app is None or version is None:
+        return None
+    return EventSpec(at_s, "deploy", (app, method, version, hosts, most))
+
+
+def check_deploys(r: Reader, events: list[EventSpec], where: list[str]) -> None:
+    """A deploy goes to an app some earlier (or simultaneous) event added: else nobody runs it."""
+    for event, path in zip(events, where, strict=True):
+        if event.verb != "deploy":
+            continue
+        app = event.args[0]
+        added = sorted({str(e.args[0]) for e in events if e.verb == "add_workload" and e.at_s <= event.at_s})
+        if app not in added:
+            r.add("scenario.deploy_nobody", path=path, app=app, added=", ".join(added) or msg("scenario.none"))

@@ -8,14 +8,14 @@ from typing import Any
 from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.kinds import WORLD_KINDS
 from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
-from vmsim.scenarios.cluster import check_event_hosts, read_cluster, read_fault
+from vmsim.scenarios.cluster import check_deploys, check_event_hosts, read_cluster, read_deploy, read_fault
 from vmsim.scenarios.errors import AT_LEAST_ONE_WORLD, ScenarioError, one_of, safe, string_of, suggest
 from vmsim.scenarios.image_build import read_build
 from vmsim.scenarios.reader import Reader
 from vmsim.scenarios.spec import EventSpec, HostSpec, LessonStep, ScenarioSpec
 from vmsim.text import LANGS, msg, render
 
-VERBS = ("add", "remove", "grow", "fault")
+VERBS = ("add", "remove", "grow", "fault", "deploy")
 MAX_COUNT = 100_000
 MAX_INSTANCES = 10_000  # in all, per world: the engine benchmark runs 10,000 per world in three worlds in seconds
 PER_HOST = 30  # more hosts may run more: the engine benchmark runs 1,000 hosts × 30 instances per world
@@ -52,7 +52,24 @@ VM_KEYS = [
 ]
 CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib", "networks"]
 MICROVM_KEYS = ["memory_mib", "vcpus", "overcommit_ratio"]
-EVENT_KEYS = ["at_s", "add", "count", "host", "remove", "grow", "memory_mib", "fault", "instance", "reboot"]
+EVENT_KEYS = [
+    "at_s",
+    "add",
+    "count",
+    "host",
+    "remove",
+    "grow",
+    "memory_mib",
+    "fault",
+    "instance",
+    "reboot",
+    "deploy",
+    "method",
+    "version",
+    "hosts",
+    "max_unavailable",
+]
+DEPLOY_KEYS = ("method", "version", "hosts", "max_unavailable")
 LESSON_KEYS = [
     "title",
     "text",
@@ -66,6 +83,11 @@ LESSON_KEYS = [
     "fault",
     "instance",
     "reboot",
+    "deploy",
+    "method",
+    "version",
+    "hosts",
+    "max_unavailable",
     "pause",
     "worlds",
     "view",
@@ -246,6 +268,7 @@ def _added(actions: Iterable[EventSpec]) -> int:
 def _read_events(r: Reader, raw_events: Any, catalog: Catalog) -> list[EventSpec]:
     """The ``[[events]]``, validated."""
     events: list[EventSpec] = []
+    paths: list[str] = []
     if not isinstance(raw_events, list):
         r.problem("events", raw_events, msg("scenario.events_array"))
         return events
@@ -269,6 +292,8 @@ def _read_events(r: Reader, raw_events: Any, catalog: Catalog) -> list[EventSpec
         action = _read_action(r, e, path, catalog, float(at_s))
         if action is not None:
             events.append(action)
+            paths.append(path)
+    check_deploys(r, events, paths)
     return events
 
 
@@ -278,6 +303,11 @@ def _read_action(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s
     verb = next(k for k in VERBS if k in e)
     if verb == "fault":
         return read_fault(r, e, path, catalog, at_s)
+    if verb == "deploy":
+        return read_deploy(r, e, path, catalog, at_s)
+    for key in DEPLOY_KEYS:
+        if key in e:
+            r.add("scenario.only_with", where=f"{path}.{key}", verb="deploy")
     for key in ("instance", "reboot"):
         if key in e:
             r.add("scenario.only_with", where=f"{path}.{key}", verb="fault")
