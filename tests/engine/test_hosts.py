@@ -185,3 +185,13 @@ def test_the_catalog_says_which_presets_allow_nesting_and_cites_aws():
     for name in ("small-cloud", "cloud-nested"):
         assert cat.hosts[name].kind == "cloud-vm" and "nested" in cat.sources[cat.hosts[name].nested_source]
     assert all(cat.hosts[n].kind == "metal" for n in ("laptop", "server", "local"))
+
+
+@pytest.mark.parametrize(
+    "cluster",
+    [Cluster(0), Cluster(1001), Cluster(2, "packed"), Cluster(1, names=("a", "b")), Cluster(2, names=("a", "a"))],
+)
+def test_a_cluster_that_does_not_add_up_is_refused(cluster):
+    cat = default_catalog()
+    with pytest.raises(ValueError):
+        Simulation(Host.from_preset(cat.hosts["laptop"]), cluster=cluster)

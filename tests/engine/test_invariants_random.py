@@ -46,7 +46,9 @@ def configs(
     return st.fixed_dictionaries(
         {
             "host": st.sampled_from(["laptop", "small-cloud", "cloud-nested"]),
-            "cluster": st.builds(Cluster, st.sampled_from([1, 1, 2, 3]), st.sampled_from(["spread", "pack"])),
+            "cluster": st.builds(
+                Cluster, st.sampled_from([1, 1, 2, 3]), st.sampled_from(["spread", "pack"]), st.just(())
+            ),
             "memory_mib": st.sampled_from(memory),
             "disk_extra_mib": st.sampled_from([None, 2000.0, 4000.0, 10000.0]),
             "worlds": st.lists(st.sampled_from(["vm", "container", "microvm"]), min_size=1, max_size=3, unique=True),

@@ -76,6 +76,16 @@ class Cluster(NamedTuple):
         """The hosts' names, in order."""
         return self.names or tuple(f"host-{i}" for i in range(1, self.hosts + 1))
 
+    def check(self) -> None:
+        """ValueError unless 1 to MAX_HOSTS hosts, a known placement, and (if named) one distinct name per host."""
+        if not 1 <= self.hosts <= MAX_HOSTS:
+            raise ValueError(f"hosts must be 1 to {MAX_HOSTS:,}, not {self.hosts!r}")
+        if self.placement not in PLACEMENTS:
+            raise ValueError(f"placement must be one of {', '.join(PLACEMENTS)}, not {self.placement!r}")
+        names = self.names
+        if names and (len(names) != self.hosts or len(set(names)) != len(names) or not all(names)):
+            raise ValueError(f"names must be {self.hosts} distinct, non-empty host names, not {names!r}")
+
 
 class VmSettings(NamedTuple):
     """How the VM world runs workloads: one full guest OS per workload."""

@@ -92,9 +92,17 @@ class Node:
         self.up = True
         self.instances: list[Instance] = []
         self.counts = dict.fromkeys(STATES, 0)
-        self.memory: MutableLedger = ForwardingLedger(world.memory, self._memory_changed)
-        self.disk: MutableLedger = ForwardingLedger(world.disk)
-        self.cpu: SharedCapacity = TrackedCapacity(world.clock, host.cpu_cores, world)
+        self.memory: MutableLedger
+        self.disk: MutableLedger
+        self.cpu: SharedCapacity
+        if world.cluster.hosts == 1:
+            # One host: its books are the world's (nothing to forward, nothing to place, the same float sums).
+            self.memory, self.disk = world.memory, world.disk
+            self.cpu = SharedCapacity(world.clock, host.cpu_cores)
+        else:
+            self.memory = ForwardingLedger(world.memory, self._memory_changed)
+            self.disk = ForwardingLedger(world.disk)
+            self.cpu = TrackedCapacity(world.clock, host.cpu_cores, world)
         self.net = SharedCapacity(world.clock, 1.0)
         self.disk_io = SharedCapacity(world.clock, 1.0)
         self.steady_cpu = 0.0

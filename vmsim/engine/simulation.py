@@ -55,6 +55,7 @@ class Simulation:
         self.settings = settings or Settings(self.catalog)
         self.host = host
         self.cluster = cluster or Cluster()
+        self.cluster.check()
         self.seed = seed
         self.scenario = scenario
         self.clock = Clock()

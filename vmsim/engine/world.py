@@ -76,6 +76,7 @@ class World:
         self.kind = kind
         self.host = host
         self.cluster = cluster or Cluster()
+        self.many = self.cluster.hosts > 1  # more than one host: placement and forwarded totals at work
         self.settings = settings
         self.catalog = settings.catalog
         self.clock = clock
@@ -193,7 +194,8 @@ class World:
             inst.node = node
             node.instances.append(inst)
             node.counts["pending"] += 1
-            self.placement.changed(node)
+            if self.many:
+                self.placement.changed(node)
         if refusal is not None:
             self.end(
                 inst,
@@ -413,7 +415,7 @@ class World:
         if node is not None:
             node.counts[inst.state] -= 1
             node.counts[state] += 1
-            if state not in LIVE_STATES:
+            if state not in LIVE_STATES and self.many:
                 self.placement.changed(node)
         inst.state = state
         inst.snap = None
