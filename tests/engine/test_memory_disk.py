@@ -219,7 +219,7 @@ def test_uncached_vm_image_takes_disk_as_soon_as_the_download_starts(cat, make_s
 
 def test_a_refused_microvm_names_its_shim_beside_the_vmm(cat, make_sim):
     sim = make_sim(
-        worlds=("microvm",), host="small-cloud", container={"cached_images": ("hello",)}, microvm={"memory_mib": 1024}
+        worlds=("microvm",), host="cloud-nested", container={"cached_images": ("hello",)}, microvm={"memory_mib": 1024}
     )
     sim.add_workload("hello", 5)
     sim.run_until(5)

@@ -20,7 +20,8 @@ from robustness_support import APPS, BASE_SEED, CAT, GUESTS, IMAGES, in_parallel
 from vmsim.engine import ContainerSettings, Host, MicroVmSettings, Settings, Simulation, VmSettings
 from vmsim.output import formats
 
-HOST_PRESETS = ["laptop", "small-cloud", "server"]  # "local" depends on the machine: not reproducible elsewhere
+# "local" depends on the machine: not reproducible elsewhere.
+HOST_PRESETS = ["laptop", "small-cloud", "cloud-nested", "server"]
 WORLD_SETS = [
     ("vm",),
     ("container",),
