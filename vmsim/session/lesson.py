@@ -126,3 +126,9 @@ class LessonRunner:
                 session.remove_app(*action.args)  # type: ignore[arg-type]
             elif action.verb == "grow_app":
                 session.grow_app(*action.args)  # type: ignore[arg-type]
+            elif action.verb == "fault":
+                session.fault(*action.args)  # type: ignore[arg-type]
+            elif action.verb == "deploy":
+                session.deploy(*action.args)  # type: ignore[arg-type]
+            else:  # a verb the scenario schema accepts must act here too
+                raise ValueError(f"a lesson step cannot {action.verb!r}")

@@ -209,6 +209,32 @@ class Session:
         self._log("grow_app", (app, memory_mib))
         return n
 
+    def fault(
+        self,
+        kind: str,
+        host: str | None = None,
+        instance: str | None = None,
+        reboot: bool = False,
+        memory_mib: float | None = None,
+    ) -> int:
+        """Strike every world with fault ``kind`` now (see ``Simulation.fault``); returns how many it reached."""
+        n = self.sim.fault(kind, host, instance, reboot, memory_mib)
+        self._log("fault", (kind, host, instance, reboot, memory_mib))
+        return n
+
+    def deploy(
+        self,
+        app: str,
+        method: str = "image",
+        version: str = "2",
+        hosts: tuple[str, ...] | None = None,
+        max_unavailable: int = 1,
+    ) -> dict[str, float]:
+        """Deploy ``version`` of ``app`` now, by hand or by image (see ``Simulation.deploy``)."""
+        took = self.sim.deploy(app, method, version, hosts, max_unavailable)
+        self._log("deploy", (app, method, version, hosts, max_unavailable))
+        return took
+
     def settle(self) -> list[WorldEvent]:
         """Run what is due at this very moment (a command's immediate effects); returns those events."""
         return self.sim.run_until(self.sim.now)

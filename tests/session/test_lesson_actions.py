@@ -1,0 +1,37 @@
+"""Every action a lesson step may take happens when the step is revealed in the dashboard's session, as it does
+in a headless run: the isolation lesson's faults stopped nothing on screen before they were wired."""
+
+from __future__ import annotations
+
+import pytest
+
+from vmsim.scenarios import load_scenario, shipped_names
+from vmsim.scenarios.build import build_simulation
+from vmsim.session import Session
+from vmsim.session.summary import run_lesson
+
+LESSONS = [name for name in shipped_names() if load_scenario(name).lesson]
+
+
+def _states(snapshot) -> dict[str, dict[str, tuple[str, str | None, bool]]]:
+    return {w.name: {i.id: (i.state, i.host, i.exposed) for i in w.instances} for w in snapshot.worlds}
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_a_lesson_walked_to_its_summary_ends_as_its_headless_run(name):
+    spec = load_scenario(name)
+    walked = run_lesson(spec)
+    sim = build_simulation(spec._replace(worlds=walked.worlds), seed=spec.seed, play_lesson=True)
+    sim.run_until(walked.now)
+    assert _states(walked.snapshot()) == _states(sim.snapshot())
+
+
+def test_the_isolation_lessons_kernel_bug_stops_every_container_on_its_host_and_one_vm():
+    session = Session(load_scenario("isolation"), lesson_step=3)
+    assert session.lesson is not None and session.lesson.asking
+    before = _states(session.snapshot())
+    assert before["container"]["redis-1"][0] == "running"
+    session.lesson_next()  # the reveal: the fault happens now
+    after = _states(session.snapshot())
+    assert after["container"]["node-web-2"][0] == after["container"]["redis-1"][0] == "killed"
+    assert after["vm"]["node-web-2"][0] == "killed" and after["vm"]["redis-1"][0] == "running"
