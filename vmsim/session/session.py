@@ -209,6 +209,24 @@ class Session:
         self._log("grow_app", (app, memory_mib))
         return n
 
+    def add_host(self) -> str:
+        """One more host, empty and up, in every world now; returns its name."""
+        name = self.sim.add_host()
+        self._log("add_host", (name,))
+        return name
+
+    def fail_host(self, host: str | None = None) -> str | None:
+        """Take ``host`` down in every world now (a host-down fault: its instances are replaced on the hosts still
+        up), or, without a name, the first host that is up; returns the host's name, or None when none is up."""
+        if host is None:
+            first = next(iter(self.sim.worlds.values()))
+            host = next((n.name for n in first.nodes if n.up), None)
+            if host is None:
+                return None
+        self.sim.fault("host-down", host=host)
+        self._log("fault", ("host-down", host, None, False, None))
+        return host
+
     def settle(self) -> list[WorldEvent]:
         """Run what is due at this very moment (a command's immediate effects); returns those events."""
         return self.sim.run_until(self.sim.now)
