@@ -64,6 +64,8 @@ ACTIONS = [
     ("forward", "palette.forward", "help.rewind"),
     ("remove", "palette.remove", "help.d"),
     ("toggle_microvm", "palette.microvm", "help.m"),
+    ("add_host", "palette.add_host", "help.H"),
+    ("fail_host", "palette.fail_host", "help.x"),
     ("toggle_lower", "palette.lower", "help.c"),
     ("restart", "palette.restart", "help.r"),
     ("open", "palette.open", "help.o"),

@@ -19,6 +19,8 @@ KEYS: list[tuple[str, str, str, bool, str | None, bool]] = [
     ("c", "toggle_lower", "key.lower", True, None, False),
     ("m", "toggle_microvm", "key.microvm", False, None, False),
     ("r", "restart", "key.restart", False, None, False),
+    ("H", "add_host", "key.add_host", True, "H", False),
+    ("x", "fail_host", "key.fail_host", True, None, False),
     ("o", "open", "key.open", True, None, False),
     ("s", "screenshot", "key.screenshot", False, None, False),
     ("e", "export", "key.export", False, None, False),

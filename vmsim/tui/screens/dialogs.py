@@ -308,6 +308,8 @@ HELP_KEYS = [
     ("tab", "help.tab"),
     ("c", "help.c"),
     ("m", "help.m"),
+    ("H", "help.H"),
+    ("x", "help.x"),
     ("r", "help.r"),
     ("o", "help.o"),
     ("s", "help.s"),
