@@ -76,3 +76,22 @@ def test_hosts_summary_counts_live_instances_per_host_that_is_up():
     assert summary.exposed == sum(i.exposed for i in live) >= 2  # an escape exposes its neighbours too
     assert summary.memory_used[3] == 0.0 and not summary.up_flags[3]
     assert all(0.0 < u < 1.0 for i, u in enumerate(summary.memory_used) if i != 3)
+
+
+def test_deploy_ships_the_next_version_and_is_replayed_after_a_rewind():
+    s = hosts_session()
+    s.advance(50.0)  # after host-4's instances have been replaced (a deploy reaches the instances live when it begins)
+    assert s.deploy("redis", "image") == "2"
+    s.advance(100.0)
+    container = s.snapshot().world("container")
+    live = [i for i in container.instances if i.app == "redis" and i.state == "running"]
+    assert live and {i.version for i in live} == {"2"}
+    assert dict(hosts_summary(container).versions) == {"2": len(live)}
+    assert s.deploy("redis", "by-hand") == "3"  # the next one up
+    s.advance(10.0)
+    at_160 = s.snapshot(include_events=True)
+    s.back(20.0)
+    s.forward(20.0)
+    assert s.snapshot(include_events=True) == at_160
+    assert [c.verb for c in s.user_commands] == ["deploy", "deploy"]
+    assert Session(load_scenario("hosts")).deploy(None) == "2"  # the last app added: redis

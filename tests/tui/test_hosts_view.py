@@ -169,3 +169,25 @@ async def test_a_thousand_hosts_with_one_down_marks_its_cell():
         cells = [line for line in text.split("\n") if set(line.strip()) <= set("░▒▓█✗ ") and line.strip()]
         assert cells and sum(line.count("✗") for line in cells) == 2  # host-4's cell, in each world
         assert text.count("1 cell = 6 hosts") == 2
+
+
+async def test_the_deploy_keys_ship_a_new_version_of_the_selected_app_by_hand_or_as_an_image():
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = await ready(pilot, 50.0)  # after host-4's instances were replaced at 45 s
+        world, instance_id = app.main.selected_instance() or ("", "")
+        selected_app = next(i.app for i in app.snapshot.world(world).instances if i.id == instance_id)
+        await pilot.press("i")
+        await pilot.pause()
+        assert [(c.verb, c.args[:3]) for c in app.session.user_commands] == [("deploy", (selected_app, "image", "2"))]
+        app.advance(120.0)
+        app.refresh_view([], charts=True)
+        await pilot.pause()
+        running = [
+            i for i in app.snapshot.world("container").instances if i.app == selected_app and i.state == "running"
+        ]
+        assert {i.version for i in running} == {"2"}
+        assert f"v2 ×{len(running)}" in plain(view)
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.session.user_commands[-1].args[:3] == (selected_app, "by-hand", "3")

@@ -1,5 +1,6 @@
 """A world's hosts in figures the dashboard shows when there are too many to draw one by one: how many are up,
-live instances per host, each host's committed memory as a share of its capacity (from a frozen snapshot)."""
+live instances per host, each host's committed memory as a share of its capacity, the versions deploys left
+running and how many apps do not work (from a frozen snapshot)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ class HostsSummary(NamedTuple):
     exposed: int
     memory_used: tuple[float, ...]
     up_flags: tuple[bool, ...]
+    versions: tuple[tuple[str, int], ...] = ()  # live instances by the version a deploy left them running
+    broken: int = 0  # live instances whose app does not work (a deploy by hand that drifted)
 
 
 def hosts_summary(world: WorldSnapshot) -> HostsSummary:
@@ -35,6 +38,13 @@ def hosts_summary(world: WorldSnapshot) -> HostsSummary:
         for h in world.hosts
     )
     up = len(per_host)
+    versions: dict[str, int] = {}
+    broken = 0
+    for i in world.instances:
+        if i.state in LIVE:
+            if i.version is not None:
+                versions[i.version] = versions.get(i.version, 0) + 1
+            broken += not i.works
     return HostsSummary(
         hosts=len(world.hosts),
         up=up,
@@ -45,4 +55,6 @@ def hosts_summary(world: WorldSnapshot) -> HostsSummary:
         exposed=sum(1 for i in world.instances if i.exposed and i.state in LIVE),
         memory_used=used,
         up_flags=tuple(h.up for h in world.hosts),
+        versions=tuple(sorted(versions.items())),
+        broken=broken,
     )

@@ -227,6 +227,25 @@ class Session:
         self._log("fault", ("host-down", host, None, False, None))
         return host
 
+    def deploy(self, app: str | None = None, method: str = "image", version: str | None = None) -> str | None:
+        """Deploy a new version of ``app`` (default: the last app added) to every host running it, ``method``
+        by-hand or image; ``version`` defaults to one above the highest whole-number version deployed so far
+        (the first deploy ships "2"). Returns the version, or None when there is no app to deploy."""
+        app = app or self.last_app
+        if app is None:
+            return None
+        if version is None:
+            shipped = [
+                int(i.version)
+                for w in self.sim.snapshot(include_events=False).worlds
+                for i in w.instances
+                if i.app == app and i.version is not None and i.version.isdigit()
+            ]
+            version = str(max(shipped, default=1) + 1)
+        self.sim.deploy(app, method, version)
+        self._log("deploy", (app, method, version, None, 1))
+        return version
+
     def settle(self) -> list[WorldEvent]:
         """Run what is due at this very moment (a command's immediate effects); returns those events."""
         return self.sim.run_until(self.sim.now)

@@ -66,6 +66,8 @@ ACTIONS = [
     ("toggle_microvm", "palette.microvm", "help.m"),
     ("add_host", "palette.add_host", "help.H"),
     ("fail_host", "palette.fail_host", "help.x"),
+    ("deploy_by_hand", "palette.deploy_by_hand", "help.deploy"),
+    ("deploy_image", "palette.deploy_image", "help.deploy"),
     ("toggle_lower", "palette.lower", "help.c"),
     ("restart", "palette.restart", "help.r"),
     ("open", "palette.open", "help.o"),

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from vmsim.session import Session, SimulationSnapshot
     from vmsim.tui.screens.main import MainScreen
 
-HOST_ACTIONS = ("add_host", "fail_host")
+HOST_ACTIONS = ("add_host", "fail_host", "deploy_by_hand", "deploy_image")
 
 
 class HostsActions:
@@ -39,6 +39,19 @@ class HostsActions:
             return "hosts" in self.main.lower.shown()
         except RuntimeError:
             return False
+
+    def selected_app(self) -> str | None:
+        """The app of the selected instance, else the last app added."""
+        try:
+            selected = self.main.selected_instance()
+        except RuntimeError:
+            selected = None
+        if selected is not None:
+            for world in self.snapshot.worlds:
+                inst = next((i for i in world.instances if i.id == selected[1]), None)
+                if inst is not None:
+                    return inst.app
+        return self.session.last_app
 
     def selected_host(self) -> str | None:
         """The host of the selected instance, when it is placed and its host is up."""
@@ -75,3 +88,21 @@ class HostsActions:
             return
         self._after_command()
         cast(App[None], self).notify(tr("note.host_failed", self.lang, name=name), timeout=3)
+
+    def action_deploy_by_hand(self) -> None:
+        """A new version of the selected instance's app, deployed by hand: one server after another."""
+        self._deploy("by-hand")
+
+    def action_deploy_image(self) -> None:
+        """A new version of the selected instance's app, shipped as one image to every server."""
+        self._deploy("image")
+
+    def _deploy(self, method: str) -> None:
+        app = self.selected_app()
+        version = self.session.deploy(app, method) if app is not None else None
+        if version is None:
+            cast(App[None], self).notify(tr("note.nothing_to_deploy", self.lang), severity="warning")
+            return
+        self._after_command()
+        words = tr(f"note.deploying.{method}", self.lang, app=app, version=version)
+        cast(App[None], self).notify(words, timeout=3)

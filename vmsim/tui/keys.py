@@ -21,6 +21,8 @@ KEYS: list[tuple[str, str, str, bool, str | None, bool]] = [
     ("r", "restart", "key.restart", False, None, False),
     ("H", "add_host", "key.add_host", True, "H", False),
     ("x", "fail_host", "key.fail_host", True, None, False),
+    ("b", "deploy_by_hand", "key.deploy_by_hand", True, None, False),
+    ("i", "deploy_image", "key.deploy_image", True, None, False),
     ("o", "open", "key.open", True, None, False),
     ("s", "screenshot", "key.screenshot", False, None, False),
     ("e", "export", "key.export", False, None, False),

@@ -310,6 +310,7 @@ HELP_KEYS = [
     ("m", "help.m"),
     ("H", "help.H"),
     ("x", "help.x"),
+    ("b / i", "help.deploy"),
     ("r", "help.r"),
     ("o", "help.o"),
     ("s", "help.s"),

@@ -70,6 +70,10 @@ def summary_lines(world: WorldSnapshot, summary: HostsSummary, width: int, lang:
     pieces.append((per_host, "dim"))
     if summary.exposed:
         pieces.append((tr("hosts.exposed", lang, n=f"{summary.exposed:,}"), EXPOSED))
+    for version, n in summary.versions:
+        pieces.append((tr("hosts.version", lang, version=version, n=f"{n:,}"), "bold"))
+    if summary.broken:
+        pieces.append((tr("hosts.broken", lang, n=f"{summary.broken:,}"), f"bold {DOWN}"))
     line = Text(no_wrap=True, overflow="ellipsis")
     for words, style in pieces:
         if line.cell_len and line.cell_len + 3 + Text(words).cell_len > width:
@@ -86,7 +90,7 @@ def tile(
     world: WorldSnapshot,
     index: int,
     summary: HostsSummary,
-    states: dict[str, tuple[str, bool]],
+    states: dict[str, tuple[str, bool, bool]],
     lang: str,
     selected_host: str | None,
     shape: TileShape = TILE,
@@ -111,9 +115,14 @@ def tile(
     glyphs = [states[i] for i in host.instances if i in states]
     room = shape.cells - shape.name - shape.bar - 2
     shown = glyphs if len(glyphs) <= room else glyphs[: room - 3]
-    for state, exposed in shown:
+    for state, exposed, works in shown:
         symbol, colour = STATE_STYLES[state]
-        text.append("!" if exposed else symbol, style=EXPOSED if exposed else colour)
+        if exposed:
+            text.append("!", style=EXPOSED)
+        elif not works:
+            text.append("x", style=f"bold {DOWN}")  # runs, but the app does not work (a drifted deploy)
+        else:
+            text.append(symbol, style=colour)
     if len(shown) < len(glyphs):
         text.append(f"+{len(glyphs) - len(shown)}", style="dim")
     return text
@@ -127,7 +136,7 @@ def tile_lines(
     across = max(1, (width + 1) // (shape.cells + 1))
     if math.ceil(len(world.hosts) / across) > rows:
         return None
-    states = {i.id: (i.state, i.exposed) for i in world.instances if i.state in LIVE}
+    states = {i.id: (i.state, i.exposed, i.works) for i in world.instances if i.state in LIVE}
     lines = []
     for start in range(0, len(world.hosts), across):
         line = Text(no_wrap=True, overflow="crop")
