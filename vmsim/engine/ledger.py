@@ -28,6 +28,11 @@ class MutableLedger:
         if abs(self.total) < 1e-9:
             self.total = 0.0
 
+    def copy_from(self, other: MutableLedger) -> None:
+        """Hold exactly what ``other`` holds (its categories and total, bit for bit), without passing it on."""
+        self._by = dict(other._by)
+        self.total = other.total
+
     def get(self, category: str) -> float:
         """MiB in one category."""
         return self._by.get(category, 0.0)

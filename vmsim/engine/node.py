@@ -113,6 +113,25 @@ class Node:
         self.oom = OomQueue(self.instances)
         self.behaviour: InstanceKind = world.kind_factory(self)
 
+    def own_books(self) -> None:
+        """This host was its world's only one, keeping the world's books as its own; a second host has come: from
+        now on it keeps books of its own that pass every change on to the world's (which keep their objects and
+        totals), and its cores count their boot work into the world's, as every host of a cluster does."""
+        world = self.world
+        memory = ForwardingLedger(world.memory, self._memory_changed)
+        disk = ForwardingLedger(world.disk)
+        for own, shared in ((memory, world.memory), (disk, world.disk)):
+            own.copy_from(shared)  # the same figures, bit for bit, not forwarded (the world has them)
+        self.memory, self.disk = memory, disk
+        self.store.disk = disk
+        self.pages.memory = memory
+        # The same cores, jobs and all, now counted in the world's boot demand.
+        self.cpu.__class__ = TrackedCapacity
+        cpu: TrackedCapacity = self.cpu  # type: ignore[assignment]
+        cpu.world = world
+        cpu.counted = 0.0
+        cpu._recount()
+
     def registry_mibps(self) -> float:
         """Download bandwidth from the registry to this host, MiB/s."""
         return self.settings.registry_mibps

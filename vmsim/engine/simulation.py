@@ -16,7 +16,7 @@ from vmsim.engine.events import WorldEvent
 from vmsim.engine.faults import FAULT_KINDS, HOST_FAULTS, strike
 from vmsim.engine.instance import Instance
 from vmsim.engine.kinds import DEFAULT_WORLDS, KINDS
-from vmsim.engine.machines import Cluster, Host, Settings
+from vmsim.engine.machines import MAX_HOSTS, Cluster, Host, Settings
 from vmsim.engine.metrics import Series
 from vmsim.engine.snapshot import HostSnapshot, SimulationSnapshot, StackLayer
 from vmsim.engine.world import World
@@ -171,6 +171,27 @@ class Simulation:
         self._record_series()
         return reached
 
+    def add_host(self, name: str | None = None) -> str:
+        """One more copy of the host in every world (named ``name``, or ``host-N`` after the last), empty and up;
+        returns its name. Placement considers it from the next instance on; nothing moves there by itself."""
+        names = self.cluster.host_names()
+        if len(names) >= MAX_HOSTS:
+            raise ValueError(f"a world holds at most {MAX_HOSTS:,} hosts")
+        if name is None:
+            n = len(names) + 1
+            while f"host-{n}" in names:
+                n += 1
+            name = f"host-{n}"
+        if name in names:
+            raise ValueError(f"there is already a host {name!r}")
+        self.commands.append(Command(self.now, "add_host", (name,)))
+        default = not self.cluster.names and name == f"host-{len(names) + 1}"
+        self.cluster = self.cluster._replace(hosts=len(names) + 1, names=() if default else (*names, name))
+        for world in self.worlds.values():
+            world.add_node(name, self.cluster)
+        self._record_series()
+        return name
+
     def _replace(self, lost: dict[str, list[Instance]], same_host: bool) -> None:
         """New instances in place of the ``lost`` ones, numbered once for every world that lost the same id."""
         order = sorted({(i.seq, i.id): i for per in lost.values() for i in per}.items())
@@ -214,9 +235,9 @@ class Simulation:
         }
 
     def at(self, t_s: float, verb: str, *args: object) -> None:
-        """Schedule a command (``add_workload``, ``remove_instance``, ``remove_app``, ``grow_app``, ``fault``) at
-        ``t_s``."""
-        if verb not in ("add_workload", "remove_instance", "remove_app", "grow_app", "fault", "deploy"):
+        """Schedule a command (``add_workload``, ``remove_instance``, ``remove_app``, ``grow_app``, ``fault``,
+        ``deploy``, ``add_host``) at ``t_s``."""
+        if verb not in ("add_workload", "remove_instance", "remove_app", "grow_app", "fault", "deploy", "add_host"):
             raise ValueError(f"unknown command {verb!r}")
         method = getattr(self, verb)
         self.clock.schedule(t_s, partial(method, *args))

@@ -132,6 +132,18 @@ class World:
         node.behaviour.prepare()
         return node
 
+    def add_node(self, name: str, cluster: Cluster) -> None:
+        """One more host, empty and up, last in order (``cluster`` is the cluster that now includes it)."""
+        self.cluster = cluster
+        if not self.many:
+            self.nodes[0].own_books()
+            self.many = True
+        node = self._make_node(len(self.nodes), name)
+        self.nodes.append(node)
+        self.by_name[name] = node
+        self.placement.attach(self.nodes)
+        self.dirty = True
+
     @property
     def has_guest(self) -> bool:
         """Each instance boots its own kernel (VMs, microVMs)."""

@@ -19,6 +19,7 @@ from vmsim.engine.snapshot import CpuSnapshot, ImageUsage, InstanceSnapshot, Led
 from vmsim.scenarios import ScenarioError, ScenarioSpec, load_scenario, resolve, shipped_names
 from vmsim.scenarios.spec import BuildSpec
 from vmsim.session.headless import run_headless
+from vmsim.session.hosts import HostsSummary, hosts_summary
 from vmsim.session.session import SEEK_STEP_S, SPEEDS, DriftStory, Series, Session
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ __all__ = [
     "DriftStory",
     "FitResult",
     "Host",
+    "HostsSummary",
     "ImageBuild",
     "ImageUsage",
     "InstanceSnapshot",
@@ -58,6 +60,7 @@ __all__ = [
     "WorldEvent",
     "WorldSnapshot",
     "default_catalog",
+    "hosts_summary",
     "load_scenario",
     "run_headless",
     "resolve",

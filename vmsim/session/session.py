@@ -209,6 +209,24 @@ class Session:
         self._log("grow_app", (app, memory_mib))
         return n
 
+    def add_host(self) -> str:
+        """One more host, empty and up, in every world now; returns its name."""
+        name = self.sim.add_host()
+        self._log("add_host", (name,))
+        return name
+
+    def fail_host(self, host: str | None = None) -> str | None:
+        """Take ``host`` down in every world now (a host-down fault: its instances are replaced on the hosts still
+        up), or, without a name, the first host that is up; returns the host's name, or None when none is up."""
+        if host is None:
+            first = next(iter(self.sim.worlds.values()))
+            host = next((n.name for n in first.nodes if n.up), None)
+            if host is None:
+                return None
+        self.sim.fault("host-down", host=host)
+        self._log("fault", ("host-down", host, None, False, None))
+        return host
+
     def fault(
         self,
         kind: str,
@@ -224,16 +242,30 @@ class Session:
 
     def deploy(
         self,
-        app: str,
+        app: str | None = None,
         method: str = "image",
-        version: str = "2",
+        version: str | None = None,
         hosts: tuple[str, ...] | None = None,
         max_unavailable: int = 1,
-    ) -> dict[str, float]:
-        """Deploy ``version`` of ``app`` now, by hand or by image (see ``Simulation.deploy``)."""
-        took = self.sim.deploy(app, method, version, hosts, max_unavailable)
+    ) -> str | None:
+        """Deploy ``version`` of ``app`` (default: the last app added) now, ``method`` by-hand or image, to ``hosts``
+        (default every host running it; see ``Simulation.deploy``); ``version`` defaults to one above the highest
+        whole-number version deployed so far (the first deploy ships "2"). Returns the version, or None when there
+        is no app to deploy."""
+        app = app or self.last_app
+        if app is None:
+            return None
+        if version is None:
+            shipped = [
+                int(i.version)
+                for w in self.sim.snapshot(include_events=False).worlds
+                for i in w.instances
+                if i.app == app and i.version is not None and i.version.isdigit()
+            ]
+            version = str(max(shipped, default=1) + 1)
+        self.sim.deploy(app, method, version, hosts, max_unavailable)
         self._log("deploy", (app, method, version, hosts, max_unavailable))
-        return took
+        return version
 
     def settle(self) -> list[WorldEvent]:
         """Run what is due at this very moment (a command's immediate effects); returns those events."""

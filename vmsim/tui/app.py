@@ -7,7 +7,6 @@ import io
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
@@ -26,6 +25,7 @@ from vmsim.session import (
 from vmsim.session.served import ServedLimits
 from vmsim.text import LANGS, default_lang, tr
 from vmsim.tui.commands import VmsimCommands
+from vmsim.tui.hosts_actions import HOST_ACTIONS, HostsActions
 from vmsim.tui.keys import KEYS
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.style import fmt_speed
@@ -34,16 +34,13 @@ from vmsim.tui.theme import PROJECTOR_THEME
 from vmsim.tui.widgets.event_log import MAX_EVENTS
 from vmsim.tui.widgets.status import Status
 
-if TYPE_CHECKING:
-    pass
-
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
 CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
 MAX_FRAME_DT = 0.25  # a slow frame never makes simulated time jump more than this × speed
 REWIND_S = SEEK_STEP_S  # how far the back and forward keys move
 
 
-class VmsimApp(TeachingViews, App[None]):
+class VmsimApp(TeachingViews, HostsActions, App[None]):
     """Watch VMs and containers boot side by side on identical hosts."""
 
     CSS_PATH = "vmsim.tcss"
@@ -241,6 +238,8 @@ class VmsimApp(TeachingViews, App[None]):
     # ------------------------------------------------------------------ which keys apply
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # False hides a key from the footer while it does not apply.
+        if action in HOST_ACTIONS:
+            return self.hosts_keys_apply()
         if action in ("step", "rewind", "forward"):
             return self.paused
         if action == "add_again":

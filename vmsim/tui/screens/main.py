@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 
-from vmsim.session import FitResult, ImageUsage, Series, SimulationSnapshot, WorldEvent
+from vmsim.session import FitResult, ImageUsage, Series, SimulationSnapshot, WorldEvent, hosts_summary
 from vmsim.text import tr
 from vmsim.tui.widgets.charts import BootTimeline
 from vmsim.tui.widgets.drift_view import DriftView
@@ -70,6 +70,7 @@ class MainScreen(Screen):
         self.narration: Narration | None = None
         self._lesson_view: str | None = None  # the view the lesson's step shows (None: no lesson, or none chosen)
         self.real_host: RealHostStrip | None = None
+        self._hosts_opened = False
 
     def compose(self) -> ComposeResult:
         # The real-host strip and the lesson narration are mounted when first needed (most sessions need
@@ -207,6 +208,11 @@ class MainScreen(Screen):
     ) -> None:
         """Render a snapshot everywhere on the screen."""
         self.status_bar.status = status
+        if not self._hosts_opened and self._lesson_view is None:
+            # A scenario of many hosts opens on its hosts (once: after that, the tab the user picks stays).
+            self._hosts_opened = True
+            if snap.host.hosts > 1:
+                self.set_view("hosts")
         for world in snap.worlds:
             panel = self.panels.get(world.name)
             if panel is not None and panel.is_mounted:
@@ -262,6 +268,12 @@ class MainScreen(Screen):
             widget.story, widget.problem = build, problem  # type: ignore[attr-defined]
         elif active == "summary":
             cast(SummaryView, lower.view(active)).table = extras.summary_table()
+        elif active == "hosts":
+            from vmsim.tui.widgets.hosts_view import HostsData, HostsView
+
+            selected = self.selected_instance()
+            summaries = tuple(hosts_summary(w) for w in snap.worlds)
+            cast(HostsView, lower.view(active)).data = HostsData(snap, summaries, selected[1] if selected else None)
 
     def on_lower_pane_view_shown(self, message: LowerPane.ViewShown) -> None:
         # A view just shown gets its data now rather than at the next chart refresh.

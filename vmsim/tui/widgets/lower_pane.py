@@ -18,7 +18,7 @@ from vmsim.tui.widgets.drift_view import DriftView
 from vmsim.tui.widgets.event_log import EventLog
 from vmsim.tui.widgets.lesson_views import ImageExplorer, SummaryView
 
-VIEWS = ("log", "memory", "ready", "timeline", "images", "drift")
+VIEWS = ("log", "memory", "ready", "timeline", "images", "drift", "hosts")
 LESSON_ONLY = ("summary", "build")  # views a lesson shows without a tab of their own
 # On a wide screen (a projector's), these stand beside the chosen view when it is one of the dashboard's own.
 COMPANIONS = ("memory", "timeline")
@@ -176,6 +176,7 @@ class LowerPane(Vertical):
             self.view(view)
         for view, child in self.views.items():
             child.display = view in on_screen
+        self.set_class(name == "hosts", "-hosts")  # the hosts take more of the screen's height
 
     def on_tab_strip_chosen(self, message: TabStrip.Chosen) -> None:
         message.stop()
@@ -196,6 +197,10 @@ def make_view(name: str) -> Widget:
         return ImageExplorer(id="view-images", classes="lower-view")
     if name == "drift":
         return DriftView(id="view-drift", classes="lower-view")
+    if name == "hosts":
+        from vmsim.tui.widgets.hosts_view import HostsView
+
+        return HostsView(id="view-hosts", classes="lower-view")
     if name == "build":
         from vmsim.tui.widgets.build_view import BuildView
 
