@@ -110,6 +110,7 @@ LESSON_VIEWS = (
     "build-first",
     "build-change",
     "build-compare",
+    "hosts",
 )
 LESSON_HIGHLIGHTS = ("memory", "disk", "cpu", "instances", "fit")
 

@@ -32,7 +32,7 @@ from vmsim.tui.style import fmt_speed
 from vmsim.tui.teaching import TeachingViews
 from vmsim.tui.theme import PROJECTOR_THEME
 from vmsim.tui.widgets.event_log import MAX_EVENTS
-from vmsim.tui.widgets.status import Status
+from vmsim.tui.widgets.status import Status, hosts_in
 
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
 CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
@@ -221,6 +221,7 @@ class VmsimApp(TeachingViews, HostsActions, App[None]):
             host.cpu_cores,
             host.memory_mib,
             rewound=session.rewound,
+            hosts=hosts_in(self.snapshot),
         )
 
     # The reactives mirror the session's pace (they drive the key line); setting one sets the session's.

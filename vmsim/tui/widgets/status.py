@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from vmsim.output.words import fmt_mib_compact as fmt_mib
+from vmsim.session import SimulationSnapshot
 from vmsim.text import tr
 from vmsim.tui.style import fmt_speed
 
@@ -24,6 +25,12 @@ class Status(NamedTuple):
     cores: int
     memory_mib: float
     rewound: bool = False
+    hosts: int = 1  # copies of the host in each world
+
+
+def hosts_in(snap: SimulationSnapshot) -> int:
+    """How many hosts each world has now (hosts can be added while the dashboard runs)."""
+    return max((len(w.hosts) for w in snap.worlds), default=1)
 
 
 class StatusBar(Widget):
@@ -55,5 +62,6 @@ class StatusBar(Widget):
             text.append(tr("status.replay", lang) + " ", style="#56b4e9")
         if self.size.width >= 70:
             text.append("│ ")
-            text.append(tr("status.hardware", lang, cores=s.cores, memory=fmt_mib(s.memory_mib)), style="dim")
+            key = "status.hardware_hosts" if s.hosts > 1 else "status.hardware"
+            text.append(tr(key, lang, hosts=s.hosts, cores=s.cores, memory=fmt_mib(s.memory_mib)), style="dim")
         return text
