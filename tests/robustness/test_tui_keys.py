@@ -215,3 +215,20 @@ async def test_two_keys_at_once_in_the_command_palette_run_the_command_once(tmp_
         assert on_dashboard(app) and app.is_running
         # Enter Enter adds once; Escape right after Enter may cancel before the selection lands: never twice.
         assert instances(app) == before + 1 if keys == ("enter", "enter") else instances(app) <= before + 1
+
+
+@pytest.mark.parametrize("second", ["L", "n", "right"])
+async def test_keys_while_the_world_columns_are_swapped_never_paint_a_removed_panel(tmp_path, second):
+    """m (the microVM column in or out) and L in one moment raised KeyError 'host-panel--title': L asked every
+    widget to repaint while m's old columns were being removed, and the screen painted one from its previous
+    layout after Textual had dropped its component styles."""
+    app = make_app(tmp_path, "vm-vs-container" if second == "right" else "hello", cls=SizedApp)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 1)
+        columns = {len(app.main.panels)}
+        for _ in range(10):
+            at_once(app, "m", second)
+            await settle(pilot, 2)
+            columns.add(len(app.main.panels))
+        assert app.is_running and len(columns) == 2  # the columns really were swapped, both ways
+        assert set(app.main.panels) == set(app.session.worlds)
