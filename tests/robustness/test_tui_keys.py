@@ -232,3 +232,14 @@ async def test_keys_while_the_world_columns_are_swapped_never_paint_a_removed_pa
             columns.add(len(app.main.panels))
         assert app.is_running and len(columns) == 2  # the columns really were swapped, both ways
         assert set(app.main.panels) == set(app.session.worlds)
+
+
+@pytest.mark.parametrize("after", ["a", "o", "question_mark"])
+async def test_a_key_right_after_q_opens_nothing_on_the_way_out(tmp_path, after):
+    """q then a in one moment raised NoMatches: the add dialog was mounted while quitting removed the screens."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 1)
+        at_once(app, "q", after)
+        await settle(pilot)
+    assert app.return_code == 0 and app._exception is None

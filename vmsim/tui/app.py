@@ -131,6 +131,10 @@ class VmsimApp(TeachingViews, HostsActions, App[None]):
             # waits for them (an action must find what it acts on) and is handled, in order, once they do.
             self._held_keys.append(event)
             return
+        if self._exit and isinstance(event, events.Key):
+            # Quitting: a key typed right after q (in one moment) would open a dialog on an app whose screens
+            # are being removed, and the dialog's mount then finds none of its widgets (NoMatches).
+            return
         await super().on_event(event)
 
     def dashboard_mounted(self) -> None:
