@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.command import CommandList
+from textual.command import CommandList, CommandPalette
 
 import vmsim.tui.app
 from vmsim.scenarios import load_scenario
@@ -243,3 +243,19 @@ async def test_a_key_right_after_q_opens_nothing_on_the_way_out(tmp_path, after)
         at_once(app, "q", after)
         await settle(pilot)
     assert app.return_code == 0 and app._exception is None
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("width", [4, 6, 8, 10])
+async def test_the_palette_opens_in_a_few_columns_in_either_language(tmp_path, lang, width):
+    """ctrl+p in Korean at 8 columns raised ValueError in rich (found by bench/fuzz.py): the palette's list was
+    laid out 0 cells wide and a wide character cannot be cut to fit 0 cells."""
+    app = WithoutNotice(load_scenario("hello"), paused=True, animate=False, export_dir=tmp_path, lang=lang)
+    async with app.run_test(size=(width, 10)) as pilot:
+        await settle(pilot, 1)
+        await pilot.press("ctrl+p")
+        await settle(pilot, 2)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("down", "pagedown", "escape")
+        await settle(pilot, 2)
+        assert on_dashboard(app) and app.is_running
