@@ -8,7 +8,7 @@ Scenario files: the robustness suite's generator (tests/robustness/robustness_su
 mutated, random scenarios, garbage, special files), each file also saved in one of five encodings by its index
 (UTF-8, UTF-8 with a byte-order mark, UTF-16 with a mark, UTF-16 without one, EUC-KR when it can be), then
 checked by the suite's contract: a clear ScenarioError naming the file, or a run that keeps its invariants and
-renders. Key sequences: tests/tui/test_monkey_sequences.py's driver (20–40 keys at a size of their own, 1×1 to
+renders. Key sequences: tests/tui/test_monkey_sequences.py's driver (20–30 keys at a size of their own, 1×1 to
 300×100; every dialog, the command palette, lesson steps, the lower pane's views, scenarios and fuzzed files
 typed into the open dialog, English and Korean), ``--sequences-per-session`` sequences on each dashboard, the
 sessions spread over ``--workers`` processes. Prints how many ran, what they did, each failure with the steps
@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,7 +127,9 @@ def main() -> int:
             totals: dict[str, int] = {}
             sizes: set[tuple[int, int]] = set()
             failures = []
-            for n, r in enumerate(pool.map(sequence_session, seeds, counts), 1):
+            futures = [pool.submit(sequence_session, seed, count) for seed, count in zip(seeds, counts, strict=True)]
+            for n, future in enumerate(as_completed(futures), 1):
+                r = future.result()
                 for k, v in r["tally"].items():
                     if k == "sizes":
                         sizes |= v

@@ -1,4 +1,4 @@
-"""Key sequences: short runs of 20–40 keys, each at a terminal size of its own, on one dashboard after another.
+"""Key sequences: short runs of 20–30 keys, each at a terminal size of its own, on one dashboard after another.
 
 A sequence starts by resizing the terminal (1×1 to 300×100, tiny sizes often) and then mixes keys pressed one by
 one, keys sent in one moment (typed faster than a dialog closes), the dialogs' openers (``o``, ``a``, ``?``, the
@@ -152,11 +152,11 @@ async def type_scenario(app: VmsimApp, pilot: Pilot, rng: random.Random, tally: 
 
 
 async def sequence(app: VmsimApp, pilot: Pilot, rng: random.Random, files: list[Path]) -> Tally:
-    """One sequence: a size, then 20–40 keys."""
+    """One sequence: a size, then 20–30 keys."""
     tally = Tally(sequences=1)
     TRAIL.clear()
     await resize(pilot, tally, a_size(rng))
-    goal = rng.randint(20, 40)
+    goal = rng.randint(20, 30)
     while tally.keys < goal:
         if not app.is_running:
             break  # q (it quits the dashboard, and is sent only with a key after it): the session starts anew
