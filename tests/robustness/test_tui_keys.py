@@ -259,3 +259,23 @@ async def test_the_palette_opens_in_a_few_columns_in_either_language(tmp_path, l
         await pilot.press("down", "pagedown", "escape")
         await settle(pilot, 2)
         assert on_dashboard(app) and app.is_running
+
+
+@pytest.mark.parametrize("key", ["o", "a"])
+async def test_a_dialog_asked_to_fit_after_it_closed_does_nothing(tmp_path, key):
+    """NoMatches (found by the key-sequence fuzz, at 3×1 with Escape right after): a resize asks the dialog to fit
+    its list after the next repaint, Textual queues that on whichever screen is on top when the request is
+    handled, and the repaint that runs it came after the dialog had closed and its widgets were gone. Here the
+    late call is made directly, once the dialog is gone."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(key)
+        await settle(pilot, 2)
+        dialog = app.screen
+        assert isinstance(dialog, OpenScenarioScreen | AddWorkloadScreen)
+        await pilot.press("escape")
+        await settle(pilot, 2)
+        assert on_dashboard(app) and not dialog.query(".dialog")  # closed, its widgets gone
+        dialog.fit_list()
+        await settle(pilot, 2)
+        assert on_dashboard(app) and app.is_running
