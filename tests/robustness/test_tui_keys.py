@@ -217,17 +217,16 @@ async def test_two_keys_at_once_in_the_command_palette_run_the_command_once(tmp_
         assert instances(app) == before + 1 if keys == ("enter", "enter") else instances(app) <= before + 1
 
 
-@pytest.mark.parametrize("second", ["L", "n", "right"])
-async def test_keys_while_the_world_columns_are_swapped_never_paint_a_removed_panel(tmp_path, second):
+async def test_keys_while_the_world_columns_are_swapped_never_paint_a_removed_panel(tmp_path):
     """m (the microVM column in or out) and L in one moment raised KeyError 'host-panel--title': L asked every
     widget to repaint while m's old columns were being removed, and the screen painted one from its previous
     layout after Textual had dropped its component styles."""
-    app = make_app(tmp_path, "vm-vs-container" if second == "right" else "hello", cls=SizedApp)
+    app = make_app(tmp_path, cls=SizedApp)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 1)
         columns = {len(app.main.panels)}
         for _ in range(10):
-            at_once(app, "m", second)
+            at_once(app, "m", "L")
             await settle(pilot, 2)
             columns.add(len(app.main.panels))
         assert app.is_running and len(columns) == 2  # the columns really were swapped, both ways
@@ -246,7 +245,7 @@ async def test_a_key_right_after_q_opens_nothing_on_the_way_out(tmp_path, after)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-@pytest.mark.parametrize("width", [4, 6, 8, 10])
+@pytest.mark.parametrize("width", [4, 8])
 async def test_the_palette_opens_in_a_few_columns_in_either_language(tmp_path, lang, width):
     """ctrl+p in Korean at 8 columns raised ValueError in rich (found by bench/fuzz.py): the palette's list was
     laid out 0 cells wide and a wide character cannot be cut to fit 0 cells."""

@@ -19,7 +19,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 from test_monkey import EVERY_KEY, FAST_PAIRS, OPENERS, SIZES, TINY_SIZES, SizedVmsimApp, send_at_once
 from textual import events
 from textual.drivers.headless_driver import HeadlessDriver
@@ -281,9 +280,8 @@ async def run_sequences(seed: int, sequences: int, folder: Path, log: list[str] 
     return tally
 
 
-@pytest.mark.parametrize("seed", [5, 8])
-async def test_key_sequences_never_raise(tmp_path, seed):
+async def test_key_sequences_never_raise(tmp_path):
     """A few sequences in CI (VMSIM_MONKEY_SEQUENCES for more; ``python bench/fuzz.py`` runs 10,000)."""
-    count = int(os.environ.get("VMSIM_MONKEY_SEQUENCES", "3"))
-    tally = await run_sequences(seed, count, tmp_path)
+    count = int(os.environ.get("VMSIM_MONKEY_SEQUENCES", "4"))
+    tally = await run_sequences(8, count, tmp_path)
     assert tally.sequences == count and tally.keys >= 20 * count and tally.resizes >= count
