@@ -278,3 +278,27 @@ async def test_a_dialog_asked_to_fit_after_it_closed_does_nothing(tmp_path, key)
         dialog.fit_list()
         await settle(pilot, 2)
         assert on_dashboard(app) and app.is_running
+
+
+async def test_a_palette_closed_by_a_shrink_stops_its_no_matches_countdown(tmp_path):
+    """ctrl+p, a search with no match ("1y") and a shrink to 1×1 raised NoMatches (found by the key-sequence fuzz):
+    the palette's "No matches found" countdown, half a second, fired while the closed palette's widgets were being
+    removed. When it fires is a matter of timing; what the fix guarantees is checked: closing stops it."""
+    app = make_app(tmp_path, cls=SizedApp)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 1)
+        await pilot.press("ctrl+p", *"zzqq")
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        for _ in range(25):  # until the search has ended with no match and the countdown runs
+            if palette._no_matches_timer is not None:
+                break
+            await pilot.pause()
+        assert palette._no_matches_timer is not None
+        await pilot.resize_terminal(1, 1)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert palette._no_matches_timer is None  # stopped as the palette closed
+        await pilot.pause(0.6)  # past the countdown
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, 2)
+        assert on_dashboard(app) and app.is_running

@@ -39,9 +39,17 @@ def _select_while_open(self: CommandPalette, event: Input.Submitted | Button.Pre
 
 
 def _dismiss_while_open(self: CommandPalette, result: None = None) -> AwaitComplete:
-    """``CommandPalette.dismiss``, doing nothing once the palette is no longer on top (Enter then Escape)."""
+    """``CommandPalette.dismiss``, doing nothing once the palette is no longer on top (Enter then Escape), and
+    stopping the palette's search and its "No matches found" countdown first.
+
+    Workaround for Textual 8.2.8: the countdown (half a second after a search with no match) outlived a palette
+    closed meanwhile (by vmsim when the terminal shrinks, or by Escape): firing while the palette's widgets were
+    being removed, it raised ``NoMatches`` for the palette's list.
+    """
     if self.app.screen_stack[-1:] != [self]:
         return AwaitComplete.nothing()
+    self._cancel_gather_commands()
+    self._stop_no_matches_countdown()
     return _textual_dismiss(self, result)
 
 
