@@ -126,6 +126,7 @@ def main() -> int:
             counts = [min(a.sequences_per_session, a.sequences - i * a.sequences_per_session) for i in range(sessions)]
             totals: dict[str, int] = {}
             sizes: set[tuple[int, int]] = set()
+            screens: dict[str, int] = {}
             failures = []
             futures = [pool.submit(sequence_session, seed, count) for seed, count in zip(seeds, counts, strict=True)]
             for n, future in enumerate(as_completed(futures), 1):
@@ -133,6 +134,9 @@ def main() -> int:
                 for k, v in r["tally"].items():
                     if k == "sizes":
                         sizes |= v
+                    elif k == "screens":
+                        for name, count in v.items():
+                            screens[name] = screens.get(name, 0) + count
                     else:
                         totals[k] = totals.get(k, 0) + v
                 if r["failure"]:
@@ -148,8 +152,12 @@ def main() -> int:
                 f"{totals.get('resizes', 0):,} resizes to {len(sizes)} sizes ({len(tiny)} below 40x12, "
                 f"smallest {min(sizes) if sizes else '-'}, largest {max(sizes) if sizes else '-'}), "
                 f"{totals.get('clicks', 0):,} clicks, {totals.get('opened_files', 0):,} fuzzed files opened, "
-                f"{totals.get('quits', 0):,} quits, in {took:,.0f} s; {len(failures)} failures"
+                f"{totals.get('quits', 0):,} quits, "
+                f"{totals.get('asking', 0):,} steps while a lesson's question waited, "
+                f"in {took:,.0f} s; {len(failures)} failures"
             )
+            on_top = ", ".join(f"{k} {v:,}" for k, v in sorted(screens.items()))
+            print(f"  steps taken with each screen on top: {on_top}")
             failed += len(failures)
     return 1 if failed else 0
 

@@ -74,12 +74,16 @@ class Tally:
     clicks: int = 0
     opened_files: int = 0
     quits: int = 0
+    asking: int = 0  # steps taken while a lesson's question waited
+    screens: dict[str, int] = field(default_factory=dict)  # steps taken with each kind of screen on top
     sizes: set[tuple[int, int]] = field(default_factory=set)
 
     def add(self, other: Tally) -> None:
-        for name in ("sequences", "keys", "resizes", "fast", "clicks", "opened_files", "quits"):
+        for name in ("sequences", "keys", "resizes", "fast", "clicks", "opened_files", "quits", "asking"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.sizes |= other.sizes
+        for name, count in other.screens.items():
+            self.screens[name] = self.screens.get(name, 0) + count
 
 
 def a_size(rng: random.Random) -> tuple[int, int]:
@@ -159,6 +163,10 @@ async def sequence(app: VmsimApp, pilot: Pilot, rng: random.Random, files: list[
     while tally.keys < goal:
         if not app.is_running:
             break  # q (it quits the dashboard, and is sent only with a key after it): the session starts anew
+        on_top = type(app.screen).__name__
+        tally.screens[on_top] = tally.screens.get(on_top, 0) + 1
+        if app.lesson is not None and app.lesson.asking:
+            tally.asking += 1  # keys about to be pressed while a lesson's question waits
         roll = rng.random()
         if roll < 0.30:
             await press(pilot, rng, tally, *(rng.choice(EVERY_KEY) for _ in range(rng.randint(1, 4))))
