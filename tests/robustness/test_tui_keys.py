@@ -302,3 +302,23 @@ async def test_a_palette_closed_by_a_shrink_stops_its_no_matches_countdown(tmp_p
         await pilot.resize_terminal(80, 24)
         await settle(pilot, 2)
         assert on_dashboard(app) and app.is_running
+
+
+async def test_ctrl_p_while_a_closed_palette_is_removed_opens_no_second_one(tmp_path):
+    """ctrl+p right after the palette closed raised DuplicateIds (found by the key-sequence fuzz, Enter on a command
+    then ctrl+p): Textual opened a second palette while the first was still being removed with the same id.
+    The close and the ctrl+p are made here in one turn of the event loop, as keys sent together can land."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 1)
+        await pilot.press("ctrl+p")
+        await settle(pilot, 2)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        palette.dismiss()  # closing: off the stack, still among the app's children until it is removed
+        app.action_command_palette()  # ctrl+p
+        await settle(pilot, 3)
+        assert app.is_running and on_dashboard(app)
+        await pilot.press("ctrl+p")  # once the first is gone, ctrl+p opens the palette again
+        await settle(pilot, 2)
+        assert isinstance(app.screen, CommandPalette)

@@ -24,7 +24,7 @@ from vmsim.session import (
 )
 from vmsim.session.served import ServedLimits
 from vmsim.text import LANGS, default_lang, tr
-from vmsim.tui.commands import VmsimCommands
+from vmsim.tui.commands import KeyGuards, VmsimCommands
 from vmsim.tui.hosts_actions import HOST_ACTIONS, HostsActions
 from vmsim.tui.keys import KEYS
 from vmsim.tui.screens.main import MainScreen
@@ -40,7 +40,7 @@ MAX_FRAME_DT = 0.25  # a slow frame never makes simulated time jump more than th
 REWIND_S = SEEK_STEP_S  # how far the back and forward keys move
 
 
-class VmsimApp(TeachingViews, HostsActions, App[None]):
+class VmsimApp(TeachingViews, HostsActions, KeyGuards, App[None]):
     """Watch VMs and containers boot side by side on identical hosts."""
 
     CSS_PATH = "vmsim.tcss"
@@ -130,10 +130,6 @@ class VmsimApp(TeachingViews, HostsActions, App[None]):
             # The dashboard is built while the app starts, so a key can arrive before its widgets exist: it
             # waits for them (an action must find what it acts on) and is handled, in order, once they do.
             self._held_keys.append(event)
-            return
-        if self._exit and isinstance(event, events.Key):
-            # Quitting: a key typed right after q (in one moment) would open a dialog on an app whose screens
-            # are being removed, and the dialog's mount then finds none of its widgets (NoMatches).
             return
         await super().on_event(event)
 
