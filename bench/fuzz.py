@@ -1,17 +1,19 @@
-"""Fuzz run, by hand: 10,000 generated scenario files and 10,000 random key presses on the dashboard.
+"""Fuzz run, by hand: 10,000 generated scenario files and 10,000 random key sequences on the dashboard.
 
-    python bench/fuzz.py                  # both parts (~25 min on the project's 2-core machine)
-    python bench/fuzz.py --files 10000 --keys 0
-    python bench/fuzz.py --files 0 --keys 10000 --keys-per-session 250
+    python bench/fuzz.py                                   # both parts
+    python bench/fuzz.py --files 10000 --sequences 0       # ~1 min on the project's 2-core machine
+    nice python bench/fuzz.py --files 0 --sequences 1000 --first-seed 1000 --workers 3   # one batch of ten
 
 Scenario files: the robustness suite's generator (tests/robustness/robustness_support.py: shipped scenarios
 mutated, random scenarios, garbage, special files), each file also saved in one of five encodings by its index
 (UTF-8, UTF-8 with a byte-order mark, UTF-16 with a mark, UTF-16 without one, EUC-KR when it can be), then
 checked by the suite's contract: a clear ScenarioError naming the file, or a run that keeps its invariants and
-renders. Keys: tests/tui/test_monkey.py's driver (every key in every screen, dialogs opened often, sizes from 1×1
-to 300×100, pairs of keys sent in one moment, the too-small screen wired in), one seeded session per
-``--keys-per-session`` keys, sessions split over two processes. Prints how many ran, failures and the time taken.
-The CI suite keeps short fixed-seed versions of both.
+renders. Key sequences: tests/tui/test_monkey_sequences.py's driver (20–30 keys at a size of their own, 1×1 to
+300×100; every dialog, the command palette, lesson steps, the lower pane's views, scenarios and fuzzed files
+typed into the open dialog, English and Korean), ``--sequences-per-session`` sequences on each dashboard, the
+sessions spread over ``--workers`` processes. Prints how many ran, what they did, each failure with the steps
+that led to it (seed, sequence, keys), and the time taken; exits 1 on any failure. The CI suite keeps short
+fixed-seed versions of both.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,28 +76,28 @@ def file_chunk(indices: range) -> dict:
     return {"stats": stats, "failures": failures, "ran": len(indices)}
 
 
-def key_session(seed: int, keys: int) -> dict:
-    import test_monkey
+def sequence_session(seed: int, sequences: int) -> dict:
+    """One session of ``sequences`` key sequences from ``seed``: what it did, or its failure and how to replay it."""
+    import test_monkey_sequences as monkey
 
+    log: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         try:
-            done = asyncio.run(test_monkey.run_monkey(seed, keys, Path(folder)))
-            return {"seed": seed, "done": done, "failure": None}
+            tally = asyncio.run(monkey.run_sequences(seed, sequences, Path(folder), log))
+            return {"seed": seed, "tally": vars(tally), "failure": None}
         except BaseException as exc:  # noqa: BLE001 - any escape is a failure to report
-            tail = "".join(traceback.format_exception(exc)[-3:])
-            return {"seed": seed, "done": {"keys": keys}, "failure": f"seed {seed}: {type(exc).__name__}: {tail}"}
-
-
-def key_chunk(args: tuple[list[int], int]) -> list[dict]:
-    seeds, keys = args
-    return [key_session(seed, keys) for seed in seeds]
+            tail = "".join(traceback.format_exception(exc)[-4:])
+            where = log[-1] if log else f"seed {seed}, starting"
+            steps = "\n      ".join(monkey.TRAIL)
+            done = {"sequences": len(log), "keys": 0, "sizes": set()}
+            return {"seed": seed, "tally": done, "failure": f"{where}: {type(exc).__name__}\n      {steps}\n{tail}"}
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--files", type=int, default=10_000)
-    p.add_argument("--keys", type=int, default=10_000)
-    p.add_argument("--keys-per-session", type=int, default=250)
+    p.add_argument("--sequences", type=int, default=10_000)
+    p.add_argument("--sequences-per-session", type=int, default=25)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--first-seed", type=int, default=1000)
     a = p.parse_args()
@@ -117,25 +119,45 @@ def main() -> int:
             for f in failures[:20]:
                 print("  FAIL", f)
             failed += len(failures)
-        if a.keys:
+        if a.sequences:
             start = time.perf_counter()
-            sessions = max(1, a.keys // a.keys_per_session)
+            sessions = max(1, -(-a.sequences // a.sequences_per_session))
             seeds = list(range(a.first_seed, a.first_seed + sessions))
-            parts = [(seeds[k :: a.workers], a.keys_per_session) for k in range(a.workers)]
-            results = [r for chunk in pool.map(key_chunk, parts) for r in chunk]
+            counts = [min(a.sequences_per_session, a.sequences - i * a.sequences_per_session) for i in range(sessions)]
             totals: dict[str, int] = {}
-            for r in results:
-                for k, v in r["done"].items():
-                    totals[k] = totals.get(k, 0) + v
-            failures = [r["failure"] for r in results if r["failure"]]
+            sizes: set[tuple[int, int]] = set()
+            screens: dict[str, int] = {}
+            failures = []
+            futures = [pool.submit(sequence_session, seed, count) for seed, count in zip(seeds, counts, strict=True)]
+            for n, future in enumerate(as_completed(futures), 1):
+                r = future.result()
+                for k, v in r["tally"].items():
+                    if k == "sizes":
+                        sizes |= v
+                    elif k == "screens":
+                        for name, count in v.items():
+                            screens[name] = screens.get(name, 0) + count
+                    else:
+                        totals[k] = totals.get(k, 0) + v
+                if r["failure"]:
+                    failures.append(r["failure"])
+                    print("  FAIL", r["failure"], flush=True)
+                if n % 10 == 0:
+                    print(f"  {n}/{sessions} sessions, {time.perf_counter() - start:,.0f} s", flush=True)
             took = time.perf_counter() - start
+            tiny = sorted(s for s in sizes if s[0] < 40 or s[1] < 12)
             print(
-                f"keys: {totals.get('keys', 0):,} keys in {len(results)} sessions (seeds {seeds[0]}-{seeds[-1]}), "
-                f"{totals.get('resizes', 0):,} resizes, {totals.get('fast pairs', 0):,} pairs sent at once, "
-                f"{totals.get('clicks', 0):,} clicks, in {took:,.0f} s; {len(failures)} failures"
+                f"key sequences: {totals.get('sequences', 0):,} in {sessions} sessions (seeds {seeds[0]}-{seeds[-1]}), "
+                f"{totals.get('keys', 0):,} keys, {totals.get('fast', 0):,} sent in one moment, "
+                f"{totals.get('resizes', 0):,} resizes to {len(sizes)} sizes ({len(tiny)} below 40x12, "
+                f"smallest {min(sizes) if sizes else '-'}, largest {max(sizes) if sizes else '-'}), "
+                f"{totals.get('clicks', 0):,} clicks, {totals.get('opened_files', 0):,} fuzzed files opened, "
+                f"{totals.get('quits', 0):,} quits, "
+                f"{totals.get('asking', 0):,} steps while a lesson's question waited, "
+                f"in {took:,.0f} s; {len(failures)} failures"
             )
-            for f in failures[:20]:
-                print("  FAIL", f)
+            on_top = ", ".join(f"{k} {v:,}" for k, v in sorted(screens.items()))
+            print(f"  steps taken with each screen on top: {on_top}")
             failed += len(failures)
     return 1 if failed else 0
 

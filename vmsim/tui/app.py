@@ -24,7 +24,7 @@ from vmsim.session import (
 )
 from vmsim.session.served import ServedLimits
 from vmsim.text import LANGS, default_lang, tr
-from vmsim.tui.commands import VmsimCommands
+from vmsim.tui.commands import KeyGuards, VmsimCommands
 from vmsim.tui.hosts_actions import HOST_ACTIONS, HostsActions
 from vmsim.tui.keys import KEYS
 from vmsim.tui.screens.main import MainScreen
@@ -40,7 +40,7 @@ MAX_FRAME_DT = 0.25  # a slow frame never makes simulated time jump more than th
 REWIND_S = SEEK_STEP_S  # how far the back and forward keys move
 
 
-class VmsimApp(TeachingViews, HostsActions, App[None]):
+class VmsimApp(TeachingViews, HostsActions, KeyGuards, App[None]):
     """Watch VMs and containers boot side by side on identical hosts."""
 
     CSS_PATH = "vmsim.tcss"

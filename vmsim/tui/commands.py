@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
+from textual import events
+from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets import Button, Input, OptionList
@@ -39,9 +41,17 @@ def _select_while_open(self: CommandPalette, event: Input.Submitted | Button.Pre
 
 
 def _dismiss_while_open(self: CommandPalette, result: None = None) -> AwaitComplete:
-    """``CommandPalette.dismiss``, doing nothing once the palette is no longer on top (Enter then Escape)."""
+    """``CommandPalette.dismiss``, doing nothing once the palette is no longer on top (Enter then Escape), and
+    stopping the palette's search and its "No matches found" countdown first.
+
+    Workaround for Textual 8.2.8: the countdown (half a second after a search with no match) outlived a palette
+    closed meanwhile (by vmsim when the terminal shrinks, or by Escape): firing while the palette's widgets were
+    being removed, it raised ``NoMatches`` for the palette's list.
+    """
     if self.app.screen_stack[-1:] != [self]:
         return AwaitComplete.nothing()
+    self._cancel_gather_commands()
+    self._stop_no_matches_countdown()
     return _textual_dismiss(self, result)
 
 
@@ -53,6 +63,28 @@ _textual_select = CommandPalette._select_or_command
 CommandPalette._select_or_command = _select_while_open  # type: ignore[method-assign]
 _textual_dismiss = CommandPalette.dismiss
 CommandPalette.dismiss = _dismiss_while_open  # type: ignore[method-assign,assignment]
+
+
+class KeyGuards(App[None]):
+    """Keys at awkward moments, for the dashboard's App (a mixin before Textual's ``App`` in its bases)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._exit and isinstance(event, events.Key):
+            # Quitting: a key typed right after q (in one moment) would open a dialog on an app whose screens are
+            # being removed, and the dialog's mount then finds none of its widgets (NoMatches).
+            return
+        await super().on_event(event)
+
+    def action_command_palette(self) -> None:
+        """Textual's ctrl+p, except while a palette closed a moment ago is still being removed.
+
+        Workaround for Textual 8.2.8: it opens a palette whenever the screen on top is not one, and a second
+        palette with the id of the one on its way out raised ``DuplicateIds`` (Enter in the palette, then ctrl+p).
+        """
+        if any(isinstance(node, CommandPalette) for node in self._nodes):  # every screen it holds, not only the top
+            return
+        super().action_command_palette()
+
 
 # (action, title key, help key): titles and help in the dashboard's language.
 ACTIONS = [

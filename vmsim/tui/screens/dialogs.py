@@ -66,8 +66,12 @@ class ListDialog(Dialog[Result]):
 
     def fit_list(self) -> None:
         """Give the list the rows the dialog has left once everything else in it is shown."""
-        dialog = self.query_one(".dialog")
-        options = self.query_one(OptionList)
+        dialogs, lists = self.query(".dialog"), self.query(OptionList)
+        if self.closing or not dialogs or not lists:
+            # Asked by a resize and run after a repaint, which may come once the dialog has closed: Textual queues
+            # the call on the screen on top when the request is handled, not on this one.
+            return
+        dialog, options = dialogs.first(), lists.first(OptionList)
         limit = dialog.styles.max_height
         room = int(limit.resolve(self.size, self.app.size)) if limit is not None else self.size.height
         room -= dialog.styles.gutter.height

@@ -197,9 +197,11 @@ class MainScreen(Screen):
             return
         self.worlds = worlds
         container = self.query_one("#worlds", WorldColumns)
-        await container.remove_children()
+        # The new panels take over before the old ones go: removing takes turns of the event loop, and a key
+        # handled meanwhile (a step, a resize, a lesson's highlight) must not draw on columns on their way out.
         self.panels = self._make_panels(worlds)
         self._highlight = None  # the new panels carry no mark yet
+        await container.remove_children()
         await container.mount_all(list(self.panels.values()))
         self._apply_size(self.size.width, self.size.height)
 

@@ -168,12 +168,16 @@ class HostPanel(Widget):
         return len(self.lines(width))
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # Styles looked up once per paint, not once per row.
+        # Styles looked up once per paint, not once per row. A panel being removed (its world swapped out while
+        # a key asked every widget to repaint, as L does) can still be painted once from the screen's previous
+        # layout after Textual has dropped its component styles: it is drawn plain for that last frame rather
+        # than raise KeyError (Textual 8.2.8 raises when a component's style is missing and no default is given).
+        plain = Style()
         self._styles = (
             self.rich_style,
-            self.get_component_rich_style("host-panel--title"),
-            self.get_component_rich_style("host-panel--highlight"),
-            self.get_component_rich_style("host-panel--marker"),
+            self.get_component_rich_style("host-panel--title", default=plain),
+            self.get_component_rich_style("host-panel--highlight", default=plain),
+            self.get_component_rich_style("host-panel--marker", default=plain),
         )
         return super().render_lines(crop)
 
