@@ -36,7 +36,7 @@ def make_build_story(spec: BuildSpec | None, lang: str) -> tuple[BuildStory | No
         change = build(spec.dockerfile, changed=spec.changed, push=True)
         compare = build(spec.compare, changed=spec.changed, push=True) if spec.compare is not None else None
     except (BuildInputError, OSError) as exc:
-        problem = exc.text() if isinstance(exc, BuildInputError) else f"{exc.filename}: {exc.strerror}"
+        problem = exc.text(lang) if isinstance(exc, BuildInputError) else f"{exc.filename}: {exc.strerror}"
         return None, tr("build.problem", lang, problem=problem)
     return BuildStory(first, change, compare, spec.changed, spec.servers), ""
 
