@@ -38,6 +38,7 @@ class Layer(NamedTuple):
     cache: str  # hit | miss
     build_s: float
     compressed_mib: float | None
+    base_id: str = ""  # a base image's layer as the catalog names it ('' when the catalog has no such layer)
 
 
 class BuildResult(NamedTuple):
@@ -130,6 +131,7 @@ def _base_layers(
                     cache,
                     t,
                     base.compressed_mib,
+                    base.name if source == "catalog" else "",
                 )
             )
         return layers, "scratch" if ref == "scratch" else "catalog"
