@@ -151,3 +151,21 @@ async def test_the_add_dialog_offers_the_scenarios_dockerfile_app(tmp_path):
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AddWorkloadScreen) and "shop" in app.screen.catalog.apps
+
+
+async def test_while_a_question_waits_the_keys_are_hidden_and_do_nothing(tmp_path):
+    app = lesson_app(tmp_path, step=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.refresh_view([], charts=True)
+        await pilot.pause()
+        view = app.main.query_one(BuildView)  # step 1 has no question: the first build is on show, keys and all
+        assert keys_shown(app)[:2] == ["f", "b"]
+        await pilot.press("right")  # step 2 asks which layers a code change rebuilds: the first build stays
+        await pilot.pause()
+        assert app.lesson.asking and view.mode == "first"
+        assert "f" not in keys_shown(app)
+        await pilot.press("b")
+        await pilot.pause()
+        app.replay_tick(10)
+        assert view.replay is None and app.build_edit() == ("", None)  # no answer before the reveal

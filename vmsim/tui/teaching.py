@@ -87,13 +87,16 @@ class TeachingViews:
 
     # ------------------------------------------------------------------ the build view's keys
     def build_mode(self) -> str | None:
-        """The build view's mode (first, change, compare) when it is on screen with a build to show, else None."""
+        """The build view's mode (first, change, compare) when it is on screen with a build to show and no lesson
+        question waits for its answer, else None."""
         try:
             lower = self.main.lower
         except RuntimeError:
             return None
         if "build" not in lower.shown() or self.session.spec.build is None:
             return None
+        if self.lesson is not None and self.lesson.asking:
+            return None  # a question waits: the learner predicts before any rebuild shows what the cache does
         story, _problem = self.build_story()
         return None if story is None else str(lower.view("build").mode)  # type: ignore[attr-defined]
 
