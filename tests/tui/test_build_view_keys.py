@@ -1,4 +1,4 @@
-"""The build view's keys: 'f' chooses a file of the build context to "edit", 'b' rebuilds it, and the view replays
+"""The build view's keys: 'f' chooses a file of the build context to "edit", 'B' rebuilds it, and the view replays
 the build (cache results layer by layer), then the push, then each server's pull. Real app, Pilot, real builds."""
 
 from __future__ import annotations
@@ -51,17 +51,17 @@ async def test_the_keys_are_shown_only_with_the_build_view(tmp_path):
     app = lesson_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await reveal(app, pilot)
-        assert keys_shown(app)[:2] == ["f", "b"]  # first on the line: at 80 columns they are not cut off
+        assert keys_shown(app)[:2] == ["f", "B"]  # first on the line: at 80 columns they are not cut off
         await next_step(app, pilot)  # step 3: the compare view
-        assert keys_shown(app)[:2] == ["f", "b"]
+        assert keys_shown(app)[:2] == ["f", "B"]
         await next_step(app, pilot)  # step 4: the log
         assert app.main.lower.active == "log"
-        assert "f" not in keys_shown(app) and "b" not in keys_shown(app)
+        assert "f" not in keys_shown(app) and "B" not in keys_shown(app)
     hello = VmsimApp(load_scenario("hello"), paused=True, animate=False, export_dir=tmp_path)
     async with hello.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "f" not in keys_shown(hello)
-        await pilot.press("b")  # does nothing without a build view: no error, no replay
+        await pilot.press("B")  # does nothing without a build view: no error, no replay
         await pilot.pause()
         assert hello.build_edit() == ("", None)
 
@@ -71,8 +71,8 @@ async def test_editing_the_code_rebuilds_one_layer_and_ships_kilobytes(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         view = await reveal(app, pilot)
         assert view.edit == "src/server.js"  # the lesson's own change, to start with
-        assert "f: edit src/server.js · b: rebuild" in text(view)
-        await pilot.press("b")
+        assert "f: edit src/server.js · B: rebuild" in text(view)
+        await pilot.press("B")
         await pilot.pause()
         replay = view.replay
         assert replay is not None and replay.shown == 0 and replay.edited == "src/server.js"
@@ -96,7 +96,7 @@ async def test_editing_package_json_reinstalls_the_dependencies_layer_by_layer(t
         await pilot.press("f")  # after src/server.js comes the first file a COPY names
         await pilot.pause()
         assert view.edit == "package.json"
-        await pilot.press("b")
+        await pilot.press("B")
         await pilot.pause()
         assert [layer.cache for layer in view.replay.result.layers] == ["hit", "hit", "miss", "miss", "miss"]
         seen = []
@@ -117,14 +117,14 @@ async def test_the_replay_belongs_to_its_view_and_the_keys_read_in_korean(tmp_pa
     app = lesson_app(tmp_path, lang="ko")
     async with app.run_test(size=(80, 24)) as pilot:
         view = await reveal(app, pilot)
-        await pilot.press("b")
+        await pilot.press("B")
         app.replay_tick(20)
         await pilot.pause()
-        assert "서버 10대 중 10대가" in text(view) and "f: 고칠 파일 src/server.js · b: 다시 빌드" in text(view)
+        assert "서버 10대 중 10대가" in text(view) and "f: 고칠 파일 src/server.js · B: 다시 빌드" in text(view)
         await next_step(app, pilot)  # step 3: the compare view shows its own builds, not the replay of step 2
         assert view.mode == "compare" and view.replay is None
         assert "node-good/Dockerfile" in text(view) and "node-bad/Dockerfile" in text(view)
-        await pilot.press("b")  # rebuilds the Dockerfile on show: the other order
+        await pilot.press("B")  # rebuilds the Dockerfile on show: the other order
         await pilot.pause()
         assert view.replay.result.dockerfile.endswith("node-bad/Dockerfile")
 
@@ -140,7 +140,7 @@ async def test_help_lists_the_build_keys(tmp_path):
         console = Console(width=120, record=True, file=io.StringIO())
         console.print(app.screen.query_one("#help-keys").content)
         shown = console.export_text()
-        assert "f / b" in shown and "build view: choose a file of the context to edit" in shown
+        assert "f / B" in shown and "build view: choose a file of the context to edit" in shown
 
 
 async def test_the_add_dialog_offers_the_scenarios_dockerfile_app(tmp_path):
@@ -160,12 +160,12 @@ async def test_while_a_question_waits_the_keys_are_hidden_and_do_nothing(tmp_pat
         app.refresh_view([], charts=True)
         await pilot.pause()
         view = app.main.query_one(BuildView)  # step 1 has no question: the first build is on show, keys and all
-        assert keys_shown(app)[:2] == ["f", "b"]
+        assert keys_shown(app)[:2] == ["f", "B"]
         await pilot.press("right")  # step 2 asks which layers a code change rebuilds: the first build stays
         await pilot.pause()
         assert app.lesson.asking and view.mode == "first"
         assert "f" not in keys_shown(app)
-        await pilot.press("b")
+        await pilot.press("B")
         await pilot.pause()
         app.replay_tick(10)
         assert view.replay is None and app.build_edit() == ("", None)  # no answer before the reveal

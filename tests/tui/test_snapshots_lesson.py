@@ -63,7 +63,7 @@ def test_build_compare_80x24(snap_compare):
     """build-and-ship step 3 revealed at 80×24: the well-ordered Dockerfile in one line (build 0.1 s, each server
     pulls 6.8 KiB), then node-bad/Dockerfile layer by layer: the base's two layers cached, COPY . . and
     RUN npm ci rebuilt (16.8 MiB), build 2.8 s, each server pulls 6.7 MiB, 10 servers 67.1 MiB; under it, dim,
-    'f: edit src/server.js · b: rebuild', and the key line starts with 'f Edit file  b Rebuild'."""
+    'f: edit src/server.js · B: rebuild', and the key line starts with 'f Edit file  B Rebuild'."""
 
     async def run_before(pilot) -> None:
         await pilot.press("right")
@@ -77,7 +77,7 @@ def test_build_compare_80x24(snap_compare):
 
 def test_build_replay_80x24(snap_compare):
     """build-and-ship step 2 revealed at 80×24, package.json chosen with 'f' ('f: edit package.json'), rebuilt
-    with 'b' and replayed 1.5 s: node-good/Dockerfile 'rebuilt after a change to package.json'; the base's two
+    with 'B' and replayed 1.5 s: node-good/Dockerfile 'rebuilt after a change to package.json'; the base's two
     layers 'cached', COPY package.json package-lock.json ./ 'rebuilt', RUN npm ci 'building…', COPY . . a dim dot;
     no totals yet."""
 
@@ -85,7 +85,7 @@ def test_build_replay_80x24(snap_compare):
         await pilot.press("right")
         await pilot.pause()
         pilot.app.refresh_view([], charts=True)
-        await pilot.press("f", "b")
+        await pilot.press("f", "B")
         pilot.app.replay_tick(1.5)
         await pilot.pause()
 
@@ -96,13 +96,13 @@ def test_build_replay_80x24(snap_compare):
 def test_build_replay_done_160x48_korean(snap_compare):
     """The same rebuild after package.json, replayed to the end, at 160×48 in Korean: every layer but the base's
     '다시 빌드', '빌드 2.9초 · 푸시 6.7 MiB (압축)', then ten green squares and '서버 10대 중 10대가 6.7 MiB씩
-    내려받음 · 모두 67.1 MiB'; the key line starts with 'f 파일 고르기  b 다시 빌드'."""
+    내려받음 · 모두 67.1 MiB'; the key line starts with 'f 파일 고르기  B 다시 빌드'."""
 
     async def run_before(pilot) -> None:
         await pilot.press("right")
         await pilot.pause()
         pilot.app.refresh_view([], charts=True)
-        await pilot.press("f", "b")
+        await pilot.press("f", "B")
         pilot.app.replay_tick(10)
         await pilot.pause()
 
