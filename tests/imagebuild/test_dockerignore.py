@@ -48,3 +48,28 @@ def test_a_bad_pattern_names_its_line() -> None:
         IgnoreRules.parse("ok\n[unclosed", "ctx/.dockerignore")
     assert err.value.line == 2
     assert "ctx/.dockerignore:2:" in err.value.text()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbfnode_modules\n*.log\n!keep.log\n",  # a byte-order mark (Windows Notepad writes one)
+        b"node_modules\r\n*.log\r\n!keep.log\r\n",  # CRLF line endings
+        b"\xef\xbb\xbfnode_modules\r\n*.log\r\n!keep.log",  # both, and no newline at the end
+    ],
+    ids=["bom", "crlf", "bom+crlf"],
+)
+def test_a_dockerignore_with_a_byte_order_mark_or_crlf_reads_as_plain(tmp_path, data: bytes) -> None:
+    (tmp_path / ".dockerignore").write_bytes(data)
+    read = IgnoreRules.for_context(tmp_path)
+    assert [p.text for p in read.patterns] == ["node_modules", "*.log", "keep.log"]
+    assert read.ignored("node_modules/x.js")  # the first pattern, right after the mark
+    assert read.ignored("debug.log")
+    assert not read.ignored("keep.log")  # the exception, not 'keep.log\r'
+
+
+def test_a_bad_pattern_names_its_line_in_both_languages() -> None:
+    with pytest.raises(BuildInputError) as caught:
+        IgnoreRules.parse("ok\n!\n", "ctx/.dockerignore")
+    assert caught.value.text("en") == "ctx/.dockerignore:2: bad pattern '!': '!' needs a pattern"
+    assert caught.value.text("ko") == "ctx/.dockerignore:2: 잘못된 패턴 '!': '!' 뒤에 패턴이 필요해요"

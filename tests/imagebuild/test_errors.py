@@ -138,3 +138,27 @@ def test_a_huge_context_is_streamed(tmp_path: Path) -> None:
     expected = sum((d % 7 + 1) * 100 for d in range(200)) + len("FROM alpine:3.22\nCOPY . /app\n")
     assert result.layers[-1].size_mib * 1024 * 1024 == pytest.approx(expected)
     assert elapsed < 30  # generous: the machine is shared; bench/build.py measures 100,000 files
+
+
+def test_control_characters_in_dockerfile_text_are_stripped_from_the_table_and_escaped_in_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = dockerfile(tmp_path, "FROM scratch\nRUN echo \x1b[2J\x1b]0;owned\x07hi\x9b31m \x08there\n")
+    assert main(["build", path]) == 0
+    table = capsys.readouterr().out
+    assert "RUN echo hi31m there" in table
+    assert not any(ch in table for ch in "\x1b\x07\x08\x9b")
+    assert main(["build", path, "--format", "json"]) == 0
+    text = capsys.readouterr().out
+    assert not any(ch in text for ch in "\x1b\x07\x08\x9b")
+    assert "\\u009b" in text and "\\u001b" in text  # escaped, not lost: the JSON still holds what the file says
+
+
+def test_a_problem_reads_in_korean_with_the_same_file_and_line(tmp_path: Path) -> None:
+    from vmsim.imagebuild.problems import BuildInputError
+
+    path = dockerfile(tmp_path, "FROM scratch\nRUNN echo hi\n")
+    with pytest.raises(BuildInputError) as caught:
+        build(Path(path))
+    assert caught.value.text("en").startswith(f"{path}:2: unknown instruction 'RUNN' (did you mean RUN?)")
+    assert caught.value.text("ko").startswith(f"{path}:2: 모르는 명령이에요: 'RUNN' (혹시 RUN인가요?)")

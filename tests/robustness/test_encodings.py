@@ -113,10 +113,10 @@ def test_a_dockerfile_with_a_utf8_byte_order_mark_reads_as_without(tmp_path):
 @pytest.mark.parametrize(
     ("data", "phrases"),
     [
-        (DOCKERFILE.encode("utf-16"), ["UTF-16 LE text", "Docker reads UTF-8 only", "save it as UTF-8"]),
-        (b"\xfe\xff" + DOCKERFILE.encode("utf-16-be"), ["UTF-16 BE text", "save it as UTF-8"]),
-        (DOCKERFILE.encode("utf-16-le"), ["looks like UTF-16", "save it as UTF-8"]),
-        (DOCKERFILE.encode("latin-1"), ["line 3", "not UTF-8", "save it as UTF-8"]),
+        (DOCKERFILE.encode("utf-16"), ["UTF-16 LE text", "Docker reads UTF-8 only", "as UTF-8"]),
+        (b"\xfe\xff" + DOCKERFILE.encode("utf-16-be"), ["UTF-16 BE text", "as UTF-8"]),
+        (DOCKERFILE.encode("utf-16-le"), ["looks like UTF-16", "as UTF-8"]),
+        (DOCKERFILE.encode("latin-1"), ["line 3", "not UTF-8", "as UTF-8"]),
     ],
     ids=["utf-16 le", "utf-16 be", "utf-16 without a mark", "latin-1"],
 )

@@ -62,7 +62,8 @@ def test_drift_question_80x24(snap_compare):
 def test_build_compare_80x24(snap_compare):
     """build-and-ship step 3 revealed at 80×24: the well-ordered Dockerfile in one line (build 0.1 s, each server
     pulls 6.8 KiB), then node-bad/Dockerfile layer by layer: the base's two layers cached, COPY . . and
-    RUN npm ci rebuilt (16.8 MiB), build 2.8 s, each server pulls 6.7 MiB, 10 servers 67.1 MiB."""
+    RUN npm ci rebuilt (16.8 MiB), build 2.8 s, each server pulls 6.7 MiB, 10 servers 67.1 MiB; under it, dim,
+    'f: edit src/server.js · B: rebuild', and the key line starts with 'f Edit file  B Rebuild'."""
 
     async def run_before(pilot) -> None:
         await pilot.press("right")
@@ -72,6 +73,41 @@ def test_build_compare_80x24(snap_compare):
 
     app = VmsimApp(load_scenario("build-and-ship"), animate=False, export_dir="/nonexistent", lesson_step=3)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_build_replay_80x24(snap_compare):
+    """build-and-ship step 2 revealed at 80×24, package.json chosen with 'f' ('f: edit package.json'), rebuilt
+    with 'B' and replayed 1.5 s: node-good/Dockerfile 'rebuilt after a change to package.json'; the base's two
+    layers 'cached', COPY package.json package-lock.json ./ 'rebuilt', RUN npm ci 'building…', COPY . . a dim dot;
+    no totals yet."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press("right")
+        await pilot.pause()
+        pilot.app.refresh_view([], charts=True)
+        await pilot.press("f", "B")
+        pilot.app.replay_tick(1.5)
+        await pilot.pause()
+
+    app = VmsimApp(load_scenario("build-and-ship"), animate=False, export_dir="/nonexistent", lesson_step=2)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_build_replay_done_160x48_korean(snap_compare):
+    """The same rebuild after package.json, replayed to the end, at 160×48 in Korean: every layer but the base's
+    '다시 빌드', '빌드 2.9초 · 푸시 6.7 MiB (압축)', then ten green squares and '서버 10대 중 10대가 6.7 MiB씩
+    내려받음 · 모두 67.1 MiB'; the key line starts with 'f 파일 고르기  B 다시 빌드'."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press("right")
+        await pilot.pause()
+        pilot.app.refresh_view([], charts=True)
+        await pilot.press("f", "B")
+        pilot.app.replay_tick(10)
+        await pilot.pause()
+
+    app = VmsimApp(load_scenario("build-and-ship"), animate=False, export_dir="/nonexistent", lang="ko", lesson_step=2)
+    assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
 
 
 def test_summary_160x48_korean(snap_compare):

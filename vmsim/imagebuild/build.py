@@ -18,7 +18,7 @@ from vmsim.imagebuild.context import MIB, ContextFiles
 from vmsim.imagebuild.dockerfile import Stage, Step, read_stages
 from vmsim.imagebuild.dockerignore import compile_pattern
 from vmsim.imagebuild.figures import MB_PER_MIB, BuildFigures, build_figures, normalise_ref
-from vmsim.imagebuild.messages import say
+from vmsim.imagebuild.messages import problem
 from vmsim.imagebuild.problems import BuildInputError
 from vmsim.imagebuild.sizes import estimate_run
 
@@ -38,6 +38,7 @@ class Layer(NamedTuple):
     cache: str  # hit | miss
     build_s: float
     compressed_mib: float | None
+    base_id: str = ""  # a base image's layer as the catalog names it ('' when the catalog has no such layer)
 
 
 class BuildResult(NamedTuple):
@@ -130,6 +131,7 @@ def _base_layers(
                     cache,
                     t,
                     base.compressed_mib,
+                    base.name if source == "catalog" else "",
                 )
             )
         return layers, "scratch" if ref == "scratch" else "catalog"
@@ -150,7 +152,7 @@ def _select(run: _Run, step: Step) -> list[int]:
     for src in step.sources:
         cleaned = posixpath.normpath(src.lstrip("/")) if src.strip("/") else "."
         if cleaned == ".." or cleaned.startswith("../"):
-            raise BuildInputError(run.where, "outside-context", step.line, word=step.kind, src=src, context=files.root)
+            raise BuildInputError(run.where, "outside_context", step.line, word=step.kind, src=src, context=files.root)
         before = len(chosen)
         if _GLOB.search(cleaned):
             regex = compile_pattern(cleaned)
@@ -167,8 +169,8 @@ def _select(run: _Run, step: Step) -> list[int]:
             if found is not None:
                 chosen.add(found)
         if len(chosen) == before and not (cleaned == "." or cleaned in files.directories):
-            hint = say("ignored-hint") if files.rules.ignored(cleaned) else ""
-            raise BuildInputError(run.where, "no-match", step.line, word=step.kind, src=src, ignored=hint)
+            hint = problem("ignored_hint") if files.rules.ignored(cleaned) else ""
+            raise BuildInputError(run.where, "no_match", step.line, word=step.kind, src=src, ignored=hint)
     return sorted(chosen)
 
 
@@ -257,7 +259,7 @@ def _copy_from(run: _Run, step: Step, parent_digest: str, parent_missed: bool, b
                 None,
             )
         stages = ", ".join(by_name) or "none named"
-        raise BuildInputError(run.where, "unknown-stage", step.line, name=step.from_stage, stages=stages)
+        raise BuildInputError(run.where, "unknown_stage", step.line, name=step.from_stage, stages=stages)
     source = run.stage_layers[index]
     own = [layer for layer in source if layer.line is not None]
     binaries = [layer for layer in own if "go build" in layer.note]
@@ -311,13 +313,13 @@ def resolve_changed(paths: Sequence[str], context: Path) -> tuple[str, ...]:
             try:
                 rel = p.resolve().relative_to(root).as_posix()
             except ValueError:
-                raise BuildInputError(raw, "changed-outside", path=raw, context=context) from None
+                raise BuildInputError(raw, "changed_outside", path=raw, context=context) from None
         else:
             rel = posixpath.normpath(p.as_posix())
             if rel == ".." or rel.startswith("../"):
-                raise BuildInputError(raw, "changed-outside", path=raw, context=context)
+                raise BuildInputError(raw, "changed_outside", path=raw, context=context)
         if not (root / rel).exists():
-            raise BuildInputError(raw, "changed-missing", path=raw, context=context)
+            raise BuildInputError(raw, "changed_missing", path=raw, context=context)
         out.append(rel)
     return tuple(out)
 
@@ -334,7 +336,7 @@ def build(
     stages = read_stages(dockerfile)
     context = context if context is not None else dockerfile.parent
     if not context.is_dir():
-        raise BuildInputError(str(context), "no-context", context=context)
+        raise BuildInputError(str(context), "no_context", context=context)
     changed_paths = resolve_changed(changed, context)
     run = _Run(str(dockerfile), ContextFiles(context), changed_paths, build_figures())
     by_name = {s.name: s.number for s in stages if s.name}

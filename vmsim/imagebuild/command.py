@@ -9,13 +9,14 @@ import sys
 
 def _base_size(text: str) -> float:
     from vmsim.imagebuild.messages import say
+    from vmsim.text import default_lang
 
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(say("base-size")) from None
+        raise argparse.ArgumentTypeError(say("base_size", default_lang())) from None
     if not math.isfinite(value) or not 0 <= value <= 1048576:
-        raise argparse.ArgumentTypeError(say("base-size"))
+        raise argparse.ArgumentTypeError(say("base_size", default_lang()))
     return value
 
 
@@ -57,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     from vmsim.imagebuild.messages import say
     from vmsim.imagebuild.problems import BuildInputError
     from vmsim.imagebuild.render import render_json, render_table
+    from vmsim.text import default_lang
+
+    lang = default_lang()
 
     try:
         result = build(
@@ -67,10 +71,10 @@ def run(args: argparse.Namespace) -> int:
             push=args.push,
         )
     except BuildInputError as exc:
-        print(f"vmsim build: {exc.text()}", file=sys.stderr)
+        print(f"vmsim build: {exc.text(lang)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"vmsim build: {say('interrupted')}", file=sys.stderr)
+        print(f"vmsim build: {say('interrupted', lang)}", file=sys.stderr)
         return 130
-    sys.stdout.write(render_json(result) if args.format == "json" else render_table(result))
+    sys.stdout.write(render_json(result) if args.format == "json" else render_table(result, lang))
     return 0

@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
-from vmsim.imagebuild.messages import say
+from vmsim.imagebuild.messages import problem
 from vmsim.imagebuild.problems import BuildInputError
 from vmsim.imagebuild.substitution import substitute
 from vmsim.scenarios.loader import EncodingProblem, decode_text
+from vmsim.text import msg
 
 KNOWN = (
     "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER "
@@ -59,11 +60,11 @@ def read_instructions(path: Path) -> list[Instruction]:
     """The instructions of the Dockerfile at ``path``; every problem names the file and line."""
     where = str(path)
     if path.is_dir():
-        raise BuildInputError(where, "is-directory", path=path)
+        raise BuildInputError(where, "is_directory", path=path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise BuildInputError(where, "no-file") from None
+        raise BuildInputError(where, "no_file") from None
     except OSError as exc:
         raise BuildInputError(where, "unreadable", path=path, reason=exc.strerror or exc) from None
     try:
@@ -71,9 +72,10 @@ def read_instructions(path: Path) -> list[Instruction]:
         # UTF-16, so a UTF-16 Dockerfile (Windows PowerShell's '>' writes one) is refused saying so.
         text = decode_text(data, utf16=False)
     except EncodingProblem as exc:
-        raise BuildInputError(where, "not-text", reason=exc.english) from None
+        reason = problem("reason_utf8_only", detail=exc.english) if not exc.code else msg(exc.code, **exc.params)
+        raise BuildInputError(where, "not_text", reason=reason) from None
     if "\x00" in text:
-        raise BuildInputError(where, "not-text", reason="it holds NUL bytes")
+        raise BuildInputError(where, "not_text", reason=problem("reason_nul"))
     data = text.encode("utf-8")  # without the byte-order mark, which the parser would read as part of FROM
 
     from dockerfile_parse import DockerfileParser
@@ -98,18 +100,18 @@ def read_instructions(path: Path) -> list[Instruction]:
             and tail[-1].rstrip().endswith(("\\", "`"))
             and all(k not in covered for k in range(number, len(lines)))
         ):
-            raise BuildInputError(where, "continuation-at-end", number + 1)
-        raise BuildInputError(where, "bare-word", number + 1, word=line.strip().split()[0])
+            raise BuildInputError(where, "continuation_at_end", number + 1)
+        raise BuildInputError(where, "bare_word", number + 1, word=line.strip().split()[0])
     if not instructions:
         raise BuildInputError(where, "empty")
     for ins in instructions:
         if ins.keyword not in KNOWN:
             close = difflib.get_close_matches(ins.keyword, KNOWN, n=1)
-            guess = say("guess", word=close[0]) if close else ""
+            guess = problem("guess", word=close[0]) if close else ""
             known = ", ".join(KNOWN)
-            raise BuildInputError(where, "unknown-instruction", ins.line, word=ins.keyword, guess=guess, known=known)
+            raise BuildInputError(where, "unknown_instruction", ins.line, word=ins.keyword, guess=guess, known=known)
         if not ins.value:
-            raise BuildInputError(where, "syntax", ins.line, reason=f"{ins.keyword} needs arguments")
+            raise BuildInputError(where, "syntax", ins.line, reason=problem("reason_needs_args", word=ins.keyword))
     return instructions
 
 
@@ -131,7 +133,9 @@ def _key_values(ins: Instruction, values: dict[str, str], where: str) -> list[tu
     for word in raw:
         name, sep, value = word.partition("=")
         if not name:
-            raise BuildInputError(where, "syntax", ins.line, reason=f"{ins.keyword} '{word}' has no name")
+            raise BuildInputError(
+                where, "syntax", ins.line, reason=problem("reason_no_name", word=ins.keyword, item=word)
+            )
         pairs.append((name, WordSplitter(substitute(value, values)).dequote() if sep else None))
     return pairs
 
@@ -149,14 +153,14 @@ def _copy_args(ins: Instruction, values: dict[str, str], where: str) -> tuple[li
         try:
             words = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise BuildInputError(where, "bad-json", ins.line, word=ins.keyword, reason=exc.msg) from None
+            raise BuildInputError(where, "bad_json", ins.line, word=ins.keyword, reason=exc.msg) from None
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise BuildInputError(where, "bad-json", ins.line, word=ins.keyword, reason="not a list of strings")
+            raise BuildInputError(where, "bad_json", ins.line, word=ins.keyword, reason=problem("reason_list"))
         words = [substitute(w, values) for w in words]
     else:
         words = _words(substitute(value, values))
     if len(words) < 2:
-        raise BuildInputError(where, "copy-args", ins.line, word=ins.keyword)
+        raise BuildInputError(where, "copy_args", ins.line, word=ins.keyword)
     return words, flags.get("from")
 
 
@@ -179,14 +183,14 @@ def read_stages(path: Path) -> list[Stage]:
             close()
             words = [w for w in _words(substitute(ins.value, global_args)) if not w.startswith("--")]
             if len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as"):
-                raise BuildInputError(where, "from-args", ins.line)
+                raise BuildInputError(where, "from_args", ins.line)
             current = {"name": words[2].lower() if len(words) == 3 else None, "base": words[0], "line": ins.line}
             steps = []
             values = {}
             continue
         if current is None:
             if ins.keyword != "ARG":
-                raise BuildInputError(where, "first-not-from", ins.line, word=ins.keyword)
+                raise BuildInputError(where, "first_not_from", ins.line, word=ins.keyword)
             for name, value in _key_values(ins, global_args, where):
                 global_args[name] = value if value is not None else global_args.get(name, "")
             continue
@@ -207,7 +211,9 @@ def read_stages(path: Path) -> list[Stage]:
                     parts = json.loads(command)
                     command = " ".join(str(p) for p in parts)
                 except (json.JSONDecodeError, TypeError):
-                    raise BuildInputError(where, "bad-json", ins.line, word="RUN", reason="not a JSON list") from None
+                    raise BuildInputError(
+                        where, "bad_json", ins.line, word="RUN", reason=problem("reason_list")
+                    ) from None
             steps.append(Step("RUN", ins.line, text, command, (), "", None, env))
         else:
             words, from_stage = _copy_args(ins, values, where)

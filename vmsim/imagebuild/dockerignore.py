@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from vmsim.imagebuild.messages import problem
 from vmsim.imagebuild.problems import BuildInputError
 
 _ESCAPE = set(".+()|{}$^")
@@ -94,12 +95,12 @@ class IgnoreRules:
             if exception:
                 line = line[1:].strip()
                 if not line:
-                    raise BuildInputError(where, "bad-ignore", number, pattern=raw, reason="'!' needs a pattern")
+                    raise BuildInputError(where, "bad_ignore", number, pattern=raw, reason=problem("reason_bang"))
             cleaned = clean(line)
             try:
                 regex = compile_pattern(cleaned)
             except (ValueError, re.error) as exc:
-                raise BuildInputError(where, "bad-ignore", number, pattern=raw, reason=str(exc)) from None
+                raise BuildInputError(where, "bad_ignore", number, pattern=raw, reason=str(exc)) from None
             patterns.append(Pattern(cleaned, regex, exception))
         return cls(patterns)
 
@@ -108,7 +109,9 @@ class IgnoreRules:
         """The rules of ``context/.dockerignore``, or none when it has none."""
         path = context / ".dockerignore"
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            # As moby's ignorefile reads it: a UTF-8 byte-order mark before the first pattern is dropped, and
+            # lines end at LF or CRLF (splitlines; each pattern is stripped of surrounding space).
+            text = path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
         except FileNotFoundError:
             return cls([])
         except OSError as exc:

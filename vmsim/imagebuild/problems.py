@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from vmsim.imagebuild.messages import printable, say
+from vmsim.imagebuild.messages import printable, problem
+from vmsim.text import Msg, render
 
 
 class BuildInputError(Exception):
-    """Bad input (a Dockerfile, a context, an option): printed as ``file:line: message``, exit code 2."""
+    """Bad input (a Dockerfile, a context, an option): printed as ``file:line: message``, exit code 2.
+
+    ``message`` is a message of the text catalogues (``imagebuild.<key>``), so it reads in any language."""
 
     def __init__(self, where: str, key: str, line: int | None = None, **values: object) -> None:
         self.where = where
         self.line = line
         self.key = key
-        self.message = say(key, **values)
+        self.message: Msg = problem(key, **values)
         super().__init__(self.text())
 
-    def text(self) -> str:
-        """``file:line: message`` with any terminal control characters removed."""
-        place = f"{self.where}:{self.line}" if self.line is not None else self.where
-        return printable(f"{place}: {self.message}")
+    def place(self) -> str:
+        """``file:line`` (or the file alone), without terminal control characters."""
+        return printable(f"{self.where}:{self.line}" if self.line is not None else self.where)
+
+    def text(self, lang: str = "en") -> str:
+        """``file:line: message`` in ``lang`` with any terminal control characters removed."""
+        return printable(f"{self.where}:{self.line}: " if self.line is not None else f"{self.where}: ") + printable(
+            render(self.message, lang)
+        )

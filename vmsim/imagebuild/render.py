@@ -46,7 +46,12 @@ def to_data(result: BuildResult) -> dict[str, Any]:
 
 def render_json(result: BuildResult) -> str:
     """The build as indented JSON, one trailing newline."""
-    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(to_data(result), indent=2, ensure_ascii=False)
+    # json escapes C0 controls itself; C1 ones (\x9b acts as ESC [ on some terminals) are escaped here too.
+    return text.translate(_C1_ESCAPES) + "\n"
+
+
+_C1_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
 def _mib(value: float) -> str:
@@ -58,26 +63,27 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _base_line(result: BuildResult) -> str:
+def _base_line(result: BuildResult, lang: str) -> str:
     n = sum(1 for layer in result.layers if layer.line is None)
     ref = printable(result.base)
-    key = {"catalog": "base-known", "given": "base-given", "scratch": "base-scratch", "stage": "base-stage"}
-    return say(key.get(result.base_kind, "base-unknown"), ref=ref, n=n)
+    key = {"catalog": "base_known", "given": "base_given", "scratch": "base_scratch", "stage": "base_stage"}
+    return say(key.get(result.base_kind, "base_unknown"), lang, ref=ref, n=n)
 
 
-def render_table(result: BuildResult) -> str:
-    """The layers bottom first with size, how the size was found, hit or miss and a short digest."""
-    lines = [say("title", dockerfile=printable(result.dockerfile), context=printable(result.context))]
-    lines.append(_base_line(result))
+def render_table(result: BuildResult, lang: str = "en") -> str:
+    """The layers bottom first with size, how the size was found, hit or miss and a short digest, in ``lang``
+    (the notes of estimated sizes stay English: they are the JSON's ``size_note`` data)."""
+    lines = [say("title", lang, dockerfile=printable(result.dockerfile), context=printable(result.context))]
+    lines.append(_base_line(result, lang))
     if result.changed:
-        lines.append(say("changed", paths=printable(", ".join(result.changed))))
+        lines.append(say("changed", lang, paths=printable(", ".join(result.changed))))
     else:
-        lines.append(say("first-build"))
+        lines.append(say("first_build", lang))
     lines.append("")
-    rows: list[list[str]] = [say("head").split("|")]
+    rows: list[list[str]] = [say("head", lang).split("|")]
     notes: list[str] = []
     for n, layer in enumerate(result.layers, start=1):
-        size = say("unknown-size") if layer.size_mib is None else f"{layer.size_mib:.2f}"
+        size = say("unknown_size", lang) if layer.size_mib is None else f"{layer.size_mib:.2f}"
         rows.append(
             [
                 str(n),
@@ -93,12 +99,13 @@ def render_table(result: BuildResult) -> str:
             notes.append(f"  {n}: {printable(layer.note)}")
     lines.append(table(rows, align="rllrlll"))
     lines.append("")
-    unknown = "" if result.base_size_known else say("image-unknown")
-    lines.append(say("image", size=f"{result.image_mib:.1f}", unknown=unknown, build_s=f"{result.build_s:.1f}"))
+    unknown = "" if result.base_size_known else say("image_unknown", lang)
+    lines.append(say("image", lang, size=f"{result.image_mib:.1f}", unknown=unknown, build_s=f"{result.build_s:.1f}"))
     if result.push_mib is not None:
         lines.append(
             say(
                 "push",
+                lang,
                 push=_mib(result.push_mib),
                 push_s=f"{result.push_s or 0.0:.2f}",
                 pull=_mib(result.pull_mib or 0.0),
@@ -106,6 +113,6 @@ def render_table(result: BuildResult) -> str:
             )
         )
     if notes:
-        lines.append(say("models"))
+        lines.append(say("models", lang))
         lines.extend(notes)
     return "\n".join(lines) + "\n"

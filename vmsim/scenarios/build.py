@@ -6,6 +6,7 @@ from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.hosts import make_host
 from vmsim.engine.machines import Host, Settings
 from vmsim.engine.simulation import Simulation
+from vmsim.scenarios.apps import with_app_images
 from vmsim.scenarios.errors import ScenarioError
 from vmsim.scenarios.spec import EventSpec, ScenarioSpec
 from vmsim.text import msg
@@ -30,7 +31,7 @@ def build_simulation(
 ) -> Simulation:
     """A fresh Simulation at t = 0 with the scenario's timed events scheduled (and, with ``play_lesson``,
     the lesson's actions as in :func:`lesson_timeline`)."""
-    catalog = catalog or default_catalog()
+    catalog = with_app_images(catalog or default_catalog(), spec.apps)
     if seed is not None:
         spec = spec._replace(seed=seed)
     settings = Settings(catalog, vm=spec.vm, container=spec.container, microvm=spec.microvm)

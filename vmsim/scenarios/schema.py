@@ -8,6 +8,7 @@ from typing import Any
 from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.kinds import WORLD_KINDS
 from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
+from vmsim.scenarios.apps import read_apps, with_app_images
 from vmsim.scenarios.cluster import check_deploys, check_event_hosts, read_cluster, read_deploy, read_fault
 from vmsim.scenarios.errors import AT_LEAST_ONE_WORLD, ScenarioError, one_of, safe, string_of, suggest
 from vmsim.scenarios.image_build import read_build
@@ -36,6 +37,7 @@ TOP_KEYS = [
     "events",
     "lesson",
     "build",
+    "apps",
 ]
 HOST_KEYS = ["preset", "cpu_cores", "memory_gib", "memory_mib", "disk_gib"]
 VM_KEYS = [
@@ -122,6 +124,9 @@ def parse_scenario(
     catalog = catalog or default_catalog()
     r = Reader(source, catalog)
     top = r.table(data, "", TOP_KEYS)
+    # Apps defined by a Dockerfile come first: events, lesson steps and cached images may name them.
+    apps = read_apps(r, top["apps"], source, catalog) if "apps" in top else ()
+    catalog = r.catalog = with_app_images(catalog, apps)
     guests = [g for g in catalog.guests if g != "microvm-linux"]
 
     # A string (English), or a table by language like a lesson's texts: name.en = "...", name.ko = "...".
@@ -255,6 +260,7 @@ def parse_scenario(
         events=tuple(sorted(events, key=lambda ev: ev.at_s)),
         lesson=lesson,
         build=build,
+        apps=apps,
         source=source,
         slug=slug,
         texts={"name": names, "description": descriptions},

@@ -19,6 +19,26 @@ class BuildSpec(NamedTuple):
     servers: int = 10
 
 
+class LayerSpec(NamedTuple):
+    """One layer of an app's image read from a Dockerfile: its id, size and how the size was found."""
+
+    id: str  # a catalog layer's id (stored once with every image that has it), or the layer's short digest
+    size_mib: float
+    kind: str  # measured | derived | choice, as the catalog's figures say
+    note: str
+
+
+class AppImageSpec(NamedTuple):
+    """An app defined by a Dockerfile (``[apps.NAME] dockerfile = "path"``): its image's layers, bottom first, and
+    the catalog app whose memory, start time and CPU it has (``like``)."""
+
+    name: str
+    like: str
+    dockerfile: Path
+    base: str
+    layers: tuple[LayerSpec, ...]
+
+
 class HostSpec(NamedTuple):
     """Which host: a preset name and any hardware it overrides."""
 
@@ -90,6 +110,7 @@ class ScenarioSpec(NamedTuple):
     events: tuple[EventSpec, ...] = ()
     lesson: tuple[LessonStep, ...] = ()
     build: BuildSpec | None = None  # a lesson's Dockerfiles (the build view)
+    apps: tuple[AppImageSpec, ...] = ()  # apps whose images are built from Dockerfiles
     source: str = "<memory>"
     slug: str = ""
     texts: Mapping[str, Mapping[str, str]] = MappingProxyType({})

@@ -20,7 +20,6 @@ from vmsim.session import (
     Session,
     SimulationSnapshot,
     WorldEvent,
-    default_catalog,
 )
 from vmsim.session.served import ServedLimits
 from vmsim.text import LANGS, default_lang, tr
@@ -74,7 +73,6 @@ class VmsimApp(TeachingViews, HostsActions, KeyGuards, App[None]):
         self.set_reactive(App.theme, PROJECTOR_THEME.name)
         self.set_class(True, f"-theme-{PROJECTOR_THEME.name}", update=False)
         self._bind_keys()
-        self.catalog = default_catalog()
         self.session = Session(spec, seed=seed, speed=speed, paused=paused, lesson_step=lesson_step)
         paused = self.session.paused  # a lesson opens paused, whatever was asked
         self.export_dir = Path(export_dir)
@@ -245,6 +243,8 @@ class VmsimApp(TeachingViews, HostsActions, KeyGuards, App[None]):
             return self.paused
         if action == "add_again":
             return self.last_app is not None
+        if action in ("build_pick", "build_rebuild"):
+            return self.build_mode() is not None and isinstance(self.screen, MainScreen)
         if action in ("lesson_next", "lesson_back", "toggle_narration"):
             # Lesson keys act only on the dashboard itself, never inside a dialog.
             return self.lesson is not None and isinstance(self.screen, MainScreen)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 # (keys, action, description key, shown in the footer, key display, priority)
 KEYS: list[tuple[str, str, str, bool, str | None, bool]] = [
+    # First on the line: shown only while the build view is on screen, where they are what to press.
+    ("f", "build_pick", "key.build_pick", True, None, False),
+    ("B", "build_rebuild", "key.build_rebuild", True, "B", False),
     ("a", "add", "key.add", True, None, False),
     ("A", "add_again", "key.add_again", True, "A", False),
     ("d", "remove", "key.remove", True, None, False),

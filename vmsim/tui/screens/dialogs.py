@@ -321,6 +321,7 @@ HELP_KEYS = [
     ("e", "help.e"),
     ("L", "help.L"),
     ("h", "help.h"),
+    ("f / B", "help.build"),
     ("ctrl+p", "help.palette"),
     ("? / F1", "help.help"),
     ("q", "help.q"),

@@ -22,7 +22,7 @@ from vmsim.tui.widgets.status import Status, StatusBar
 from vmsim.tui.widgets.world_panel import HOST_PARTS, WorldPanel
 
 if TYPE_CHECKING:
-    from vmsim.imagebuild.story import BuildStory
+    from vmsim.imagebuild.story import BuildReplay, BuildStory
     from vmsim.session import DriftStory, InstanceSnapshot, LessonRunner, ScenarioSpec
 
 TIMELINE_ROWS = 12
@@ -40,6 +40,8 @@ class LowerExtras(Protocol):
     def summary_table(self) -> tuple[tuple[str, ...], ...]: ...
 
     def build_story(self) -> tuple[BuildStory | None, str]: ...
+
+    def build_edit(self) -> tuple[str, BuildReplay | None]: ...
 
 
 SHORT_HEIGHT = 30
@@ -268,6 +270,7 @@ class MainScreen(Screen):
             build, problem = extras.build_story()
             widget = lower.view(active)
             widget.story, widget.problem = build, problem  # type: ignore[attr-defined]
+            widget.edit, widget.replay = extras.build_edit()  # type: ignore[attr-defined]
         elif active == "summary":
             cast(SummaryView, lower.view(active)).table = extras.summary_table()
         elif active == "hosts":
