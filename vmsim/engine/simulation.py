@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import math
+import pickle
 from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import NamedTuple
@@ -35,6 +37,20 @@ class Command(NamedTuple):
     t_s: float
     verb: str
     args: tuple[object, ...]
+
+
+class SimCheckpoint(NamedTuple):
+    """A simulation's state at ``t_s`` (after ``actions`` clock actions): pickled bytes and its event logs."""
+
+    t_s: float
+    actions: int
+    data: bytes
+    events: tuple[tuple[WorldEvent, ...], ...]
+
+    @property
+    def size_bytes(self) -> int:
+        """Memory it holds, roughly: the bytes and one reference per logged event."""
+        return len(self.data) + 8 * sum(len(log) for log in self.events)
 
 
 class Simulation:
@@ -249,10 +265,54 @@ class Simulation:
 
     def run_until(self, t_s: float) -> list[WorldEvent]:
         """Run simulated time forward to ``t_s``; returns the events that fired (including commands')."""
-        self.clock.run_until(t_s, self._after_moment)
-        self._record_series()
+        return self.run_some(t_s)[0]
+
+    def run_some(self, t_s: float, max_actions: int | None = None) -> tuple[list[WorldEvent], bool]:
+        """Run towards ``t_s``, stopping early at the first settled moment after ``max_actions`` actions; returns
+        the events that fired and whether ``t_s`` was reached. Stopping and carrying on gives exactly the state
+        (series included) of one run to ``t_s``: a place to take a checkpoint."""
+        done = self.clock.run_until(t_s, self._after_moment, max_actions)
+        if done:
+            self._record_series()
         fired, self._pending[:] = list(self._pending), []
-        return fired
+        return fired, done
+
+    @property
+    def actions(self) -> int:
+        """Timed actions the clock has run since t = 0 (what a replay from a checkpoint costs is their difference)."""
+        return self.clock.processed
+
+    def checkpoint(self) -> SimCheckpoint:
+        """The whole state now as bytes, for :meth:`restore` (exact: a restored run goes on byte for byte as this
+        one would). The event logs, append-only lists of immutable events, are kept as tuples, not pickled."""
+        logs = [w.events for w in self.worlds.values()]
+        caches = [(i, i.snap) for w in self.worlds.values() for i in w.instances if i.snap is not None]
+        for w in self.worlds.values():
+            w.events = []
+        for inst, _ in caches:
+            inst.snap = None  # a cache, rebuilt on demand
+        try:
+            data = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            for w, log in zip(self.worlds.values(), logs, strict=True):
+                w.events = log
+            for inst, snap in caches:
+                inst.snap = snap
+        return SimCheckpoint(self.now, self.actions, data, tuple(tuple(log) for log in logs))
+
+    @staticmethod
+    def restore(checkpoint: SimCheckpoint) -> Simulation:
+        """A simulation in the state ``checkpoint`` was taken in (a new, independent object)."""
+        collecting = gc.isenabled()
+        gc.disable()  # unpickling makes many objects at once: one collection afterwards, not dozens during
+        try:
+            sim: Simulation = pickle.loads(checkpoint.data)
+        finally:
+            if collecting:
+                gc.enable()
+        for w, log in zip(sim.worlds.values(), checkpoint.events, strict=True):
+            w.events = list(log)
+        return sim
 
     def next_event_s(self) -> float | None:
         """When the next thing happens, or None when the simulation is idle."""

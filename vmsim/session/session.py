@@ -1,9 +1,10 @@
 """A session: a scenario being watched, the commands a user gave, and the past replayable on demand.
 
-The engine is deterministic, so the past needs no recording: to show time ``t`` again, a fresh
-simulation of the same scenario and seed is run to ``t`` with the user's commands replayed at the
-moments they were given. A command given after moving back in time replaces the commands that had
-followed that moment (as an edit after undo does).
+The engine is deterministic, so the past needs no recording: to show time ``t`` again, the latest checkpoint
+at or before ``t`` (see :mod:`vmsim.session.checkpoints`; else a fresh simulation of the same scenario and
+seed) is run to ``t`` with the user's commands replayed at the moments they were given, each after what
+was due at that moment, as it was given. A command given after moving back in time replaces the commands
+that had followed that moment (as an edit after undo does).
 
 Everything a user can do to a running scenario is a method here, so the dashboard, the web mode and the
 tests drive the same object; they read what it returns (frozen snapshots, events) and never the Simulation.
@@ -23,6 +24,7 @@ from vmsim.engine.simulation import Command, Simulation
 from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
 from vmsim.scenarios.build import build_simulation
 from vmsim.scenarios.spec import LessonStep, ScenarioSpec
+from vmsim.session.checkpoints import Checkpoints
 
 if TYPE_CHECKING:
     from vmsim.engine.drift import ContainerView, Deployment, ImageBuild
@@ -106,6 +108,7 @@ class Session:
         self.paused = paused
         # The app the fit meter follows and 'add again' repeats: the last one added, by the user or a lesson.
         self.last_app: str | None = _first_app(spec)
+        self.checkpoints = Checkpoints()
         # The simulation this session drives: read it in tests; change it only through the methods below.
         self.sim = self._fresh()
         self.lesson: LessonRunner | None = None
@@ -121,8 +124,21 @@ class Session:
     def _fresh(self) -> Simulation:
         sim = build_simulation(self.spec._replace(worlds=self.worlds), seed=self.seed, play_lesson=self.play_lesson)
         # Settle t = 0 first, so the scenario's own t = 0 events come before anything the user does.
-        sim.run_until(0.0)
+        self._run(sim, 0.0, 0)
         return sim
+
+    def _run(self, sim: Simulation, t_s: float, commands: int) -> list[WorldEvent]:
+        """Run ``sim`` (which has seen ``commands`` user commands) to ``t_s``, taking checkpoints as they fall due."""
+        events: list[WorldEvent] = []
+        while True:
+            due = self.checkpoints.due(sim)
+            if due == 0 and sim.now > 0:
+                self.checkpoints.take(sim, commands)
+                due = self.checkpoints.due(sim)
+            fired, done = sim.run_some(t_s, max(due, 1))
+            events += fired
+            if done:
+                return events
 
     # ------------------------------------------------------------------ what is shown
     @property
@@ -176,6 +192,7 @@ class Session:
         now = self.sim.now
         # Moving back and then acting starts a new future: the old one's later commands are dropped.
         self.user_commands = [c for c in self.user_commands if c.t_s <= now]
+        self.checkpoints.forget_after(now, len(self.user_commands))
         self.user_commands.append(Command(now, verb, args))
         self.high_water_s = now
 
@@ -310,7 +327,7 @@ class Session:
     # ------------------------------------------------------------------ time
     def advance(self, dt: float) -> list[WorldEvent]:
         """Run forward ``dt`` simulated seconds; returns the events that fired."""
-        events = self.sim.advance(dt)
+        events = self._run(self.sim, self.sim.now + max(dt, 0.0), len(self.user_commands))
         self.high_water_s = max(self.high_water_s, self.sim.now)
         return events
 
@@ -318,7 +335,7 @@ class Session:
         """Run forward to exactly ``t_s`` (a headless run to its end); a moment already past is shown by ``seek``."""
         if t_s < self.sim.now:
             return self.seek(t_s)
-        events = self.sim.run_until(t_s)
+        events = self._run(self.sim, t_s, len(self.user_commands))
         self.high_water_s = max(self.high_water_s, self.sim.now)
         return events
 
@@ -348,10 +365,20 @@ class Session:
         return self.seek(min(now + seconds, max(self.high_water_s, now)))
 
     def _replay(self, t_s: float) -> Simulation:
-        sim = self._fresh()
-        for cmd in self.user_commands:
-            sim.at(cmd.t_s, cmd.verb, *cmd.args)
-        sim.run_until(t_s)
+        """The simulation at ``t_s``: from the nearest checkpoint before it, the commands given since replayed."""
+        commands = self.user_commands
+        entry = self.checkpoints.best(t_s, len(commands))
+        if entry is None:
+            sim, done = self._fresh(), 0
+        else:
+            sim, done = Simulation.restore(entry.state), entry.commands
+        for cmd in commands[done:]:
+            if cmd.t_s > t_s:
+                break
+            self._run(sim, cmd.t_s, done)
+            getattr(sim, cmd.verb)(*cmd.args)
+            done += 1
+        self._run(sim, t_s, done)
         return sim
 
     def restore(self, t_s: float, commands: int) -> None:
@@ -359,6 +386,7 @@ class Session:
         itself is undone too, which ``seek`` alone cannot tell apart)."""
         high = self.high_water_s
         self.user_commands = self.user_commands[:commands]
+        self.checkpoints.forget_after(max(0.0, t_s), commands)
         self.sim = self._replay(max(0.0, t_s))
         self.high_water_s = high
 
@@ -366,6 +394,7 @@ class Session:
         """Back to t = 0 with no user commands (and the lesson, if any, before its first step)."""
         self.user_commands = []
         self.high_water_s = 0.0
+        self.checkpoints.forget_after(0.0, 0)
         self.sim = self._fresh()
         if self.lesson is not None:
             self.lesson.start(self)
@@ -375,6 +404,7 @@ class Session:
         """Show a different set of worlds, at the same moment with the same commands."""
         now = self.sim.now
         self.worlds = tuple(k for k in WORLD_KINDS if k in worlds)
+        self.checkpoints.clear()  # they hold the other worlds
         self.sim = self._replay(now)
 
     def toggle_world(self, kind: str) -> bool:
