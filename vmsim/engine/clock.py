@@ -55,7 +55,11 @@ class Clock:
         return True
 
     def run_until(
-        self, t: float, after_step: Callable[[float | None], None] | None = None, budget: int | None = None
+        self,
+        t: float,
+        after_step: Callable[[float | None], None] | None = None,
+        budget: int | None = None,
+        quiet: tuple[float, int] | None = None,
     ) -> bool:
         """Run every action due at or before ``t``, then set the clock to ``t``; True when it got there.
 
@@ -63,7 +67,8 @@ class Clock:
         with the time of the next action (or None): observers see each instant settled, and a burst of
         simultaneous actions costs one call. With ``budget``, it stops early (returning False, the clock at
         the moment it stopped) at the first moment boundary after ``budget`` actions, where a later call
-        carries on exactly as if there had been no stop.
+        carries on exactly as if there had been no stop. With ``quiet = (gap_s, actions)`` it also stops at a
+        moment after which nothing is due for more than ``gap_s``, once it has run ``actions`` actions.
         """
         start = self.processed
         nxt = self.peek()
@@ -73,8 +78,11 @@ class Clock:
             if following is None or following > self.now:
                 if after_step is not None:
                     after_step(following)
-                stop = budget is not None and self.processed - start >= budget
-                if stop and following is not None and following <= t:
+                ran = self.processed - start
+                stop = budget is not None and ran >= budget
+                if quiet is not None and ran >= quiet[1]:
+                    stop = stop or following is None or following > self.now + quiet[0]
+                if stop and self.now < t:
                     return False
             nxt = following
         self.now = max(self.now, t)

@@ -267,11 +267,14 @@ class Simulation:
         """Run simulated time forward to ``t_s``; returns the events that fired (including commands')."""
         return self.run_some(t_s)[0]
 
-    def run_some(self, t_s: float, max_actions: int | None = None) -> tuple[list[WorldEvent], bool]:
-        """Run towards ``t_s``, stopping early at the first settled moment after ``max_actions`` actions; returns
-        the events that fired and whether ``t_s`` was reached. Stopping and carrying on gives exactly the state
-        (series included) of one run to ``t_s``: a place to take a checkpoint."""
-        done = self.clock.run_until(t_s, self._after_moment, max_actions)
+    def run_some(
+        self, t_s: float, max_actions: int | None = None, quiet: tuple[float, int] | None = None
+    ) -> tuple[list[WorldEvent], bool]:
+        """Run towards ``t_s``, stopping early at the first settled moment after ``max_actions`` actions (or, with
+        ``quiet = (gap_s, actions)``, after ``actions`` actions at a moment followed by more than ``gap_s`` of
+        nothing); returns the events that fired and whether ``t_s`` was reached. Stopping and carrying on gives
+        exactly the state (series included) of one run to ``t_s``: a place to take a checkpoint."""
+        done = self.clock.run_until(t_s, self._after_moment, max_actions, quiet)
         if done:
             self._record_series()
         fired, self._pending[:] = list(self._pending), []

@@ -17,6 +17,7 @@ from vmsim.engine.simulation import SimCheckpoint, Simulation
 MIN_ACTIONS = 20_000  # clock actions between two checkpoints, at least
 ACTIONS_PER_INSTANCE = 4  # ... and at least this many per instance the state holds (pickling grows with it)
 BUDGET_BYTES = 192 * 2**20  # the memory all of a session's checkpoints may hold
+QUIET_SHARE = 8  # a quiet moment is worth a checkpoint after a QUIET_SHARE-th of the actions between two
 KEEP_NEWEST = 4  # thinning never drops the newest few (the usual rewind goes a little way back)
 
 
@@ -41,13 +42,17 @@ class Checkpoints:
         self.budget_bytes = budget_bytes
         self.bytes = 0
 
-    def due(self, sim: Simulation) -> int:
-        """Actions ``sim`` may run before the next checkpoint is due (0: take one now)."""
+    def due(self, sim: Simulation) -> tuple[int, int]:
+        """Actions ``sim`` may run before the next checkpoint is due (0: take one now), and after how many a quiet
+        moment (nothing due for a while) is worth one: a rewind into the quiet stretch then replays nothing."""
         instances = sum(len(w.instances) for w in sim.worlds.values())
         every = max(MIN_ACTIONS, ACTIONS_PER_INSTANCE * instances)
+        since = self._since(sim)
+        return max(0, every - since), max(1, every // QUIET_SHARE - since)
+
+    def _since(self, sim: Simulation) -> int:
         last = self._last_before(sim.now)
-        since = sim.actions - (last.state.actions if last is not None else 0)
-        return max(0, every - since)
+        return sim.actions - (last.state.actions if last is not None else 0)
 
     def take(self, sim: Simulation, commands: int) -> None:
         """Keep ``sim``'s state now (which has seen ``commands`` user commands), unless one of this moment is kept."""

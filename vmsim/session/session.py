@@ -130,15 +130,17 @@ class Session:
     def _run(self, sim: Simulation, t_s: float, commands: int) -> list[WorldEvent]:
         """Run ``sim`` (which has seen ``commands`` user commands) to ``t_s``, taking checkpoints as they fall due."""
         events: list[WorldEvent] = []
+        book = self.checkpoints
         while True:
-            due = self.checkpoints.due(sim)
+            due, quiet_after = book.due(sim)
             if due == 0 and sim.now > 0:
-                self.checkpoints.take(sim, commands)
-                due = self.checkpoints.due(sim)
-            fired, done = sim.run_some(t_s, max(due, 1))
+                book.take(sim, commands)
+                due, quiet_after = book.due(sim)
+            fired, done = sim.run_some(t_s, due, (SEEK_STEP_S, quiet_after))
             events += fired
             if done:
                 return events
+            book.take(sim, commands)
 
     # ------------------------------------------------------------------ what is shown
     @property
