@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import gc
+import io
 import math
 import pickle
 from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import App, Catalog, default_catalog
@@ -20,7 +21,7 @@ from vmsim.engine.instance import Instance
 from vmsim.engine.kinds import DEFAULT_WORLDS, KINDS
 from vmsim.engine.machines import MAX_HOSTS, Cluster, Host, Settings
 from vmsim.engine.metrics import Series
-from vmsim.engine.snapshot import HostSnapshot, SimulationSnapshot, StackLayer
+from vmsim.engine.snapshot import HostSnapshot, PhaseRecord, SimulationSnapshot, StackLayer
 from vmsim.engine.world import World
 
 SERIES_RESOLUTION_S = 0.05
@@ -46,11 +47,29 @@ class SimCheckpoint(NamedTuple):
     actions: int
     data: bytes
     events: tuple[tuple[WorldEvent, ...], ...]
+    # Per world, per instance: its finished phases and its boot plan (immutable values, shared).
+    parts: tuple[tuple[tuple[tuple[PhaseRecord, ...], tuple[tuple[str, str, float, float], ...]], ...], ...]
 
     @property
     def size_bytes(self) -> int:
-        """Memory it holds, roughly: the bytes and one reference per logged event."""
-        return len(self.data) + 8 * sum(len(log) for log in self.events)
+        """Memory it holds, roughly: the bytes, a reference per logged event and ~100 bytes per instance."""
+        return len(self.data) + 8 * sum(len(log) for log in self.events) + 100 * sum(len(p) for p in self.parts)
+
+
+class _Frames:
+    """A bytes object read as a file, through Python code (a switch point for other threads at every read)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._buf = io.BytesIO(data)
+
+    def read(self, n: int = -1) -> bytes:
+        return self._buf.read(n)
+
+    def readline(self) -> bytes:
+        return self._buf.readline()
+
+
+_EMPTY: list[Any] = []  # stands in for lists kept beside a checkpoint while it is pickled (never appended to)
 
 
 class Simulation:
@@ -286,35 +305,54 @@ class Simulation:
         return self.clock.processed
 
     def checkpoint(self) -> SimCheckpoint:
-        """The whole state now as bytes, for :meth:`restore` (exact: a restored run goes on byte for byte as this
-        one would). The event logs, append-only lists of immutable events, are kept as tuples, not pickled."""
-        logs = [w.events for w in self.worlds.values()]
-        caches = [(i, i.snap) for w in self.worlds.values() for i in w.instances if i.snap is not None]
-        for w in self.worlds.values():
+        """The whole state now, for :meth:`restore` (exact: a restored run goes on byte for byte as this one would).
+
+        What only ever grows by immutable values — the event logs, each instance's finished phases and its boot
+        plan — is kept beside the bytes as tuples shared with the live state, not pickled: that is most of the
+        objects, so taking and restoring a checkpoint costs a fraction of pickling all of it."""
+        worlds = list(self.worlds.values())
+        logs = tuple(tuple(w.events) for w in worlds)
+        kept = tuple(tuple((i, i.phases, i.steps, i.snap) for i in w.instances) for w in worlds)
+        for w in worlds:
             w.events = []
-        for inst, _ in caches:
-            inst.snap = None  # a cache, rebuilt on demand
+        for world_kept in kept:
+            for inst, _, _, _ in world_kept:
+                inst.phases = _EMPTY
+                inst.steps = _EMPTY
+                inst.snap = None  # a cache, rebuilt on demand
+        collecting = gc.isenabled()
+        gc.disable()  # pickling makes a tuple per object: collections would rescan the whole live state
         try:
             data = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
         finally:
-            for w, log in zip(self.worlds.values(), logs, strict=True):
-                w.events = log
-            for inst, snap in caches:
-                inst.snap = snap
-        return SimCheckpoint(self.now, self.actions, data, tuple(tuple(log) for log in logs))
+            if collecting:
+                gc.enable()
+            for w, log in zip(worlds, logs, strict=True):
+                w.events = list(log)
+            for world_kept in kept:
+                for inst, phases, steps, snap in world_kept:
+                    inst.phases, inst.steps, inst.snap = phases, steps, snap
+        parts = tuple(tuple((tuple(phases), tuple(steps)) for _, phases, steps, _ in wk) for wk in kept)
+        return SimCheckpoint(self.now, self.actions, data, logs, parts)
 
     @staticmethod
     def restore(checkpoint: SimCheckpoint) -> Simulation:
-        """A simulation in the state ``checkpoint`` was taken in (a new, independent object)."""
+        """A simulation in the state ``checkpoint`` was taken in (a new, independent object).
+
+        The bytes are read a frame at a time through Python code, so a thread restoring a large state lets the
+        others (a dashboard's) run between frames."""
         collecting = gc.isenabled()
         gc.disable()  # unpickling makes many objects at once: one collection afterwards, not dozens during
         try:
-            sim: Simulation = pickle.loads(checkpoint.data)
+            sim: Simulation = pickle.load(_Frames(checkpoint.data))
+            for w, log, parts in zip(sim.worlds.values(), checkpoint.events, checkpoint.parts, strict=True):
+                w.events = list(log)
+                for inst, (phases, steps) in zip(w.instances, parts, strict=True):
+                    inst.phases = list(phases)
+                    inst.steps = list(steps)
         finally:
             if collecting:
                 gc.enable()
-        for w, log in zip(sim.worlds.values(), checkpoint.events, strict=True):
-            w.events = list(log)
         return sim
 
     def next_event_s(self) -> float | None:
