@@ -79,6 +79,13 @@ def _first_app(spec: ScenarioSpec) -> str | None:
     return next((str(e.args[0]) for e in spec.events if e.verb == "add_workload"), None)
 
 
+class Replayed(NamedTuple):
+    """A simulation made by replaying, and how many of the session's user commands it has been given."""
+
+    sim: Simulation
+    seen: int
+
+
 class Session:
     """One scenario, one seed, the user's commands, the pace of time and the lesson; owns the Simulation.
 
@@ -111,6 +118,7 @@ class Session:
         self.checkpoints = Checkpoints()
         # The simulation this session drives: read it in tests; change it only through the methods below.
         self.sim = self._fresh()
+        self.seen = 0  # how many of user_commands ``sim`` has been given (fewer after moving back in time)
         self.lesson: LessonRunner | None = None
         if spec.lesson:
             from vmsim.session.lesson import LessonRunner  # loaded only for lessons
@@ -196,6 +204,7 @@ class Session:
         self.user_commands = [c for c in self.user_commands if c.t_s <= now]
         self.checkpoints.forget_after(now, len(self.user_commands))
         self.user_commands.append(Command(now, verb, args))
+        self.seen = len(self.user_commands)
         self.high_water_s = now
 
     def add_workload(self, app: str, count: int = 1) -> list[str]:
@@ -329,7 +338,7 @@ class Session:
     # ------------------------------------------------------------------ time
     def advance(self, dt: float) -> list[WorldEvent]:
         """Run forward ``dt`` simulated seconds; returns the events that fired."""
-        events = self._run(self.sim, self.sim.now + max(dt, 0.0), len(self.user_commands))
+        events = self._forward_to(self.sim.now + max(dt, 0.0))
         self.high_water_s = max(self.high_water_s, self.sim.now)
         return events
 
@@ -337,7 +346,7 @@ class Session:
         """Run forward to exactly ``t_s`` (a headless run to its end); a moment already past is shown by ``seek``."""
         if t_s < self.sim.now:
             return self.seek(t_s)
-        events = self._run(self.sim, t_s, len(self.user_commands))
+        events = self._forward_to(t_s)
         self.high_water_s = max(self.high_water_s, self.sim.now)
         return events
 
@@ -352,10 +361,21 @@ class Session:
         t_s = max(0.0, t_s)
         if t_s < self.sim.now:
             high = self.high_water_s
-            self.sim = self._replay(t_s)
+            self.adopt(self._replay(t_s))
             self.high_water_s = high
             return []
         return self.advance(t_s - self.sim.now)
+
+    def replay_to(self, t_s: float) -> Replayed:
+        """The simulation at an earlier ``t_s``, made without changing what is shown (a front end may make it on
+        another thread while nothing else acts on the session, then show it with :meth:`adopt`)."""
+        return self._replay(max(0.0, t_s))
+
+    def adopt(self, replayed: Replayed) -> None:
+        """Show a simulation made by :meth:`replay_to` from this session's commands."""
+        high = self.high_water_s
+        self.sim, self.seen = replayed
+        self.high_water_s = high
 
     def back(self, seconds: float = SEEK_STEP_S) -> list[WorldEvent]:
         """Back ``seconds`` (not before 0), replaying the deterministic past."""
@@ -366,22 +386,32 @@ class Session:
         now = self.sim.now
         return self.seek(min(now + seconds, max(self.high_water_s, now)))
 
-    def _replay(self, t_s: float) -> Simulation:
+    def _replay(self, t_s: float) -> Replayed:
         """The simulation at ``t_s``: from the nearest checkpoint before it, the commands given since replayed."""
-        commands = self.user_commands
-        entry = self.checkpoints.best(t_s, len(commands))
+        entry = self.checkpoints.best(t_s, len(self.user_commands))
         if entry is None:
-            sim, done = self._fresh(), 0
+            sim, seen = self._fresh(), 0
         else:
-            sim, done = Simulation.restore(entry.state), entry.commands
-        for cmd in commands[done:]:
+            sim, seen = Simulation.restore(entry.state), entry.commands
+        seen, _ = self._play(sim, seen, t_s)
+        return Replayed(sim, seen)
+
+    def _forward_to(self, t_s: float) -> list[WorldEvent]:
+        """Run the simulation shown to ``t_s``, giving it the commands of that stretch it has not seen (after
+        moving back in time, the ones that had followed)."""
+        self.seen, events = self._play(self.sim, self.seen, t_s)
+        return events
+
+    def _play(self, sim: Simulation, seen: int, t_s: float) -> tuple[int, list[WorldEvent]]:
+        events: list[WorldEvent] = []
+        for cmd in self.user_commands[seen:]:
             if cmd.t_s > t_s:
                 break
-            self._run(sim, cmd.t_s, done)
+            events += self._run(sim, cmd.t_s, seen)
             getattr(sim, cmd.verb)(*cmd.args)
-            done += 1
-        self._run(sim, t_s, done)
-        return sim
+            seen += 1
+        events += self._run(sim, t_s, seen)
+        return seen, events
 
     def restore(self, t_s: float, commands: int) -> None:
         """Back to ``t_s`` with only the first ``commands`` user commands (a command given at ``t_s``
@@ -389,7 +419,7 @@ class Session:
         high = self.high_water_s
         self.user_commands = self.user_commands[:commands]
         self.checkpoints.forget_after(max(0.0, t_s), commands)
-        self.sim = self._replay(max(0.0, t_s))
+        self.adopt(self._replay(max(0.0, t_s)))
         self.high_water_s = high
 
     def restart(self) -> None:
@@ -398,6 +428,7 @@ class Session:
         self.high_water_s = 0.0
         self.checkpoints.forget_after(0.0, 0)
         self.sim = self._fresh()
+        self.seen = 0
         if self.lesson is not None:
             self.lesson.start(self)
             self.paused = True
@@ -407,7 +438,7 @@ class Session:
         now = self.sim.now
         self.worlds = tuple(k for k in WORLD_KINDS if k in worlds)
         self.checkpoints.clear()  # they hold the other worlds
-        self.sim = self._replay(now)
+        self.adopt(self._replay(now))
 
     def toggle_world(self, kind: str) -> bool:
         """Show or hide one world (rebuilt by replay, so it has seen the same workloads); False, and nothing
