@@ -37,7 +37,8 @@ class Checkpoints:
     """A session's checkpoints, oldest first. Invariant: every entry is a state of the current command list (an
     entry whose future was rewritten is dropped by :meth:`forget_after`)."""
 
-    def __init__(self, budget_bytes: int = BUDGET_BYTES) -> None:
+    def __init__(self, budget_bytes: int = BUDGET_BYTES, enabled: bool = True) -> None:
+        self.enabled = enabled  # False: none are taken (a run that never goes back)
         self.entries: list[Entry] = []
         self.budget_bytes = budget_bytes
         self.bytes = 0

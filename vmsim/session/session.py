@@ -103,6 +103,7 @@ class Session:
         speed: float = 1.0,
         paused: bool = False,
         lesson_step: int | None = None,
+        checkpoints: bool = True,
     ) -> None:
         self.spec = spec
         self.seed = spec.seed if seed is None else seed
@@ -115,7 +116,8 @@ class Session:
         self.paused = paused
         # The app the fit meter follows and 'add again' repeats: the last one added, by the user or a lesson.
         self.last_app: str | None = _first_app(spec)
-        self.checkpoints = Checkpoints()
+        # A run that will never go back (a headless run to its end) keeps none: pickling would only cost.
+        self.checkpoints = Checkpoints(enabled=checkpoints)
         # The simulation this session drives: read it in tests; change it only through the methods below.
         self.sim = self._fresh()
         self.seen = 0  # how many of user_commands ``sim`` has been given (fewer after moving back in time)
@@ -137,8 +139,10 @@ class Session:
 
     def _run(self, sim: Simulation, t_s: float, commands: int) -> list[WorldEvent]:
         """Run ``sim`` (which has seen ``commands`` user commands) to ``t_s``, taking checkpoints as they fall due."""
-        events: list[WorldEvent] = []
         book = self.checkpoints
+        if not book.enabled:
+            return sim.run_until(t_s)
+        events: list[WorldEvent] = []
         while True:
             due, quiet_after = book.due(sim)
             if due == 0 and sim.now > 0:

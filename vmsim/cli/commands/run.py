@@ -45,7 +45,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.seek_to is not None and args.seek_to > until:
         raise CliError(f"--seek-to {args.seek_to:g} is after the end of the run ({until:g} s): give 0 to {until:g}")
     start = time.perf_counter()
-    session = run_headless(spec, seed=args.seed, until_s=until)
+    session = run_headless(spec, seed=args.seed, until_s=until, checkpoints=args.seek_to is not None)
     ran = time.perf_counter() - start
     if args.seek_to is not None:
         start = time.perf_counter()
