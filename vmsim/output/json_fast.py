@@ -23,6 +23,9 @@ _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _MARK = "\u2063vmsim-fast-json-{}-{}\u2063"  # placeholders: invisible separators no scenario text holds
 
 
+_BOOL = {True: "true", False: "false"}
+
+
 def _num(x: float | None) -> str:
     if x is None:
         return "null"
@@ -59,13 +62,18 @@ def instance_json(i: InstanceSnapshot, reason: Callable[[Any], str]) -> str:
     return (
         f'{{"id":{_str(i.id)},"app":{_str(i.app)},"state":{_str(i.state)},"phase":{_str(i.phase)},'
         f'"added_s":{_num(i.added_s)},"ready_s":{_num(i.ready_s)},"phases":[{_phases(i.phases)}],'
-        f'"memory_mib":{_num(i.memory_mib)},"disk_mib":{_num(i.disk_mib)},"reason":{why}}}'
+        f'"memory_mib":{_num(i.memory_mib)},"disk_mib":{_num(i.disk_mib)},"reason":{why},'
+        f'"host":{_str(i.host)},"replaces":{_str(i.replaces)},"exposed":{_BOOL[i.exposed]},'
+        f'"version":{_str(i.version)},"works":{_BOOL[i.works]}}}'
     )
 
 
 def event_json(e: WorldEvent, message: Callable[[WorldEvent], str]) -> str:
     """One event's JSON object, as ``json.dumps(e.as_dict(message))`` compact would write it."""
-    return f'{{"t_s":{_num(e.t_s)},"kind":{_str(e.kind)},"instance":{_str(e.instance)},"message":{_str(message(e))}}}'
+    return (
+        f'{{"t_s":{_num(e.t_s)},"kind":{_str(e.kind)},"instance":{_str(e.instance)},'
+        f'"message":{_str(message(e))},"affected":[{",".join(map(encode_basestring, e.affected))}]}}'
+    )
 
 
 def _agrees(w: WorldSnapshot, words: Any) -> bool:
