@@ -10,6 +10,7 @@ import pytest
 from vmsim.cli import main
 from vmsim.engine import Host, Settings, Simulation, VmSettings, default_catalog
 from vmsim.output.formats import render_json
+from vmsim.scenarios.loader import shipped_names
 from vmsim.session import Session, load_scenario
 from vmsim.session import checkpoints as cp_module
 from vmsim.session.checkpoints import Checkpoints
@@ -166,3 +167,15 @@ def test_cli_seek_to_after_the_end_is_refused(capsys):
     assert main(["run", "hello", "--until", "10", "--seek-to", "20"]) == 2
     _, err = capsys.readouterr()
     assert "--seek-to 20 is after the end of the run (10 s)" in err
+
+
+@pytest.mark.parametrize("name", shipped_names())
+def test_every_shipped_scenario_pickles_mid_run_and_goes_on_the_same(name, small_checkpoints):
+    spec = load_scenario(name)
+    straight = Session(spec, play_lesson=True, checkpoints=False)
+    straight.run_until(spec.duration_s)
+    session = Session(spec, play_lesson=True)
+    session.run_until(spec.duration_s)
+    session.seek(spec.duration_s / 3)
+    session.seek(spec.duration_s)
+    assert render_json(session.state()) == render_json(straight.state())
