@@ -135,10 +135,7 @@ class SharedCapacity:
             if job.cancelled:
                 continue
             job.done = True
-            self.demand -= job.weight
-            self.active -= 1
-            if self.active == 0:
-                self.demand = 0.0  # drop accumulated float error while idle
+            self._release(job)  # (a subclass counts the demand elsewhere too: see node.py)
             finished.append(job)
         self._reschedule()
         for job in finished:
