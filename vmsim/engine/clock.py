@@ -28,6 +28,7 @@ class Clock:
         self.now: float = 0.0
         self._heap: list[tuple[float, int, Timer]] = []
         self._seq = 0
+        self.processed = 0  # actions run since t = 0 (cancelled ones skipped are not counted)
 
     def schedule(self, at: float, action: Callable[[], None]) -> Timer:
         """Run ``action`` at simulated time ``at`` (never earlier than now)."""
@@ -49,21 +50,40 @@ class Clock:
             return False
         at, _, timer = heapq.heappop(self._heap)
         self.now = at
+        self.processed += 1
         timer.action()
         return True
 
-    def run_until(self, t: float, after_step: Callable[[float | None], None] | None = None) -> None:
-        """Run every action due at or before ``t``, then set the clock to ``t``.
+    def run_until(
+        self,
+        t: float,
+        after_step: Callable[[float | None], None] | None = None,
+        budget: int | None = None,
+        quiet: tuple[float, int] | None = None,
+    ) -> bool:
+        """Run every action due at or before ``t``, then set the clock to ``t``; True when it got there.
 
         ``after_step(next_time)`` runs once per distinct moment (after the last action at that time),
         with the time of the next action (or None): observers see each instant settled, and a burst of
-        simultaneous actions costs one call.
+        simultaneous actions costs one call. With ``budget``, it stops early (returning False, the clock at
+        the moment it stopped) at the first moment boundary after ``budget`` actions, where a later call
+        carries on exactly as if there had been no stop. With ``quiet = (gap_s, actions)`` it also stops at a
+        moment after which nothing is due for more than ``gap_s``, once it has run ``actions`` actions.
         """
+        start = self.processed
         nxt = self.peek()
         while nxt is not None and nxt <= t:
             self.step()
             following = self.peek()
-            if after_step is not None and (following is None or following > self.now):
-                after_step(following)
+            if following is None or following > self.now:
+                if after_step is not None:
+                    after_step(following)
+                ran = self.processed - start
+                stop = budget is not None and ran >= budget
+                if quiet is not None and ran >= quiet[1]:
+                    stop = stop or following is None or following > self.now + quiet[0]
+                if stop and self.now < t:
+                    return False
             nxt = following
         self.now = max(self.now, t)
+        return True

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import gc
+import io
 import math
+import pickle
 from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import App, Catalog, default_catalog
@@ -18,11 +21,12 @@ from vmsim.engine.instance import Instance
 from vmsim.engine.kinds import DEFAULT_WORLDS, KINDS
 from vmsim.engine.machines import MAX_HOSTS, Cluster, Host, Settings
 from vmsim.engine.metrics import Series
-from vmsim.engine.snapshot import HostSnapshot, SimulationSnapshot, StackLayer
+from vmsim.engine.snapshot import HostSnapshot, PhaseRecord, SimulationSnapshot, StackLayer
 from vmsim.engine.world import World
 
 SERIES_RESOLUTION_S = 0.05
 SERIES_KINDS = ("memory_mib", "touched_mib", "disk_mib", "ready", "booting", "cpu_cores")
+GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections while the clock runs (Python's default: 700)
 
 
 class UnknownAppError(ValueError):
@@ -35,6 +39,38 @@ class Command(NamedTuple):
     t_s: float
     verb: str
     args: tuple[object, ...]
+
+
+class SimCheckpoint(NamedTuple):
+    """A simulation's state at ``t_s`` (after ``actions`` clock actions): pickled bytes and its event logs."""
+
+    t_s: float
+    actions: int
+    data: bytes
+    events: tuple[tuple[WorldEvent, ...], ...]
+    # Per world, per instance: its finished phases and its boot plan (immutable values, shared).
+    parts: tuple[tuple[tuple[tuple[PhaseRecord, ...], tuple[tuple[str, str, float, float], ...]], ...], ...]
+
+    @property
+    def size_bytes(self) -> int:
+        """Memory it holds, roughly: the bytes, a reference per logged event and ~100 bytes per instance."""
+        return len(self.data) + 8 * sum(len(log) for log in self.events) + 100 * sum(len(p) for p in self.parts)
+
+
+class _Frames:
+    """A bytes object read as a file, through Python code (a switch point for other threads at every read)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._buf = io.BytesIO(data)
+
+    def read(self, n: int = -1) -> bytes:
+        return self._buf.read(n)
+
+    def readline(self) -> bytes:
+        return self._buf.readline()
+
+
+_EMPTY: list[Any] = []  # stands in for lists kept beside a checkpoint while it is pickled (never appended to)
 
 
 class Simulation:
@@ -73,6 +109,11 @@ class Simulation:
         self.series: dict[str, Series] = {
             f"{kind}.{w}": Series(f"{kind}.{w}") for w in self.worlds for kind in SERIES_KINDS
         }
+        # Each world with its series in SERIES_KINDS order, looked up once rather than by name at every record.
+        self._series_rows: list[tuple[World, Series, Series, Series, Series, Series, Series]] = []
+        for name, world in self.worlds.items():
+            s = [self.series[f"{kind}.{name}"] for kind in SERIES_KINDS]
+            self._series_rows.append((world, s[0], s[1], s[2], s[3], s[4], s[5]))
         self._record_series()
 
     # ------------------------------------------------------------------ commands
@@ -249,10 +290,83 @@ class Simulation:
 
     def run_until(self, t_s: float) -> list[WorldEvent]:
         """Run simulated time forward to ``t_s``; returns the events that fired (including commands')."""
-        self.clock.run_until(t_s, self._after_moment)
-        self._record_series()
+        return self.run_some(t_s)[0]
+
+    def run_some(
+        self, t_s: float, max_actions: int | None = None, quiet: tuple[float, int] | None = None
+    ) -> tuple[list[WorldEvent], bool]:
+        """Run towards ``t_s``, stopping early at the first settled moment after ``max_actions`` actions (or, with
+        ``quiet = (gap_s, actions)``, after ``actions`` actions at a moment followed by more than ``gap_s`` of
+        nothing); returns the events that fired and whether ``t_s`` was reached. Stopping and carrying on gives
+        exactly the state (series included) of one run to ``t_s``: a place to take a checkpoint."""
+        # Young collections less often while running: a run makes objects by the hundred thousand that live on, and
+        # each collection of the oldest generations walks all of them (a fifth of a large run's time otherwise).
+        thresholds = gc.get_threshold()
+        gc.set_threshold(max(thresholds[0], GC_YOUNG_THRESHOLD), *thresholds[1:])
+        try:
+            done = self.clock.run_until(t_s, self._after_moment, max_actions, quiet)
+        finally:
+            gc.set_threshold(*thresholds)
+        if done:
+            self._record_series()
         fired, self._pending[:] = list(self._pending), []
-        return fired
+        return fired, done
+
+    @property
+    def actions(self) -> int:
+        """Timed actions the clock has run since t = 0 (what a replay from a checkpoint costs is their difference)."""
+        return self.clock.processed
+
+    def checkpoint(self) -> SimCheckpoint:
+        """The whole state now, for :meth:`restore` (exact: a restored run goes on byte for byte as this one would).
+
+        What only ever grows by immutable values — the event logs, each instance's finished phases and its boot
+        plan — is kept beside the bytes as tuples shared with the live state, not pickled: that is most of the
+        objects, so taking and restoring a checkpoint costs a fraction of pickling all of it."""
+        worlds = list(self.worlds.values())
+        logs = tuple(tuple(w.events) for w in worlds)
+        kept = tuple(tuple((i, i.phases, i.steps, i.snap) for i in w.instances) for w in worlds)
+        for w in worlds:
+            w.events = []
+        for world_kept in kept:
+            for inst, _, _, _ in world_kept:
+                inst.phases = _EMPTY
+                inst.steps = _EMPTY
+                inst.snap = None  # a cache, rebuilt on demand
+        collecting = gc.isenabled()
+        gc.disable()  # pickling makes a tuple per object: collections would rescan the whole live state
+        try:
+            data = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            if collecting:
+                gc.enable()
+            for w, log in zip(worlds, logs, strict=True):
+                w.events = list(log)
+            for world_kept in kept:
+                for inst, phases, steps, snap in world_kept:
+                    inst.phases, inst.steps, inst.snap = phases, steps, snap
+        parts = tuple(tuple((tuple(phases), tuple(steps)) for _, phases, steps, _ in wk) for wk in kept)
+        return SimCheckpoint(self.now, self.actions, data, logs, parts)
+
+    @staticmethod
+    def restore(checkpoint: SimCheckpoint) -> Simulation:
+        """A simulation in the state ``checkpoint`` was taken in (a new, independent object).
+
+        The bytes are read a frame at a time through Python code, so a thread restoring a large state lets the
+        others (a dashboard's) run between frames."""
+        collecting = gc.isenabled()
+        gc.disable()  # unpickling makes many objects at once: one collection afterwards, not dozens during
+        try:
+            sim: Simulation = pickle.load(_Frames(checkpoint.data))
+            for w, log, parts in zip(sim.worlds.values(), checkpoint.events, checkpoint.parts, strict=True):
+                w.events = list(log)
+                for inst, (phases, steps) in zip(w.instances, parts, strict=True):
+                    inst.phases = list(phases)
+                    inst.steps = list(steps)
+        finally:
+            if collecting:
+                gc.enable()
+        return sim
 
     def next_event_s(self) -> float | None:
         """When the next thing happens, or None when the simulation is idle."""
@@ -269,17 +383,17 @@ class Simulation:
     def _record_series(self) -> None:
         t = self.clock.now
         self._next_series_t = t + SERIES_RESOLUTION_S
-        for name, world in self.worlds.items():
+        for world, memory, touched, disk, ready, booting, cpu in self._series_rows:
             if not world.dirty:
                 continue
             world.dirty = False
-            s = self.series
-            s[f"memory_mib.{name}"].record(t, world.memory.total)
-            s[f"touched_mib.{name}"].record(t, world.touched_mib())
-            s[f"disk_mib.{name}"].record(t, world.disk.total)
-            s[f"ready.{name}"].record(t, world.counts["running"])
-            s[f"booting.{name}"].record(t, world.counts["booting"])
-            s[f"cpu_cores.{name}"].record(t, min(world.cpu_demand(), float(world.cpu_cores)) + world.steady_cpu)
+            memory.record(t, world.memory.total)
+            touched.record(t, world.touched_mib())
+            disk.record(t, world.disk.total)
+            counts = world.counts
+            ready.record(t, counts["running"])
+            booting.record(t, counts["booting"])
+            cpu.record(t, min(world.cpu_demand(), float(world.cpu_cores)) + world.steady_cpu)
 
     # ------------------------------------------------------------------ observation
     def snapshot(self, include_events: bool = True) -> SimulationSnapshot:

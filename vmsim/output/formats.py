@@ -141,15 +141,21 @@ def render_table(snap: SimulationSnapshot, phases: bool = True, max_instances: i
 
 def render_json(snap: SimulationSnapshot) -> str:
     """The documented JSON contract (docs/json.md)."""
+    # Indented for reading up to a few hundred instances; compact above that, where the pure-Python
+    # indenting encoder would cost more than the whole simulation, written straight from the snapshot.
+    n = sum(len(w.instances) for w in snap.worlds)
+    if n > INDENT_MAX_INSTANCES:
+        from vmsim.output.json_fast import compact_json
+
+        return compact_json(snap, ENGLISH, _summary)
     data = snap.as_dict(ENGLISH)
     for w in snap.worlds:
         data["worlds"][w.name]["summary"] = world_summary(w)  # type: ignore[index]
-    # Indented for reading up to a few hundred instances; compact above that, where the pure-Python
-    # indenting encoder would cost more than the whole simulation.
-    n = sum(len(w.instances) for w in snap.worlds)
-    if n <= INDENT_MAX_INSTANCES:
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _summary(w: WorldSnapshot) -> dict[str, object]:
+    return {"summary": world_summary(w)}
 
 
 def render_csv(snap: SimulationSnapshot) -> str:

@@ -18,8 +18,8 @@ from vmsim.text import LANGS, msg, render
 
 VERBS = ("add", "remove", "grow", "fault", "deploy")
 MAX_COUNT = 100_000
-MAX_INSTANCES = 10_000  # in all, per world: the engine benchmark runs 10,000 per world in three worlds in seconds
-PER_HOST = 30  # more hosts may run more: the engine benchmark runs 1,000 hosts × 30 instances per world
+MAX_INSTANCES = 10_000  # in all, per world, on one host or a few: a run of it takes seconds
+PER_HOST = 100  # more hosts may run more: 1,000 hosts × 100 = 100,000 (bench/run.py runs 30,000 per world)
 MAX_BROAD_EVENTS = 100  # grow and remove-all events each visit every instance of an app
 MAX_TIME_S = 1_000_000.0
 

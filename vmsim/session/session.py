@@ -1,9 +1,10 @@
 """A session: a scenario being watched, the commands a user gave, and the past replayable on demand.
 
-The engine is deterministic, so the past needs no recording: to show time ``t`` again, a fresh
-simulation of the same scenario and seed is run to ``t`` with the user's commands replayed at the
-moments they were given. A command given after moving back in time replaces the commands that had
-followed that moment (as an edit after undo does).
+The engine is deterministic, so the past needs no recording: to show time ``t`` again, the latest checkpoint
+at or before ``t`` (see :mod:`vmsim.session.checkpoints`; else a fresh simulation of the same scenario and
+seed) is run to ``t`` with the user's commands replayed at the moments they were given, each after what
+was due at that moment, as it was given. A command given after moving back in time replaces the commands
+that had followed that moment (as an edit after undo does).
 
 Everything a user can do to a running scenario is a method here, so the dashboard, the web mode and the
 tests drive the same object; they read what it returns (frozen snapshots, events) and never the Simulation.
@@ -23,6 +24,7 @@ from vmsim.engine.simulation import Command, Simulation
 from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
 from vmsim.scenarios.build import build_simulation
 from vmsim.scenarios.spec import LessonStep, ScenarioSpec
+from vmsim.session.checkpoints import Checkpoints
 
 if TYPE_CHECKING:
     from vmsim.engine.drift import ContainerView, Deployment, ImageBuild
@@ -77,6 +79,13 @@ def _first_app(spec: ScenarioSpec) -> str | None:
     return next((str(e.args[0]) for e in spec.events if e.verb == "add_workload"), None)
 
 
+class Replayed(NamedTuple):
+    """A simulation made by replaying, and how many of the session's user commands it has been given."""
+
+    sim: Simulation
+    seen: int
+
+
 class Session:
     """One scenario, one seed, the user's commands, the pace of time and the lesson; owns the Simulation.
 
@@ -94,6 +103,7 @@ class Session:
         speed: float = 1.0,
         paused: bool = False,
         lesson_step: int | None = None,
+        checkpoints: bool = True,
     ) -> None:
         self.spec = spec
         self.seed = spec.seed if seed is None else seed
@@ -106,8 +116,11 @@ class Session:
         self.paused = paused
         # The app the fit meter follows and 'add again' repeats: the last one added, by the user or a lesson.
         self.last_app: str | None = _first_app(spec)
+        # A run that will never go back (a headless run to its end) keeps none: pickling would only cost.
+        self.checkpoints = Checkpoints(enabled=checkpoints)
         # The simulation this session drives: read it in tests; change it only through the methods below.
         self.sim = self._fresh()
+        self.seen = 0  # how many of user_commands ``sim`` has been given (fewer after moving back in time)
         self.lesson: LessonRunner | None = None
         if spec.lesson:
             from vmsim.session.lesson import LessonRunner  # loaded only for lessons
@@ -121,8 +134,25 @@ class Session:
     def _fresh(self) -> Simulation:
         sim = build_simulation(self.spec._replace(worlds=self.worlds), seed=self.seed, play_lesson=self.play_lesson)
         # Settle t = 0 first, so the scenario's own t = 0 events come before anything the user does.
-        sim.run_until(0.0)
+        self._run(sim, 0.0, 0)
         return sim
+
+    def _run(self, sim: Simulation, t_s: float, commands: int) -> list[WorldEvent]:
+        """Run ``sim`` (which has seen ``commands`` user commands) to ``t_s``, taking checkpoints as they fall due."""
+        book = self.checkpoints
+        if not book.enabled:
+            return sim.run_until(t_s)
+        events: list[WorldEvent] = []
+        while True:
+            due, quiet_after = book.due(sim)
+            if due == 0 and sim.now > 0:
+                book.take(sim, commands)
+                due, quiet_after = book.due(sim)
+            fired, done = sim.run_some(t_s, due, (SEEK_STEP_S, quiet_after))
+            events += fired
+            if done:
+                return events
+            book.take(sim, commands)
 
     # ------------------------------------------------------------------ what is shown
     @property
@@ -176,7 +206,9 @@ class Session:
         now = self.sim.now
         # Moving back and then acting starts a new future: the old one's later commands are dropped.
         self.user_commands = [c for c in self.user_commands if c.t_s <= now]
+        self.checkpoints.forget_after(now, len(self.user_commands))
         self.user_commands.append(Command(now, verb, args))
+        self.seen = len(self.user_commands)
         self.high_water_s = now
 
     def add_workload(self, app: str, count: int = 1) -> list[str]:
@@ -310,7 +342,7 @@ class Session:
     # ------------------------------------------------------------------ time
     def advance(self, dt: float) -> list[WorldEvent]:
         """Run forward ``dt`` simulated seconds; returns the events that fired."""
-        events = self.sim.advance(dt)
+        events = self._forward_to(self.sim.now + max(dt, 0.0))
         self.high_water_s = max(self.high_water_s, self.sim.now)
         return events
 
@@ -318,7 +350,7 @@ class Session:
         """Run forward to exactly ``t_s`` (a headless run to its end); a moment already past is shown by ``seek``."""
         if t_s < self.sim.now:
             return self.seek(t_s)
-        events = self.sim.run_until(t_s)
+        events = self._forward_to(t_s)
         self.high_water_s = max(self.high_water_s, self.sim.now)
         return events
 
@@ -333,10 +365,21 @@ class Session:
         t_s = max(0.0, t_s)
         if t_s < self.sim.now:
             high = self.high_water_s
-            self.sim = self._replay(t_s)
+            self.adopt(self._replay(t_s))
             self.high_water_s = high
             return []
         return self.advance(t_s - self.sim.now)
+
+    def replay_to(self, t_s: float) -> Replayed:
+        """The simulation at an earlier ``t_s``, made without changing what is shown (a front end may make it on
+        another thread while nothing else acts on the session, then show it with :meth:`adopt`)."""
+        return self._replay(max(0.0, t_s))
+
+    def adopt(self, replayed: Replayed) -> None:
+        """Show a simulation made by :meth:`replay_to` from this session's commands."""
+        high = self.high_water_s
+        self.sim, self.seen = replayed
+        self.high_water_s = high
 
     def back(self, seconds: float = SEEK_STEP_S) -> list[WorldEvent]:
         """Back ``seconds`` (not before 0), replaying the deterministic past."""
@@ -347,26 +390,49 @@ class Session:
         now = self.sim.now
         return self.seek(min(now + seconds, max(self.high_water_s, now)))
 
-    def _replay(self, t_s: float) -> Simulation:
-        sim = self._fresh()
-        for cmd in self.user_commands:
-            sim.at(cmd.t_s, cmd.verb, *cmd.args)
-        sim.run_until(t_s)
-        return sim
+    def _replay(self, t_s: float) -> Replayed:
+        """The simulation at ``t_s``: from the nearest checkpoint before it, the commands given since replayed."""
+        entry = self.checkpoints.best(t_s, len(self.user_commands))
+        if entry is None:
+            sim, seen = self._fresh(), 0
+        else:
+            sim, seen = Simulation.restore(entry.state), entry.commands
+        seen, _ = self._play(sim, seen, t_s)
+        return Replayed(sim, seen)
+
+    def _forward_to(self, t_s: float) -> list[WorldEvent]:
+        """Run the simulation shown to ``t_s``, giving it the commands of that stretch it has not seen (after
+        moving back in time, the ones that had followed)."""
+        self.seen, events = self._play(self.sim, self.seen, t_s)
+        return events
+
+    def _play(self, sim: Simulation, seen: int, t_s: float) -> tuple[int, list[WorldEvent]]:
+        events: list[WorldEvent] = []
+        for cmd in self.user_commands[seen:]:
+            if cmd.t_s > t_s:
+                break
+            events += self._run(sim, cmd.t_s, seen)
+            getattr(sim, cmd.verb)(*cmd.args)
+            seen += 1
+        events += self._run(sim, t_s, seen)
+        return seen, events
 
     def restore(self, t_s: float, commands: int) -> None:
         """Back to ``t_s`` with only the first ``commands`` user commands (a command given at ``t_s``
         itself is undone too, which ``seek`` alone cannot tell apart)."""
         high = self.high_water_s
         self.user_commands = self.user_commands[:commands]
-        self.sim = self._replay(max(0.0, t_s))
+        self.checkpoints.forget_after(max(0.0, t_s), commands)
+        self.adopt(self._replay(max(0.0, t_s)))
         self.high_water_s = high
 
     def restart(self) -> None:
         """Back to t = 0 with no user commands (and the lesson, if any, before its first step)."""
         self.user_commands = []
         self.high_water_s = 0.0
+        self.checkpoints.forget_after(0.0, 0)
         self.sim = self._fresh()
+        self.seen = 0
         if self.lesson is not None:
             self.lesson.start(self)
             self.paused = True
@@ -375,7 +441,8 @@ class Session:
         """Show a different set of worlds, at the same moment with the same commands."""
         now = self.sim.now
         self.worlds = tuple(k for k in WORLD_KINDS if k in worlds)
-        self.sim = self._replay(now)
+        self.checkpoints.clear()  # they hold the other worlds
+        self.adopt(self._replay(now))
 
     def toggle_world(self, kind: str) -> bool:
         """Show or hide one world (rebuilt by replay, so it has seen the same workloads); False, and nothing

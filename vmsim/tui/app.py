@@ -27,6 +27,7 @@ from vmsim.tui.commands import KeyGuards, VmsimCommands
 from vmsim.tui.hosts_actions import HOST_ACTIONS, HostsActions
 from vmsim.tui.keys import KEYS
 from vmsim.tui.screens.main import MainScreen
+from vmsim.tui.seeking import Seeking
 from vmsim.tui.style import fmt_speed
 from vmsim.tui.teaching import TeachingViews
 from vmsim.tui.theme import PROJECTOR_THEME
@@ -39,7 +40,7 @@ MAX_FRAME_DT = 0.25  # a slow frame never makes simulated time jump more than th
 REWIND_S = SEEK_STEP_S  # how far the back and forward keys move
 
 
-class VmsimApp(TeachingViews, HostsActions, KeyGuards, App[None]):
+class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
     """Watch VMs and containers boot side by side on identical hosts."""
 
     CSS_PATH = "vmsim.tcss"
@@ -237,6 +238,8 @@ class VmsimApp(TeachingViews, HostsActions, KeyGuards, App[None]):
     # ------------------------------------------------------------------ which keys apply
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # False hides a key from the footer while it does not apply.
+        if self.seeking:
+            return action in ("quit", "help")  # the session is being rewound on another thread
         if action in HOST_ACTIONS:
             return self.hosts_keys_apply()
         if action in ("step", "rewind", "forward"):
@@ -320,12 +323,6 @@ class VmsimApp(TeachingViews, HostsActions, KeyGuards, App[None]):
         """Next speed down."""
         self.speed = self.session.slower()
         self.notify(tr("note.speed", self.lang, speed=fmt_speed(self.speed)), timeout=1.5)
-
-    def action_rewind(self) -> None:
-        """While paused: back 10 s, replaying the deterministic past."""
-        self.session.back(REWIND_S)
-        self._log_reset = True
-        self.refresh_view([], charts=True)
 
     def action_forward(self) -> None:
         """While paused: forward 10 s, at most to where time had already reached."""

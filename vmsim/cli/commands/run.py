@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 
 from vmsim.cli.arguments import seconds, seed
 from vmsim.cli.errors import CliError
@@ -14,6 +16,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     r = sub.add_parser("run", help="run a scenario headless and print the result")
     r.add_argument("scenario", help="a shipped scenario name (see 'vmsim scenarios') or a .toml path")
     r.add_argument("--until", type=seconds, help="simulated seconds to run (default: the scenario's duration_s)")
+    r.add_argument(
+        "--seek-to",
+        type=seconds,
+        metavar="T0",
+        help="after running to --until, go back to T0 seconds and print that moment (as --until T0 would)",
+    )
+    r.add_argument("--timings", action="store_true", help="say on stderr how long the run and the seek took")
     r.add_argument("--seed", type=seed, help="override the scenario's seed")
     r.add_argument("--format", choices=["table", "json", "csv"], default="table")
     r.add_argument("--host", help="run on this host instead of the scenario's: a preset or 'local' (this machine)")
@@ -32,7 +41,22 @@ def handle(args: argparse.Namespace) -> int:
     from vmsim.session import run_headless
 
     spec = with_host(load_scenario(args.scenario), args.host)
-    session = run_headless(spec, seed=args.seed, until_s=args.until)
+    until = spec.duration_s if args.until is None else args.until
+    if args.seek_to is not None and args.seek_to > until:
+        raise CliError(f"--seek-to {args.seek_to:g} is after the end of the run ({until:g} s): give 0 to {until:g}")
+    start = time.perf_counter()
+    session = run_headless(spec, seed=args.seed, until_s=until, checkpoints=args.seek_to is not None)
+    ran = time.perf_counter() - start
+    if args.seek_to is not None:
+        start = time.perf_counter()
+        session.seek(args.seek_to)
+        sought = time.perf_counter() - start
+    if args.timings:
+        note = f"vmsim: ran to {until:g} s in {ran:.3f} s"
+        if args.seek_to is not None:
+            kept = len(session.checkpoints.entries)
+            note += f"; seek to {args.seek_to:g} s took {sought:.3f} s ({kept} checkpoints kept)"
+        print(note, file=sys.stderr)
     if args.series:
         if args.format != "csv":
             raise CliError("--series goes with --format csv (the time series as rows: series,world,t_s,value)")

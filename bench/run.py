@@ -1,0 +1,258 @@
+"""The engine-speed benchmark in one command (issue 17): throughput, scale, memory and rewind, before and after.
+
+    python bench/run.py                          # this tree only
+    python bench/run.py --baseline /work/main    # and another checkout, measured in the same run, alternating
+    python bench/run.py --quick                  # 1,000 and 3,000 per world instead of 10,000 and 30,000
+
+Every measurement runs in a fresh child process (``PYTHONPATH`` = the tree measured) so its peak RSS
+(``ru_maxrss``) is its own. What is measured (the scenario of bench/engine.py): a host big enough that nothing is
+refused, three worlds (vm, container, microvm), N instances per world added evenly over 600 simulated seconds
+(nginx, redis, python-api, node-web in turn), run to 660 s, then the JSON written to a file.
+
+- **run s / json s / total s**: the engine's run to the end; ``render_json`` of the snapshot and writing it.
+- **events**: world events the engine produced (added, ready, fetched, …; what the JSON's event lists hold);
+  **actions**: timed actions the engine's clock ran (``Clock.processed`` where the tree has it, else counted in
+  a second, untimed run). µs/event = run s / events; µs/action = run s / actions.
+- **30k/10k**: the 30k run's total time over the 10k run's (linear is 3.0; target ≤ 3.3).
+- **seek**: a session of N per world added at t = 0, run to 600 s, then ``Session.back(10)`` (the dashboard's
+  ``,`` key), median of 3; and where the tree supports it ``vmsim run --seek-to`` timed by ``--timings``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+APPS = ("nginx", "redis", "python-api", "node-web")
+
+
+# ---------------------------------------------------------------------------------------------- child side
+def _host():  # type: ignore[no-untyped-def]
+    from vmsim.engine import Host
+
+    return Host(
+        "bench",
+        "benchmark host",
+        cpu_cores=4096,
+        memory_mib=64 * 2**20,
+        disk_mib=2**32,
+        host_os_memory_mib=1024,
+        host_os_disk_mib=10240,
+        disk_mibps=2000,
+    )
+
+
+def _sim(per_world: int, duration_s: float):  # type: ignore[no-untyped-def]
+    from vmsim.engine import Settings, Simulation, VmSettings, default_catalog
+
+    settings = Settings(
+        default_catalog(),
+        vm=VmSettings(image_cached=True, memory_mib=512, guest_os="alpine-3.22", clone="linked"),
+    )
+    sim = Simulation(_host(), ("vm", "container", "microvm"), settings, seed=1, scenario="bench")
+    step = duration_s / per_world
+    for i in range(per_world):
+        sim.at(i * step, "add_workload", APPS[i % len(APPS)], 1)
+    return sim
+
+
+def _count_actions(per_world: int, duration_s: float) -> int:
+    """Timed actions run, for a tree whose clock does not count them (an untimed run with a counting step)."""
+    from vmsim.engine.clock import Clock
+
+    count = 0
+    original = Clock.step
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        nonlocal count
+        count += 1
+        return original(self)
+
+    Clock.step = counting  # type: ignore[method-assign]
+    try:
+        _sim(per_world, duration_s).run_until(duration_s + 60)
+    finally:
+        Clock.step = original  # type: ignore[method-assign]
+    return count
+
+
+def child_throughput(per_world: int, count_actions: bool) -> dict[str, object]:
+    import gc
+
+    from vmsim.output.formats import render_json
+
+    duration_s = 600.0
+    sim = _sim(per_world, duration_s)
+    gc.collect()
+    t0 = time.perf_counter()
+    events = sim.run_until(duration_s + 60)
+    t1 = time.perf_counter()
+    with tempfile.TemporaryFile("w", encoding="utf-8") as f:
+        f.write(render_json(sim.snapshot()))
+    t2 = time.perf_counter()
+    actions = getattr(sim.clock, "processed", None)
+    if actions is None and count_actions:
+        actions = _count_actions(per_world, duration_s)
+    return {
+        "run_s": t1 - t0,
+        "json_s": t2 - t1,
+        "total_s": t2 - t0,
+        "events": len(events),
+        "actions": actions,
+        "ready": sum(w.counts["running"] for w in sim.worlds.values()),
+        "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def child_seek(per_world: int, runs: int) -> dict[str, object]:
+    from vmsim.scenarios import load_scenario
+    from vmsim.scenarios.spec import HostSpec
+    from vmsim.session import Session
+
+    base = load_scenario("hello")
+    spec = base._replace(
+        name="Rewind bench",
+        host=HostSpec("server", cpu_cores=4096, memory_mib=64 * 2**20, disk_mib=2**32),
+        vm=base.vm._replace(memory_mib=512, clone="linked", image_cached=True),
+        events=(),
+    )
+    session = Session(spec, seed=1, paused=True)
+    session.add_workload("nginx", per_world)
+    t0 = time.perf_counter()
+    session.seek(600.0)
+    forward_s = time.perf_counter() - t0
+    times = []
+    for _ in range(runs):
+        session.seek(600.0)
+        start = time.perf_counter()
+        session.back(10.0)
+        times.append(time.perf_counter() - start)
+        assert abs(session.now - 590.0) < 1e-6
+    return {
+        "forward_s": forward_s,
+        "back10_median_s": statistics.median(times),
+        "back10_worst_s": max(times),
+        "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def child_cli_seek() -> dict[str, object]:
+    """``vmsim run hello --until 600 --seek-to 590 --timings``: the seek time it reports (stderr)."""
+    import contextlib
+    import io
+
+    from vmsim.cli import main as climain
+
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = climain(["run", "hello", "--until", "600", "--seek-to", "590", "--format", "json", "--timings"])
+    return {"code": code, "stderr": err.getvalue().strip()}
+
+
+# ---------------------------------------------------------------------------------------------- parent side
+def measure(tree: Path, *args: str) -> dict[str, object]:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tree,
+    )
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit {out.returncode}"}
+    return json.loads(out.stdout)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--baseline", type=Path, help="another checkout to measure in the same run (e.g. /work/main)")
+    p.add_argument("--quick", action="store_true", help="1,000 and 3,000 per world")
+    p.add_argument("--runs", type=int, default=1, help="throughput runs of each size and tree (median)")
+    p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.child:
+        what, *rest = a.child
+        if what == "throughput":
+            result = child_throughput(int(rest[0]), rest[1] == "1")
+        elif what == "seek":
+            result = child_seek(int(rest[0]), int(rest[1]))
+        else:
+            result = child_cli_seek()
+        print(json.dumps(result))
+        return 0
+
+    small, large = (1000, 3000) if a.quick else (10000, 30000)
+    trees = [("this tree", HERE)] + ([("baseline", a.baseline.resolve())] if a.baseline else [])
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    )
+    print(f"load average {os.getloadavg()[0]:.2f}; trees: " + ", ".join(f"{n} = {t}" for n, t in trees))
+    rows: dict[str, dict[str, object]] = {name: {} for name, _ in trees}
+    for n in (small, large):
+        for _ in range(a.runs):
+            for name, tree in trees:  # alternating, so both see the same machine
+                r = measure(tree, "throughput", str(n), "1" if n == small else "0")
+                rows[name].setdefault(n, []).append(r)  # type: ignore[union-attr]
+    seeks = {name: measure(tree, "seek", str(small), "3") for name, tree in trees}
+    cli_seeks = {name: measure(tree, "cli") for name, tree in trees}
+
+    def med(name: str, n: int, key: str) -> float:
+        vals = [r[key] for r in rows[name][n] if key in r]  # type: ignore[index,union-attr]
+        return statistics.median(vals) if vals else float("nan")  # type: ignore[arg-type]
+
+    print()
+    head = f"{'tree':<10} {'per world':>9} {'run s':>7} {'json s':>7} {'total s':>8} {'events':>8} {'µs/event':>9}"
+    print(head + f" {'actions':>9} {'µs/action':>10} {'peak RSS MiB':>13}")
+    for name, _ in trees:
+        for n in (small, large):
+            r0 = rows[name][n][0]  # type: ignore[index]
+            if "error" in r0:
+                print(f"{name:<10} {n:>9,} error: {r0['error']}")
+                continue
+            run_s = med(name, n, "run_s")
+            actions = r0.get("actions")
+            act = f"{actions:>9,} {run_s / actions * 1e6:>10.2f}" if actions else f"{'-':>9} {'-':>10}"
+            print(
+                f"{name:<10} {n:>9,} {run_s:>7.3f} {med(name, n, 'json_s'):>7.3f} {med(name, n, 'total_s'):>8.3f} "
+                f"{r0['events']:>8,} {run_s / r0['events'] * 1e6:>9.2f} {act} {med(name, n, 'rss_mib'):>13.0f}"
+            )
+        print(
+            f"{name:<10} {large // 1000}k/{small // 1000}k time ratio "
+            f"{med(name, large, 'total_s') / med(name, small, 'total_s'):.2f}"
+        )
+    if a.baseline:
+        ratio = med("baseline", small, "total_s") / med("this tree", small, "total_s")
+        print(f"speed-up at {small:,} per world (total, baseline / this tree): {ratio:.2f}x")
+    print()
+    print(
+        f"{'tree':<10} {'seek: per world':>15} {'run to 600 s':>13} {'back 10 s median':>17} {'worst':>7} "
+        f"{'RSS MiB':>8}"
+    )
+    for name, _ in trees:
+        s = seeks[name]
+        if "error" in s:
+            print(f"{name:<10} error: {s['error']}")
+            continue
+        print(
+            f"{name:<10} {small:>15,} {s['forward_s']:>13.2f} {s['back10_median_s']:>17.3f} "
+            f"{s['back10_worst_s']:>7.3f} {s['rss_mib']:>8.0f}"
+        )
+    for name, _ in trees:
+        c = cli_seeks[name]
+        print(f"{name:<10} vmsim run hello --until 600 --seek-to 590 --timings: {c.get('stderr') or c.get('error')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

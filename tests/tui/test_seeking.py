@@ -1,0 +1,67 @@
+"""The rewind key on a large state: made on a worker thread with a notice on screen, the dashboard answering keys
+meanwhile, and the keys that would change the session waiting until the rewind is shown."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from vmsim.session import Session, load_scenario
+from vmsim.tui import seeking
+from vmsim.tui.app import VmsimApp
+
+
+def make_app(tmp_path) -> VmsimApp:
+    return VmsimApp(load_scenario("hello"), paused=True, animate=False, export_dir=tmp_path / "exports")
+
+
+async def until(pilot, condition, turns: int = 400) -> None:
+    for _ in range(turns):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the condition never held")
+
+
+async def test_a_large_rewind_runs_off_the_ui_thread_and_shows_the_same_past(tmp_path, monkeypatch):
+    monkeypatch.setattr(seeking, "THREAD_FROM_INSTANCES", 1)  # every state counts as large
+    gate = threading.Event()
+    threads = []
+    real = Session.replay_to
+
+    def held(self, t_s):
+        threads.append(threading.current_thread())
+        assert gate.wait(30), "the test never let the rewind finish"
+        return real(self, t_s)
+
+    monkeypatch.setattr(Session, "replay_to", held)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.add_workload("redis", 2)
+        app.advance(15.0)
+        at_15 = app.session.sim.snapshot()
+        app.advance(10.0)
+        await pilot.press("comma")
+        await until(pilot, lambda: bool(threads))
+        assert threads[0] is not threading.main_thread()
+        assert app.seeking and app.session.now == pytest.approx(25.0), "the old moment stays shown meanwhile"
+        assert any("15.0" in n.message for n in app._notifications), "a notice says a rewind is under way"
+        await pilot.press("a", "n", "full_stop", "space")  # keys that would change the session wait
+        assert app.session.now == pytest.approx(25.0) and app.session.paused and len(app.screen_stack) == 1
+        assert not app.check_action("add", ()) and app.check_action("quit", ())
+        gate.set()
+        await until(pilot, lambda: not app.seeking)
+        await pilot.pause()
+        assert app.session.now == pytest.approx(15.0)
+        assert app.session.sim.snapshot() == at_15
+        assert not app._notifications
+        assert app.check_action("add", ())
+
+
+async def test_a_small_rewind_is_made_at_once(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.advance(20.0)
+        await pilot.press("comma")
+        assert not app.seeking and app.session.now == pytest.approx(10.0)
