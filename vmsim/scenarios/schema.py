@@ -54,8 +54,8 @@ VM_KEYS = [
 ]
 CONTAINER_KEYS = ["registry_mbps", "cached_images", "memory_limit_mib", "networks"]
 MICROVM_KEYS = ["memory_mib", "vcpus", "overcommit_ratio"]
-EVENT_KEYS = [
-    "at_s",
+# What an event and a lesson step may do (one verb, with its options).
+ACTION_KEYS = [
     "add",
     "count",
     "host",
@@ -71,25 +71,13 @@ EVENT_KEYS = [
     "hosts",
     "max_unavailable",
 ]
+EVENT_KEYS = ["at_s", *ACTION_KEYS]
 DEPLOY_KEYS = ("method", "version", "hosts", "max_unavailable")
 LESSON_KEYS = [
     "title",
     "text",
     "ask",
-    "add",
-    "count",
-    "host",
-    "remove",
-    "grow",
-    "memory_mib",
-    "fault",
-    "instance",
-    "reboot",
-    "deploy",
-    "method",
-    "version",
-    "hosts",
-    "max_unavailable",
+    *ACTION_KEYS,
     "pause",
     "worlds",
     "view",

@@ -254,21 +254,10 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         return True
 
     def _selected_live(self) -> str | None:
-        try:
-            selected = self.main.selected_instance()
-        except RuntimeError:
-            return None
-        if selected is None:
-            return None
-        world, instance_id = selected
-        for w in self.snapshot.worlds:
-            if w.name == world:
-                for inst in w.instances:
-                    # A VM whose app was killed inside it still runs and holds memory: it can be removed too.
-                    if inst.id == instance_id and (
-                        inst.state in ("pending", "booting", "running") or inst.memory_mib > 0
-                    ):
-                        return instance_id
+        found = self.selected_snapshot()
+        # A VM whose app was killed inside it still runs and holds memory: it can be removed too.
+        if found is not None and (found[1].state in ("pending", "booting", "running") or found[1].memory_mib > 0):
+            return found[1].id
         return None
 
     # ------------------------------------------------------------------ actions

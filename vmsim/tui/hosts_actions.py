@@ -10,7 +10,7 @@ from textual.app import App
 from vmsim.text import tr
 
 if TYPE_CHECKING:
-    from vmsim.session import Session, SimulationSnapshot
+    from vmsim.session import InstanceSnapshot, Session, SimulationSnapshot, WorldSnapshot
     from vmsim.tui.screens.main import MainScreen
 
 HOST_ACTIONS = ("add_host", "fail_host", "deploy_by_hand", "deploy_image")
@@ -40,21 +40,8 @@ class HostsActions:
         except RuntimeError:
             return False
 
-    def selected_app(self) -> str | None:
-        """The app of the selected instance, else the last app added."""
-        try:
-            selected = self.main.selected_instance()
-        except RuntimeError:
-            selected = None
-        if selected is not None:
-            for world in self.snapshot.worlds:
-                inst = next((i for i in world.instances if i.id == selected[1]), None)
-                if inst is not None:
-                    return inst.app
-        return self.session.last_app
-
-    def selected_host(self) -> str | None:
-        """The host of the selected instance, when it is placed and its host is up."""
+    def selected_snapshot(self) -> tuple[WorldSnapshot, InstanceSnapshot] | None:
+        """The selected instance as the last snapshot shows it, with its world; None when nothing is selected."""
         try:
             selected = self.main.selected_instance()
         except RuntimeError:
@@ -63,12 +50,24 @@ class HostsActions:
             return None
         world_name, instance_id = selected
         for world in self.snapshot.worlds:
-            if world.name != world_name:
-                continue
-            inst = next((i for i in world.instances if i.id == instance_id), None)
-            host = next((h for h in world.hosts if inst is not None and h.name == inst.host), None)
-            return host.name if host is not None and host.up else None
+            if world.name == world_name:
+                inst = next((i for i in world.instances if i.id == instance_id), None)
+                return (world, inst) if inst is not None else None
         return None
+
+    def selected_app(self) -> str | None:
+        """The app of the selected instance, else the last app added."""
+        found = self.selected_snapshot()
+        return found[1].app if found is not None else self.session.last_app
+
+    def selected_host(self) -> str | None:
+        """The host of the selected instance, when it is placed and its host is up."""
+        found = self.selected_snapshot()
+        if found is None:
+            return None
+        world, inst = found
+        host = next((h for h in world.hosts if h.name == inst.host), None)
+        return host.name if host is not None and host.up else None
 
     def action_add_host(self) -> None:
         """One more host, empty and up, in every world."""
