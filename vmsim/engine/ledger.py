@@ -10,11 +10,12 @@ from vmsim.engine.snapshot import Ledger
 class MutableLedger:
     """MiB by category. Invariant: ``total`` equals the sum of the categories."""
 
-    __slots__ = ("_by", "total")
+    __slots__ = ("_by", "total", "version")
 
     def __init__(self) -> None:
         self._by: dict[str, float] = {}
         self.total = 0.0
+        self.version = 0  # changes whenever the ledger does: a frozen copy is still right while it stays
 
     def add(self, category: str, mib: float) -> None:
         """Add (or, with a negative ``mib``, release) memory or disk in one category."""
@@ -24,6 +25,7 @@ class MutableLedger:
         if abs(value) < 1e-9:
             value = 0.0
         self._by[category] = value
+        self.version += 1
         self.total += value - old
         if abs(self.total) < 1e-9:
             self.total = 0.0
@@ -32,6 +34,7 @@ class MutableLedger:
         """Hold exactly what ``other`` holds (its categories and total, bit for bit), without passing it on."""
         self._by = dict(other._by)
         self.total = other.total
+        self.version += 1
 
     def get(self, category: str) -> float:
         """MiB in one category."""

@@ -18,7 +18,7 @@ from vmsim.engine.ledger import MutableLedger
 from vmsim.engine.machines import Host
 from vmsim.engine.memory import OomQueue, SharedPages
 from vmsim.engine.sharing import Job, SharedCapacity
-from vmsim.engine.snapshot import STATES
+from vmsim.engine.snapshot import STATES, HostUsage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -92,6 +92,7 @@ class Node:
         self.up = True
         self.instances: list[Instance] = []
         self.counts = dict.fromkeys(STATES, 0)
+        self.usage: tuple[tuple[object, ...], HostUsage] | None = None  # the last snapshot of it, and its key
         self.memory: MutableLedger
         self.disk: MutableLedger
         self.cpu: SharedCapacity
