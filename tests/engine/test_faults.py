@@ -156,3 +156,21 @@ def test_faults_replay_the_same_bytes():
         return render_json(sim.snapshot())
 
     assert run() == run()
+
+
+def test_a_panicked_guest_reboots_while_a_replacement_elsewhere_boots_for_the_first_time():
+    """A guest that boots again on its own host reboots (≈10 s: cloud-init's first-boot work is done); a VM placed
+    anew after its host went down boots for the first time (≈25 s). Both booted as first boots before."""
+    sim = running_sim()
+    at = sim.now
+    sim.fault("guest-kernel-panic", instance="nginx-2", reboot=True)
+    sim.fault("host-down", host="host-3")
+    sim.run_until(at + 120)
+    vms = sim.snapshot().world("vm").instances
+    (rebooted,) = [i for i in vms if i.replaces == "nginx-2"]
+    fresh = [i for i in vms if i.replaces is not None and i.replaces != "nginx-2"]
+    assert fresh and rebooted.ready_s is not None
+    reboot_s = rebooted.ready_s - rebooted.added_s
+    first_s = min(i.ready_s - i.added_s for i in fresh if i.ready_s is not None)
+    assert 8.0 <= reboot_s <= 15.0
+    assert first_s >= 18.0

@@ -50,6 +50,7 @@ class Instance:
         "snap",
         "node",
         "replaces",
+        "rebooting",
         "exposed",
         "oom_hidden_mib",
         "version",
@@ -84,6 +85,7 @@ class Instance:
         self.snap: InstanceSnapshot | None = None  # cached while it is not booting
         self.node: Node | None = None  # the host it was placed on (None: refused before any host took it)
         self.replaces: str | None = None  # the instance a fault stopped that this one replaces
+        self.rebooting = False  # it is that instance's guest booting again on its host (a reboot, not a first boot)
         self.exposed = False  # a workload broke out of its isolation and can reach it
         self.oom_hidden_mib = 0.0  # memory it holds that the host's OOM killer does not charge to it
         self.version: str | None = None  # the app version a deploy left it running (None: never deployed to)

@@ -245,7 +245,7 @@ class Simulation:
                 gone = next((i for i in lost[name] if i.id == old_id), None)
                 if gone is not None:
                     host = gone.node.name if same_host and gone.node is not None else None
-                    world.add(inst.app, f"{app}-{n}", self._seq, host, replaces=old_id)
+                    world.add(inst.app, f"{app}-{n}", self._seq, host, replaces=old_id, reboot=same_host)
 
     def deploy(
         self,

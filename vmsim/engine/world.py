@@ -188,13 +188,21 @@ class World:
 
     # ------------------------------------------------------------------ commands
     def add(
-        self, app: App, instance_id: str, seq: int, host: str | None = None, replaces: str | None = None
+        self,
+        app: App,
+        instance_id: str,
+        seq: int,
+        host: str | None = None,
+        replaces: str | None = None,
+        reboot: bool = False,
     ) -> Instance:
         """Ask for one instance of ``app`` (on ``host`` if named, else where placement says; in place of the
-        instance ``replaces`` if given); it is admitted and starts booting, or is refused."""
+        instance ``replaces`` if given, as its guest rebooting with ``reboot``); it is admitted and starts booting,
+        or is refused."""
         now = self.clock.now
         inst = Instance(instance_id, app, seq, now)
         inst.replaces = replaces
+        inst.rebooting = reboot
         self.instances.append(inst)
         self.by_id[instance_id] = inst
         self.counts["pending"] += 1

@@ -164,7 +164,8 @@ class GuestKind:
         node.hold_memory(inst, "reserved_idle", inst.alloc)
         self.before_vmm(inst, add, disk_mib)
         add("vmm", CPU, self.hypervisor.vmm_init_s.value, 1.0)
-        first_boot = getattr(self.settings, "boot", "first") == "first"
+        # A guest that panicked and boots again on its host reboots: cloud-init's first-boot modules do not run.
+        first_boot = getattr(self.settings, "boot", "first") == "first" and not inst.rebooting
         for phase in self.guest.boot_phases:
             add(phase.name, CPU, phase.seconds(first_boot), min(phase.cpu, inst.vcpus))
         if inst.alloc < self.guest.recommended_memory_mib.value and not node.world.warned:
