@@ -195,3 +195,21 @@ def test_a_cluster_that_does_not_add_up_is_refused(cluster):
     cat = default_catalog()
     with pytest.raises(ValueError):
         Simulation(Host.from_preset(cat.hosts["laptop"]), cluster=cluster)
+
+
+def test_a_resized_cloud_vm_host_keeps_its_os_userspace_and_grows_its_kernel():
+    """A cloud VM given more memory than its preset has a bigger kernel (struct page and the reserve curve): its
+    OS's share grows by that much, and what is above the kernel stays the preset's (at 16 GiB it was 22 MiB)."""
+    from vmsim.engine import make_host
+
+    cat = default_catalog()
+    small = make_host(cat, "cloud-nested")
+    big = make_host(cat, "cloud-nested", memory_mib=16384)
+
+    def layers(host):
+        sim = Simulation(host, worlds=("container",), settings=Settings(cat), seed=1)
+        return {layer.name: layer.memory_mib for layer in sim.snapshot().host.stack}
+
+    assert layers(big)["guest-os"] == pytest.approx(layers(small)["guest-os"])
+    assert layers(big)["guest-kernel"] > layers(small)["guest-kernel"] + 150
+    assert big.host_os_memory_mib == pytest.approx(layers(big)["guest-kernel"] + layers(big)["guest-os"])

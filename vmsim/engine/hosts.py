@@ -53,4 +53,11 @@ def make_host(catalog: Catalog, preset: str, machine: LocalMachine | None = None
                 parts.append(f"{machine.memory_mib / 1024:.1f} of {machine.machine_memory_mib / 1024:.1f} GiB")
             host = host._replace(label=f"{host.label} (this process's limits: {', '.join(parts)})")
         return host
-    return Host.from_preset(spec, **overrides)
+    host = Host.from_preset(spec, **overrides)
+    if host.kind == "cloud-vm" and host.guest_os is not None and "memory_mib" in overrides and spec.memory_mib:
+        # A cloud VM's own kernel grows with its memory (its guest OS's reserve curve, +RAM/64 for struct page):
+        # resized, the instance's OS takes that much more or less than the preset's figure, its userspace the same.
+        curve = catalog.reserve_curve(catalog.guests[host.guest_os])
+        grown = curve.at(host.memory_mib) - curve.at(spec.memory_mib.value)
+        host = host._replace(host_os_memory_mib=host.host_os_memory_mib + grown)
+    return host
