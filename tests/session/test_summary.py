@@ -128,3 +128,20 @@ def test_the_images_rows_fill_the_container_column_only(lang):
     assert [row[2] for row in tail[1:]] == ["754 MiB", "218 MiB", "75 MiB", "0.5 MiB"]
     only_vm = summary_rows(LessonSummary(30.0, "nginx", (_world(),), None, images), lang)
     assert len(only_vm) == len(rows) - 5, "without the container column there is nowhere to put them"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_servers_lesson_sums_up_each_deploy_per_world(lang):
+    summary = lesson_summary(run_lesson(load_scenario("servers-multiply")))
+    one, ten, image, rollback = summary.deploys
+    assert (one.method, one.hosts, ten.method, ten.hosts) == ("by-hand", 1, "by-hand", 10)
+    assert (image.method, image.version, rollback.version) == ("image", "3", "2")
+    (one_c,), (ten_c,), (image_c,), (back_c,) = (d.per_world for d in summary.deploys)
+    assert ten_c[0] > 5 * one_c[0]  # one person, one server after another
+    assert image_c[0] < ten_c[0] / 5 and image_c[1] == image_c[2] == 10  # one image: fast, every server works
+    assert ten_c[1] < ten_c[2]  # by hand, some servers do not work
+    rows = summary_rows(summary, lang)
+    deploy_rows = rows[-4:]
+    assert len({row[0] for row in deploy_rows}) == 4 and all(row[1] for row in deploy_rows)
+    assert f"{ten_c[0]:,.0f}" in deploy_rows[1][1]
+    assert lesson_summary(run_lesson(load_scenario("vm-vs-container"))).deploys == ()

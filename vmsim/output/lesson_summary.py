@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vmsim.output.words import fmt_mib_compact
-from vmsim.session.summary import ImagesSummary, LessonSummary, WorldSummary
+from vmsim.session.summary import DeploySummary, ImagesSummary, LessonSummary, WorldSummary
 from vmsim.text import tr
 
 Row = tuple[str, ...]
@@ -49,6 +49,20 @@ def _image_rows(images: ImagesSummary, kinds: tuple[str, ...], lang: str) -> lis
     ]
 
 
+def _deploy_rows(deploys: tuple[DeploySummary, ...], lang: str) -> list[Row]:
+    """A row per deploy: how it was made, and per world how long it took and how many instances work after it."""
+    rows: list[Row] = []
+    for d in deploys:
+        method = tr(f"summary.method.{d.method}", lang)
+        label = tr("summary.deploy", lang, version=d.version, method=method, hosts=d.hosts)
+        cells = (
+            "—" if cell is None else tr("summary.deploy_cell", lang, s=f"{cell[0]:,.0f}", works=cell[1], n=cell[2])
+            for cell in d.per_world
+        )
+        rows.append((label, *cells))
+    return rows
+
+
 def summary_rows(summary: LessonSummary, lang: str) -> tuple[Row, ...]:
     """The summary as rows of words: a header naming the worlds, then one row per measure."""
     worlds = summary.worlds
@@ -76,6 +90,7 @@ def summary_rows(summary: LessonSummary, lang: str) -> tuple[Row, ...]:
                                                            total=drift.servers), *blank))  # fmt: skip
         rows.append((tr("summary.drift_digests", lang), tr("summary.digests", lang, here=drift.built_here_digests,
                                                              shipped=drift.shipped_digests), *blank))  # fmt: skip
+    rows += _deploy_rows(summary.deploys, lang)
     kinds = tuple(w.kind for w in worlds)
     if summary.images is not None and "container" in kinds:
         rows += _image_rows(summary.images, kinds, lang)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from vmsim.engine.deploy import HostDeployed
 from vmsim.session.session import Session
 
 if TYPE_CHECKING:
@@ -55,6 +56,17 @@ class ImagesSummary(NamedTuple):
     writable_layers_mib: float  # the containers' own thin layers
 
 
+class DeploySummary(NamedTuple):
+    """One deploy of the run: how it was made, and per world (in the summary's order) how long until its last
+    host finished, how many instances it reached and how many of them work (None where nothing was reached)."""
+
+    method: str
+    version: str
+    start_s: float
+    hosts: int
+    per_world: tuple[tuple[float, int, int] | None, ...]  # (seconds, working, reached)
+
+
 class LessonSummary(NamedTuple):
     """The summary step's table: the run's time, the app it follows, each world, and what the lesson taught
     beyond them (the drift outcome, the images' layers), None where the lesson does not teach it."""
@@ -64,6 +76,7 @@ class LessonSummary(NamedTuple):
     worlds: tuple[WorldSummary, ...]
     drift: DriftSummary | None
     images: ImagesSummary | None = None
+    deploys: tuple[DeploySummary, ...] = ()
 
 
 def lesson_summary(session: Session) -> LessonSummary:
@@ -102,7 +115,30 @@ def lesson_summary(session: Session) -> LessonSummary:
             shipped_digests=len({b.digest for b in story.shipped}),
         )
     images = _images(session) if any(step.view in IMAGES_VIEWS for step in session.spec.lesson) else None
-    return LessonSummary(snap.time_s, session.last_app, tuple(worlds), drift, images)
+    return LessonSummary(snap.time_s, session.last_app, tuple(worlds), drift, images, _deploys(session))
+
+
+def _deploys(session: Session) -> tuple[DeploySummary, ...]:
+    """Every deploy of the run, in the order they began: its hosts' finish events, grouped by when it began."""
+    snap = session.snapshot(include_events=True)
+    found: dict[tuple[float, str, str], dict[str, list[HostDeployed]]] = {}
+    for w in snap.worlds:
+        for e in w.events:
+            if isinstance(e, HostDeployed):
+                key = (round(e.t_s - e.elapsed_s, 6), e.method, e.version)
+                found.setdefault(key, {}).setdefault(w.name, []).append(e)
+    out = []
+    for (start, method, version), by_world in sorted(found.items()):
+        per_world: list[tuple[float, int, int] | None] = []
+        for w in snap.worlds:
+            events = by_world.get(w.name, [])
+            reached = sum(len(e.reached) for e in events)
+            per_world.append(
+                (max(e.elapsed_s for e in events), sum(e.works for e in events), reached) if events else None
+            )
+        hosts = max(len(events) for events in by_world.values())
+        out.append(DeploySummary(method, version, start, hosts, tuple(per_world)))
+    return tuple(out)
 
 
 def _images(session: Session) -> ImagesSummary | None:
