@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from test_monkey import EVERY_KEY, FAST_PAIRS, OPENERS, SIZES, TINY_SIZES, SizedVmsimApp, send_at_once
 from textual import events
 from textual.drivers.headless_driver import HeadlessDriver
@@ -293,3 +294,11 @@ async def test_key_sequences_never_raise(tmp_path):
     count = int(os.environ.get("VMSIM_MONKEY_SEQUENCES", "4"))
     tally = await run_sequences(8, count, tmp_path)
     assert tally.sequences == count and tally.keys >= 20 * count and tally.resizes >= count
+
+
+@pytest.mark.parametrize("seed", [3053, 3055])
+async def test_the_sequences_that_closed_the_palette_under_its_search(tmp_path, seed):
+    """ctrl+p and Enter in one moment: the search the palette starts as it opens ran after the palette had closed
+    and raised NoMatches for its list (the fuzz's seeds 3053 and 3055, first sequence)."""
+    tally = await run_sequences(seed, 1, tmp_path)
+    assert tally.sequences == 1

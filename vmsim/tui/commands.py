@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
 from textual.widgets import Button, Input, OptionList
 
 from vmsim.session import shipped_names
@@ -55,6 +56,22 @@ def _dismiss_while_open(self: CommandPalette, result: None = None) -> AwaitCompl
     return _textual_dismiss(self, result)
 
 
+async def _gather_while_open(self: CommandPalette, search_value: str) -> None:
+    """``CommandPalette._gather_commands``, doing nothing once the palette has lost its list.
+
+    Workaround for Textual 8.2.8: the search worker a palette starts as it opens can run after Enter already
+    chose a command and closed it (ctrl+p then Enter in one moment, found by the key-sequence fuzz): its first
+    step, finding the palette's list, raised ``NoMatches``.
+    """
+    if not self.is_attached or not self.query(CommandList):
+        return
+    try:
+        await _textual_gather(self, search_value)
+    except NoMatches:
+        if self.is_attached and self.query(CommandList):
+            raise  # the list is there: a real fault, not the palette closing under the search
+
+
 # The palette is Textual's own screen (App.action_command_palette builds it), so its list is guarded here, where
 # the palette's vmsim commands are defined; only the palette and its CommandList are changed.
 _textual_move_page = OptionList._move_page
@@ -63,6 +80,10 @@ _textual_select = CommandPalette._select_or_command
 CommandPalette._select_or_command = _select_while_open  # type: ignore[method-assign]
 _textual_dismiss = CommandPalette.dismiss
 CommandPalette.dismiss = _dismiss_while_open  # type: ignore[method-assign,assignment]
+_textual_gather = CommandPalette._gather_commands.__wrapped__  # type: ignore[attr-defined]
+CommandPalette._gather_commands = work(  # type: ignore[method-assign]
+    exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP
+)(_gather_while_open)
 
 
 class KeyGuards(App[None]):
