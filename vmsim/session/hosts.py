@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from vmsim.engine.snapshot import WorldSnapshot
+from vmsim.engine.snapshot import SimulationSnapshot, WorldSnapshot
 
 LIVE = frozenset({"pending", "booting", "running"})
 
@@ -58,3 +58,14 @@ def hosts_summary(world: WorldSnapshot) -> HostsSummary:
         versions=tuple(sorted(versions.items())),
         broken=broken,
     )
+
+
+def next_version(snap: SimulationSnapshot, app: str) -> str:
+    """One above the highest whole-number version of ``app`` deployed so far ("2" for the first deploy)."""
+    shipped = [
+        int(i.version)
+        for w in snap.worlds
+        for i in w.instances
+        if i.app == app and i.version is not None and i.version.isdigit()
+    ]
+    return str(max(shipped, default=1) + 1)

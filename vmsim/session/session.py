@@ -25,6 +25,7 @@ from vmsim.engine.snapshot import ImageUsage, SimulationSnapshot
 from vmsim.scenarios.build import build_simulation
 from vmsim.scenarios.spec import LessonStep, ScenarioSpec
 from vmsim.session.checkpoints import Checkpoints
+from vmsim.session.hosts import next_version
 
 if TYPE_CHECKING:
     from vmsim.engine.drift import ContainerView, Deployment, ImageBuild
@@ -255,8 +256,7 @@ class Session:
             host = next((n.name for n in first.nodes if n.up), None)
             if host is None:
                 return None
-        self.sim.fault("host-down", host=host)
-        self._log("fault", ("host-down", host, None, False, None))
+        self.fault("host-down", host=host)
         return host
 
     def fault(
@@ -288,13 +288,7 @@ class Session:
         if app is None:
             return None
         if version is None:
-            shipped = [
-                int(i.version)
-                for w in self.sim.snapshot(include_events=False).worlds
-                for i in w.instances
-                if i.app == app and i.version is not None and i.version.isdigit()
-            ]
-            version = str(max(shipped, default=1) + 1)
+            version = next_version(self.sim.snapshot(include_events=False), app)
         self.sim.deploy(app, method, version, hosts, max_unavailable)
         self._log("deploy", (app, method, version, hosts, max_unavailable))
         return version
