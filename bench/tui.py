@@ -19,16 +19,17 @@ How each figure is taken:
 - CPU is the process's user + system CPU time (psutil) over ``--cpu-seconds`` of wall time, counted from the
   first full frame, divided by that wall time: % of one core. The minimal app runs at the same time, idle.
 - Scale runs, per instance count, a fresh process with ``VmsimApp(...).run_test(size=(120, 40))`` on a big host
-  (``server`` preset with enough cores, memory and disk that nothing is refused; VMs 512 MiB, linked clones,
-  images cached). It adds 90 % of the instances through ``app.add_workload``, runs 60 simulated seconds so they
-  are running, adds the last 10 % so they are booting (their boot bars animate: the costly case), then times
-  ticks: ``app.advance(0.1)`` and the repaint it causes. Headless Textual skips turning the frame into terminal
-  bytes, so the benchmark does that too (``render_segments``), as a real terminal run would. A tick's cost is
-  the CPU time from the start of ``advance`` to the end of the last frame it caused (``time.process_time``;
-  the process has one thread). It is not the wall time of ``await pilot.pause()``: that always sleeps at least
-  20 ms (Textual's ``wait_for_idle``), and Textual paces repaints to 60 Hz, so wall time measures the pacing,
-  not the work. The wall-clock latency to the frame is printed for information. Peak memory is the process's
-  peak RSS (``ru_maxrss``). The floor is the minimal app in the same harness, a tick being ``Static.update``.
+  (``server`` preset with enough cores, memory and disk that nothing is refused; VMs 512 MiB, linked clones, images
+  cached). It adds 90 % of the instances through ``app.add_workload``, runs 60 simulated seconds (longer, in 10 s
+  steps, until they are all running: 10,000 VMs share the cores), adds the last 10 % so they are booting (their boot
+  bars animate: the costly case), then times ticks: ``app.advance(0.1)`` and the repaint it causes. Headless Textual
+  skips turning the frame into terminal bytes, so the benchmark does that too (``render_segments``), as a real
+  terminal run would. A tick's cost is the CPU time from the start of ``advance`` to the end of the last frame it
+  caused (``time.process_time``; the process has one thread). It is not the wall time of ``await pilot.pause()``:
+  that always sleeps at least 20 ms (Textual's ``wait_for_idle``), and Textual paces repaints to 60 Hz, so wall time
+  measures the pacing, not the work. The wall-clock latency to the frame is printed for information. Peak memory is
+  the process's peak RSS (``ru_maxrss``). The floor is the minimal app in the same harness, a tick being
+  ``Static.update``.
 """
 
 from __future__ import annotations
@@ -64,8 +65,16 @@ COLS, ROWS = 120, 40
 START_RATIO = 1.5  # vmsim start ≤ 1.5 × the minimal app's
 CPU_TARGET_PCT = 20.0
 TICK_TARGET_MS = 16.0
-MEMORY_TARGET_MIB = 100.0
-SCALE_COUNTS = (10, 100, 1000)
+TICK_TARGET_10K_MS = 33.0  # issue 17: tick + repaint at 10,000 instances per world, one frame at 30 fps
+MEMORY_TARGET_MIB = 100.0  # up to 1,000 per world; at 10,000 the figure is reported, with no target
+
+
+def tick_target(n: int) -> float:
+    """The tick + repaint target at ``n`` instances per world (ms)."""
+    return TICK_TARGET_10K_MS if n >= 10_000 else TICK_TARGET_MS
+
+
+SCALE_COUNTS = (10, 100, 1000, 10000)
 
 MINIMAL_APP = """
 from textual.app import App, ComposeResult
@@ -302,7 +311,8 @@ def bench_cpu(seconds: float) -> dict[str, object]:
 
 # ---------------------------------------------------------------------------------------------- scale (worker)
 def scale_spec() -> ScenarioSpec:
-    """The ``hello`` scenario's three worlds on a ``server`` host big enough that nothing is refused."""
+    """The ``hello`` scenario's three worlds on a ``server`` host big enough that nothing is refused (containers
+    spread over Docker's 31 bridge networks: one network attaches at most 1,023)."""
     from vmsim.scenarios import load_scenario
     from vmsim.scenarios.spec import HostSpec
 
@@ -311,6 +321,7 @@ def scale_spec() -> ScenarioSpec:
         name="Scale bench",
         host=HostSpec("server", cpu_cores=4096, memory_mib=64 * 2**20, disk_mib=2**32),
         vm=spec.vm._replace(memory_mib=512, clone="linked", image_cached=True),
+        container=spec.container._replace(networks=31),
         events=(),
     )
 
@@ -348,6 +359,9 @@ async def scale_worker(per_world: int, ticks: int, profile: bool) -> dict[str, o
             late = max(1, per_world // 10)
             app.add_workload("nginx", per_world - late)
             app.advance(60.0)
+            # ... until every one is running (10,000 VMs on the bench host's 4,096 cores take longer than 60 s)
+            while any(dict(w.counts)["booting"] for w in app.snapshot.worlds) and app.snapshot.time_s < 600:
+                app.advance(10.0)
             app.add_workload("nginx", late)
             app.advance(0.2)
 
@@ -549,8 +563,8 @@ def main() -> None:
                     f"tick + repaint, {n:,} per world, median of {ticks} (ms CPU)",
                     f"{r['tick_ms']:.2f}",
                     f"{floor['tick_ms']:.2f}",
-                    f"< {TICK_TARGET_MS:.0f}",
-                    verdict(r["tick_ms"] < TICK_TARGET_MS),
+                    f"< {tick_target(n):.0f}",
+                    verdict(r["tick_ms"] < tick_target(n)),
                 ]
             )
         for n in SCALE_COUNTS:
@@ -560,8 +574,8 @@ def main() -> None:
                     f"peak RSS, {n:,} per world (MiB)",
                     f"{r['peak_rss_mib']:.0f}",
                     f"{floor['peak_rss_mib']:.0f}",
-                    f"< {MEMORY_TARGET_MIB:.0f}",
-                    verdict(r["peak_rss_mib"] < MEMORY_TARGET_MIB),
+                    f"< {MEMORY_TARGET_MIB:.0f}" if n <= 1000 else "(reported)",
+                    verdict(r["peak_rss_mib"] < MEMORY_TARGET_MIB) if n <= 1000 else "—",
                 ]
             )
         if args.profile:

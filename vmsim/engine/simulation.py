@@ -398,6 +398,15 @@ class Simulation:
     # ------------------------------------------------------------------ observation
     def snapshot(self, include_events: bool = True) -> SimulationSnapshot:
         """An immutable, JSON-ready view of everything now."""
+        collecting = gc.isenabled()
+        gc.disable()  # a snapshot makes a tuple per booting instance, none in a cycle: no collection rescans them all
+        try:
+            return self._snapshot(include_events)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _snapshot(self, include_events: bool) -> SimulationSnapshot:
         h = self.host
         c = self.cluster
         return SimulationSnapshot(

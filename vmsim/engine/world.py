@@ -33,7 +33,7 @@ from vmsim.engine.ledger import MutableLedger
 from vmsim.engine.machines import Cluster, Host, Settings
 from vmsim.engine.memory import held_touched_mib
 from vmsim.engine.node import Node
-from vmsim.engine.observation import check_world, host_usage, image_usage, instance_snapshot
+from vmsim.engine.observation import check_world, host_usage, image_usage, instance_snapshot, instance_snapshots
 from vmsim.engine.placement import Placement
 from vmsim.engine.snapshot import (
     DISK_CATEGORIES,
@@ -285,6 +285,7 @@ class World:
         name, kind, nominal, weight = inst.steps[inst.step_index]
         now = self.clock.now
         inst.current = (name, now)
+        inst.snap = None
         self.dirty = True
         if kind == FETCH:
             pending = [a for a in inst.needs if a.state != "present"]
@@ -310,6 +311,7 @@ class World:
         name = inst.current[0]
         inst.phases.append(PhaseRecord(name, inst.current[1], self.clock.now))
         inst.current = None
+        inst.snap = None
         self.dirty = True
         node = self._node(inst)
         if name in node.behaviour.memory_phases:
@@ -458,7 +460,7 @@ class World:
         return WorldSnapshot(
             name=self.kind,
             label=self.label,
-            instances=tuple(instance_snapshot(self, i) for i in self.instances),
+            instances=instance_snapshots(self),
             memory=self.memory.freeze(MEMORY_CATEGORIES, self.host.memory_mib * capacity),
             memory_touched_mib=self.touched_mib(),
             ksm_saved_mib=self.ksm_saved_mib(),
