@@ -71,11 +71,19 @@ class Clock:
         moment after which nothing is due for more than ``gap_s``, once it has run ``actions`` actions.
         """
         start = self.processed
+        heap = self._heap
+        pop = heapq.heappop
         nxt = self.peek()
         while nxt is not None and nxt <= t:
-            self.step()
-            following = self.peek()
-            if following is None or following > self.now:
+            # self.step(), inlined (the loop every action goes through): peek() left a live action on top
+            at, _, timer = pop(heap)
+            self.now = at
+            self.processed += 1
+            timer.action()
+            while heap and heap[0][2].cancelled:
+                pop(heap)
+            following = heap[0][0] if heap else None
+            if following is None or following > at:
                 if after_step is not None:
                     after_step(following)
                 ran = self.processed - start

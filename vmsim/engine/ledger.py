@@ -19,16 +19,16 @@ class MutableLedger:
 
     def add(self, category: str, mib: float) -> None:
         """Add (or, with a negative ``mib``, release) memory or disk in one category."""
-        old = self._by.get(category, 0.0)
+        by = self._by
+        old = by.get(category, 0.0)
         value = old + mib
         # Releases return exactly what was added, up to float rounding: snap that dust to zero.
-        if abs(value) < 1e-9:
+        if -1e-9 < value < 1e-9:
             value = 0.0
-        self._by[category] = value
+        by[category] = value
         self.version += 1
-        self.total += value - old
-        if abs(self.total) < 1e-9:
-            self.total = 0.0
+        total = self.total + (value - old)
+        self.total = 0.0 if -1e-9 < total < 1e-9 else total
 
     def copy_from(self, other: MutableLedger) -> None:
         """Hold exactly what ``other`` holds (its categories and total, bit for bit), without passing it on."""

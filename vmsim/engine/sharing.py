@@ -124,19 +124,32 @@ class SharedCapacity:
 
     def _fire(self) -> None:
         self._timer = None
-        self._sync()
-        finished: list[Job] = []
+        # _sync(), inlined
+        now = self._clock.now
+        demand, capacity = self.demand, self.capacity
+        rate = 1.0 if demand <= capacity or demand <= 0 else capacity / demand
+        v = self._v = self._v + rate * (now - self._t)
+        self._t = now
         heap = self._heap
-        v = self._v
         limit = v + _EPS * max(1.0, abs(v))
         pop = heapq.heappop
+        first: Job | None = None
+        more: list[Job] | None = None
         while heap and heap[0][0] <= limit:
             job = pop(heap)[2]
             if job.cancelled:
                 continue
             job.done = True
             self._release(job)  # (a subclass counts the demand elsewhere too: see node.py)
-            finished.append(job)
+            if first is None:
+                first = job
+            elif more is None:
+                more = [job]
+            else:
+                more.append(job)
         self._reschedule()
-        for job in finished:
-            job.on_done()
+        if first is not None:
+            first.on_done()
+            if more is not None:
+                for job in more:
+                    job.on_done()

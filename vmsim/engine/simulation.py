@@ -387,13 +387,19 @@ class Simulation:
             if not world.dirty:
                 continue
             world.dirty = False
-            memory.record(t, world.memory.total)
-            touched.record(t, world.touched_mib())
-            disk.record(t, world.disk.total)
             counts = world.counts
-            ready.record(t, counts["running"])
-            booting.record(t, counts["booting"])
-            cpu.record(t, min(world.cpu_demand(), float(world.cpu_cores)) + world.steady_cpu)
+            # Series.record's own first test made here: most moments change one or two of the six.
+            for series, value in (
+                (memory, world.memory.total),
+                (touched, world.touched_mib()),
+                (disk, world.disk.total),
+                (ready, counts["running"]),
+                (booting, counts["booting"]),
+                (cpu, min(world.cpu_demand(), float(world.cpu_cores)) + world.steady_cpu),
+            ):
+                vs = series.vs
+                if not vs or vs[-1] != value:
+                    series.record(t, value)
 
     # ------------------------------------------------------------------ observation
     def snapshot(self, include_events: bool = True) -> SimulationSnapshot:

@@ -48,6 +48,8 @@ from vmsim.engine.snapshot import (
 
 __all__ = ["LIVE_STATES", "Artifact", "FitResult", "Instance", "World"]
 
+_phase_record = tuple.__new__  # PhaseRecord(name, start, end) without the named tuple's own __new__ (a step's cost)
+
 
 def _mib(mib: float) -> str:
     # For the exception messages below only (a host that cannot even hold its OS is a bad scenario).
@@ -281,7 +283,8 @@ class World:
         if inst.step_index >= len(inst.steps):
             self._ready(inst)
             return
-        node = self._node(inst)
+        node = inst.node
+        assert node is not None, f"{inst.id} was placed on no host"
         name, kind, nominal, weight = inst.steps[inst.step_index]
         now = self.clock.now
         inst.current = (name, now)
@@ -309,11 +312,12 @@ class World:
         inst.job_on = None
         assert inst.current is not None
         name = inst.current[0]
-        inst.phases.append(PhaseRecord(name, inst.current[1], self.clock.now))
+        inst.phases.append(_phase_record(PhaseRecord, (name, inst.current[1], self.clock.now)))
         inst.current = None
         inst.snap = None
         self.dirty = True
-        node = self._node(inst)
+        node = inst.node
+        assert node is not None, f"{inst.id} was placed on no host"
         if name in node.behaviour.memory_phases:
             if not node.behaviour.after_phase(inst, name):
                 return
@@ -353,7 +357,9 @@ class World:
 
     def hold_memory(self, inst: Instance, cat: str, mib: float) -> None:
         """The instance holds ``mib`` more of its host's memory in ``cat`` (less when negative)."""
-        self._hold(inst, self._node(inst).memory, cat, mib)
+        node = inst.node
+        assert node is not None, f"{inst.id} was placed on no host"
+        self._hold(inst, node.memory, cat, mib)
 
     def host_pressure(self, node: Node, newcomer: Instance | None = None) -> bool:
         """Kill the largest live instances while ``node``'s memory is over capacity; False if ``newcomer`` died."""
