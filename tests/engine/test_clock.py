@@ -129,3 +129,31 @@ def test_after_step_reports_none_when_nothing_is_left():
     clock.schedule(1.0, lambda: None)
     clock.run_until(2.0, after_step=lambda nxt: calls.append((clock.now, nxt)))
     assert calls == [(1.0, None)]
+
+
+def test_an_observer_that_names_its_next_moment_is_not_called_before_it():
+    clock = Clock()
+    for t in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0):
+        clock.schedule(t, _noop)
+    plain: list[float | None] = []
+    coarse: list[float | None] = []
+
+    def every(next_time: float | None) -> None:
+        plain.append(next_time)
+
+    def from_three(next_time: float | None) -> float:
+        coarse.append(next_time)
+        return 3.0  # nothing wanted before an action due at 3 s
+
+    other = Clock()
+    for t in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0):
+        other.schedule(t, _noop)
+    clock.run_until(10.0, every)
+    other.run_until(10.0, from_three)
+    assert plain == [1.5, 2.0, 2.5, 3.0, 4.0, None]
+    # after 1 s (the first moment, called), 1.5, 2.0 and 2.5 are skipped; 3.0 is due at 3 s, then 4.0 and the end
+    assert coarse == [1.5, 3.0, 4.0, None]
+
+
+def _noop() -> None:
+    pass

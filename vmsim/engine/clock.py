@@ -32,7 +32,8 @@ class Clock:
 
     def schedule(self, at: float, action: Callable[[], None]) -> Timer:
         """Run ``action`` at simulated time ``at`` (never earlier than now)."""
-        timer = Timer(max(at, self.now), action)
+        now = self.now
+        timer = Timer(at if at >= now else now, action)
         self._seq += 1
         heapq.heappush(self._heap, (timer.at, self._seq, timer))
         return timer
@@ -57,7 +58,7 @@ class Clock:
     def run_until(
         self,
         t: float,
-        after_step: Callable[[float | None], None] | None = None,
+        after_step: Callable[[float | None], float | None] | None = None,
         budget: int | None = None,
         quiet: tuple[float, int] | None = None,
     ) -> bool:
@@ -65,12 +66,15 @@ class Clock:
 
         ``after_step(next_time)`` runs once per distinct moment (after the last action at that time),
         with the time of the next action (or None): observers see each instant settled, and a burst of
-        simultaneous actions costs one call. With ``budget``, it stops early (returning False, the clock at
+        simultaneous actions costs one call. If it returns a time, it is not called again until the next action
+        is due at or after that time (or none is): an observer that only cares about coarser moments saves the call.
+        With ``budget``, it stops early (returning False, the clock at
         the moment it stopped) at the first moment boundary after ``budget`` actions, where a later call
         carries on exactly as if there had been no stop. With ``quiet = (gap_s, actions)`` it also stops at a
         moment after which nothing is due for more than ``gap_s``, once it has run ``actions`` actions.
         """
         start = self.processed
+        wake: float | None = None  # after_step wants no call before the next action is due at this time
         heap = self._heap
         pop = heapq.heappop
         nxt = self.peek()
@@ -84,8 +88,8 @@ class Clock:
                 pop(heap)
             following = heap[0][0] if heap else None
             if following is None or following > at:
-                if after_step is not None:
-                    after_step(following)
+                if after_step is not None and (wake is None or following is None or following >= wake):
+                    wake = after_step(following)
                 ran = self.processed - start
                 stop = budget is not None and ran >= budget
                 if quiet is not None and ran >= quiet[1]:

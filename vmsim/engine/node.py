@@ -155,7 +155,7 @@ class Node:
     # The kinds act through their node; these pass the acts on to the world, which owns instances and events.
     def hold_memory(self, inst: Instance, cat: str, mib: float) -> None:
         """The instance holds ``mib`` more of this host's memory in ``cat`` (less when negative)."""
-        self.world.hold_memory(inst, cat, mib)
+        self.world.hold_memory(inst, cat, mib)  # (GuestKind.touch calls the world's directly: a hot path)
 
     def kill(self, inst: Instance, reason: Coded, keep_vm: bool = False) -> None:
         """Stop the instance's app (see :meth:`World.kill`)."""

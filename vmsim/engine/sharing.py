@@ -119,7 +119,8 @@ class SharedCapacity:
             demand, capacity = self.demand, self.capacity
             rate = 1.0 if demand <= capacity or demand <= 0 else capacity / demand
             clock = self._clock
-            at = clock.now + max(0.0, heap[0][0] - self._v) / rate
+            ahead = heap[0][0] - self._v
+            at = clock.now + (ahead if ahead > 0.0 else 0.0) / rate
             self._timer = clock.schedule(at, self._fire)
 
     def _fire(self) -> None:
@@ -131,7 +132,8 @@ class SharedCapacity:
         v = self._v = self._v + rate * (now - self._t)
         self._t = now
         heap = self._heap
-        limit = v + _EPS * max(1.0, abs(v))
+        size = v if v >= 0.0 else -v
+        limit = v + _EPS * (size if size > 1.0 else 1.0)  # v + _EPS * max(1.0, abs(v))
         pop = heapq.heappop
         first: Job | None = None
         more: list[Job] | None = None

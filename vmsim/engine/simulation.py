@@ -372,13 +372,14 @@ class Simulation:
         """When the next thing happens, or None when the simulation is idle."""
         return self.clock.peek()
 
-    def _after_moment(self, next_time: float | None) -> None:
+    def _after_moment(self, next_time: float | None) -> float:
         # Charts need no finer grain than SERIES_RESOLUTION_S: while more happens inside the current
         # bucket, wait; record once when the clock is about to leave it. Recording every event would
-        # cost more than simulating it.
+        # cost more than simulating it. Returns the end of the bucket: the clock need not call before.
         if next_time is not None and next_time < self._next_series_t:
-            return
+            return self._next_series_t
         self._record_series()
+        return self._next_series_t
 
     def _record_series(self) -> None:
         t = self.clock.now

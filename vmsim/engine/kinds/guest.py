@@ -222,9 +222,11 @@ class GuestKind:
     def touch(self, inst: Instance, cat: str, mib: float) -> None:
         """The guest's memory in ``cat`` grows by ``mib``, out of its idle reserve."""
         idle = inst.mem.get("reserved_idle", 0.0)
-        mib = min(mib, idle)
-        self.node.hold_memory(inst, "reserved_idle", -mib)
-        self.node.hold_memory(inst, cat, mib)
+        if idle < mib:
+            mib = idle
+        hold = self.node.world.hold_memory
+        hold(inst, "reserved_idle", -mib)
+        hold(inst, cat, mib)
 
     def grow(self, inst: Instance, mib: float) -> None:
         """The app grows inside the guest: idle reserve first, then the guest's page cache, then its OOM killer."""
