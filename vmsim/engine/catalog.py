@@ -187,7 +187,7 @@ class App(NamedTuple):
     @property
     def installed_mib(self) -> float:
         """Disk the app adds on top of its OS (its image layers above the base)."""
-        return sum(layer.size_mib for layer in self.image.app_layers)
+        return sum([layer.size.value for layer in self.image.layers[1:]])  # (each one's size_mib, in order)
 
 
 class HostPreset(NamedTuple):

@@ -27,7 +27,7 @@ from vmsim.engine.events import (
     InstanceStopped,
     WorldEvent,
 )
-from vmsim.engine.instance import CPU, FETCH, LIVE_STATES, Instance
+from vmsim.engine.instance import CPU, FETCH, LIVE_STATES, NO_STEPS, NOT_WAITING, Instance
 from vmsim.engine.kinds import KINDS
 from vmsim.engine.ledger import MutableLedger
 from vmsim.engine.machines import Cluster, Host, Settings
@@ -266,13 +266,14 @@ class World:
         inst.needs = behaviour.needs(app)
         missing = [a for a in inst.needs if a.state != "present"]
         j = self.jitter
-        rng = self.rng
+        low, width = -j, j - -j  # rng.uniform(-j, j) is low + width * rng.random(), written out below
+        draw = self.rng.random
         steps = inst.steps
 
         def add(name: str, kind: str, nominal: float, weight: float) -> None:
             if nominal <= 0:
                 return  # a phase of 0 s does not happen (and draws no jitter)
-            steps.append((name, kind, nominal * (1.0 + rng.uniform(-j, j)), weight))
+            steps.append((name, kind, nominal * (1.0 + (low + width * draw())), weight))
 
         if missing:
             steps.append((behaviour.fetch_step, FETCH, 0.0, 0.0))
@@ -339,6 +340,7 @@ class World:
         now = self.clock.now
         node = self._node(inst)
         inst.ready_s = now
+        inst.steps = NO_STEPS  # the boot plan is done with (the phases it left stay)
         self._set_state(inst, "running")
         inst.steady_cpu = node.behaviour.steady_cpu(inst.app)
         node.steady_cpu += inst.steady_cpu
@@ -411,7 +413,8 @@ class World:
         for art in inst.needs:
             if inst in art.waiters:
                 art.waiters.remove(inst)
-        inst.waiting = set()
+        inst.waiting = NOT_WAITING
+        inst.steps = NO_STEPS
         if inst.node is not None:
             inst.node.steady_cpu -= inst.steady_cpu
         self.steady_cpu -= inst.steady_cpu

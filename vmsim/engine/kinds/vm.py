@@ -48,11 +48,12 @@ class VmKind(GuestKind):
     def instance_disk(self, app: App) -> tuple[str, float]:
         """The VM's own disk: an overlay (empty overlay, first-boot writes, the app), or a full copy of the
         installed data (preallocated: the guest's whole virtual disk)."""
-        data = self.guest.installed_disk_mib.value + app.installed_mib
+        installed = app.installed_mib  # (a sum over the app's layers: once per call)
         hv = self.hypervisor
         if self.overlay and hv.overlay_mib is not None:
             writes = hv.overlay_write_mib.value if hv.overlay_write_mib is not None else 0.0
-            return "vm_disks", hv.overlay_mib.value + writes + app.installed_mib
+            return "vm_disks", hv.overlay_mib.value + writes + installed
+        data = self.guest.installed_disk_mib.value + installed
         if self.vm.disk == "preallocated":
             return "vm_disks", max(self.guest.virtual_disk_mib.value, data)
         return "vm_disks", data
