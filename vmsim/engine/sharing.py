@@ -70,15 +70,19 @@ class SharedCapacity:
 
     def submit(self, nominal_s: float, weight: float, on_done: Callable[[], None]) -> Job:
         """Start a job that needs ``nominal_s`` seconds when uncontended, using ``weight`` units."""
-        rate_before = self._sync()
-        job = Job(self._v, max(nominal_s, 0.0), weight, on_done)
+        # self._sync(), inlined
+        now = self._clock.now
+        demand, capacity = self.demand, self.capacity
+        rate_before = 1.0 if demand <= capacity or demand <= 0 else capacity / demand
+        v = self._v = self._v + rate_before * (now - self._t)
+        self._t = now
+        job = Job(v, nominal_s if nominal_s > 0.0 else 0.0, weight, on_done)
         self._seq += 1
         heap = self._heap
         head = heap[0][0] if heap and self._timer is not None else None
         heapq.heappush(heap, (job.finish_v, self._seq, job))
-        demand = self.demand = self.demand + weight
+        demand = self.demand = demand + weight
         self.active += 1
-        capacity = self.capacity
         rate = 1.0 if demand <= capacity or demand <= 0 else capacity / demand
         # Uncontended and not the first to finish: the timer already set for the head is still right.
         if head is None or job.finish_v < head or rate != rate_before:

@@ -390,17 +390,24 @@ class Simulation:
             world.dirty = False
             counts = world.counts
             # Series.record's own first test made here: most moments change one or two of the six.
-            for series, value in (
-                (memory, world.memory.total),
-                (touched, world.touched_mib()),
-                (disk, world.disk.total),
-                (ready, counts["running"]),
-                (booting, counts["booting"]),
-                (cpu, min(world.cpu_demand(), float(world.cpu_cores)) + world.steady_cpu),
-            ):
-                vs = series.vs
-                if not vs or vs[-1] != value:
-                    series.record(t, value)
+            value = world.memory.total
+            if not memory.vs or memory.vs[-1] != value:
+                memory.record(t, value)
+            value = world.touched_mib()
+            if not touched.vs or touched.vs[-1] != value:
+                touched.record(t, value)
+            value = world.disk.total
+            if not disk.vs or disk.vs[-1] != value:
+                disk.record(t, value)
+            value = counts["running"]
+            if not ready.vs or ready.vs[-1] != value:
+                ready.record(t, value)
+            value = counts["booting"]
+            if not booting.vs or booting.vs[-1] != value:
+                booting.record(t, value)
+            value = min(world.cpu_demand(), float(world.cpu_cores)) + world.steady_cpu
+            if not cpu.vs or cpu.vs[-1] != value:
+                cpu.record(t, value)
 
     # ------------------------------------------------------------------ observation
     def snapshot(self, include_events: bool = True) -> SimulationSnapshot:

@@ -167,6 +167,8 @@ class World:
 
     def ksm_saved_mib(self) -> float:
         """Pages KSM merged across identical guests of a host, on every host (0 unless KSM is on)."""
+        if not self.ksm_nodes:
+            return 0.0  # (what the sum of nothing gives, without making a generator at every moment)
         return sum((n.behaviour.ksm_saved_mib() for n in self.ksm_nodes), 0.0)
 
     def cpu_demand(self) -> float:
