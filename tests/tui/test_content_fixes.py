@@ -135,3 +135,24 @@ def test_every_boot_phase_has_its_own_fill_and_no_bar_repeats_a_colour():
     for world, phases in rows.items():
         colours = [PHASE_STYLES[p].colour for p in phases if p not in ("init", "openrc")]
         assert len(set(colours)) == len(colours), world
+
+
+async def test_the_status_line_shows_the_hardware_whole_or_shortened_never_cut():
+    """At 80 columns in Korean, a cluster's hardware does not fit: the line says "호스트 10대" rather than end in
+    the middle of the long form; at 160 columns the long form is there."""
+    for lang, size, whole, short in (
+        ("ko", (80, 24), "각 칸: 호스트 10대 × 코어", "호스트 10대"),
+        ("en", (80, 24), "each world: 10 hosts of", "10 hosts"),
+    ):
+        app = VmsimApp(load_scenario("servers-multiply"), paused=True, animate=False, lang=lang)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            bar = app.screen.query_one(StatusBar)
+            line = bar.render().plain  # type: ignore[union-attr]
+            assert line.rstrip().endswith(short), (lang, line)
+            assert whole not in line, (lang, line)
+            assert bar.render().cell_len <= size[0]  # type: ignore[union-attr]
+            await pilot.resize_terminal(160, 48)
+            await pilot.pause()
+            wide = bar.render().plain  # type: ignore[union-attr]
+            assert whole in wide, (lang, wide)

@@ -60,8 +60,14 @@ class StatusBar(Widget):
         text.append(f"{fmt_speed(s.speed)} ")
         if s.rewound:
             text.append(tr("status.replay", lang) + " ", style="#56b4e9")
-        if self.size.width >= 70:
-            text.append("│ ")
-            key = "status.hardware_hosts" if s.hosts > 1 else "status.hardware"
-            text.append(tr(key, lang, hosts=s.hosts, cores=s.cores, memory=fmt_mib(s.memory_mib)), style="dim")
+        # The hardware, whole or not at all: the long form if it fits, else a short one (a cluster's host count),
+        # else nothing — never cut in the middle (a Korean line at 80 columns ended in "호스트 10대 ×").
+        room = self.size.width - text.cell_len - 2
+        keys = ("status.hardware_hosts", "status.hardware_hosts_short") if s.hosts > 1 else ("status.hardware",)
+        for key in keys:
+            words = tr(key, lang, hosts=s.hosts, cores=s.cores, memory=fmt_mib(s.memory_mib))
+            if Text(words).cell_len <= room:
+                text.append("│ ")
+                text.append(words, style="dim")
+                break
         return text
