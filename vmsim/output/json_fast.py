@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from functools import partial
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -24,6 +25,7 @@ _MARK = "\u2063vmsim-fast-json-{}-{}\u2063"  # placeholders: invisible separator
 
 
 _BOOL = {True: "true", False: "false"}
+BATCH = 1000  # instances or events per piece written: big enough to amortise a write, small in memory
 
 
 def _num(x: float | None) -> str:
@@ -82,13 +84,21 @@ def _agrees(w: WorldSnapshot, words: Any) -> bool:
     return not w.events or event_json(w.events[0], words.event) == _compact(w.events[0].as_dict(words.event))
 
 
-def compact_json(snap: SimulationSnapshot, words: Any, extra: Callable[[WorldSnapshot], dict[str, object]]) -> str:
-    """The snapshot's compact JSON (``extra(world)`` adds keys to each world, as ``render_json`` adds its summary)."""
+def write_compact(
+    snap: SimulationSnapshot,
+    words: Any,
+    extra: Callable[[WorldSnapshot], dict[str, object]],
+    write: Callable[[str], object],
+) -> None:
+    """Write the snapshot's compact JSON through ``write`` in pieces of at most ``BATCH`` instances or events, so
+    the whole document never exists as one string (``extra(world)`` adds keys to each world, as ``render_json``
+    adds its summary)."""
     if not all(_agrees(w, words) for w in snap.worlds):
         data = snap.as_dict(words)
         for w in snap.worlds:
             data["worlds"][w.name].update(extra(w))  # type: ignore[index]
-        return _compact(data) + "\n"
+        write(_compact(data) + "\n")
+        return
     bare = snap._replace(worlds=tuple(w._replace(instances=(), events=()) for w in snap.worlds))
     data = bare.as_dict(words)
     for n, w in enumerate(snap.worlds):
@@ -96,14 +106,27 @@ def compact_json(snap: SimulationSnapshot, words: Any, extra: Callable[[WorldSna
         d["instances"] = _MARK.format("i", n)
         d["events"] = _MARK.format("e", n)
         d.update(extra(w))
-    # The skeleton is small: split it at the marks, then join the pieces once (no copying of the big lists).
-    pieces = [_compact(data)]
+    # The skeleton is small: cut it at the marks (in document order: a world's instances, then its events) and
+    # write the big lists between the cuts, a batch at a time.
+    rest = _compact(data)
+    reason, message = words.reason, words.event
     for n, w in enumerate(snap.worlds):
-        reason, message = words.reason, words.event
-        for mark, items in (
-            (_MARK.format("i", n), [instance_json(i, reason) for i in w.instances]),
-            (_MARK.format("e", n), [event_json(e, message) for e in w.events]),
+        for mark, items, one in (
+            (_MARK.format("i", n), w.instances, partial(instance_json, reason=reason)),
+            (_MARK.format("e", n), w.events, partial(event_json, message=message)),
         ):
-            before, after = pieces[-1].split(_compact(mark), 1)
-            pieces[-1:] = [before, "[", ",".join(items), "]", after]
-    return "".join(pieces) + "\n"
+            before, rest = rest.split(_compact(mark), 1)
+            write(before + "[")
+            sep = ""
+            for start in range(0, len(items), BATCH):
+                write(sep + ",".join([one(i) for i in items[start : start + BATCH]]))
+                sep = ","
+            write("]")
+    write(rest + "\n")
+
+
+def compact_json(snap: SimulationSnapshot, words: Any, extra: Callable[[WorldSnapshot], dict[str, object]]) -> str:
+    """The snapshot's compact JSON as one string (:func:`write_compact`'s pieces joined)."""
+    pieces: list[str] = []
+    write_compact(snap, words, extra, pieces.append)
+    return "".join(pieces)
