@@ -72,8 +72,36 @@ def as_msg(coded: Coded) -> Msg:
 
 
 def coded_text(coded: Coded, lang: str = "en") -> str:
-    """``coded`` as a sentence in ``lang`` (a reason, a drift result or problem)."""
-    return render(as_msg(coded), lang)
+    """``coded`` as a sentence in ``lang`` (a reason, a drift result or problem).
+
+    Remembered: a large run repeats a few reasons thousands of times (9,000 containers refused by one full
+    bridge network), and each takes the catalogue's plural formatter."""
+    try:
+        key = (_exact(coded), lang)
+        text = _CODED_TEXTS.get(key)
+    except TypeError:  # a parameter that cannot be a key (none today): formatted every time
+        return render(as_msg(coded), lang)
+    if text is None:
+        if len(_CODED_TEXTS) >= _CODED_TEXTS_MAX:
+            _CODED_TEXTS.clear()
+        text = _CODED_TEXTS[key] = render(as_msg(coded), lang)
+    return text
+
+
+_CODED_TEXTS: dict[tuple[object, str], str] = {}
+_CODED_TEXTS_MAX = 4096
+
+
+def _exact(coded: Coded) -> tuple[object, ...]:
+    """A key for ``coded`` that tells apart what formats differently but compares equal: 1, 1.0 and True,
+    0.0 and -0.0 (a float keyed by its ``repr``)."""
+    return (
+        coded.code,
+        *(
+            (name, _exact(v) if isinstance(v, Coded) else (float, repr(v)) if type(v) is float else (type(v), v))
+            for name, v in coded.params
+        ),
+    )
 
 
 def reason_text(reason: Coded | None, lang: str = "en") -> str | None:
