@@ -8,6 +8,7 @@ its name says: ``*_mib`` as MiB/GiB, other floats with ``:g``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from vmsim.engine.codes import Coded
@@ -23,7 +24,8 @@ from vmsim.engine.events import (
     InstanceRefused,
     WorldEvent,
 )
-from vmsim.text import Msg, msg, render, tr
+from vmsim.text import LANGS, Msg, msg, render, table, tr
+from vmsim.text.catalogue import fill
 
 WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
 
@@ -149,7 +151,23 @@ def event_text(event: WorldEvent, lang: str = "en") -> str:
         )
     fields = _FIELDS.get(type(event))
     extra = fields(event, lang) if fields is not None else {}
-    return tr("event." + event.kind, lang, noun=tr("noun." + event.world, lang), id=event.instance, **extra)
+    template = _template(event.kind, lang)
+    if template is None:
+        return "event." + event.kind  # as tr says a code it has no text for
+    return fill(template, {"noun": _noun(event.world, lang), "id": event.instance, **extra})
+
+
+@cache
+def _template(kind: str, lang: str) -> str | None:
+    """The catalogue's text of ``event.<kind>`` in ``lang`` (English when it lacks one), looked up once."""
+    key = "event." + kind
+    template = table(lang if lang in LANGS else "en").get(key) or table("en").get(key)
+    return template
+
+
+@cache
+def _noun(world: str, lang: str) -> str:
+    return tr("noun." + world, lang)
 
 
 def event_message(event: WorldEvent) -> str:
