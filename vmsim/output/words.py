@@ -149,12 +149,16 @@ def event_text(event: WorldEvent, lang: str = "en") -> str:
             host=event.host,
             n=len(event.reached),
         )
-    fields = _FIELDS.get(type(event))
-    extra = fields(event, lang) if fields is not None else {}
+    # The common events (added, ready, refused, ...): their template looked up once per kind and language, and
+    # filled as tr would, without tr's look-ups and keyword dicts.
     template = _template(event.kind, lang)
     if template is None:
         return "event." + event.kind  # as tr says a code it has no text for
-    return fill(template, {"noun": _noun(event.world, lang), "id": event.instance, **extra})
+    fields = _FIELDS.get(type(event))
+    params = fields(event, lang) if fields is not None else {}
+    params["noun"] = _noun(event.world, lang)
+    params["id"] = event.instance
+    return fill(template, params) if "|" in template else template.format_map(params)
 
 
 @cache
