@@ -54,6 +54,9 @@ def test_a_remembered_reason_is_not_given_for_one_that_only_compares_equal():
         assert texts[repr(value)] == render(as_msg(reason), "en")
     assert texts["10000000.0"] != texts["10000000"] and texts["True"] != texts["1"]
     assert texts["-0.0"] != texts["0.0"]
+    inside = [Coded("reason.refused_prefix", (("reason", (v, "x")),)) for v in (1, 1.0)]  # in a tuple parameter
+    assert inside[0] == inside[1] and coded_text(inside[0]) != coded_text(inside[1])
+    assert [coded_text(c) for c in inside] == [render(as_msg(c), "en") for c in inside]
 
 
 def test_a_reason_with_a_parameter_that_cannot_be_a_key_is_still_worded():

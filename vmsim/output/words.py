@@ -95,15 +95,31 @@ _CODED_TEXTS_MAX = 4096
 
 
 def _exact(coded: Coded) -> tuple[object, ...]:
-    """A key for ``coded`` that tells apart what formats differently but compares equal: 1, 1.0 and True,
-    0.0 and -0.0 (a float keyed by its ``repr``)."""
+    """A key for ``coded`` that tells apart what formats differently but compares equal: 1, 1.0 and True by their
+    type, 0.0 and -0.0 by a float's ``repr``. (Written out for the common parameters, names and figures: this is
+    on the path of every reason a large run's JSON writes.)"""
     return (
         coded.code,
         *(
-            (name, _exact(v) if isinstance(v, Coded) else (float, repr(v)) if type(v) is float else (type(v), v))
+            (name, _exact(v))
+            if isinstance(v, Coded)
+            else (name, float, repr(v))
+            if type(v) is float
+            else (name, type(v), _exact_value(v) if isinstance(v, tuple) else v)
             for name, v in coded.params
         ),
     )
+
+
+def _exact_value(value: object) -> object:
+    """:func:`_exact` for any value: a tuple item by item."""
+    if isinstance(value, Coded):
+        return _exact(value)
+    if isinstance(value, tuple):
+        return (type(value), *map(_exact_value, value))
+    if type(value) is float:
+        return (float, repr(value))
+    return (type(value), value)
 
 
 def reason_text(reason: Coded | None, lang: str = "en") -> str | None:
