@@ -13,6 +13,9 @@ refused, three worlds (vm, container, microvm), N instances per world added even
 - **events**: world events the engine produced (added, ready, fetched, …; what the JSON's event lists hold);
   **actions**: timed actions the engine's clock ran (``Clock.processed`` where the tree has it, else counted in
   a second, untimed run). µs/event = run s / events; µs/action = run s / actions.
+- **peak RSS MiB**: the child's ``ru_maxrss`` at the end (run and JSON); **peak at run end**: its ``ru_maxrss`` when
+  the run ended, before the snapshot and the JSON (the engine's state and the run's own peak). The JSON is written
+  with ``formats.write_json`` (in pieces) where the tree has it, else as one ``render_json`` string.
 - **30k/10k**: the 30k run's total time over the 10k run's (linear is 3.0; target ≤ 3.3).
 - **seek**: a session of N per world added at t = 0, run to 600 s, then ``Session.back(10)`` (the dashboard's
   ``,`` key), median of 3; and where the tree supports it ``vmsim run --seek-to`` timed by ``--timings``.
@@ -88,7 +91,7 @@ def _count_actions(per_world: int, duration_s: float) -> int:
 def child_throughput(per_world: int, count_actions: bool) -> dict[str, object]:
     import gc
 
-    from vmsim.output.formats import render_json
+    from vmsim.output import formats
 
     duration_s = 600.0
     sim = _sim(per_world, duration_s)
@@ -96,8 +99,12 @@ def child_throughput(per_world: int, count_actions: bool) -> dict[str, object]:
     t0 = time.perf_counter()
     events = sim.run_until(duration_s + 60)
     t1 = time.perf_counter()
+    run_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with tempfile.TemporaryFile("w", encoding="utf-8") as f:
-        f.write(render_json(sim.snapshot()))
+        if hasattr(formats, "write_json"):  # streamed in pieces (a tree without it builds the whole string)
+            formats.write_json(sim.snapshot(), f)
+        else:
+            f.write(formats.render_json(sim.snapshot()))
     t2 = time.perf_counter()
     actions = getattr(sim.clock, "processed", None)
     if actions is None and count_actions:
@@ -109,6 +116,7 @@ def child_throughput(per_world: int, count_actions: bool) -> dict[str, object]:
         "events": len(events),
         "actions": actions,
         "ready": sum(w.counts["running"] for w in sim.worlds.values()),
+        "run_rss_mib": run_rss,
         "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -213,7 +221,7 @@ def main() -> int:
 
     print()
     head = f"{'tree':<10} {'per world':>9} {'run s':>7} {'json s':>7} {'total s':>8} {'events':>8} {'µs/event':>9}"
-    print(head + f" {'actions':>9} {'µs/action':>10} {'peak RSS MiB':>13}")
+    print(head + f" {'actions':>9} {'µs/action':>10} {'peak RSS MiB':>13} {'peak at run end':>16}")
     for name, _ in trees:
         for n in (small, large):
             r0 = rows[name][n][0]  # type: ignore[index]
@@ -226,6 +234,7 @@ def main() -> int:
             print(
                 f"{name:<10} {n:>9,} {run_s:>7.3f} {med(name, n, 'json_s'):>7.3f} {med(name, n, 'total_s'):>8.3f} "
                 f"{r0['events']:>8,} {run_s / r0['events'] * 1e6:>9.2f} {act} {med(name, n, 'rss_mib'):>13.0f}"
+                f" {med(name, n, 'run_rss_mib'):>16.0f}"
             )
         print(
             f"{name:<10} {large // 1000}k/{small // 1000}k time ratio "

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
 
 from vmsim.cli.errors import CliError
 
@@ -27,8 +28,9 @@ def with_host(spec: ScenarioSpec, host: str | None) -> ScenarioSpec:
     return spec._replace(host=HostSpec(preset=host))
 
 
-def emit(text: str, out: str | None) -> None:
-    """Write ``text`` to the file ``out`` atomically (and say so on stderr), or to stdout."""
+def emit(text: str | Callable[[TextIO], object], out: str | None) -> None:
+    """Write ``text`` to the file ``out`` atomically (and say so on stderr), or to stdout. ``text`` may be a
+    function that writes to a text file (a large document streamed in pieces)."""
     if out:
         from vmsim.output.exports import UnsafeTargetError, write_atomic
 
@@ -38,8 +40,10 @@ def emit(text: str, out: str | None) -> None:
             raise CliError(f"--out {exc.filename}: {exc.strerror}") from None
         replaced = " (replaced the file that was there)" if written.replaced else ""
         print(f"vmsim: wrote {written.path}{replaced}", file=sys.stderr)
-    else:
+    elif isinstance(text, str):
         sys.stdout.write(text)
+    else:
+        text(sys.stdout)
 
 
 def check_lesson_step(spec: ScenarioSpec, step: int | None, name: str) -> None:

@@ -20,8 +20,9 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 DEFAULT_EXPORT_DIR = "vmsim-exports"
 TEMP_PREFIX = ".vmsim-"
@@ -113,8 +114,9 @@ def clean_stale_temporaries(folder: Path) -> list[Path]:
     return removed
 
 
-def write_atomic(path: str | Path, text: str) -> Written:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
+def write_atomic(path: str | Path, text: str | Callable[[TextIO], object]) -> Written:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename. ``text`` may be a
+    function that writes to the open file instead (a large document written in pieces, never whole in memory).
 
     Raises :class:`UnsafeTargetError` for a target that is not a regular file, and OSError naming ``path``
     for anything else that fails (a missing permission, a full disk).
@@ -133,7 +135,10 @@ def write_atomic(path: str | Path, text: str) -> Written:
         raise _named(exc, target) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                text(fh)
             fh.flush()
             os.fsync(fh.fileno())  # the bytes are on disk before the name points at them
         # mkstemp makes the file private (0600): an existing file keeps its mode, a new one gets the umask's.

@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import Catalog, unit_of
@@ -140,18 +141,31 @@ def render_table(snap: SimulationSnapshot, phases: bool = True, max_instances: i
 
 
 def render_json(snap: SimulationSnapshot) -> str:
-    """The documented JSON contract (docs/json.md)."""
+    """The documented JSON contract (docs/json.md) as one string: :func:`write_json`'s pieces joined."""
+    pieces: list[str] = []
+    _write_json(snap, pieces.append)
+    return "".join(pieces)
+
+
+def write_json(snap: SimulationSnapshot, fp: TextIO) -> None:
+    """Write the documented JSON contract (docs/json.md) to the text file ``fp`` in pieces, so a large run's
+    document never exists whole in memory; the same bytes as :func:`render_json`."""
+    _write_json(snap, fp.write)
+
+
+def _write_json(snap: SimulationSnapshot, write: Callable[[str], object]) -> None:
     # Indented for reading up to a few hundred instances; compact above that, where the pure-Python
     # indenting encoder would cost more than the whole simulation, written straight from the snapshot.
     n = sum(len(w.instances) for w in snap.worlds)
     if n > INDENT_MAX_INSTANCES:
-        from vmsim.output.json_fast import compact_json
+        from vmsim.output.json_fast import write_compact
 
-        return compact_json(snap, ENGLISH, _summary)
+        write_compact(snap, ENGLISH, _summary, write)
+        return
     data = snap.as_dict(ENGLISH)
     for w in snap.worlds:
         data["worlds"][w.name]["summary"] = world_summary(w)  # type: ignore[index]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _summary(w: WorldSnapshot) -> dict[str, object]:

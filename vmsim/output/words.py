@@ -8,6 +8,7 @@ its name says: ``*_mib`` as MiB/GiB, other floats with ``:g``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from vmsim.engine.codes import Coded
@@ -23,7 +24,8 @@ from vmsim.engine.events import (
     InstanceRefused,
     WorldEvent,
 )
-from vmsim.text import Msg, msg, render, tr
+from vmsim.text import LANGS, Msg, msg, render, table, tr
+from vmsim.text.catalogue import fill
 
 WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
 
@@ -72,8 +74,52 @@ def as_msg(coded: Coded) -> Msg:
 
 
 def coded_text(coded: Coded, lang: str = "en") -> str:
-    """``coded`` as a sentence in ``lang`` (a reason, a drift result or problem)."""
-    return render(as_msg(coded), lang)
+    """``coded`` as a sentence in ``lang`` (a reason, a drift result or problem).
+
+    Remembered: a large run repeats a few reasons thousands of times (9,000 containers refused by one full
+    bridge network), and each takes the catalogue's plural formatter."""
+    try:
+        key = (_exact(coded), lang)
+        text = _CODED_TEXTS.get(key)
+    except TypeError:  # a parameter that cannot be a key (none today): formatted every time
+        return render(as_msg(coded), lang)
+    if text is None:
+        if len(_CODED_TEXTS) >= _CODED_TEXTS_MAX:
+            _CODED_TEXTS.clear()
+        text = _CODED_TEXTS[key] = render(as_msg(coded), lang)
+    return text
+
+
+_CODED_TEXTS: dict[tuple[object, str], str] = {}
+_CODED_TEXTS_MAX = 4096
+
+
+def _exact(coded: Coded) -> tuple[object, ...]:
+    """A key for ``coded`` that tells apart what formats differently but compares equal: 1, 1.0 and True by their
+    type, 0.0 and -0.0 by a float's ``repr``. (Written out for the common parameters, names and figures: this is
+    on the path of every reason a large run's JSON writes.)"""
+    return (
+        coded.code,
+        *(
+            (name, _exact(v))
+            if isinstance(v, Coded)
+            else (name, float, repr(v))
+            if type(v) is float
+            else (name, type(v), _exact_value(v) if isinstance(v, tuple) else v)
+            for name, v in coded.params
+        ),
+    )
+
+
+def _exact_value(value: object) -> object:
+    """:func:`_exact` for any value: a tuple item by item."""
+    if isinstance(value, Coded):
+        return _exact(value)
+    if isinstance(value, tuple):
+        return (type(value), *map(_exact_value, value))
+    if type(value) is float:
+        return (float, repr(value))
+    return (type(value), value)
 
 
 def reason_text(reason: Coded | None, lang: str = "en") -> str | None:
@@ -119,9 +165,29 @@ def event_text(event: WorldEvent, lang: str = "en") -> str:
             host=event.host,
             n=len(event.reached),
         )
+    # The common events (added, ready, refused, ...): their template looked up once per kind and language, and
+    # filled as tr would, without tr's look-ups and keyword dicts.
+    template = _template(event.kind, lang)
+    if template is None:
+        return "event." + event.kind  # as tr says a code it has no text for
     fields = _FIELDS.get(type(event))
-    extra = fields(event, lang) if fields is not None else {}
-    return tr("event." + event.kind, lang, noun=tr("noun." + event.world, lang), id=event.instance, **extra)
+    params = fields(event, lang) if fields is not None else {}
+    params["noun"] = _noun(event.world, lang)
+    params["id"] = event.instance
+    return fill(template, params) if "|" in template else template.format_map(params)
+
+
+@cache
+def _template(kind: str, lang: str) -> str | None:
+    """The catalogue's text of ``event.<kind>`` in ``lang`` (English when it lacks one), looked up once."""
+    key = "event." + kind
+    template = table(lang if lang in LANGS else "en").get(key) or table("en").get(key)
+    return template
+
+
+@cache
+def _noun(world: str, lang: str) -> str:
+    return tr("noun." + world, lang)
 
 
 def event_message(event: WorldEvent) -> str:

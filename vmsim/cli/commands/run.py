@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 
 from vmsim.cli.arguments import seconds, seed
 from vmsim.cli.errors import CliError
@@ -64,6 +65,10 @@ def handle(args: argparse.Namespace) -> int:
 
         emit(render_series_csv(session.sim), args.out)
         return 0
-    render = {"table": formats.render_table, "json": formats.render_json, "csv": formats.render_csv}[args.format]
-    emit(render(session.snapshot(include_events=True)), args.out)
+    snap = session.snapshot(include_events=True)
+    if args.format == "json":  # streamed: a run of 100,000 instances never holds its whole document as a string
+        emit(partial(formats.write_json, snap), args.out)
+        return 0
+    render = {"table": formats.render_table, "csv": formats.render_csv}[args.format]
+    emit(render(snap), args.out)
     return 0
