@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import difflib
 import gc
-import io
 import math
-import pickle
 from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any, NamedTuple
 
+from vmsim.engine import pickling
 from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import App, Catalog, default_catalog
 from vmsim.engine.clock import Clock
@@ -55,19 +54,6 @@ class SimCheckpoint(NamedTuple):
     def size_bytes(self) -> int:
         """Memory it holds, roughly: the bytes, a reference per logged event and ~100 bytes per instance."""
         return len(self.data) + 8 * sum(len(log) for log in self.events) + 100 * sum(len(p) for p in self.parts)
-
-
-class _Frames:
-    """A bytes object read as a file, through Python code (a switch point for other threads at every read)."""
-
-    def __init__(self, data: bytes) -> None:
-        self._buf = io.BytesIO(data)
-
-    def read(self, n: int = -1) -> bytes:
-        return self._buf.read(n)
-
-    def readline(self) -> bytes:
-        return self._buf.readline()
 
 
 _EMPTY: list[Any] = []  # stands in for lists kept beside a checkpoint while it is pickled (never appended to)
@@ -336,7 +322,7 @@ class Simulation:
         collecting = gc.isenabled()
         gc.disable()  # pickling makes a tuple per object: collections would rescan the whole live state
         try:
-            data = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickling.dumps(self)
         finally:
             if collecting:
                 gc.enable()
@@ -357,7 +343,7 @@ class Simulation:
         collecting = gc.isenabled()
         gc.disable()  # unpickling makes many objects at once: one collection afterwards, not dozens during
         try:
-            sim: Simulation = pickle.load(_Frames(checkpoint.data))
+            sim: Simulation = pickling.loads(checkpoint.data)
             for w, log, parts in zip(sim.worlds.values(), checkpoint.events, checkpoint.parts, strict=True):
                 w.events = list(log)
                 for inst, (phases, steps) in zip(w.instances, parts, strict=True):
