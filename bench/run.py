@@ -15,7 +15,10 @@ refused, three worlds (vm, container, microvm), N instances per world added even
   a second, untimed run). µs/event = run s / events; µs/action = run s / actions.
 - **30k/10k**: the 30k run's total time over the 10k run's (linear is 3.0; target ≤ 3.3).
 - **seek**: a session of N per world added at t = 0, run to 600 s, then ``Session.back(10)`` (the dashboard's
-  ``,`` key), median of 3; and where the tree supports it ``vmsim run --seek-to`` timed by ``--timings``.
+  ``,`` key), median of 3: made on the key ("back 10 s"), and with the dashboard's first snapshot after it
+  ("+ shown": where the garbage collection a restore brings on lands); then, where the tree has it, the rewind
+  made in advance as the dashboard does while paused ("made ahead", on a worker thread there) and ``back(10)``
+  with it; and where the tree supports it ``vmsim run --seek-to`` timed by ``--timings``.
 """
 
 from __future__ import annotations
@@ -130,17 +133,40 @@ def child_seek(per_world: int, runs: int) -> dict[str, object]:
     t0 = time.perf_counter()
     session.seek(600.0)
     forward_s = time.perf_counter() - t0
-    times = []
+    cold, shown, ahead, ahead_shown, prepare = [], [], [], [], []
     for _ in range(runs):
+        # Cold: the rewind made on the key; "shown" adds the dashboard's first snapshot after it (where the garbage
+        # collection that a restore brings on lands, unless the rewind collected it itself).
         session.seek(600.0)
         start = time.perf_counter()
         session.back(10.0)
-        times.append(time.perf_counter() - start)
+        cold.append(time.perf_counter() - start)
+        session.snapshot(include_events=False)
+        shown.append(time.perf_counter() - start)
         assert abs(session.now - 590.0) < 1e-6
+        if hasattr(session, "prepare_back"):  # made in advance while paused (the dashboard does it on a worker)
+            session.seek(600.0)
+            start = time.perf_counter()
+            session.prepare_back(10.0)
+            prepare.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            session.back(10.0)
+            ahead.append(time.perf_counter() - start)
+            session.snapshot(include_events=False)
+            ahead_shown.append(time.perf_counter() - start)
+            assert abs(session.now - 590.0) < 1e-6
+
+    def med(xs: list[float]) -> float | None:
+        return statistics.median(xs) if xs else None
+
     return {
         "forward_s": forward_s,
-        "back10_median_s": statistics.median(times),
-        "back10_worst_s": max(times),
+        "back10_median_s": med(cold),
+        "back10_worst_s": max(cold),
+        "shown_median_s": med(shown),
+        "prepare_median_s": med(prepare),
+        "ahead_median_s": med(ahead),
+        "ahead_shown_median_s": med(ahead_shown),
         "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -236,17 +262,22 @@ def main() -> int:
         print(f"speed-up at {small:,} per world (total, baseline / this tree): {ratio:.2f}x")
     print()
     print(
-        f"{'tree':<10} {'seek: per world':>15} {'run to 600 s':>13} {'back 10 s median':>17} {'worst':>7} "
-        f"{'RSS MiB':>8}"
+        f"{'tree':<10} {'seek: per world':>15} {'run to 600 s':>13} {'back 10 s':>10} {'worst':>6} {'+ shown':>8} "
+        f"{'made ahead':>11} {'back 10 s':>10} {'+ shown':>8} {'RSS MiB':>8}"
     )
+
+    def fmt(v: object, width: int) -> str:
+        return f"{v:>{width}.3f}" if isinstance(v, float) else f"{'-':>{width}}"
+
     for name, _ in trees:
         s = seeks[name]
         if "error" in s:
             print(f"{name:<10} error: {s['error']}")
             continue
         print(
-            f"{name:<10} {small:>15,} {s['forward_s']:>13.2f} {s['back10_median_s']:>17.3f} "
-            f"{s['back10_worst_s']:>7.3f} {s['rss_mib']:>8.0f}"
+            f"{name:<10} {small:>15,} {s['forward_s']:>13.2f} {fmt(s['back10_median_s'], 10)} "
+            f"{fmt(s['back10_worst_s'], 6)} {fmt(s.get('shown_median_s'), 8)} {fmt(s.get('prepare_median_s'), 11)} "
+            f"{fmt(s.get('ahead_median_s'), 10)} {fmt(s.get('ahead_shown_median_s'), 8)} {s['rss_mib']:>8.0f}"
         )
     for name, _ in trees:
         c = cli_seeks[name]
