@@ -21,24 +21,28 @@ from vmsim.engine.instance import Instance
 from vmsim.engine.sharing import Job
 
 
-def _loader(cls: type, name: str) -> Callable[[tuple[Any, ...]], Any]:
-    """A module-level function ``name`` that makes a ``cls`` from its slot values, in ``__slots__`` order."""
-    targets = ", ".join(f"o.{slot}" for slot in _slots(cls))
-    namespace: dict[str, Any] = {"__name__": __name__, "new": cls.__new__, "cls": cls}
-    exec(f"def {name}(state):\n    o = new(cls)\n    {targets}, = state\n    return o\n", namespace)  # noqa: S102
-    load: Callable[[tuple[Any, ...]], Any] = namespace[name]
-    globals()[name] = load  # pickle names it by module and name
-    return load
-
-
 def _slots(cls: type) -> tuple[str, ...]:
     slots: tuple[str, ...] = cls.__dict__["__slots__"]
     return slots
 
 
-def _reducer(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    load = _loader(cls, f"_load_{cls.__name__}")
-    values = attrgetter(*_slots(cls))
+def _loader(cls: type, name: str, written: tuple[str, ...], blank: dict[str, str]) -> Callable[[tuple[Any, ...]], Any]:
+    """A module-level function ``name`` that makes a ``cls`` from the values of its ``written`` slots, in that order,
+    and sets each ``blank`` slot to its expression."""
+    targets = ", ".join(f"o.{slot}" for slot in written)
+    blanks = "".join(f"    o.{slot} = {expr}\n" for slot, expr in blank.items())
+    namespace: dict[str, Any] = {"__name__": __name__, "new": cls.__new__, "cls": cls}
+    exec(f"def {name}(state):\n    o = new(cls)\n    {targets}, = state\n{blanks}    return o\n", namespace)  # noqa: S102
+    load: Callable[[tuple[Any, ...]], Any] = namespace[name]
+    globals()[name] = load  # pickle names it by module and name
+    return load
+
+
+def _reducer(cls: type, blank: dict[str, str] | None = None) -> Callable[[Any], tuple[Any, ...]]:
+    blank = blank or {}
+    written = tuple(slot for slot in _slots(cls) if slot not in blank)
+    load = _loader(cls, f"_load_{cls.__name__}", written, blank)
+    values = attrgetter(*written)
 
     def reduce(obj: Any) -> tuple[Any, ...]:
         return load, (values(obj),)
@@ -46,14 +50,21 @@ def _reducer(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     return reduce
 
 
+# Not written: an instance's finished phases and boot plan (a checkpoint keeps them beside the bytes and puts them
+# back: see Simulation.checkpoint) and its cached snapshot (rebuilt when next asked for).
+INSTANCE_BLANK = {"phases": "[]", "steps": "[]", "snap": "None"}
+
 _TABLE: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,
-    **{cls: _reducer(cls) for cls in (Instance, Job, Timer)},
+    Instance: _reducer(Instance, INSTANCE_BLANK),
+    Job: _reducer(Job),
+    Timer: _reducer(Timer),
 }
 
 
 def dumps(obj: object) -> bytes:
-    """``obj`` pickled (the highest protocol), the slotted engine classes as flat tuples."""
+    """``obj`` pickled (the highest protocol), the slotted engine classes as flat tuples, instances without the slots
+    of :data:`INSTANCE_BLANK` (a checkpoint's part: not a whole pickle of an instance on its own)."""
     buf = io.BytesIO()
     pickler = pickle.Pickler(buf, pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _TABLE

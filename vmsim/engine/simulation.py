@@ -56,7 +56,7 @@ class SimCheckpoint(NamedTuple):
         return len(self.data) + 8 * sum(len(log) for log in self.events) + 100 * sum(len(p) for p in self.parts)
 
 
-_EMPTY: list[Any] = []  # stands in for lists kept beside a checkpoint while it is pickled (never appended to)
+_EMPTY: list[Any] = []  # stands in for the event logs, kept beside a checkpoint, while it is pickled
 
 
 class Simulation:
@@ -311,27 +311,19 @@ class Simulation:
         objects, so taking and restoring a checkpoint costs a fraction of pickling all of it."""
         worlds = list(self.worlds.values())
         logs = tuple(tuple(w.events) for w in worlds)
-        kept = tuple(tuple((i, i.phases, i.steps, i.snap) for i in w.instances) for w in worlds)
+        parts = tuple(tuple((tuple(i.phases), tuple(i.steps)) for i in w.instances) for w in worlds)
+        live_logs = [w.events for w in worlds]
         for w in worlds:
-            w.events = []
-        for world_kept in kept:
-            for inst, _, _, _ in world_kept:
-                inst.phases = _EMPTY
-                inst.steps = _EMPTY
-                inst.snap = None  # a cache, rebuilt on demand
+            w.events = _EMPTY
         collecting = gc.isenabled()
         gc.disable()  # pickling makes a tuple per object: collections would rescan the whole live state
         try:
-            data = pickling.dumps(self)
+            data = pickling.dumps(self)  # instances without their phases, plan and cached snapshot
         finally:
             if collecting:
                 gc.enable()
-            for w, log in zip(worlds, logs, strict=True):
-                w.events = list(log)
-            for world_kept in kept:
-                for inst, phases, steps, snap in world_kept:
-                    inst.phases, inst.steps, inst.snap = phases, steps, snap
-        parts = tuple(tuple((tuple(phases), tuple(steps)) for _, phases, steps, _ in wk) for wk in kept)
+            for w, log in zip(worlds, live_logs, strict=True):
+                w.events = log
         return SimCheckpoint(self.now, self.actions, data, logs, parts)
 
     @staticmethod
