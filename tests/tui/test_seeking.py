@@ -128,3 +128,22 @@ async def test_the_key_pressed_while_the_rewind_is_being_made_ahead_waits_for_it
         assert app.session.now == pytest.approx(15.0) and app.session.sim.snapshot() == at_15
         assert not replayed, "the rewind made ahead was used, not made a second time"
         assert not app._notifications
+
+
+async def test_the_key_pressed_before_the_rewind_starts_being_made_ahead_makes_it_on_the_spot(tmp_path, monkeypatch):
+    monkeypatch.setattr(seeking, "THREAD_FROM_INSTANCES", 1)
+    monkeypatch.setattr(seeking, "PREPARE_AFTER_S", 30.0)  # the key comes first
+    prepared = record_calls(monkeypatch, "prepare_back")
+    replayed = record_calls(monkeypatch, "replay_to")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.add_workload("redis", 2)
+        app.advance(15.0)
+        at_15 = app.session.sim.snapshot()
+        app.advance(10.0)
+        assert app._prepare_timer is not None, "it is about to be made ahead"
+        await pilot.press("comma")
+        await until(pilot, lambda: not app.seeking)
+        assert app.session.now == pytest.approx(15.0) and app.session.sim.snapshot() == at_15
+        assert replayed and not prepared, "made on the key, on a worker thread; the wait for the other cancelled"
+        assert app._prepare_timer is not None, "and the next one is due to be made ahead"

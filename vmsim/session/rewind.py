@@ -85,10 +85,12 @@ def replay(
     return Replayed(sim, seen)
 
 
-def ready_to_show(made: Replayed) -> Replayed:
-    """``made`` with its instances' snapshots cached and the garbage collected now, where it is made (a worker
-    thread, or while the user waits), rather than in the first repaint after it is shown: restoring a large state
-    makes enough objects for the next collection to be a full one (~0.4 s at 10,000 instances per world)."""
+def ready_to_show(made: Replayed, collect: bool = False) -> Replayed:
+    """``made`` with its instances' snapshots cached, where it is made (a worker thread) rather than in the first
+    repaint after it is shown; with ``collect``, the garbage collected there too: restoring a large state makes enough
+    objects for the next collection to be a full one (~0.5 s at 10,000 instances per world), which then runs here,
+    before the rewind is asked for, not in a repaint after it."""
     made.sim.snapshot(include_events=False)
-    gc.collect()
+    if collect:
+        gc.collect()
     return made

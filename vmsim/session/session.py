@@ -396,7 +396,7 @@ class Session:
         if t_s >= now or self.back_ready(seconds):
             return t_s < now
         made = replay(self.checkpoints, commands, t_s, self._fresh, run_plain)
-        self.ahead = Ahead(t_s, tuple(commands[: made.seen]), worlds, ready_to_show(made))
+        self.ahead = Ahead(t_s, tuple(commands[: made.seen]), worlds, ready_to_show(made, collect=True))
         return True
 
     def back_ready(self, seconds: float = SEEK_STEP_S) -> bool:

@@ -4,8 +4,9 @@ a notice on screen, while every key that would change the session waits (a rewin
 A rewind restores the session's nearest checkpoint and replays the commands given since (see
 :mod:`vmsim.session.rewind`); the worker makes the earlier simulation without touching what is shown, and the
 UI thread shows it when it is ready. While paused at a large state, the rewind the key would ask for is made in
-advance on a worker thread (again after each rewind), so the key usually only swaps it in; pressed while that is
-being made, the key waits for it rather than making it a second time.
+advance on a worker thread (starting a moment after the pause or after each rewind, so the moment shown is painted
+first), and the key usually only swaps it in; pressed while that is being made, the key waits for it rather than
+making it a second time.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
+from textual.timer import Timer
 
 from vmsim.session import SEEK_STEP_S
 from vmsim.text import tr
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 # made in advance: restoring a checkpoint costs about 6 µs of CPU per instance with the collection it brings on, so
 # below it a rewind is over before a frame (1/12 s) would be late.
 THREAD_FROM_INSTANCES = 3000
+PREPARE_AFTER_S = 0.4  # how long after pausing or a rewind the next rewind starts being made in advance
 
 
 class Seeking(App[None]):
@@ -34,9 +37,10 @@ class Seeking(App[None]):
     session: Session
     lang: str
     seeking = False  # a rewind is being made on a worker thread
-    _preparing = False  # the next rewind is being made in advance on a worker thread
+    _preparing = False  # the next rewind is being made in advance on a worker thread (or is about to be)
     _prepared_for: tuple[float, object] | None = None  # the moment and command list the last one was made for
     _rewind_when_prepared = False  # the rewind key was pressed meanwhile: show it when it is made
+    _prepare_timer: Timer | None = None  # set while the next rewind is about to be made in advance
     snapshot: SimulationSnapshot
     _log_reset: bool
 
@@ -57,6 +61,9 @@ class Seeking(App[None]):
         self.seeking = True
         self.refresh_bindings()
         self.notify(tr("note.seeking", self.lang, seconds=f"{target:,.1f}"), timeout=60)
+        if self._prepare_timer is not None:  # about to be made in advance: made on the key instead
+            self._prepare_timer.stop()
+            self._prepare_timer, self._preparing = None, False
         if self._preparing:
             self._rewind_when_prepared = True  # the rewind being made in advance is most likely this one
         else:
@@ -74,10 +81,20 @@ class Seeking(App[None]):
         if last is not None and last[0] == session.now and last[1] is session.user_commands:
             return
         if not session.back_ready(SEEK_STEP_S):
+            # Not at once: first the moment just shown is painted, and a quick next key is not kept waiting by a
+            # garbage collection on the worker (it holds the interpreter).
             self._preparing = True
-            self._prepare_worker()
+            self._prepare_timer = self.set_timer(PREPARE_AFTER_S, self._start_preparing)
 
-    @work(thread=True, group="rewind-ahead")
+    def _start_preparing(self) -> None:
+        self._prepare_timer = None
+        session = self.session
+        if self.seeking or not session.paused or session.back_ready(SEEK_STEP_S):
+            self._preparing = False
+            return
+        self._prepare_worker()
+
+    @work(thread=True, group="rewind-ahead", exit_on_error=False)  # only ever saves time: the key makes it anyway
     def _prepare_worker(self) -> None:
         session = self.session
         moment = (session.now, session.user_commands)
