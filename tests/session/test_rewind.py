@@ -10,7 +10,7 @@ import pytest
 
 from vmsim.engine import Simulation, pickling
 from vmsim.engine.clock import Timer
-from vmsim.engine.instance import Instance
+from vmsim.engine.instance import NO_STEPS, Instance
 from vmsim.engine.sharing import Job
 from vmsim.output.formats import render_json
 from vmsim.session import Session, load_scenario
@@ -155,3 +155,21 @@ def test_checkpoints_write_slotted_engine_objects_as_tuples_and_read_them_back_w
         found[Timer] += 1
         assert type(b) is Timer and (at_b, seq_b, b.at, b.cancelled) == (at_a, seq_a, a.at, a.cancelled)
     assert all(found.values()), found
+
+
+def test_a_restored_state_shares_the_finished_boot_plan_as_the_live_one_does():
+    session = played(8.0)  # some instances running (their plan done with), some still booting
+    sim = session.sim
+    back = Simulation.restore(sim.checkpoint())
+    done = booting = 0
+    for w_old, w_new in zip(sim.worlds.values(), back.worlds.values(), strict=True):
+        for a, b in zip(w_old.instances, w_new.instances, strict=True):
+            if a.steps is NO_STEPS:
+                done += 1
+                assert b.steps is NO_STEPS
+            else:
+                booting += 1
+                assert b.steps == a.steps and b.steps is not a.steps and b.steps is not NO_STEPS
+            assert b.phases == a.phases and b.phases is not a.phases
+    assert done and booting
+    assert NO_STEPS == []

@@ -16,7 +16,7 @@ from vmsim.engine.clock import Clock
 from vmsim.engine.deploy import METHODS, Rollout
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.faults import FAULT_KINDS, HOST_FAULTS, strike
-from vmsim.engine.instance import Instance
+from vmsim.engine.instance import NO_STEPS, Instance
 from vmsim.engine.kinds import DEFAULT_WORLDS, KINDS
 from vmsim.engine.machines import MAX_HOSTS, Cluster, Host, Settings
 from vmsim.engine.metrics import Series
@@ -47,8 +47,9 @@ class SimCheckpoint(NamedTuple):
     actions: int
     data: bytes
     events: tuple[tuple[WorldEvent, ...], ...]
-    # Per world, per instance: its finished phases and its boot plan (immutable values, shared).
-    parts: tuple[tuple[tuple[tuple[PhaseRecord, ...], tuple[tuple[str, str, float, float], ...]], ...], ...]
+    # Per world, per instance: its finished phases and its boot plan (immutable values, shared; None: the plan of an
+    # instance whose boot is over, the shared NO_STEPS, put back as that same object).
+    parts: tuple[tuple[tuple[tuple[PhaseRecord, ...], tuple[tuple[str, str, float, float], ...] | None], ...], ...]
 
     @property
     def size_bytes(self) -> int:
@@ -311,7 +312,10 @@ class Simulation:
         objects, so taking and restoring a checkpoint costs a fraction of pickling all of it."""
         worlds = list(self.worlds.values())
         logs = tuple(tuple(w.events) for w in worlds)
-        parts = tuple(tuple((tuple(i.phases), tuple(i.steps)) for i in w.instances) for w in worlds)
+        parts = tuple(
+            tuple((tuple(i.phases), None if i.steps is NO_STEPS else tuple(i.steps)) for i in w.instances)
+            for w in worlds
+        )
         live_logs = [w.events for w in worlds]
         for w in worlds:
             w.events = _EMPTY
@@ -340,7 +344,7 @@ class Simulation:
                 w.events = list(log)
                 for inst, (phases, steps) in zip(w.instances, parts, strict=True):
                     inst.phases = list(phases)
-                    inst.steps = list(steps)
+                    inst.steps = NO_STEPS if steps is None else list(steps)
         finally:
             if collecting:
                 gc.enable()
