@@ -18,7 +18,12 @@ refused, three worlds (vm, container, microvm), N instances per world added even
   with ``formats.write_json`` (in pieces) where the tree has it, else as one ``render_json`` string.
 - **30k/10k**: the 30k run's total time over the 10k run's (linear is 3.0; target ≤ 3.3).
 - **seek**: a session of N per world added at t = 0, run to 600 s, then ``Session.back(10)`` (the dashboard's
-  ``,`` key), median of 3; and where the tree supports it ``vmsim run --seek-to`` timed by ``--timings``.
+  ``,`` key), median of 3: made on the key ("back 10 s"), and with the dashboard's first snapshot after it and
+  3,000 small objects as a repaint makes ("+ shown": where the garbage collection a restore brings on lands);
+  then, where the tree has it, the rewind made in advance as the dashboard does while paused ("made ahead", on a
+  worker thread there) and ``back(10)`` with it; the real dashboard (``run_test``) paused on that state, three
+  presses of ``,`` each after waiting as a user would, from the key until the earlier moment is shown; and where the
+  tree supports it ``vmsim run --seek-to`` timed by ``--timings``.
 """
 
 from __future__ import annotations
@@ -121,36 +126,104 @@ def child_throughput(per_world: int, count_actions: bool) -> dict[str, object]:
     }
 
 
-def child_seek(per_world: int, runs: int) -> dict[str, object]:
+def _seek_spec():  # type: ignore[no-untyped-def]
     from vmsim.scenarios import load_scenario
     from vmsim.scenarios.spec import HostSpec
-    from vmsim.session import Session
 
     base = load_scenario("hello")
-    spec = base._replace(
+    return base._replace(
         name="Rewind bench",
         host=HostSpec("server", cpu_cores=4096, memory_mib=64 * 2**20, disk_mib=2**32),
         vm=base.vm._replace(memory_mib=512, clone="linked", image_cached=True),
         events=(),
     )
-    session = Session(spec, seed=1, paused=True)
+
+
+def _repaint() -> None:
+    """Allocations as a repaint makes them (a few thousand small objects): a collection that is due runs here."""
+    _ = [[] for _ in range(3000)]
+
+
+def child_seek(per_world: int, runs: int) -> dict[str, object]:
+    from vmsim.session import Session
+
+    session = Session(_seek_spec(), seed=1, paused=True)
     session.add_workload("nginx", per_world)
     t0 = time.perf_counter()
     session.seek(600.0)
     forward_s = time.perf_counter() - t0
-    times = []
+    cold, shown, ahead, ahead_shown, prepare = [], [], [], [], []
     for _ in range(runs):
+        # Cold: the rewind made on the key; "shown" adds the dashboard's first snapshot after it and a repaint's worth
+        # of small objects (where the garbage collection a restore brings on lands, unless the rewind did it itself).
         session.seek(600.0)
         start = time.perf_counter()
         session.back(10.0)
-        times.append(time.perf_counter() - start)
+        cold.append(time.perf_counter() - start)
+        session.snapshot(include_events=False)
+        _repaint()
+        shown.append(time.perf_counter() - start)
         assert abs(session.now - 590.0) < 1e-6
+        if hasattr(session, "prepare_back"):  # made in advance while paused (the dashboard does it on a worker)
+            session.seek(600.0)
+            start = time.perf_counter()
+            session.prepare_back(10.0)
+            prepare.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            session.back(10.0)
+            ahead.append(time.perf_counter() - start)
+            session.snapshot(include_events=False)
+            _repaint()
+            ahead_shown.append(time.perf_counter() - start)
+            assert abs(session.now - 590.0) < 1e-6
+
+    def med(xs: list[float]) -> float | None:
+        return statistics.median(xs) if xs else None
+
     return {
         "forward_s": forward_s,
-        "back10_median_s": statistics.median(times),
-        "back10_worst_s": max(times),
+        "back10_median_s": med(cold),
+        "back10_worst_s": max(cold),
+        "shown_median_s": med(shown),
+        "prepare_median_s": med(prepare),
+        "ahead_median_s": med(ahead),
+        "ahead_shown_median_s": med(ahead_shown),
         "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def child_tui_seek(per_world: int, presses: int) -> dict[str, object]:
+    """The real dashboard (``run_test``, 120×40) on the seek state, paused: ``presses`` of ``,``, each after waiting
+    as a user would (until the tree has made the rewind in advance, where it does, else 2 s); the time from the key
+    until the earlier moment is shown (the session at it, no rewind under way)."""
+    import asyncio
+
+    from vmsim.tui.app import VmsimApp
+
+    async def run() -> list[float]:
+        app = VmsimApp(_seek_spec(), seed=1, paused=True, animate=False)
+        times = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.add_workload("nginx", per_world)
+            app.session.seek(600.0)
+            app.refresh_view([], charts=True)
+            session = app.session
+            for _ in range(presses):
+                if hasattr(session, "back_ready"):
+                    while not session.back_ready(10.0):
+                        await pilot.pause(0.01)
+                else:
+                    await pilot.pause(2.0)
+                target = session.now - 10.0
+                start = time.perf_counter()
+                await pilot.press("comma")
+                while app.seeking or abs(session.now - target) > 1e-6:
+                    await pilot.pause(0.005)
+                times.append(time.perf_counter() - start)
+        return times
+
+    times = asyncio.run(run())
+    return {"key_median_s": statistics.median(times), "key_worst_s": max(times)}
 
 
 def child_cli_seek() -> dict[str, object]:
@@ -195,6 +268,8 @@ def main() -> int:
             result = child_throughput(int(rest[0]), rest[1] == "1")
         elif what == "seek":
             result = child_seek(int(rest[0]), int(rest[1]))
+        elif what == "tui-seek":
+            result = child_tui_seek(int(rest[0]), int(rest[1]))
         else:
             result = child_cli_seek()
         print(json.dumps(result))
@@ -213,6 +288,7 @@ def main() -> int:
                 r = measure(tree, "throughput", str(n), "1" if n == small else "0")
                 rows[name].setdefault(n, []).append(r)  # type: ignore[union-attr]
     seeks = {name: measure(tree, "seek", str(small), "3") for name, tree in trees}
+    tui_seeks = {name: measure(tree, "tui-seek", str(small), "3") for name, tree in trees}
     cli_seeks = {name: measure(tree, "cli") for name, tree in trees}
 
     def med(name: str, n: int, key: str) -> float:
@@ -245,18 +321,29 @@ def main() -> int:
         print(f"speed-up at {small:,} per world (total, baseline / this tree): {ratio:.2f}x")
     print()
     print(
-        f"{'tree':<10} {'seek: per world':>15} {'run to 600 s':>13} {'back 10 s median':>17} {'worst':>7} "
-        f"{'RSS MiB':>8}"
+        f"{'tree':<10} {'seek: per world':>15} {'run to 600 s':>13} {'back 10 s':>10} {'worst':>6} {'+ shown':>8} "
+        f"{'made ahead':>11} {'back 10 s':>10} {'+ shown':>8} {'RSS MiB':>8}"
     )
+
+    def fmt(v: object, width: int) -> str:
+        return f"{v:>{width}.3f}" if isinstance(v, float) else f"{'-':>{width}}"
+
     for name, _ in trees:
         s = seeks[name]
         if "error" in s:
             print(f"{name:<10} error: {s['error']}")
             continue
         print(
-            f"{name:<10} {small:>15,} {s['forward_s']:>13.2f} {s['back10_median_s']:>17.3f} "
-            f"{s['back10_worst_s']:>7.3f} {s['rss_mib']:>8.0f}"
+            f"{name:<10} {small:>15,} {s['forward_s']:>13.2f} {fmt(s['back10_median_s'], 10)} "
+            f"{fmt(s['back10_worst_s'], 6)} {fmt(s.get('shown_median_s'), 8)} {fmt(s.get('prepare_median_s'), 11)} "
+            f"{fmt(s.get('ahead_median_s'), 10)} {fmt(s.get('ahead_shown_median_s'), 8)} {s['rss_mib']:>8.0f}"
         )
+    for name, _ in trees:
+        k = tui_seeks[name]
+        figures = (
+            f"median {k['key_median_s']:.3f} s, worst {k['key_worst_s']:.3f} s" if "error" not in k else k["error"]
+        )
+        print(f"{name:<10} dashboard, paused, , at {small:,} per world (3 presses), key to shown: {figures}")
     for name, _ in trees:
         c = cli_seeks[name]
         print(f"{name:<10} vmsim run hello --until 600 --seek-to 590 --timings: {c.get('stderr') or c.get('error')}")

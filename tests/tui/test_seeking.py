@@ -26,6 +26,7 @@ async def until(pilot, condition, turns: int = 400) -> None:
 
 async def test_a_large_rewind_runs_off_the_ui_thread_and_shows_the_same_past(tmp_path, monkeypatch):
     monkeypatch.setattr(seeking, "THREAD_FROM_INSTANCES", 1)  # every state counts as large
+    monkeypatch.setattr(seeking.Seeking, "keep_rewind_ready", lambda self: None)  # nothing made in advance
     gate = threading.Event()
     threads = []
     real = Session.replay_to
@@ -65,3 +66,84 @@ async def test_a_small_rewind_is_made_at_once(tmp_path):
         app.advance(20.0)
         await pilot.press("comma")
         assert not app.seeking and app.session.now == pytest.approx(10.0)
+
+
+def record_calls(monkeypatch, name: str, gate: threading.Event | None = None) -> list[threading.Thread]:
+    """The threads ``Session.<name>`` is called on (held at ``gate`` until it is set, when given)."""
+    threads: list[threading.Thread] = []
+    real = getattr(Session, name)
+
+    def recorded(self, *args):
+        threads.append(threading.current_thread())
+        if gate is not None:
+            assert gate.wait(30), "the test never let it finish"
+        return real(self, *args)
+
+    monkeypatch.setattr(Session, name, recorded)
+    return threads
+
+
+async def test_paused_at_a_large_state_the_next_rewind_is_made_ahead_and_the_key_only_swaps_it_in(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(seeking, "THREAD_FROM_INSTANCES", 1)
+    prepared = record_calls(monkeypatch, "prepare_back")
+    replayed = record_calls(monkeypatch, "replay_to")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.add_workload("redis", 2)
+        app.advance(15.0)
+        at_15 = app.session.sim.snapshot()
+        app.advance(10.0)
+        await until(pilot, lambda: app.session.back_ready(10.0))
+        assert prepared and all(t is not threading.main_thread() for t in prepared)
+        assert app.session.now == pytest.approx(25.0), "what is shown did not move"
+        await pilot.press("comma")
+        assert not app.seeking and app.session.now == pytest.approx(15.0), "shown at once"
+        assert app.session.sim.snapshot() == at_15
+        assert not replayed, "nothing was replayed on the key"
+        await until(pilot, lambda: app.session.back_ready(10.0))  # and the next one is made ahead again
+        await pilot.press("space")  # running again: the rewind made for the pause is let go
+        await pilot.pause()
+        assert app.session.ahead is None
+
+
+async def test_the_key_pressed_while_the_rewind_is_being_made_ahead_waits_for_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(seeking, "THREAD_FROM_INSTANCES", 1)
+    gate = threading.Event()
+    prepared = record_calls(monkeypatch, "prepare_back", gate)
+    replayed = record_calls(monkeypatch, "replay_to")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.add_workload("redis", 2)
+        app.advance(15.0)
+        at_15 = app.session.sim.snapshot()
+        app.advance(10.0)
+        await until(pilot, lambda: bool(prepared))
+        await pilot.press("comma")
+        assert app.seeking and app.session.now == pytest.approx(25.0)
+        assert any("15.0" in n.message for n in app._notifications)
+        gate.set()
+        await until(pilot, lambda: not app.seeking)
+        assert app.session.now == pytest.approx(15.0) and app.session.sim.snapshot() == at_15
+        assert not replayed, "the rewind made ahead was used, not made a second time"
+        assert not app._notifications
+
+
+async def test_the_key_pressed_before_the_rewind_starts_being_made_ahead_makes_it_on_the_spot(tmp_path, monkeypatch):
+    monkeypatch.setattr(seeking, "THREAD_FROM_INSTANCES", 1)
+    monkeypatch.setattr(seeking, "PREPARE_AFTER_S", 30.0)  # the key comes first
+    prepared = record_calls(monkeypatch, "prepare_back")
+    replayed = record_calls(monkeypatch, "replay_to")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.add_workload("redis", 2)
+        app.advance(15.0)
+        at_15 = app.session.sim.snapshot()
+        app.advance(10.0)
+        assert app._prepare_timer is not None, "it is about to be made ahead"
+        await pilot.press("comma")
+        await until(pilot, lambda: not app.seeking)
+        assert app.session.now == pytest.approx(15.0) and app.session.sim.snapshot() == at_15
+        assert replayed and not prepared, "made on the key, on a worker thread; the wait for the other cancelled"
+        assert app._prepare_timer is not None, "and the next one is due to be made ahead"

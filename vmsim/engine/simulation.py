@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import difflib
 import gc
-import io
 import math
-import pickle
 from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any, NamedTuple
 
+from vmsim.engine import pickling
 from vmsim.engine.admission import FitResult
 from vmsim.engine.catalog import App, Catalog, default_catalog
 from vmsim.engine.clock import Clock
 from vmsim.engine.deploy import METHODS, Rollout
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.faults import FAULT_KINDS, HOST_FAULTS, strike
-from vmsim.engine.instance import Instance
+from vmsim.engine.instance import NO_STEPS, Instance
 from vmsim.engine.kinds import DEFAULT_WORLDS, KINDS
 from vmsim.engine.machines import MAX_HOSTS, Cluster, Host, Settings
 from vmsim.engine.metrics import Series
@@ -48,8 +47,9 @@ class SimCheckpoint(NamedTuple):
     actions: int
     data: bytes
     events: tuple[tuple[WorldEvent, ...], ...]
-    # Per world, per instance: its finished phases and its boot plan (immutable values, shared).
-    parts: tuple[tuple[tuple[tuple[PhaseRecord, ...], tuple[tuple[str, str, float, float], ...]], ...], ...]
+    # Per world, per instance: its finished phases and its boot plan (immutable values, shared; None: the plan of an
+    # instance whose boot is over, the shared NO_STEPS, put back as that same object).
+    parts: tuple[tuple[tuple[tuple[PhaseRecord, ...], tuple[tuple[str, str, float, float], ...] | None], ...], ...]
 
     @property
     def size_bytes(self) -> int:
@@ -57,20 +57,7 @@ class SimCheckpoint(NamedTuple):
         return len(self.data) + 8 * sum(len(log) for log in self.events) + 100 * sum(len(p) for p in self.parts)
 
 
-class _Frames:
-    """A bytes object read as a file, through Python code (a switch point for other threads at every read)."""
-
-    def __init__(self, data: bytes) -> None:
-        self._buf = io.BytesIO(data)
-
-    def read(self, n: int = -1) -> bytes:
-        return self._buf.read(n)
-
-    def readline(self) -> bytes:
-        return self._buf.readline()
-
-
-_EMPTY: list[Any] = []  # stands in for lists kept beside a checkpoint while it is pickled (never appended to)
+_EMPTY: list[Any] = []  # stands in for the event logs, kept beside a checkpoint, while it is pickled
 
 
 class Simulation:
@@ -325,27 +312,22 @@ class Simulation:
         objects, so taking and restoring a checkpoint costs a fraction of pickling all of it."""
         worlds = list(self.worlds.values())
         logs = tuple(tuple(w.events) for w in worlds)
-        kept = tuple(tuple((i, i.phases, i.steps, i.snap) for i in w.instances) for w in worlds)
+        parts = tuple(
+            tuple((tuple(i.phases), None if i.steps is NO_STEPS else tuple(i.steps)) for i in w.instances)
+            for w in worlds
+        )
+        live_logs = [w.events for w in worlds]
         for w in worlds:
-            w.events = []
-        for world_kept in kept:
-            for inst, _, _, _ in world_kept:
-                inst.phases = _EMPTY
-                inst.steps = _EMPTY
-                inst.snap = None  # a cache, rebuilt on demand
+            w.events = _EMPTY
         collecting = gc.isenabled()
         gc.disable()  # pickling makes a tuple per object: collections would rescan the whole live state
         try:
-            data = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickling.dumps(self)  # instances without their phases, plan and cached snapshot
         finally:
             if collecting:
                 gc.enable()
-            for w, log in zip(worlds, logs, strict=True):
-                w.events = list(log)
-            for world_kept in kept:
-                for inst, phases, steps, snap in world_kept:
-                    inst.phases, inst.steps, inst.snap = phases, steps, snap
-        parts = tuple(tuple((tuple(phases), tuple(steps)) for _, phases, steps, _ in wk) for wk in kept)
+            for w, log in zip(worlds, live_logs, strict=True):
+                w.events = log
         return SimCheckpoint(self.now, self.actions, data, logs, parts)
 
     @staticmethod
@@ -357,12 +339,12 @@ class Simulation:
         collecting = gc.isenabled()
         gc.disable()  # unpickling makes many objects at once: one collection afterwards, not dozens during
         try:
-            sim: Simulation = pickle.load(_Frames(checkpoint.data))
+            sim: Simulation = pickling.loads(checkpoint.data)
             for w, log, parts in zip(sim.worlds.values(), checkpoint.events, checkpoint.parts, strict=True):
                 w.events = list(log)
                 for inst, (phases, steps) in zip(w.instances, parts, strict=True):
                     inst.phases = list(phases)
-                    inst.steps = list(steps)
+                    inst.steps = NO_STEPS if steps is None else list(steps)
         finally:
             if collecting:
                 gc.enable()

@@ -26,6 +26,7 @@ from vmsim.scenarios.build import build_simulation
 from vmsim.scenarios.spec import LessonStep, ScenarioSpec
 from vmsim.session.checkpoints import Checkpoints
 from vmsim.session.hosts import next_version
+from vmsim.session.rewind import Ahead, Replayed, play, ready_to_show, replay, run_plain
 
 if TYPE_CHECKING:
     from vmsim.engine.drift import ContainerView, Deployment, ImageBuild
@@ -80,13 +81,6 @@ def _first_app(spec: ScenarioSpec) -> str | None:
     return next((str(e.args[0]) for e in spec.events if e.verb == "add_workload"), None)
 
 
-class Replayed(NamedTuple):
-    """A simulation made by replaying, and how many of the session's user commands it has been given."""
-
-    sim: Simulation
-    seen: int
-
-
 class Session:
     """One scenario, one seed, the user's commands, the pace of time and the lesson; owns the Simulation.
 
@@ -122,6 +116,7 @@ class Session:
         # The simulation this session drives: read it in tests; change it only through the methods below.
         self.sim = self._fresh()
         self.seen = 0  # how many of user_commands ``sim`` has been given (fewer after moving back in time)
+        self.ahead: Ahead | None = None  # the next rewind, made in advance while paused (see prepare_back)
         self.lesson: LessonRunner | None = None
         if spec.lesson:
             from vmsim.session.lesson import LessonRunner  # loaded only for lessons
@@ -303,12 +298,13 @@ class Session:
         self.paused = True
 
     def resume(self) -> None:
-        """Let simulated time run again."""
+        """Let simulated time run again (a rewind made in advance goes: it would only hold memory)."""
         self.paused = False
+        self.ahead = None
 
     def toggle_pause(self) -> bool:
         """Pause or resume; returns True when now paused."""
-        self.paused = not self.paused
+        self.pause() if not self.paused else self.resume()
         return self.paused
 
     def set_speed(self, speed: float) -> None:
@@ -366,8 +362,8 @@ class Session:
 
     def replay_to(self, t_s: float) -> Replayed:
         """The simulation at an earlier ``t_s``, made without changing what is shown (a front end may make it on
-        another thread while nothing else acts on the session, then show it with :meth:`adopt`)."""
-        return self._replay(max(0.0, t_s))
+        another thread while nothing else acts on the session, then show it with :meth:`adopt`), ready to show."""
+        return ready_to_show(self._replay(max(0.0, t_s)))
 
     def adopt(self, replayed: Replayed) -> None:
         """Show a simulation made by :meth:`replay_to` from this session's commands."""
@@ -385,31 +381,34 @@ class Session:
         return self.seek(min(now + seconds, max(self.high_water_s, now)))
 
     def _replay(self, t_s: float) -> Replayed:
-        """The simulation at ``t_s``: from the nearest checkpoint before it, the commands given since replayed."""
-        entry = self.checkpoints.best(t_s, len(self.user_commands))
-        if entry is None:
-            sim, seen = self._fresh(), 0
-        else:
-            sim, seen = Simulation.restore(entry.state), entry.commands
-        seen, _ = self._play(sim, seen, t_s)
-        return Replayed(sim, seen)
+        """The simulation at ``t_s``: the rewind made in advance for it, else from the nearest checkpoint before it."""
+        ahead = self.ahead
+        if ahead is not None and ahead.fits(t_s, self.user_commands, self.worlds):
+            self.ahead = None
+            return ahead.replayed
+        return replay(self.checkpoints, self.user_commands, t_s, self._fresh, self._run)
+
+    def prepare_back(self, seconds: float = SEEK_STEP_S) -> bool:
+        """Make ``back(seconds)`` in advance (see :mod:`vmsim.session.rewind`), without changing what is shown or the
+        checkpoints: a front end may call it on another thread while paused. False when there is nothing to make."""
+        now, commands, worlds = self.sim.now, self.user_commands, self.worlds
+        t_s = max(0.0, now - seconds)
+        if t_s >= now or self.back_ready(seconds):
+            return t_s < now
+        made = replay(self.checkpoints, commands, t_s, self._fresh, run_plain)
+        self.ahead = Ahead(t_s, tuple(commands[: made.seen]), worlds, ready_to_show(made, collect=True))
+        return True
+
+    def back_ready(self, seconds: float = SEEK_STEP_S) -> bool:
+        """Whether ``back(seconds)`` has been made in advance (it then only swaps the simulation shown)."""
+        ahead, t_s = self.ahead, max(0.0, self.sim.now - seconds)
+        return ahead is not None and ahead.fits(t_s, self.user_commands, self.worlds)
 
     def _forward_to(self, t_s: float) -> list[WorldEvent]:
         """Run the simulation shown to ``t_s``, giving it the commands of that stretch it has not seen (after
         moving back in time, the ones that had followed)."""
-        self.seen, events = self._play(self.sim, self.seen, t_s)
+        self.seen, events = play(self.sim, self.user_commands, self.seen, t_s, self._run)
         return events
-
-    def _play(self, sim: Simulation, seen: int, t_s: float) -> tuple[int, list[WorldEvent]]:
-        events: list[WorldEvent] = []
-        for cmd in self.user_commands[seen:]:
-            if cmd.t_s > t_s:
-                break
-            events += self._run(sim, cmd.t_s, seen)
-            getattr(sim, cmd.verb)(*cmd.args)
-            seen += 1
-        events += self._run(sim, t_s, seen)
-        return seen, events
 
     def restore(self, t_s: float, commands: int) -> None:
         """Back to ``t_s`` with only the first ``commands`` user commands (a command given at ``t_s``

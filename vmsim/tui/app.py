@@ -206,6 +206,7 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         if charts or wall - self._last_chart >= CHART_EVERY_S:
             self._last_chart = wall
             main.show_charts(self.snapshot, session.series(), self)
+        self.keep_rewind_ready()
 
     def status(self) -> Status:
         """What the status line shows now."""
