@@ -2,12 +2,14 @@
 
     python bench/run.py                          # this tree only
     python bench/run.py --baseline /work/main    # and another checkout, measured in the same run, alternating
-    python bench/run.py --quick                  # 1,000 and 3,000 per world instead of 10,000 and 30,000
+    python bench/run.py --quick                  # 1,000 and 3,000 per world instead of 10,000 and 30,000,
+                                                 # 100 hosts instead of 1,000
 
 Every measurement runs in a fresh child process (``PYTHONPATH`` = the tree measured) so its peak RSS
 (``ru_maxrss``) is its own. What is measured (the scenario of bench/engine.py): a host big enough that nothing is
-refused, three worlds (vm, container, microvm), N instances per world added evenly over 600 simulated seconds
-(nginx, redis, python-api, node-web in turn), run to 660 s, then the JSON written to a file.
+refused (containers spread over 31 bridge networks where the tree has the 1,023-per-network limit), three worlds
+(vm, container, microvm), N instances per world added evenly over 600 simulated seconds (nginx, redis, python-api,
+node-web in turn), run to 660 s, then the JSON written to a file.
 
 - **run s / json s / total s**: the engine's run to the end; ``render_json`` of the snapshot and writing it.
 - **events**: world events the engine produced (added, ready, fetched, …; what the JSON's event lists hold);
@@ -17,6 +19,8 @@ refused, three worlds (vm, container, microvm), N instances per world added even
   the run ended, before the snapshot and the JSON (the engine's state and the run's own peak). The JSON is written
   with ``formats.write_json`` (in pieces) where the tree has it, else as one ``render_json`` string.
 - **30k/10k**: the 30k run's total time over the 10k run's (linear is 3.0; target ≤ 3.3).
+- **hosts**: the same, on a world of 1,000 hosts (64 cores, 256 GiB each; ``--quick``: 100) with 10 and then 30
+  instances per host, placed by ``spread``; the 30/10 time ratio (linear is 3.0).
 - **seek**: a session of N per world added at t = 0, run to 600 s, then ``Session.back(10)`` (the dashboard's
   ``,`` key), median of 3: made on the key ("back 10 s"), and with the dashboard's first snapshot after it and
   3,000 small objects as a repaint makes ("+ shown": where the garbage collection a restore brings on lands);
@@ -59,14 +63,37 @@ def _host():  # type: ignore[no-untyped-def]
     )
 
 
-def _sim(per_world: int, duration_s: float):  # type: ignore[no-untyped-def]
-    from vmsim.engine import Settings, Simulation, VmSettings, default_catalog
+def _settings():  # type: ignore[no-untyped-def]
+    from vmsim.engine import Settings, VmSettings, default_catalog
+    from vmsim.engine.machines import ContainerSettings
 
-    settings = Settings(
-        default_catalog(),
-        vm=VmSettings(image_cached=True, memory_mib=512, guest_os="alpine-3.22", clone="linked"),
-    )
-    sim = Simulation(_host(), ("vm", "container", "microvm"), settings, seed=1, scenario="bench")
+    vm = VmSettings(image_cached=True, memory_mib=512, guest_os="alpine-3.22", clone="linked")
+    if "networks" in ContainerSettings._fields:  # one bridge network attaches 1,023: spread them over Docker's 31
+        return Settings(default_catalog(), vm=vm, container=ContainerSettings(networks=31))
+    return Settings(default_catalog(), vm=vm)  # a tree from before the bridge limit: nothing to spread
+
+
+def _sim(per_world: int, duration_s: float, hosts: int = 1):  # type: ignore[no-untyped-def]
+    from vmsim.engine import Simulation
+
+    if hosts == 1:
+        sim = Simulation(_host(), ("vm", "container", "microvm"), _settings(), seed=1, scenario="bench")
+    else:
+        from vmsim.engine import Host
+        from vmsim.engine.machines import Cluster
+
+        host = Host(
+            "bench",
+            "benchmark host",
+            cpu_cores=64,
+            memory_mib=256 * 1024,
+            disk_mib=2**22,
+            host_os_memory_mib=1024,
+            host_os_disk_mib=10240,
+            disk_mibps=2000,
+        )
+        cluster = Cluster(hosts, "spread", ())
+        sim = Simulation(host, ("vm", "container", "microvm"), _settings(), seed=1, scenario="bench", cluster=cluster)
     step = duration_s / per_world
     for i in range(per_world):
         sim.at(i * step, "add_workload", APPS[i % len(APPS)], 1)
@@ -93,13 +120,13 @@ def _count_actions(per_world: int, duration_s: float) -> int:
     return count
 
 
-def child_throughput(per_world: int, count_actions: bool) -> dict[str, object]:
+def child_throughput(per_world: int, count_actions: bool, hosts: int = 1) -> dict[str, object]:
     import gc
 
     from vmsim.output import formats
 
     duration_s = 600.0
-    sim = _sim(per_world, duration_s)
+    sim = _sim(per_world, duration_s, hosts)
     gc.collect()
     t0 = time.perf_counter()
     events = sim.run_until(duration_s + 60)
@@ -265,7 +292,7 @@ def main() -> int:
     if a.child:
         what, *rest = a.child
         if what == "throughput":
-            result = child_throughput(int(rest[0]), rest[1] == "1")
+            result = child_throughput(int(rest[0]), rest[1] == "1", int(rest[2]) if len(rest) > 2 else 1)
         elif what == "seek":
             result = child_seek(int(rest[0]), int(rest[1]))
         elif what == "tui-seek":
@@ -287,6 +314,11 @@ def main() -> int:
             for name, tree in trees:  # alternating, so both see the same machine
                 r = measure(tree, "throughput", str(n), "1" if n == small else "0")
                 rows[name].setdefault(n, []).append(r)  # type: ignore[union-attr]
+    # A world of many hosts (issue 15): 10 and then 30 instances per host, the same spacing over 600 s
+    many = 100 if a.quick else 1000
+    cluster_rows = {
+        name: {k: measure(tree, "throughput", str(many * k), "0", str(many)) for k in (10, 30)} for name, tree in trees
+    }
     seeks = {name: measure(tree, "seek", str(small), "3") for name, tree in trees}
     tui_seeks = {name: measure(tree, "tui-seek", str(small), "3") for name, tree in trees}
     cli_seeks = {name: measure(tree, "cli") for name, tree in trees}
@@ -319,6 +351,23 @@ def main() -> int:
     if a.baseline:
         ratio = med("baseline", small, "total_s") / med("this tree", small, "total_s")
         print(f"speed-up at {small:,} per world (total, baseline / this tree): {ratio:.2f}x")
+    print()
+    print(
+        f"{'tree':<10} {'hosts':>6} {'per host':>8} {'per world':>9} {'run s':>7} {'json s':>7} {'total s':>8}"
+        f" {'peak RSS MiB':>13}"
+    )
+    for name, _ in trees:
+        by = cluster_rows[name]
+        for k, r in by.items():
+            if "error" in r:
+                print(f"{name:<10} {many:>6,} {k:>8} error: {r['error']}")
+                continue
+            print(
+                f"{name:<10} {many:>6,} {k:>8} {many * k:>9,} {r['run_s']:>7.3f} {r['json_s']:>7.3f} "
+                f"{r['total_s']:>8.3f} {r['rss_mib']:>13.0f}"
+            )
+        if all("error" not in r for r in by.values()):
+            print(f"{name:<10} {many:,} hosts: 30/10 per host time ratio {by[30]['total_s'] / by[10]['total_s']:.2f}")  # type: ignore[operator]
     print()
     print(
         f"{'tree':<10} {'seek: per world':>15} {'run to 600 s':>13} {'back 10 s':>10} {'worst':>6} {'+ shown':>8} "
