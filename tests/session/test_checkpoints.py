@@ -179,3 +179,20 @@ def test_every_shipped_scenario_pickles_mid_run_and_goes_on_the_same(name, small
     session.seek(spec.duration_s / 3)
     session.seek(spec.duration_s)
     assert render_json(session.state()) == render_json(straight.state())
+
+
+def test_a_restored_job_still_belongs_to_its_own_instance():
+    """A boot step's job carries its instance (the argument its end is called with) and the instance its job: a
+    cycle the checkpoint's pickler must close on the same objects, not on copies."""
+    sim = bench_sim()
+    sim.run_until(60.0)  # a hundred boot steps under way
+    restored = Simulation.restore(sim.checkpoint())
+    booting = 0
+    for world in restored.worlds.values():
+        by_id = {id(i) for i in world.instances}
+        for inst in world.instances:
+            if inst.job is not None:
+                booting += 1
+                assert inst.job.arg is inst, inst.id
+                assert id(inst.job.arg) in by_id
+    assert booting > 0

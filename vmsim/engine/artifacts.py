@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING
 
 from vmsim.engine.catalog import ContainerRuntime, GuestOS, Image
@@ -111,7 +110,7 @@ class ArtifactStore:
         art.state = "fetching"
         self.disk.add(art.category, art.stored_mib)
         nominal = art.download_mib / self._registry_mibps()
-        job = self.net.submit(nominal, 1.0, partial(self._downloaded, art))
+        job = self.net.submit(nominal, 1.0, self._downloaded, art)
         art.job = job
         self._downloads.add(job)
 
@@ -125,7 +124,7 @@ class ArtifactStore:
         if art.job is not None:
             self._downloads.discard(art.job)
         if art.unpack_s > 0:
-            art.job = self.cpu.submit(art.unpack_s, 1.0, partial(self._fetched, art))
+            art.job = self.cpu.submit(art.unpack_s, 1.0, self._fetched, art)
         else:
             self._fetched(art)
 

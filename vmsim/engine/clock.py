@@ -38,6 +38,16 @@ class Clock:
         heapq.heappush(self._heap, (timer.at, self._seq, timer))
         return timer
 
+    def schedule_again(self, timer: Timer, at: float) -> None:
+        """Put a timer that has run back on the clock at ``at`` (as :meth:`schedule` would a new one, in the same
+        order): a resource's next finish reuses the timer of the last, one object fewer an action."""
+        now = self.now
+        at = at if at >= now else now
+        timer.at = at
+        timer.cancelled = False
+        self._seq += 1
+        heapq.heappush(self._heap, (at, self._seq, timer))
+
     def peek(self) -> float | None:
         """Time of the next live action, or None when nothing is scheduled."""
         heap = self._heap

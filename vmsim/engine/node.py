@@ -8,7 +8,7 @@ change on to the world's own, so the world's totals are kept as they change, nev
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vmsim.engine.artifacts import Artifact, ArtifactStore
 from vmsim.engine.clock import Clock
@@ -17,7 +17,7 @@ from vmsim.engine.instance import Instance
 from vmsim.engine.ledger import MutableLedger
 from vmsim.engine.machines import Host
 from vmsim.engine.memory import OomQueue, SharedPages
-from vmsim.engine.sharing import Job, SharedCapacity
+from vmsim.engine.sharing import NO_ARG, Job, SharedCapacity
 from vmsim.engine.snapshot import STATES, HostUsage
 
 if TYPE_CHECKING:
@@ -64,9 +64,9 @@ class TrackedCapacity(SharedCapacity):
             world.boot_demand = 0.0  # drop accumulated float error while every host is idle
         self.counted = now
 
-    def submit(self, nominal_s: float, weight: float, on_done: Callable[[], None]) -> Job:
+    def submit(self, nominal_s: float, weight: float, on_done: Callable[..., None], arg: Any = NO_ARG) -> Job:
         """Start a job (see :meth:`SharedCapacity.submit`) and count its demand in the world's."""
-        job = super().submit(nominal_s, weight, on_done)
+        job = super().submit(nominal_s, weight, on_done, arg)
         self._recount()
         return job
 

@@ -38,16 +38,27 @@ def _loader(cls: type, name: str, written: tuple[str, ...], blank: dict[str, str
     return load
 
 
-def _reducer(cls: type, blank: dict[str, str] | None = None) -> Callable[[Any], tuple[Any, ...]]:
+def _reducer(
+    cls: type, blank: dict[str, str] | None = None, later: tuple[str, ...] = ()
+) -> Callable[[Any], tuple[Any, ...]]:
+    """``later``: slots written as state after the object is memoized, not in its tuple — a slot that may lead back
+    to an object whose own tuple leads here (a job's ``arg`` is the instance whose ``job`` it is): in a tuple the
+    cycle would recurse without end."""
     blank = blank or {}
-    written = tuple(slot for slot in _slots(cls) if slot not in blank)
+    written = tuple(slot for slot in _slots(cls) if slot not in blank and slot not in later)
     load = _loader(cls, f"_load_{cls.__name__}", written, blank)
     values = attrgetter(*written)
+    if not later:
 
-    def reduce(obj: Any) -> tuple[Any, ...]:
-        return load, (values(obj),)
+        def reduce(obj: Any) -> tuple[Any, ...]:
+            return load, (values(obj),)
 
-    return reduce
+        return reduce
+
+    def reduce_later(obj: Any) -> tuple[Any, ...]:
+        return load, (values(obj),), (None, {slot: getattr(obj, slot) for slot in later})
+
+    return reduce_later
 
 
 # Not written: an instance's finished phases and boot plan (a checkpoint keeps them beside the bytes and puts them
@@ -57,7 +68,7 @@ INSTANCE_BLANK = {"phases": "[]", "steps": "[]", "snap": "None"}
 _TABLE: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,
     Instance: _reducer(Instance, INSTANCE_BLANK),
-    Job: _reducer(Job),
+    Job: _reducer(Job, later=("arg",)),
     Timer: _reducer(Timer),
 }
 

@@ -11,22 +11,27 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from typing import Any
 
 from vmsim.engine.clock import Clock, Timer
 
 _EPS = 1e-9
+NO_ARG: Any = ()  # a job whose on_done takes no argument (any other ``arg`` is passed to it)
 
 
 class Job:
     """One piece of work on a :class:`SharedCapacity`."""
 
-    __slots__ = ("start_v", "finish_v", "weight", "on_done", "cancelled", "done")
+    __slots__ = ("start_v", "finish_v", "weight", "on_done", "arg", "cancelled", "done")
 
-    def __init__(self, start_v: float, nominal_s: float, weight: float, on_done: Callable[[], None]) -> None:
+    def __init__(
+        self, start_v: float, nominal_s: float, weight: float, on_done: Callable[..., None], arg: Any = NO_ARG
+    ) -> None:
         self.start_v = start_v
         self.finish_v = start_v + nominal_s
         self.weight = weight
-        self.on_done = on_done
+        self.on_done = on_done  # called with ``arg`` when done (a bound method and its argument: no partial a step)
+        self.arg = arg
         self.cancelled = False
         self.done = False
 
@@ -68,15 +73,16 @@ class SharedCapacity:
         self._t = now
         return rate
 
-    def submit(self, nominal_s: float, weight: float, on_done: Callable[[], None]) -> Job:
-        """Start a job that needs ``nominal_s`` seconds when uncontended, using ``weight`` units."""
+    def submit(self, nominal_s: float, weight: float, on_done: Callable[..., None], arg: Any = NO_ARG) -> Job:
+        """Start a job that needs ``nominal_s`` seconds when uncontended, using ``weight`` units; ``on_done(arg)``
+        (or ``on_done()`` without ``arg``) runs when it finishes."""
         # self._sync(), inlined
         now = self._clock.now
         demand, capacity = self.demand, self.capacity
         rate_before = 1.0 if demand <= capacity or demand <= 0 else capacity / demand
         v = self._v = self._v + rate_before * (now - self._t)
         self._t = now
-        job = Job(v, nominal_s if nominal_s > 0.0 else 0.0, weight, on_done)
+        job = Job(v, nominal_s if nominal_s > 0.0 else 0.0, weight, on_done, arg)
         self._seq += 1
         heap = self._heap
         head = heap[0][0] if heap and self._timer is not None else None
@@ -111,7 +117,8 @@ class SharedCapacity:
         if self.active == 0:
             self.demand = 0.0  # drop accumulated float error while idle
 
-    def _reschedule(self) -> None:
+    def _reschedule(self, spare: Timer | None = None) -> None:
+        # ``spare``: the timer that has just run (from _fire), put back on the clock rather than a new one made
         timer = self._timer
         if timer is not None:
             timer.cancelled = True
@@ -125,10 +132,14 @@ class SharedCapacity:
             clock = self._clock
             ahead = heap[0][0] - self._v
             at = clock.now + (ahead if ahead > 0.0 else 0.0) / rate
-            self._timer = clock.schedule(at, self._fire)
+            if spare is not None:
+                clock.schedule_again(spare, at)
+                self._timer = spare
+            else:
+                self._timer = clock.schedule(at, self._fire)
 
     def _fire(self) -> None:
-        self._timer = None
+        fired, self._timer = self._timer, None
         # _sync(), inlined
         now = self._clock.now
         demand, capacity = self.demand, self.capacity
@@ -153,9 +164,9 @@ class SharedCapacity:
                 more = [job]
             else:
                 more.append(job)
-        self._reschedule()
+        self._reschedule(fired)
         if first is not None:
-            first.on_done()
+            first.on_done() if first.arg is NO_ARG else first.on_done(first.arg)
             if more is not None:
                 for job in more:
-                    job.on_done()
+                    job.on_done() if job.arg is NO_ARG else job.on_done(job.arg)

@@ -10,7 +10,6 @@ stores and needs, how it is admitted, its boot steps and the memory each touches
 from __future__ import annotations
 
 import random
-from functools import partial
 
 from vmsim.engine import admission
 from vmsim.engine.admission import FitResult
@@ -306,7 +305,7 @@ class World:
             return
         resource = node.cpu if kind == CPU else node.disk_io
         inst.job_on = resource
-        inst.job = resource.submit(nominal, weight, partial(self._step_done, inst))
+        inst.job = resource.submit(nominal, weight, self._step_done, inst)
 
     def _step_done(self, inst: Instance) -> None:
         if inst.state != "booting":
