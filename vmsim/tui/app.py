@@ -44,6 +44,9 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
     """Watch VMs and containers boot side by side on identical hosts."""
 
     CSS_PATH = "vmsim.tcss"
+    # No text selection by mouse (the terminal's own still works): a click as a screen closes started one on a widget
+    # already removed, and Textual raised (AttributeError in Screen._forward_event; key-sequence fuzz, seed 3280).
+    ALLOW_SELECT = False
     SMALL_NOTICE = True  # cover the dashboard with a notice when the terminal is too small for it
     TITLE = "vmsim"
     COMMANDS = App.COMMANDS | {VmsimCommands}
