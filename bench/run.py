@@ -180,29 +180,26 @@ def child_seek(per_world: int, runs: int) -> dict[str, object]:
     session.seek(600.0)
     forward_s = time.perf_counter() - t0
     cold, shown, ahead, ahead_shown, prepare = [], [], [], [], []
-    for _ in range(runs):
-        # Cold: the rewind made on the key; "shown" adds the dashboard's first snapshot after it and a repaint's worth
-        # of small objects (where the garbage collection a restore brings on lands, unless the rewind did it itself).
-        session.seek(600.0)
-        start = time.perf_counter()
+
+    def back_and_show(start: float, until_back: list[float], until_shown: list[float]) -> None:
+        """Rewind 10 s, then take the dashboard's first snapshot after it and a repaint's worth of small objects
+        (where the garbage collection a restore brings on lands, unless the rewind did it itself)."""
         session.back(10.0)
-        cold.append(time.perf_counter() - start)
+        until_back.append(time.perf_counter() - start)
         session.snapshot(include_events=False)
         _repaint()
-        shown.append(time.perf_counter() - start)
+        until_shown.append(time.perf_counter() - start)
         assert abs(session.now - 590.0) < 1e-6
+
+    for _ in range(runs):
+        session.seek(600.0)  # cold: the rewind made on the key
+        back_and_show(time.perf_counter(), cold, shown)
         if hasattr(session, "prepare_back"):  # made in advance while paused (the dashboard does it on a worker)
             session.seek(600.0)
             start = time.perf_counter()
             session.prepare_back(10.0)
             prepare.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            session.back(10.0)
-            ahead.append(time.perf_counter() - start)
-            session.snapshot(include_events=False)
-            _repaint()
-            ahead_shown.append(time.perf_counter() - start)
-            assert abs(session.now - 590.0) < 1e-6
+            back_and_show(time.perf_counter(), ahead, ahead_shown)
 
     def med(xs: list[float]) -> float | None:
         return statistics.median(xs) if xs else None

@@ -12,7 +12,6 @@ from vmsim.engine import Host, Settings, Simulation, VmSettings, default_catalog
 from vmsim.output.formats import render_json
 from vmsim.scenarios.loader import shipped_names
 from vmsim.session import Session, load_scenario
-from vmsim.session import checkpoints as cp_module
 from vmsim.session.checkpoints import Checkpoints
 
 APPS = ("nginx", "redis", "python-api", "node-web")
@@ -40,13 +39,6 @@ def bench_sim(per_world: int = 120) -> Simulation:
 
 def state(sim: Simulation) -> tuple[str, object]:
     return render_json(sim.snapshot()), {n: s.points() for n, s in sim.series.items()}
-
-
-@pytest.fixture
-def small_checkpoints(monkeypatch):
-    """Checkpoints every 40 actions whatever the state's size, so short runs take many."""
-    monkeypatch.setattr(cp_module, "MIN_ACTIONS", 40)
-    monkeypatch.setattr(cp_module, "ACTIONS_PER_INSTANCE", 0)
 
 
 def test_the_whole_engine_state_pickles_no_closures_anywhere():
@@ -86,35 +78,18 @@ def test_stopping_on_a_budget_and_carrying_on_is_the_same_as_one_run():
     assert state(sim) == state(straight)
 
 
-def test_a_session_seeks_from_its_checkpoints_and_shows_what_a_straight_run_showed(small_checkpoints, monkeypatch):
-    spec = load_scenario("boot-storm")
-    plan = [(5.0, "add_workload", ("nginx", 7)), (17.5, "remove_app", ("nginx",)), (30.0, "add_workload", ("redis", 3))]
-
-    def live_to(t_end: float) -> str:
-        s = Session(spec, seed=4, paused=True)
-        for t, verb, args in plan:
-            if t > t_end:
-                break
-            s.run_until(t)
-            getattr(s, verb)(*args)
-        s.run_until(t_end)
-        return render_json(s.state())
-
-    session = Session(spec, seed=4, paused=True)
-    for t, verb, args in plan:
-        session.run_until(t)
-        getattr(session, verb)(*args)
-    session.run_until(60.0)
+def test_a_session_seeks_from_its_checkpoints_and_shows_what_a_straight_run_showed(
+    small_checkpoints, restores, boot_storm
+):
+    session = boot_storm.played(60.0)
     assert len(session.checkpoints.entries) >= 5
-    restores = []
-    real_restore = Simulation.restore
-    monkeypatch.setattr(Simulation, "restore", staticmethod(lambda c: restores.append(c.t_s) or real_restore(c)))
-    for target in (50.0, 31.0, 30.0, 17.5, 12.0, 4.0):
+    targets = (50.0, 31.0, 30.0, 17.5, 12.0, 4.0)
+    for target in targets:
         session.seek(target)
         assert session.now == target
-        assert render_json(session.state()) == live_to(target)
+        assert render_json(session.state()) == boot_storm.straight(target)
     assert restores, "the seeks used checkpoints"
-    assert all(t <= target for t, target in zip(restores, (50.0, 31.0, 30.0, 17.5, 12.0, 4.0), strict=False))
+    assert all(t <= target for t, target in zip(restores, targets, strict=False))
 
 
 def test_a_command_after_rewinding_forgets_the_checkpoints_of_the_old_future(small_checkpoints):

@@ -6,68 +6,28 @@ from __future__ import annotations
 
 import pickle
 
-import pytest
-
 from vmsim.engine import Simulation, pickling
 from vmsim.engine.clock import Timer
 from vmsim.engine.instance import NO_STEPS, Instance
 from vmsim.engine.sharing import Job
 from vmsim.output.formats import render_json
 from vmsim.session import Session, load_scenario
-from vmsim.session import checkpoints as cp_module
-
-PLAN = [(5.0, "add_workload", ("nginx", 7)), (17.5, "remove_app", ("nginx",)), (30.0, "add_workload", ("redis", 3))]
 
 
-@pytest.fixture
-def small_checkpoints(monkeypatch):
-    """Checkpoints every 40 actions whatever the state's size, so short runs take many."""
-    monkeypatch.setattr(cp_module, "MIN_ACTIONS", 40)
-    monkeypatch.setattr(cp_module, "ACTIONS_PER_INSTANCE", 0)
-
-
-@pytest.fixture
-def restores(monkeypatch) -> list[float]:
-    """The moments of the checkpoints restored from now on."""
-    seen: list[float] = []
-    real = Simulation.restore
-    monkeypatch.setattr(Simulation, "restore", staticmethod(lambda c: seen.append(c.t_s) or real(c)))
-    return seen
-
-
-def straight(t_end: float, plan=PLAN) -> str:
-    """The JSON of a session that went straight to ``t_end``, given the plan's commands on the way."""
-    s = Session(load_scenario("boot-storm"), seed=4, paused=True, checkpoints=False)
-    for t, verb, args in plan:
-        if t > t_end:
-            break
-        s.run_until(t)
-        getattr(s, verb)(*args)
-    s.run_until(t_end)
-    return render_json(s.state())
-
-
-def played(t_end: float) -> Session:
-    session = Session(load_scenario("boot-storm"), seed=4, paused=True)
-    for t, verb, args in PLAN:
-        session.run_until(t)
-        getattr(session, verb)(*args)
-    session.run_until(t_end)
-    return session
-
-
-def test_back_replays_from_the_latest_checkpoint_before_the_moment(small_checkpoints, restores):
-    session = played(60.0)
+def test_back_replays_from_the_latest_checkpoint_before_the_moment(boot_storm, small_checkpoints, restores):
+    session = boot_storm.played(60.0)
     book = session.checkpoints
     nearest = max(e.t_s for e in book.entries if e.t_s <= 50.0)
     assert any(e.t_s < nearest for e in book.entries), "older checkpoints exist that it must not use"
     session.back(10.0)
     assert restores == [nearest]
-    assert render_json(session.state()) == straight(50.0)
+    assert render_json(session.state()) == boot_storm.straight(50.0)
 
 
-def test_a_rewind_made_in_advance_is_the_same_bytes_and_swaps_in_without_restoring(small_checkpoints, restores):
-    session = played(60.0)
+def test_a_rewind_made_in_advance_is_the_same_bytes_and_swaps_in_without_restoring(
+    boot_storm, small_checkpoints, restores
+):
+    session = boot_storm.played(60.0)
     entries = list(session.checkpoints.entries)
     assert session.prepare_back(10.0)
     assert restores, "it was made from a checkpoint"
@@ -77,64 +37,66 @@ def test_a_rewind_made_in_advance_is_the_same_bytes_and_swaps_in_without_restori
     session.back(10.0)
     assert restores == [], "the press only swapped it in"
     assert session.ahead is None and not session.back_ready(10.0)
-    assert render_json(session.state()) == straight(50.0)
+    assert render_json(session.state()) == boot_storm.straight(50.0)
     session.forward(10.0)  # and the future goes on from it as it went before
-    assert render_json(session.state()) == straight(60.0)
+    assert render_json(session.state()) == boot_storm.straight(60.0)
 
 
-def test_a_rewind_made_in_advance_outlives_a_command_given_after_its_moment(small_checkpoints, restores):
-    session = played(60.0)
+def test_a_rewind_made_in_advance_outlives_a_command_given_after_its_moment(boot_storm, small_checkpoints, restores):
+    session = boot_storm.played(60.0)
     session.prepare_back(10.0)
     session.add_workload("redis", 1)  # at 60 s: the past at 50 s is unchanged
     assert session.back_ready(10.0)
     restores.clear()
     session.back(10.0)
     assert restores == []
-    assert render_json(session.state()) == straight(50.0)
+    assert render_json(session.state()) == boot_storm.straight(50.0)
     session.forward(10.0)  # the command given at 60 s is replayed on the way
-    later = [*PLAN, (60.0, "add_workload", ("redis", 1))]
-    assert render_json(session.state()) == straight(60.0, later)
+    later = [*boot_storm.PLAN, (60.0, "add_workload", ("redis", 1))]
+    assert render_json(session.state()) == boot_storm.straight(60.0, later)
 
 
-def test_a_rewind_made_in_advance_is_dropped_by_a_new_past_a_change_of_worlds_or_resuming(small_checkpoints):
-    session = played(60.0)
+def test_a_rewind_made_in_advance_is_dropped_by_a_new_past_a_change_of_worlds_or_resuming(
+    boot_storm, small_checkpoints
+):
+    session = boot_storm.played(60.0)
     session.prepare_back(10.0)  # the moment 50 s, as the plan's commands made it
     session.back(20.0)
     session.add_workload("redis", 1)  # at 40 s: a new future, in which 50 s is not what was made
     session.run_until(60.0)
     assert not session.back_ready(10.0)
     session.back(10.0)
-    later = [*PLAN, (40.0, "add_workload", ("redis", 1))]
-    assert render_json(session.state()) == straight(50.0, later)
+    later = [*boot_storm.PLAN, (40.0, "add_workload", ("redis", 1))]
+    assert render_json(session.state()) == boot_storm.straight(50.0, later)
 
-    session = played(60.0)
+    session = boot_storm.played(60.0)
     session.prepare_back(10.0)
     session.set_worlds(("vm", "container"))
     assert not session.back_ready(10.0)
 
-    session = played(60.0)
+    session = boot_storm.played(60.0)
     session.prepare_back(10.0)
     session.resume()
     assert session.ahead is None
 
 
-def test_a_rewind_to_an_earlier_moment_than_the_one_made_in_advance_does_not_use_it(small_checkpoints):
-    session = played(60.0)
+def test_a_rewind_to_an_earlier_moment_than_the_one_made_in_advance_does_not_use_it(boot_storm, small_checkpoints):
+    session = boot_storm.played(60.0)
     session.prepare_back(10.0)
     session.back(20.0)
     assert session.ahead is not None, "kept: it was not the rewind asked for"
-    assert render_json(session.state()) == straight(40.0)
+    assert render_json(session.state()) == boot_storm.straight(40.0)
 
 
-def test_replay_to_from_the_start_without_checkpoints_is_the_same_bytes():
+def test_replay_to_from_the_start_without_checkpoints_is_the_same_bytes(boot_storm):
     session = Session(load_scenario("boot-storm"), seed=4, paused=True, checkpoints=False)
     session.run_until(25.0)
     session.adopt(session.replay_to(12.0))
-    assert render_json(session.state()) == straight(12.0, [])
+    assert render_json(session.state()) == boot_storm.straight(12.0, [])
 
 
-def test_checkpoints_write_slotted_engine_objects_as_tuples_and_read_them_back_whole():
-    session = played(8.0)  # mid boot storm: instances booting, jobs on the cores and disk, timers due
+def test_checkpoints_write_slotted_engine_objects_as_tuples_and_read_them_back_whole(boot_storm):
+    session = boot_storm.played(8.0)  # mid boot storm: instances booting, jobs on the cores and disk, timers due
     sim = session.sim
     data = pickling.dumps(sim)
     # The default for a class with slots writes each object's slot names; the table writes values only.
@@ -157,8 +119,8 @@ def test_checkpoints_write_slotted_engine_objects_as_tuples_and_read_them_back_w
     assert all(found.values()), found
 
 
-def test_a_restored_state_shares_the_finished_boot_plan_as_the_live_one_does():
-    session = played(8.0)  # some instances running (their plan done with), some still booting
+def test_a_restored_state_shares_the_finished_boot_plan_as_the_live_one_does(boot_storm):
+    session = boot_storm.played(8.0)  # some instances running (their plan done with), some still booting
     sim = session.sim
     back = Simulation.restore(sim.checkpoint())
     done = booting = 0

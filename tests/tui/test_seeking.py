@@ -24,25 +24,38 @@ async def until(pilot, condition, turns: int = 400) -> None:
     raise AssertionError("the condition never held")
 
 
+def record_calls(monkeypatch, name: str, gate: threading.Event | None = None) -> list[threading.Thread]:
+    """The threads ``Session.<name>`` is called on (held at ``gate`` until it is set, when given)."""
+    threads: list[threading.Thread] = []
+    real = getattr(Session, name)
+
+    def recorded(self, *args):
+        threads.append(threading.current_thread())
+        if gate is not None:
+            assert gate.wait(30), "the test never let it finish"
+        return real(self, *args)
+
+    monkeypatch.setattr(Session, name, recorded)
+    return threads
+
+
+def two_redis_at_25(app: VmsimApp):
+    """Two redis added, run to 25 s: returns the engine's snapshot at 15 s (where a rewind of 10 s lands)."""
+    app.add_workload("redis", 2)
+    app.advance(15.0)
+    at_15 = app.session.sim.snapshot()
+    app.advance(10.0)
+    return at_15
+
+
 async def test_a_large_rewind_runs_off_the_ui_thread_and_shows_the_same_past(tmp_path, monkeypatch):
     monkeypatch.setattr(seeking, "THREAD_FROM_INSTANCES", 1)  # every state counts as large
     monkeypatch.setattr(seeking.Seeking, "keep_rewind_ready", lambda self: None)  # nothing made in advance
     gate = threading.Event()
-    threads = []
-    real = Session.replay_to
-
-    def held(self, t_s):
-        threads.append(threading.current_thread())
-        assert gate.wait(30), "the test never let the rewind finish"
-        return real(self, t_s)
-
-    monkeypatch.setattr(Session, "replay_to", held)
+    threads = record_calls(monkeypatch, "replay_to", gate)
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.add_workload("redis", 2)
-        app.advance(15.0)
-        at_15 = app.session.sim.snapshot()
-        app.advance(10.0)
+        at_15 = two_redis_at_25(app)
         await pilot.press("comma")
         await until(pilot, lambda: bool(threads))
         assert threads[0] is not threading.main_thread()
@@ -68,21 +81,6 @@ async def test_a_small_rewind_is_made_at_once(tmp_path):
         assert not app.seeking and app.session.now == pytest.approx(10.0)
 
 
-def record_calls(monkeypatch, name: str, gate: threading.Event | None = None) -> list[threading.Thread]:
-    """The threads ``Session.<name>`` is called on (held at ``gate`` until it is set, when given)."""
-    threads: list[threading.Thread] = []
-    real = getattr(Session, name)
-
-    def recorded(self, *args):
-        threads.append(threading.current_thread())
-        if gate is not None:
-            assert gate.wait(30), "the test never let it finish"
-        return real(self, *args)
-
-    monkeypatch.setattr(Session, name, recorded)
-    return threads
-
-
 async def test_paused_at_a_large_state_the_next_rewind_is_made_ahead_and_the_key_only_swaps_it_in(
     tmp_path, monkeypatch
 ):
@@ -91,10 +89,7 @@ async def test_paused_at_a_large_state_the_next_rewind_is_made_ahead_and_the_key
     replayed = record_calls(monkeypatch, "replay_to")
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.add_workload("redis", 2)
-        app.advance(15.0)
-        at_15 = app.session.sim.snapshot()
-        app.advance(10.0)
+        at_15 = two_redis_at_25(app)
         await until(pilot, lambda: app.session.back_ready(10.0))
         assert prepared and all(t is not threading.main_thread() for t in prepared)
         assert app.session.now == pytest.approx(25.0), "what is shown did not move"
@@ -115,10 +110,7 @@ async def test_the_key_pressed_while_the_rewind_is_being_made_ahead_waits_for_it
     replayed = record_calls(monkeypatch, "replay_to")
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.add_workload("redis", 2)
-        app.advance(15.0)
-        at_15 = app.session.sim.snapshot()
-        app.advance(10.0)
+        at_15 = two_redis_at_25(app)
         await until(pilot, lambda: bool(prepared))
         await pilot.press("comma")
         assert app.seeking and app.session.now == pytest.approx(25.0)
@@ -137,10 +129,7 @@ async def test_the_key_pressed_before_the_rewind_starts_being_made_ahead_makes_i
     replayed = record_calls(monkeypatch, "replay_to")
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.add_workload("redis", 2)
-        app.advance(15.0)
-        at_15 = app.session.sim.snapshot()
-        app.advance(10.0)
+        at_15 = two_redis_at_25(app)
         assert app._prepare_timer is not None, "it is about to be made ahead"
         await pilot.press("comma")
         await until(pilot, lambda: not app.seeking)
