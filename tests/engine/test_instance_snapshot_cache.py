@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vmsim.engine import Host, Settings, Simulation, default_catalog
+from vmsim.engine import Host, Settings, Simulation, VmSettings, default_catalog
 from vmsim.engine.machines import Cluster
 from vmsim.engine.observation import instance_snapshot
 from vmsim.scenarios import build_simulation, load_scenario
@@ -28,10 +28,13 @@ def _check(sim, where):
     booting = 0
     snapshot = sim.snapshot()
     for world in sim.worlds.values():
-        shown = snapshot.world(world.kind).instances
-        for inst, snap in zip(world.instances, shown, strict=True):
+        seen = snapshot.world(world.kind)
+        for inst, snap in zip(world.instances, seen.instances, strict=True):
             assert snap == _fresh(world, inst), (where, world.kind, inst.id, inst.state)
             booting += inst.state == "booting"
+            if inst.job is not None and inst.job_on is not None:
+                # A phase on a shared resource: the world's clock reading gives the resource's own progress.
+                assert seen.progress(snap) == inst.job_on.progress(inst.job), (where, inst.id)
     return booting
 
 
@@ -69,3 +72,24 @@ def test_kept_snapshots_follow_boot_phases_downloads_faults_and_deploys():
         if step == 50:
             sim.grow_app("python-api", 32)
     assert seen_booting > 50  # the booting path (kept, progress refreshed) was exercised
+
+
+def test_a_booting_instance_keeps_its_snapshot_through_a_phase_and_only_the_clock_reading_moves():
+    cat = default_catalog()
+    settings = Settings(cat, vm=VmSettings(image_cached=True))  # booting at once: no image to download first
+    sim = Simulation(Host.from_preset(cat.hosts["laptop"]), worlds=("vm",), settings=settings, seed=2)
+    sim.add_workload("nginx", 3)
+    sim.run_until(4.0)  # systemd in each guest
+    before = sim.snapshot().world("vm")
+    sim.run_until(4.05)
+    after = sim.snapshot().world("vm")
+    same_phase = [
+        (a, b)
+        for a, b in zip(before.instances, after.instances, strict=True)
+        if a.state == b.state == "booting" and a.phase == b.phase and a.work is not None
+    ]
+    assert same_phase, "some instance stayed in one timed phase"
+    for a, b in same_phase:
+        assert b is a, "the same snapshot object, not a new one with a new fraction"
+        assert after.progress(b) > before.progress(a), "its progress still moves, read off the world's clocks"
+    assert after.clocks != before.clocks

@@ -132,7 +132,7 @@ def check(sim, last_now):
         ]
         assert len(ends) == len(set(ends)), "an instance ended twice"
         for inst in w.instances:
-            assert 0.0 <= inst.progress <= 1.0
+            assert 0.0 <= w.progress(inst) <= 1.0
             assert inst.memory_mib >= -1e-9 and inst.disk_mib >= -1e-9
             # Ended instances hold nothing, except a VM whose app its own guest OOM killer stopped: the VM
             # itself goes on running (and holding its allocation) until it is removed.

@@ -292,14 +292,16 @@ def test_snapshot_shows_the_current_phase_and_its_progress(cat, make_sim):
     sim.add_workload("nginx")
     t = 0.05
     sim.run_until(t)
-    inst = sim.snapshot().world("container").instances[0]
+    then = sim.snapshot().world("container")
+    inst = then.instances[0]
     assert (inst.state, inst.phase) == ("booting", "create")
     assert inst.phases[-1] == ("create", 0.0, None)
     sim.run_until(10)
-    done = sim.snapshot().world("container").instances[0]
+    later = sim.snapshot().world("container")
+    done = later.instances[0]
     create = done.phases[0]
-    assert inst.progress == pytest.approx(t / (create.end_s - create.start_s))
-    assert (done.phase, done.progress) == (None, 1.0)
+    assert then.progress(inst) == pytest.approx(t / (create.end_s - create.start_s))
+    assert (done.phase, later.progress(done)) == (None, 1.0)
     assert all(p.end_s is not None for p in done.phases)
 
 

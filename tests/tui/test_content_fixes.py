@@ -156,3 +156,17 @@ async def test_the_status_line_shows_the_hardware_whole_or_shortened_never_cut()
             await pilot.pause()
             wide = bar.render().plain  # type: ignore[union-attr]
             assert whole in wide, (lang, wide)
+
+
+async def test_a_long_instance_list_spends_no_row_on_a_sideways_scroll_bar(tmp_path):
+    # Its lines are cut to its width: a horizontal scroll bar would only take the row of one more instance.
+    app = app_for(tmp_path, ONE_CORE.format(cores=8, count=40))
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.advance(5.0)
+        await pilot.pause()
+        rows = app.screen.query_one("#instances-container")
+        assert len(rows.instances) == 40 and rows.show_vertical_scrollbar
+        assert not rows.show_horizontal_scrollbar
+        assert rows.scrollable_content_region.height == rows.outer_size.height
+        shown = [rows.render_line(y).text for y in range(rows.scrollable_content_region.height)]
+        assert all("nginx-" in line for line in shown), shown

@@ -50,8 +50,8 @@ class TrackedCapacity(SharedCapacity):
     """A host's cores that keep the world's boot demand (each host's counted up to its cores) as it changes, so
     the world never sums its hosts to know it."""
 
-    def __init__(self, clock: Clock, capacity: float, world: World) -> None:
-        super().__init__(clock, capacity)
+    def __init__(self, clock: Clock, capacity: float, world: World, key: str = "") -> None:
+        super().__init__(clock, capacity, key)
         self.world = world
         self.counted = 0.0  # what this host adds to the world's boot demand now
 
@@ -99,13 +99,13 @@ class Node:
         if world.cluster.hosts == 1:
             # One host: its books are the world's (nothing to forward, nothing to place, the same float sums).
             self.memory, self.disk = world.memory, world.disk
-            self.cpu = SharedCapacity(world.clock, host.cpu_cores)
+            self.cpu = SharedCapacity(world.clock, host.cpu_cores, f"{name}/cpu")
         else:
             self.memory = ForwardingLedger(world.memory, self._memory_changed)
             self.disk = ForwardingLedger(world.disk)
-            self.cpu = TrackedCapacity(world.clock, host.cpu_cores, world)
-        self.net = SharedCapacity(world.clock, 1.0)
-        self.disk_io = SharedCapacity(world.clock, 1.0)
+            self.cpu = TrackedCapacity(world.clock, host.cpu_cores, world, f"{name}/cpu")
+        self.net = SharedCapacity(world.clock, 1.0, f"{name}/net")
+        self.disk_io = SharedCapacity(world.clock, 1.0, f"{name}/disk")
         self.steady_cpu = 0.0
         self.vcpus_used = 0
         self.guest_count = 0  # guests whose services are up, for KSM

@@ -14,6 +14,7 @@ from vmsim.engine.snapshot import (
     InstanceSnapshot,
     LayerUsage,
     PhaseRecord,
+    PhaseWork,
 )
 
 if TYPE_CHECKING:
@@ -23,10 +24,10 @@ if TYPE_CHECKING:
 
 def instance_snapshot(world: World, inst: Instance) -> InstanceSnapshot:
     """An immutable view of one instance now (cached until it changes; while it boots, until its phase changes,
-    with the phase's progress brought up to date)."""
+    with a download's progress brought up to date)."""
     snap = inst.snap
     if snap is not None:
-        if inst.state != "booting" or inst.current is None:
+        if inst.state != "booting" or inst.current is None or snap[_WORK] is not None:
             return snap
         progress = _boot_progress(inst)
         if progress == snap[_PROGRESS]:
@@ -35,18 +36,28 @@ def instance_snapshot(world: World, inst: Instance) -> InstanceSnapshot:
         return snap
     phase = None
     progress = 1.0 if inst.state == "running" else 0.0
+    work = None
     phases = tuple(inst.phases)
     if inst.state == "booting" and inst.current is not None:
         phase = inst.current[0]
         phases += (PhaseRecord(phase, inst.current[1], None),)
-        progress = _boot_progress(inst)
+        job, on = inst.job, inst.job_on
+        if job is not None and on is not None:
+            # Timed on a shared resource: its progress moves with the resource's clock (WorldSnapshot.progress).
+            span = job.finish_v - job.start_v
+            if job.done or span <= 0:
+                progress = 1.0
+            else:
+                progress, work = 0.0, PhaseWork(on.key, job.start_v, span)
+        else:
+            progress = _boot_progress(inst)
     snap = InstanceSnapshot(
         id=inst.id,
         app=inst.app.name,
         world=world.kind,
         state=inst.state,
         phase=phase,
-        progress=progress,
+        phase_progress=progress,
         phases=phases,
         added_s=inst.added_s,
         ready_s=inst.ready_s,
@@ -58,56 +69,49 @@ def instance_snapshot(world: World, inst: Instance) -> InstanceSnapshot:
         exposed=inst.exposed,
         version=inst.version,
         works=inst.works,
+        work=work,
     )
     inst.snap = snap
     return snap
 
 
-def instance_snapshots(world: World) -> tuple[InstanceSnapshot, ...]:
-    """Every instance of ``world`` now, in order: :func:`instance_snapshot` of each, with the kept snapshot of a
-    booting instance brought up to date here, reading each shared resource's virtual time once (a dashboard tick at
-    10,000 booting instances)."""
+def instance_snapshots(world: World) -> tuple[tuple[InstanceSnapshot, ...], dict[str, float]]:
+    """Every instance of ``world`` now, in order (:func:`instance_snapshot` of each), and the clock reading of
+    each shared resource a booting instance's phase runs on. A booting instance's snapshot is kept all through a
+    phase timed on a resource (only the resource's clock is read, once): a dashboard tick at 10,000 booting
+    instances makes no new snapshot of them."""
     out: list[InstanceSnapshot] = []
     append = out.append
-    virtual: dict[SharedCapacity, float] = {}
+    clocks: dict[str, float] = {}
     last_on: SharedCapacity | None = None
-    v = 0.0
-    index = _PROGRESS
+    work_index, progress_index = _WORK, _PROGRESS
     for inst in world.instances:
         snap = inst.snap
         if snap is None:
-            append(instance_snapshot(world, inst))
-            continue
-        if inst.state != "booting" or inst.current is None:
+            snap = instance_snapshot(world, inst)
+        elif inst.state != "booting" or inst.current is None:
             append(snap)
             continue
-        job, on = inst.job, inst.job_on
-        if job is None or on is None:
-            progress = _boot_progress(inst)
-        else:
-            start = job.start_v
-            span = job.finish_v - start
-            if job.done or span <= 0:
-                progress = 1.0
-            else:
-                if on is not last_on:
-                    last_on = on
-                    got = virtual.get(on)
-                    v = virtual[on] = on.virtual_now() if got is None else got
-                # as SharedCapacity.progress, min/max written out (the hottest line of a tick)
-                progress = (v - start) / span
-                progress = 1.0 if progress > 1.0 else (0.0 if progress < 0.0 else progress)
-        if progress != snap[index]:
-            snap = inst.snap = tuple.__new__(InstanceSnapshot, snap[:index] + (progress,) + snap[index + 1 :])
+        if snap[work_index] is not None:
+            on = inst.job_on
+            if on is not last_on and on is not None:
+                last_on = on
+                if on.key not in clocks:
+                    clocks[on.key] = on.virtual_now()
+        elif inst.state == "booting" and inst.current is not None:
+            progress = _boot_progress(inst)  # a download or a wait: brought up to date here
+            if progress != snap[progress_index]:
+                snap = inst.snap = _with_progress(snap, progress)
         append(snap)
-    return tuple(out)
+    return tuple(out), clocks
 
 
-_PROGRESS = InstanceSnapshot._fields.index("progress")
+_PROGRESS = InstanceSnapshot._fields.index("phase_progress")
+_WORK = InstanceSnapshot._fields.index("work")
 
 
 def _with_progress(snap: InstanceSnapshot, progress: float) -> InstanceSnapshot:
-    # snap._replace(progress=...) without its keyword handling: a tick at 10,000 booting instances makes this many.
+    # snap._replace(phase_progress=...) without its keyword handling.
     return tuple.__new__(InstanceSnapshot, snap[:_PROGRESS] + (progress,) + snap[_PROGRESS + 1 :])
 
 

@@ -39,8 +39,9 @@ class Job:
 class SharedCapacity:
     """A resource of ``capacity`` units shared fairly. Invariant: demand equals the live jobs' weights."""
 
-    def __init__(self, clock: Clock, capacity: float) -> None:
+    def __init__(self, clock: Clock, capacity: float, key: str = "") -> None:
         self._clock = clock
+        self.key = key  # names it in a snapshot's clock readings (a host's name and what it is: "host-1/cpu")
         self.capacity = float(capacity)
         self.demand = 0.0
         self.active = 0

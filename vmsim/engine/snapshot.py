@@ -6,10 +6,14 @@ tuple is several times cheaper to make (and its class cheaper to create at start
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
 from vmsim.engine.codes import Coded
 from vmsim.engine.events import WorldEvent
+
+NO_CLOCKS: Mapping[str, float] = MappingProxyType({})
 
 STATES = ("pending", "booting", "running", "failed", "killed", "stopped")
 
@@ -57,15 +61,29 @@ class PhaseRecord(NamedTuple):
         return {"name": self.name, "start_s": round(self.start_s, 6), "end_s": None if end is None else round(end, 6)}
 
 
+class PhaseWork(NamedTuple):
+    """A boot phase's work on a shared resource (a host's cores or disk): it is done when the resource's virtual
+    clock, read in the world's snapshot, has gone ``span_v`` past ``start_v``."""
+
+    resource: str
+    start_v: float
+    span_v: float
+
+
 class InstanceSnapshot(NamedTuple):
-    """An instance at one moment. ``memory_mib`` is what it holds alone (shared pages count at world level)."""
+    """An instance at one moment. ``memory_mib`` is what it holds alone (shared pages count at world level).
+
+    How far its current phase is: :meth:`WorldSnapshot.progress`. A phase timed on a shared resource carries its
+    ``work`` and moves with that resource's clock reading, so the instance's snapshot stays the same all through
+    the phase; any other phase carries its ``phase_progress`` (a download's share of bytes, 1 when done).
+    """
 
     id: str
     app: str
     world: str
     state: str
     phase: str | None
-    progress: float
+    phase_progress: float
     phases: tuple[PhaseRecord, ...]
     added_s: float
     ready_s: float | None
@@ -77,6 +95,7 @@ class InstanceSnapshot(NamedTuple):
     exposed: bool = False  # a workload that broke out of its isolation can reach it
     version: str | None = None  # the app version a deploy left it running (None: never deployed to)
     works: bool = True  # whether the app works there
+    work: PhaseWork | None = None  # the current phase's work on a shared resource
 
     @property
     def boot_s(self) -> float | None:
@@ -195,10 +214,23 @@ class WorldSnapshot(NamedTuple):
     counts: tuple[tuple[str, int], ...]
     events: tuple[WorldEvent, ...]
     hosts: tuple[HostUsage, ...] = ()
+    # The virtual clock of each shared resource a booting instance's phase runs on, read at this moment.
+    clocks: Mapping[str, float] = NO_CLOCKS
 
     def count(self, state: str) -> int:  # not tuple.count: by state
         """How many instances are in ``state``."""
         return dict(self.counts).get(state, 0)
+
+    def progress(self, inst: InstanceSnapshot) -> float:
+        """How far ``inst``'s current phase is at this moment, 0..1."""
+        work = inst.work
+        if work is None:
+            return inst.phase_progress
+        v = self.clocks.get(work.resource)
+        if v is None:  # an instance of another moment's snapshot
+            return inst.phase_progress
+        done = (v - work.start_v) / work.span_v
+        return 1.0 if done > 1.0 else (0.0 if done < 0.0 else done)
 
     def as_dict(self, words: Wording) -> dict[str, object]:
         """JSON form (the documented contract); ``words`` phrases events and reasons."""

@@ -472,12 +472,12 @@ class World:
 
     def snapshot(self, include_events: bool = True) -> WorldSnapshot:
         """An immutable view of the whole world now."""
-        cores = self.cpu_cores
-        capacity = len(self.nodes)
+        cores, capacity = self.cpu_cores, len(self.nodes)
+        instances, clocks = instance_snapshots(self)
         return WorldSnapshot(
             name=self.kind,
             label=self.label,
-            instances=instance_snapshots(self),
+            instances=instances,
             memory=self.memory.freeze(MEMORY_CATEGORIES, self.host.memory_mib * capacity),
             memory_touched_mib=self.touched_mib(),
             ksm_saved_mib=self.ksm_saved_mib(),
@@ -486,6 +486,7 @@ class World:
             counts=tuple((s, self.counts[s]) for s in STATES),
             events=tuple(self.events) if include_events else (),
             hosts=tuple(host_usage(n) for n in self.nodes),
+            clocks=clocks,
         )
 
     def image_usage(self) -> tuple[ImageUsage, ...]:

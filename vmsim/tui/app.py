@@ -166,6 +166,10 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         self.gc_paused = False
         gc.collect()
         gc.freeze()
+        # A young-generation collection every 10,000 objects rather than 700: a frame's snapshot and strips die
+        # within the frame, so most are freed before a collection would walk them (animating 1,000 booting VMs
+        # per world: 0.52 s of collections in 25 s → 0.10 s).
+        gc.set_threshold(10_000, 10, 10)
         gc.enable()
 
     @property

@@ -82,7 +82,7 @@ class EventLog(StylePerPaint, ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
-        width = self.size.width
+        width = self.paint_width
         base = self.base_style
         if not 0 <= index < len(self.events):
             return Strip.blank(width, base)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -27,15 +29,16 @@ def phase_label(name: str, lang: str) -> str:
     return name if text == f"phase.{name}" else text
 
 
-def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "en") -> Text:
-    """One instance as one line of text: state symbol, id, then boot progress, time to ready or reason."""
+def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "en", progress: float = 0.0) -> Text:
+    """One instance as one line of text: state symbol, id, then boot progress (``progress``: how far its phase is,
+    0..1), time to ready or reason."""
     symbol, colour = STATE_STYLES[inst.state]
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{symbol} ", style=colour)
     text.append(f"{inst.id:<12} " if width >= 34 else f"{inst.id} ", style="bold")
     if inst.state == "booting":
         cells = BAR_CELLS if width >= 44 else 5
-        filled = int(round(inst.progress * cells))
+        filled = int(round(progress * cells))
         text.append(phase_label(inst.phase or "", lang), style=colour)
         text.append(" ")
         text.append("▰" * filled, style=colour)
@@ -52,11 +55,15 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
     return text
 
 
+def _no_progress(inst: InstanceSnapshot) -> float:
+    return inst.phase_progress
+
+
 class InstanceList(StylePerPaint, ScrollView, can_focus=True):
     """Scrollable instances of one world. Renders only the rows on screen, so 1,000 cost as little as 10."""
 
     DEFAULT_CSS = """
-    InstanceList { height: 1fr; min-height: 2; background: transparent; }
+    InstanceList { height: 1fr; min-height: 2; background: transparent; overflow-x: hidden; }
     """
 
     BINDINGS = [
@@ -73,18 +80,29 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
         self.world = world
         self.instances: tuple[InstanceSnapshot, ...] = ()
         self.now = 0.0
+        self.progress: Callable[[InstanceSnapshot], float] = _no_progress  # of the world snapshot shown
 
-    def show(self, instances: tuple[InstanceSnapshot, ...], now: float, booting: bool | None = None) -> None:
+    def show(
+        self,
+        instances: tuple[InstanceSnapshot, ...],
+        now: float,
+        booting: bool | None = None,
+        progress: Callable[[InstanceSnapshot], float] | None = None,
+    ) -> None:
         """New data: repaint only if something visible could have changed. ``booting``: whether any instance
-        is booting (their bars move every frame), when the caller knows it already."""
+        is booting (their bars move every frame), when the caller knows it already; ``progress``: how far an
+        instance's phase is (its world snapshot's ``progress``)."""
         if booting is None:
             booting = any(i.state == "booting" for i in instances)
-        if instances == self.instances and not booting:
+        if not booting and instances == self.instances:
             return
         grew = len(instances) > len(self.instances)
         self.instances = instances
         self.now = now
-        self.virtual_size = Size(self.size.width, len(instances))
+        self.progress = progress or _no_progress
+        if len(instances) != self.virtual_size.height:
+            # Lines are cut to the width: no sideways scrolling (a width here would add a scroll bar row).
+            self.virtual_size = Size(0, len(instances))
         if grew and self.cursor < 0 and instances:
             self.cursor = len(instances) - 1
         self.refresh()
@@ -98,14 +116,15 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
-        width = self.size.width
+        width = self.paint_width
         base = self.base_style
         if index >= len(self.instances):
             if index == 0:
                 hint = Segment(tr("list.empty", self.app.lang), Style(dim=True))  # type: ignore[attr-defined]
                 return Strip([hint]).adjust_cell_length(width).apply_style(base)
             return Strip.blank(width, base)
-        text = instance_line(self.instances[index], self.now, width, self.app.lang)  # type: ignore[attr-defined]
+        inst = self.instances[index]
+        text = instance_line(inst, self.now, width, self.app.lang, self.progress(inst))  # type: ignore[attr-defined]
         if index == self.cursor:
             text.pad_right(width - text.cell_len)
             text.stylize(Style(bgcolor="#0b3d5c", bold=True) if self.has_focus else Style(bgcolor="#262626"))

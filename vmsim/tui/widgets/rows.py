@@ -31,14 +31,25 @@ def text_strip(text: Text, width: int, base: Style, console: Console) -> Strip:
 
 
 class StylePerPaint:
-    """Mixin for a line-API widget: its own style is looked up once per paint rather than once per row
-    (``rich_style`` walks the ancestors). ``render_line`` reads it as ``self.base_style``."""
+    """Mixin for a line-API widget: its own style and width are looked up once per paint rather than once per
+    row (``rich_style`` walks the ancestors). ``render_line`` reads them as ``self.base_style`` and
+    ``self.paint_width``."""
 
     _base_style: Style | None = None
+    _paint_width: int | None = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base_style = self.rich_style  # type: ignore[attr-defined]
-        return super().render_lines(crop)  # type: ignore[misc]
+        self._paint_width = self.size.width  # type: ignore[attr-defined]
+        try:
+            return super().render_lines(crop)  # type: ignore[misc]
+        finally:
+            self._paint_width = None
+
+    @property
+    def paint_width(self) -> int:
+        """The widget's width as of this paint (``size`` works out the content region on every call)."""
+        return self.size.width if self._paint_width is None else self._paint_width  # type: ignore[attr-defined]
 
     @property
     def base_style(self) -> Style:

@@ -6,12 +6,14 @@ from typing import NamedTuple
 
 from rich.text import Text
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import SimulationSnapshot
 from vmsim.text import tr
 from vmsim.tui.style import fmt_speed
+from vmsim.tui.widgets.rows import text_strip
 
 
 class Status(NamedTuple):
@@ -41,6 +43,14 @@ class StatusBar(Widget):
     """
 
     status: reactive[Status | None] = reactive(None)
+
+    def render_line(self, y: int) -> Strip:
+        # Drawn as one strip (the line API) rather than through Textual's content pipeline: the clock changes
+        # every frame, and this costs a tenth of it.
+        width = self.size.width
+        if y:
+            return Strip.blank(width, self.rich_style)
+        return text_strip(self.render(), width, self.rich_style, self.app.console)
 
     def render(self) -> Text:
         s = self.status

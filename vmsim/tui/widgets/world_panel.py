@@ -95,6 +95,8 @@ class HostPanel(Widget):
         self._lines: list[tuple[str, Text]] = []
         self._key: tuple[object, ...] | None = None
         self._styles: tuple[Style, Style, Style, Style] = (Style(), Style(), Style(), Style())
+        self._width = 0  # the width as of this paint
+        self._painting = False
 
     def show(self, world: WorldSnapshot) -> None:
         """New data; repaints only if a part changed, and lays out again only if the height changed."""
@@ -173,16 +175,21 @@ class HostPanel(Widget):
         # layout after Textual has dropped its component styles: it is drawn plain for that last frame rather
         # than raise KeyError (Textual 8.2.8 raises when a component's style is missing and no default is given).
         plain = Style()
+        self._width = self.size.width  # once per paint: ``size`` works out the content region on every call
         self._styles = (
             self.rich_style,
             self.get_component_rich_style("host-panel--title", default=plain),
             self.get_component_rich_style("host-panel--highlight", default=plain),
             self.get_component_rich_style("host-panel--marker", default=plain),
         )
-        return super().render_lines(crop)
+        self._painting = True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = False
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width if self._painting else self.size.width
         base, title, tint, marker = self._styles
         lines = self.lines(width)
         if not 0 <= y < len(lines) or not width:
@@ -225,5 +232,5 @@ class WorldPanel(Vertical):
     def show(self, world: WorldSnapshot, now: float, fit: tuple[str, FitResult] | None) -> None:
         """Render a new snapshot of this world (widgets skip repaints when their slice is unchanged)."""
         self.host_panel.show(world)
-        self.instance_list.show(world.instances, now, booting=world.count("booting") > 0)
+        self.instance_list.show(world.instances, now, booting=world.count("booting") > 0, progress=world.progress)
         self.fit_meter.fit = fit
