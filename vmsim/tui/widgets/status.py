@@ -13,7 +13,7 @@ from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import SimulationSnapshot
 from vmsim.text import tr
 from vmsim.tui.style import fmt_speed
-from vmsim.tui.widgets.rows import text_strip
+from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 
 class Status(NamedTuple):
@@ -35,7 +35,7 @@ def hosts_in(snap: SimulationSnapshot) -> int:
     return max((len(w.hosts) for w in snap.worlds), default=1)
 
 
-class StatusBar(Widget):
+class StatusBar(StylePerPaint, Widget):
     """One line: 'vmsim · Hello · t = 12.3 s · ▶ 1× · laptop: 8 cores, 16 GiB'."""
 
     DEFAULT_CSS = """
@@ -47,10 +47,10 @@ class StatusBar(Widget):
     def render_line(self, y: int) -> Strip:
         # Drawn as one strip (the line API) rather than through Textual's content pipeline: the clock changes
         # every frame, and this costs a tenth of it.
-        width = self.size.width
+        width = self.paint_width
         if y:
-            return Strip.blank(width, self.rich_style)
-        return text_strip(self.render(), width, self.rich_style, self.app.console)
+            return Strip.blank(width, self.base_style)
+        return text_strip(self.render(), width, self.base_style, self.app.console)
 
     def render(self) -> Text:
         s = self.status
