@@ -11,6 +11,7 @@ from textual import events
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
 
+from vmsim.output.formats import render_json
 from vmsim.scenarios import load_scenario
 from vmsim.tui.app import REWIND_S, VmsimApp
 from vmsim.tui.screens.dialogs import AddWorkloadScreen, HelpScreen, OpenScenarioScreen
@@ -403,6 +404,7 @@ async def test_screenshot_and_export_write_files(tmp_path):
         files = sorted((tmp_path / "exports").iterdir())
         assert [f.suffix for f in files] == [".json", ".svg"]
         data = json.loads(files[0].read_text())
+        assert files[0].read_text() == render_json(app.session.state()), "written in pieces, the same bytes"
         assert data["scenario"] == "Hello" and data["time_s"] == pytest.approx(30.0)
         assert data["worlds"]["vm"]["instances"][0]["state"] == "running"
         assert files[1].read_text().lstrip().startswith("<svg")

@@ -173,8 +173,9 @@ def free_name(folder: Path, name: str) -> Path:
     return candidate
 
 
-def write_export(folder: str | Path, name: str, text: str) -> Path:
-    """Write a dashboard export into ``folder`` under ``name``, never replacing a file (see :func:`free_name`)."""
+def write_export(folder: str | Path, name: str, text: str | Callable[[TextIO], object]) -> Path:
+    """Write a dashboard export into ``folder`` under ``name``, never replacing a file (see :func:`free_name`);
+    ``text`` may be a function that writes to the open file, as for :func:`write_atomic`."""
     return write_atomic(free_name(Path(folder), name), text).path
 
 
