@@ -170,3 +170,24 @@ async def test_a_long_instance_list_spends_no_row_on_a_sideways_scroll_bar(tmp_p
         assert rows.scrollable_content_region.height == rows.outer_size.height
         shown = [rows.render_line(y).text for y in range(rows.scrollable_content_region.height)]
         assert all("nginx-" in line for line in shown), shown
+
+
+async def test_a_frame_where_only_the_clock_moved_repaints_only_the_clocks_cells(tmp_path, monkeypatch):
+    app = app_for(tmp_path, ONE_CORE.format(cores=8, count=3))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(StatusBar)
+        refreshed: list[tuple[object, ...]] = []
+        real = StatusBar.refresh
+        monkeypatch.setattr(StatusBar, "refresh", lambda self, *r, **k: refreshed.append(r) or real(self, *r, **k))
+        app.advance(1.25)
+        await pilot.pause()
+        plain = bar.render().plain
+        start = plain.index("t = ")
+        ((region,),) = refreshed
+        assert (region.x, region.y, region.height) == (start, 0, 1)
+        assert plain[region.x : region.x + region.width] == "t =    1.25 s "
+        refreshed.clear()
+        await pilot.press("space")  # running: more than the clock changes
+        await pilot.pause()
+        assert refreshed and () in refreshed, "the whole line"

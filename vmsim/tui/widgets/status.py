@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -30,6 +31,10 @@ class Status(NamedTuple):
     hosts: int = 1  # copies of the host in each world
 
 
+def _clock(time_s: float) -> str:
+    return f"t = {time_s:7.2f} s "
+
+
 def hosts_in(snap: SimulationSnapshot) -> int:
     """How many hosts each world has now (hosts can be added while the dashboard runs)."""
     return max((len(w.hosts) for w in snap.worlds), default=1)
@@ -42,7 +47,27 @@ class StatusBar(StylePerPaint, Widget):
     StatusBar { height: 1; background: $primary-background; color: $foreground; }
     """
 
-    status: reactive[Status | None] = reactive(None)
+    status: reactive[Status | None] = reactive(None, repaint=False)  # repainted by watch_status
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._clock_cells: tuple[int, int] | None = None  # where the clock was drawn: (first cell, cells)
+
+    def watch_status(self, old: Status | None, new: Status | None) -> None:
+        # Most frames only the clock moves: its cells alone are repainted. Textual repaints every widget that
+        # overlaps the band between a frame's changes, so a whole-width status line would make a frame where one
+        # world's list animates repaint all three columns.
+        cells = self._clock_cells
+        if (
+            cells is not None
+            and old is not None
+            and new is not None
+            and old._replace(time_s=new.time_s) == new
+            and len(_clock(old.time_s)) == len(_clock(new.time_s))
+        ):
+            self.refresh(Region(cells[0], 0, cells[1], 1))
+        else:
+            self.refresh()
 
     def render_line(self, y: int) -> Strip:
         # Drawn as one strip (the line API) rather than through Textual's content pipeline: the clock changes
@@ -60,7 +85,9 @@ class StatusBar(StylePerPaint, Widget):
             return text
         text.append(f" {s.scenario} ", style="bold")
         text.append("│ ")
-        text.append(f"t = {s.time_s:7.2f} s ", style="bold")
+        start = text.cell_len
+        text.append(_clock(s.time_s), style="bold")
+        self._clock_cells = (start, text.cell_len - start)
         text.append("│ ")
         lang = self.app.lang  # type: ignore[attr-defined]
         if s.paused:
