@@ -93,3 +93,31 @@ def test_a_booting_instance_keeps_its_snapshot_through_a_phase_and_only_the_cloc
         assert b is a, "the same snapshot object, not a new one with a new fraction"
         assert after.progress(b) > before.progress(a), "its progress still moves, read off the world's clocks"
     assert after.clocks != before.clocks
+
+
+def test_a_vm_whose_app_its_guest_killed_shows_its_memory_freed_when_its_host_goes_down():
+    # The VM outlives its app (a guest OOM kill) and holds its memory until its host goes down: its snapshot,
+    # kept all that time, must then show the memory freed, and the world's memory series must follow.
+    cat = default_catalog()
+    settings = Settings(cat, vm=VmSettings(memory_mib=1024, image_cached=True))
+    sim = Simulation(
+        Host.from_preset(cat.hosts["laptop"]),
+        worlds=("vm",),
+        settings=settings,
+        seed=1,
+        cluster=Cluster(2, "spread", ()),
+    )
+    sim.add_workload("nginx", 2)
+    sim.run_until(60)
+    sim.grow_app("nginx", 2000)  # more than the guest has: its OOM killer stops the app, the VM stays
+    sim.run_until(61)
+    world = sim.worlds["vm"]
+    victim = world.instances[0]
+    assert victim.state == "killed" and victim.holds and sim.snapshot().world("vm").instances[0].memory_mib > 0
+    assert victim.node is not None
+    sim.fault("host-down", host=victim.node.name)
+    sim.run_until(62)
+    _check(sim, "after host-down")
+    assert sim.snapshot().world("vm").instances[0].memory_mib == 0
+    times, values = sim.series["memory_mib.vm"].points()
+    assert values[-1] == pytest.approx(world.memory.total), "the chart shows the memory freed"

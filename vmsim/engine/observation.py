@@ -9,6 +9,7 @@ from vmsim.engine.sharing import SharedCapacity
 from vmsim.engine.snapshot import (
     DISK_CATEGORIES,
     MEMORY_CATEGORIES,
+    Clocks,
     HostUsage,
     ImageUsage,
     InstanceSnapshot,
@@ -75,7 +76,7 @@ def instance_snapshot(world: World, inst: Instance) -> InstanceSnapshot:
     return snap
 
 
-def instance_snapshots(world: World) -> tuple[tuple[InstanceSnapshot, ...], dict[str, float]]:
+def instance_snapshots(world: World) -> tuple[tuple[InstanceSnapshot, ...], Clocks]:
     """Every instance of ``world`` now, in order (:func:`instance_snapshot` of each), and the clock reading of
     each shared resource a booting instance's phase runs on. A booting instance's snapshot is kept all through a
     phase timed on a resource (only the resource's clock is read, once): a dashboard tick at 10,000 booting
@@ -103,7 +104,7 @@ def instance_snapshots(world: World) -> tuple[tuple[InstanceSnapshot, ...], dict
             if progress != snap[progress_index]:
                 snap = inst.snap = _with_progress(snap, progress)
         append(snap)
-    return tuple(out), clocks
+    return tuple(out), Clocks(clocks)  # read-only, as the rest of a snapshot
 
 
 _PROGRESS = InstanceSnapshot._fields.index("phase_progress")

@@ -6,14 +6,28 @@ tuple is several times cheaper to make (and its class cheaper to create at start
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
 from vmsim.engine.codes import Coded
 from vmsim.engine.events import WorldEvent
 
-NO_CLOCKS: Mapping[str, float] = MappingProxyType({})
+
+class Clocks(dict[str, float]):
+    """Clock readings by resource: a dict that refuses changes once made, and hashes and pickles as a value."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a snapshot's clock readings do not change")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[object, tuple[dict[str, float]]]:
+        return (Clocks, (dict(self),))
+
+
+NO_CLOCKS = Clocks()
 
 STATES = ("pending", "booting", "running", "failed", "killed", "stopped")
 
@@ -214,8 +228,9 @@ class WorldSnapshot(NamedTuple):
     counts: tuple[tuple[str, int], ...]
     events: tuple[WorldEvent, ...]
     hosts: tuple[HostUsage, ...] = ()
-    # The virtual clock of each shared resource a booting instance's phase runs on, read at this moment.
-    clocks: Mapping[str, float] = NO_CLOCKS
+    # The virtual clock of each shared resource a booting instance's phase runs on, read at this moment (a
+    # dict that refuses changes).
+    clocks: Clocks = NO_CLOCKS
 
     def count(self, state: str) -> int:  # not tuple.count: by state
         """How many instances are in ``state``."""

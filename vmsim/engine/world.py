@@ -436,8 +436,8 @@ class World:
             node.memory.add(cat, -mib)
         for cat, mib in inst.disk.items():
             node.disk.add(cat, -mib)
-        inst.mem = {}
-        inst.disk = {}
+        inst.mem, inst.disk, inst.snap = {}, {}, None  # its snapshot showed what it held
+        self.dirty = True
         if inst.shares_pages:
             node.pages.unmap(inst.app)
             inst.shares_pages = False
