@@ -285,6 +285,9 @@ def test_snapshots_are_immutable_values(make_sim):
     with pytest.raises(AttributeError):
         snap.worlds[0].instances[0].state = "running"  # type: ignore[misc]
     assert isinstance(snap.worlds, tuple) and isinstance(snap.worlds[0].instances, tuple)
+    assert hash(snap) == hash(frozen), "a value: hashable, equal copies hash alike"
+    with pytest.raises(TypeError):
+        snap.worlds[0].clocks["host-1/cpu"] = 0.0  # type: ignore[index]
 
 
 def test_snapshot_shows_the_current_phase_and_its_progress(cat, make_sim):
