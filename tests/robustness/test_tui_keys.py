@@ -322,3 +322,28 @@ async def test_ctrl_p_while_a_closed_palette_is_removed_opens_no_second_one(tmp_
         await pilot.press("ctrl+p")  # once the first is gone, ctrl+p opens the palette again
         await settle(pilot, 2)
         assert isinstance(app.screen, CommandPalette)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 3)])
+async def test_the_too_small_notice_settles_at_the_tiniest_sizes(tmp_path, monkeypatch, size):
+    # Its text wrapped to one or two columns does not fit: with scroll bars allowed, showing one narrowed the
+    # text, which hid the bar, which widened it again — a layout about 60 times a second, for as long as the
+    # terminal stayed that small.
+    from textual.screen import Screen
+
+    app = make_app(tmp_path, "scale-out")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.resize_terminal(*size)
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, TooSmallScreen)
+        layouts: list[object] = []
+        real = Screen._refresh_layout
+
+        def counted(self, *args, **kwargs):
+            layouts.append(self)
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        await pilot.pause(0.5)
+        assert layouts == [], f"{len(layouts)} layouts in half a second with nothing changing"

@@ -50,7 +50,7 @@ class TooSmallScreen(ModalScreen[None]):
     (its dialogs would not fit either). It closes itself once the terminal is large enough."""
 
     DEFAULT_CSS = """
-    TooSmallScreen { background: $background; align: center middle; }
+    TooSmallScreen { background: $background; align: center middle; overflow: hidden; }
     TooSmallScreen > Static { width: 100%; height: auto; }
     """
 
