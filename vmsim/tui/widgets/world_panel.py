@@ -17,7 +17,7 @@ from vmsim.text import tr
 from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES
 from vmsim.tui.widgets.bars import cpu_line, ledger_lines
 from vmsim.tui.widgets.instance_list import InstanceList
-from vmsim.tui.widgets.rows import text_strip
+from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 # The parts of a host panel a lesson can point at.
 HOST_PARTS = ("memory", "disk", "cpu")
@@ -66,7 +66,7 @@ def title_line(kind: str, world: WorldSnapshot | None, width: int, lang: str) ->
     return text
 
 
-class HostPanel(Widget):
+class HostPanel(StylePerPaint, Widget):
     """The top of a world's column: its name and counts, then memory, disk and CPU, drawn as one widget.
 
     One widget rather than one per part: every widget costs the dashboard's start-up and each frame a share
@@ -95,8 +95,6 @@ class HostPanel(Widget):
         self._lines: list[tuple[str, Text]] = []
         self._key: tuple[object, ...] | None = None
         self._styles: tuple[Style, Style, Style, Style] = (Style(), Style(), Style(), Style())
-        self._width = 0  # the width as of this paint
-        self._painting = False
 
     def show(self, world: WorldSnapshot) -> None:
         """New data; repaints only if a part changed, and lays out again only if the height changed."""
@@ -175,21 +173,16 @@ class HostPanel(Widget):
         # layout after Textual has dropped its component styles: it is drawn plain for that last frame rather
         # than raise KeyError (Textual 8.2.8 raises when a component's style is missing and no default is given).
         plain = Style()
-        self._width = self.size.width  # once per paint: ``size`` works out the content region on every call
         self._styles = (
             self.rich_style,
             self.get_component_rich_style("host-panel--title", default=plain),
             self.get_component_rich_style("host-panel--highlight", default=plain),
             self.get_component_rich_style("host-panel--marker", default=plain),
         )
-        self._painting = True
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._painting = False
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        width = self._width if self._painting else self.size.width
+        width = self.paint_width
         base, title, tint, marker = self._styles
         lines = self.lines(width)
         if not 0 <= y < len(lines) or not width:
