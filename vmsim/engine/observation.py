@@ -85,24 +85,20 @@ def instance_snapshots(world: World) -> tuple[tuple[InstanceSnapshot, ...], Cloc
     append = out.append
     clocks: dict[str, float] = {}
     last_on: SharedCapacity | None = None
-    work_index, progress_index = _WORK, _PROGRESS
+    work_index = _WORK
     for inst in world.instances:
         snap = inst.snap
-        if snap is None:
-            snap = instance_snapshot(world, inst)
-        elif inst.state != "booting" or inst.current is None:
-            append(snap)
+        if snap is not None and inst.state != "booting":
+            append(snap)  # kept until it changes
             continue
+        if snap is None or snap[work_index] is None:
+            snap = instance_snapshot(world, inst)  # made, or a download's progress brought up to date
         if snap[work_index] is not None:
             on = inst.job_on
             if on is not last_on and on is not None:
                 last_on = on
                 if on.key not in clocks:
                     clocks[on.key] = on.virtual_now()
-        elif inst.state == "booting" and inst.current is not None:
-            progress = _boot_progress(inst)  # a download or a wait: brought up to date here
-            if progress != snap[progress_index]:
-                snap = inst.snap = _with_progress(snap, progress)
         append(snap)
     return tuple(out), Clocks(clocks)  # read-only, as the rest of a snapshot
 
