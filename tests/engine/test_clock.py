@@ -157,3 +157,25 @@ def test_an_observer_that_names_its_next_moment_is_not_called_before_it():
 
 def _noop() -> None:
     pass
+
+
+def test_processed_counts_every_action_run_across_stops_and_a_failing_action():
+    clock = Clock()
+    for n in range(10):
+        clock.schedule(float(n), _noop)
+    assert not clock.run_until(100.0, budget=3)  # stops at the first moment boundary after 3 actions
+    assert clock.processed == 3
+    assert clock.run_until(100.0)
+    assert clock.processed == 10
+
+    def fail() -> None:
+        raise RuntimeError("boom")
+
+    clock.schedule(200.0, _noop)
+    clock.schedule(201.0, fail)
+    clock.schedule(202.0, _noop)
+    try:
+        clock.run_until(300.0)
+    except RuntimeError:
+        pass
+    assert clock.processed == 12  # the one before and the one that failed were run

@@ -233,3 +233,31 @@ def test_a_refused_microvm_names_its_shim_beside_the_vmm(cat, make_sim):
     assert params["shim_mib"] == cat.runtimes["containerd"].microvm_shim_memory_mib.value
     assert params["overhead_mib"] == cat.hypervisors["firecracker"].overhead_mib.value
     assert params["need_mib"] == pytest.approx(1024 + params["overhead_mib"] + params["shim_mib"])
+
+
+def test_moving_memory_is_bit_for_bit_two_holds(make_sim):
+    # World.move_memory(inst, src, dst, mib) is hold_memory(-mib in src) then hold_memory(mib in dst), in one call.
+    import random
+
+    worlds = []
+    for _ in range(2):
+        sim = make_sim(worlds=("vm",), vm={"image_cached": True, "memory_mib": 2048})
+        sim.add_workload("redis", 2)
+        sim.run_until(60)
+        worlds.append(sim.worlds["vm"])
+    rng = random.Random(3)
+    cats = ("reserved_idle", "apps", "guest_page_cache")
+    for _ in range(300):
+        src, dst = rng.sample(cats, 2)
+        mib = rng.uniform(-50.0, 50.0) / 3.0
+        index = rng.randrange(2)
+        moved, held = worlds[0].instances[index], worlds[1].instances[index]
+        worlds[0].move_memory(moved, src, dst, mib)
+        worlds[1].hold_memory(held, src, -mib)
+        worlds[1].hold_memory(held, dst, mib)
+        assert moved.mem == held.mem
+    a, b = worlds
+    assert (a.memory.total, dict(a.memory.items())) == (b.memory.total, dict(b.memory.items()))
+    node_a, node_b = a.nodes[0], b.nodes[0]
+    assert (node_a.memory.total, dict(node_a.memory.items())) == (node_b.memory.total, dict(node_b.memory.items()))
+    assert a.touched_mib() == b.touched_mib()

@@ -12,6 +12,7 @@ from vmsim.engine.catalog import App
 from vmsim.engine.codes import Coded, coded
 
 if TYPE_CHECKING:
+    from vmsim.engine.artifacts import Artifact
     from vmsim.engine.node import Node
 
 
@@ -42,8 +43,12 @@ def count_fit(free: float, each: float) -> int:
     return int(math.floor(free / each + 1e-9))
 
 
-def _to_fetch_mib(world: Node, app: App) -> float:
-    return sum(a.stored_mib for a in world.behaviour.needs(app) if a.state == "absent")
+def _to_fetch_mib(needs: list[Artifact]) -> float:
+    total = 0.0
+    for a in needs:
+        if a.state == "absent":
+            total += a.stored_mib
+    return total
 
 
 def fit(world: Node, app: App) -> FitResult:
@@ -54,7 +59,7 @@ def fit(world: Node, app: App) -> FitResult:
     if no_nesting(world):
         limits.append((0, "nesting"))
     _, disk_each = world.behaviour.instance_disk(app)
-    disk_free = world.host.disk_mib - world.disk.total - _to_fetch_mib(world, app)
+    disk_free = world.host.disk_mib - world.disk.total - _to_fetch_mib(world.behaviour.needs(app))
     limits.append((count_fit(disk_free, disk_each), "disk"))
     per.append(("disk_mib", disk_each))
     world.behaviour.memory_limits(app, limits, per)
@@ -74,12 +79,16 @@ def no_nesting(world: Node) -> bool:
     return world.behaviour.has_guest and host.kind == "cloud-vm" and not host.nested_virtualization
 
 
-def refusal(world: Node, app: App) -> Coded | None:
-    """Why one more instance of ``app`` cannot start now (nesting, then disk, then the kind's limits), or None."""
+def refusal(world: Node, app: App, disk_each: float | None = None, needs: list[Artifact] | None = None) -> Coded | None:
+    """Why one more instance of ``app`` cannot start now (nesting, then disk, then the kind's limits), or None.
+
+    ``disk_each`` and ``needs``: the instance's own disk and the artifacts it needs (its kind's ``instance_disk``
+    and ``needs``), when the caller has worked them out already (adding an instance needs them again)."""
     if no_nesting(world):
         return coded("reason.no_nested", host=world.host.label)
-    _, disk_each = world.behaviour.instance_disk(app)
-    to_fetch = _to_fetch_mib(world, app)
+    if disk_each is None:
+        _, disk_each = world.behaviour.instance_disk(app)
+    to_fetch = _to_fetch_mib(world.behaviour.needs(app) if needs is None else needs)
     disk_free = world.host.disk_mib - world.disk.total
     if disk_each + to_fetch > disk_free:
         return coded("reason.disk_full", need_mib=disk_each + to_fetch, free_mib=disk_free)

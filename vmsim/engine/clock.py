@@ -84,28 +84,33 @@ class Clock:
         moment after which nothing is due for more than ``gap_s``, once it has run ``actions`` actions.
         """
         start = self.processed
+        ran = 0  # actions run by this call (self.processed is brought up to date when it returns)
+        limited = budget is not None or quiet is not None
         wake: float | None = None  # after_step wants no call before the next action is due at this time
         heap = self._heap
         pop = heapq.heappop
         nxt = self.peek()
-        while nxt is not None and nxt <= t:
-            # self.step(), inlined (the loop every action goes through): peek() left a live action on top
-            at, _, timer = pop(heap)
-            self.now = at
-            self.processed += 1
-            timer.action()
-            while heap and heap[0][2].cancelled:
-                pop(heap)
-            following = heap[0][0] if heap else None
-            if following is None or following > at:
-                if after_step is not None and (wake is None or following is None or following >= wake):
-                    wake = after_step(following)
-                ran = self.processed - start
-                stop = budget is not None and ran >= budget
-                if quiet is not None and ran >= quiet[1]:
-                    stop = stop or following is None or following > self.now + quiet[0]
-                if stop and self.now < t:
-                    return False
-            nxt = following
+        try:
+            while nxt is not None and nxt <= t:
+                # self.step(), inlined (the loop every action goes through): peek() left a live action on top
+                at, _, timer = pop(heap)
+                self.now = at
+                ran += 1
+                timer.action()
+                while heap and heap[0][2].cancelled:
+                    pop(heap)
+                following = heap[0][0] if heap else None
+                if following is None or following > at:
+                    if after_step is not None and (wake is None or following is None or following >= wake):
+                        wake = after_step(following)
+                    if limited:
+                        stop = budget is not None and ran >= budget
+                        if quiet is not None and ran >= quiet[1]:
+                            stop = stop or following is None or following > self.now + quiet[0]
+                        if stop and self.now < t:
+                            return False
+                nxt = following
+        finally:
+            self.processed = start + ran
         self.now = max(self.now, t)
         return True

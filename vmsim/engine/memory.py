@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from vmsim.engine.catalog import App
+from vmsim.engine.codes import coded
 from vmsim.engine.instance import Instance
 from vmsim.engine.ledger import MutableLedger
+
+if TYPE_CHECKING:
+    from vmsim.engine.node import Node
+    from vmsim.engine.world import World
 
 
 def held_touched_mib(inst: Instance) -> float:
@@ -19,6 +25,31 @@ def oom_rank_mib(inst: Instance) -> float:
     """What the host's OOM killer charges the instance with: its touched memory less what the kernel's badness
     score does not count as any process's (shared memory and tmpfs pages a noisy neighbour filled)."""
     return held_touched_mib(inst) - inst.oom_hidden_mib
+
+
+def host_pressure(world: World, node: Node, newcomer: Instance | None = None) -> bool:
+    """Kill the largest live instances while ``node``'s memory is over capacity; False if ``newcomer`` died.
+
+    A method of :class:`~vmsim.engine.world.World` (``world.host_pressure(node)``), written here with the rest
+    of the OOM killer's pick."""
+    capacity = node.host.memory_mib
+    while node.touched_mib() > capacity + 1e-6:
+        victim = node.oom.largest()
+        if victim is None:
+            break
+        need = node.touched_mib()
+        reason = coded("reason.host_oom", need_mib=need, cap_mib=capacity, size_mib=held_touched_mib(victim))
+        if not victim.live:
+            # A VM whose app its own guest killed still holds its memory; the host's killer now ends the VM
+            # process itself. The instance ended once already (one end event): its memory goes, its reason
+            # says why.
+            world.release(victim)
+            victim.reason = reason
+            victim.snap = None
+            world.dirty = True
+            continue
+        world.kill(victim, reason)
+    return newcomer is None or newcomer.live
 
 
 class SharedPages:
@@ -53,28 +84,32 @@ class SharedPages:
 class OomQueue:
     """The instances an OOM killer would pick from, largest charged memory first (the youngest of equals).
 
-    A max-heap with lazy deletion: an entry is pushed whenever an instance's memory changes, and stale
-    entries are dropped when met. Under memory pressure every start can trigger a kill; a scan of all
-    instances each time made 8,000 containers take a minute.
+    A max-heap with lazy deletion: an instance whose memory changed is queued at its new size the next time
+    the killer asks, and stale entries are dropped when met. Under memory pressure every start can trigger a
+    kill; a scan of all instances each time made 8,000 containers take a minute. Without pressure the killer
+    never asks, and a change costs one dict entry.
     """
 
     def __init__(self, instances: Sequence[Instance]) -> None:
         self._instances = instances
         self._heap: list[tuple[float, int, Instance]] = []
+        self._changed: dict[Instance, None] = {}  # changed since the heap was last brought up to date
 
     def changed(self, inst: Instance) -> None:
-        """The instance's memory changed: queue it at its new size."""
-        if inst.mem:
-            heap = self._heap
-            heapq.heappush(heap, (-oom_rank_mib(inst), -inst.seq, inst))
-            if len(heap) > 4 * len(self._instances) + 64:
-                # Every change pushes a new entry: rebuild from the present now and then, or stale ones pile up.
-                self._heap = [(-oom_rank_mib(i), -i.seq, i) for i in self._instances if i.mem]
-                heapq.heapify(self._heap)
+        """The instance's memory changed: it is queued at its new size when the killer next asks."""
+        self._changed[inst] = None
 
     def largest(self) -> Instance | None:
         """The instance holding the most touched memory, or None when none holds any."""
         heap = self._heap
+        for inst in self._changed:
+            if inst.mem:
+                heapq.heappush(heap, (-oom_rank_mib(inst), -inst.seq, inst))
+        self._changed.clear()
+        if len(heap) > 4 * len(self._instances) + 64:
+            # Every change pushes a new entry: rebuild from the present now and then, or stale ones pile up.
+            heap = self._heap = [(-oom_rank_mib(i), -i.seq, i) for i in self._instances if i.mem]
+            heapq.heapify(heap)
         while heap:
             neg_size, _, inst = heap[0]
             if inst.mem and -neg_size == oom_rank_mib(inst):

@@ -30,7 +30,7 @@ from vmsim.engine.instance import CPU, FETCH, LIVE_STATES, NO_STEPS, NOT_WAITING
 from vmsim.engine.kinds import KINDS
 from vmsim.engine.ledger import MutableLedger
 from vmsim.engine.machines import Cluster, Host, Settings
-from vmsim.engine.memory import held_touched_mib
+from vmsim.engine.memory import host_pressure
 from vmsim.engine.node import Node
 from vmsim.engine.observation import check_world, host_usage, image_usage, instance_snapshot, instance_snapshots
 from vmsim.engine.placement import Placement
@@ -212,7 +212,12 @@ class World:
         self.dirty = True
         self.record(InstanceAdded(now, self.kind, instance_id, app.name))
         node = self.by_name[host] if host is not None else self.placement.choose(app)
-        refusal = admission.refusal(node, app) if node.up else coded("reason.host_down", host=node.name)
+        if node.up:
+            cat, mib = node.behaviour.instance_disk(app)
+            needs = node.behaviour.needs(app)
+            refusal = admission.refusal(node, app, mib, needs)
+        else:
+            refusal = coded("reason.host_down", host=node.name)
         if refusal is None:
             inst.node = node
             node.instances.append(inst)
@@ -227,7 +232,7 @@ class World:
                 InstanceRefused(now, self.kind, inst.id, refusal),
             )
             return inst
-        self._admit(inst)
+        self._admit(inst, cat, mib, needs)
         self._set_state(inst, "booting")
         self._start_step(inst)
         return inst
@@ -258,14 +263,12 @@ class World:
         return node
 
     # ------------------------------------------------------------------ boot
-    def _admit(self, inst: Instance) -> None:
+    def _admit(self, inst: Instance, cat: str, mib: float, needs: list[Artifact]) -> None:
         app = inst.app
         node = self._node(inst)
         behaviour = node.behaviour
-        cat, mib = behaviour.instance_disk(app)
-        self._hold(inst, node.disk, cat, mib, disk=True)
-        inst.needs = behaviour.needs(app)
-        missing = [a for a in inst.needs if a.state != "present"]
+        self._hold_disk(inst, cat, mib)
+        inst.needs = needs
         j = self.jitter
         low, width = -j, j - -j  # rng.uniform(-j, j) is low + width * rng.random(), written out below
         draw = self.rng.random
@@ -276,8 +279,10 @@ class World:
                 return  # a phase of 0 s does not happen (and draws no jitter)
             steps.append((name, kind, nominal * (1.0 + (low + width * draw())), weight))
 
-        if missing:
-            steps.append((behaviour.fetch_step, FETCH, 0.0, 0.0))
+        for art in needs:
+            if art.state != "present":
+                steps.append((behaviour.fetch_step, FETCH, 0.0, 0.0))
+                break
         behaviour.plan(inst, add, mib)
         add("app", CPU, app.start_s.value, self.catalog.app_start_cpu.value)
 
@@ -349,18 +354,12 @@ class World:
         self.record(InstanceReady(now, self.kind, inst.id, now - inst.added_s))
 
     # ------------------------------------------------------------------ memory
-    def _hold(self, inst: Instance, ledger: MutableLedger, cat: str, mib: float, disk: bool = False) -> None:
-        ledger.add(cat, mib)
-        held = inst.disk if disk else inst.mem
-        held[cat] = held.get(cat, 0.0) + mib
-        inst.snap = None
-        self.dirty = True
-        if not disk and self.behaviour.pressure_possible and cat != "reserved_idle":
-            self._node(inst).oom.changed(inst)
+    def _hold_disk(self, inst: Instance, cat: str, mib: float) -> None:
+        self._node(inst).disk.add(cat, mib)  # (a new instance: add and _set_state mark it and the world changed)
+        inst.disk[cat] = inst.disk.get(cat, 0.0) + mib
 
     def hold_memory(self, inst: Instance, cat: str, mib: float) -> None:
         """The instance holds ``mib`` more of its host's memory in ``cat`` (less when negative)."""
-        # _hold(inst, node.memory, cat, mib), written out: the kinds call this a time and a half per action
         node = inst.node
         assert node is not None, f"{inst.id} was placed on no host"
         node.memory.add(cat, mib)
@@ -371,26 +370,22 @@ class World:
         if cat != "reserved_idle" and self.behaviour.pressure_possible:
             node.oom.changed(inst)
 
-    def host_pressure(self, node: Node, newcomer: Instance | None = None) -> bool:
-        """Kill the largest live instances while ``node``'s memory is over capacity; False if ``newcomer`` died."""
-        capacity = node.host.memory_mib
-        while node.touched_mib() > capacity + 1e-6:
-            victim = node.oom.largest()
-            if victim is None:
-                break
-            need = node.touched_mib()
-            reason = coded("reason.host_oom", need_mib=need, cap_mib=capacity, size_mib=held_touched_mib(victim))
-            if not victim.live:
-                # A VM whose app its own guest killed still holds its memory; the host's killer now ends the VM
-                # process itself. The instance ended once already (one end event): its memory goes, its reason
-                # says why.
-                self.release(victim)
-                victim.reason = reason
-                victim.snap = None
-                self.dirty = True
-                continue
-            self.kill(victim, reason)
-        return newcomer is None or newcomer.live
+    def move_memory(self, inst: Instance, src: str, dst: str, mib: float) -> None:
+        """``mib`` the instance holds moves from ``src`` to ``dst``: ``hold_memory`` of ``-mib`` then ``mib``, in one
+        call (a guest's memory is touched out of its idle reserve at every boot phase)."""
+        node = inst.node
+        assert node is not None, f"{inst.id} was placed on no host"
+        ledger, held, neg = node.memory, inst.mem, -mib
+        ledger.add(src, neg)
+        held[src] = held.get(src, 0.0) + neg
+        ledger.add(dst, mib)
+        held[dst] = held.get(dst, 0.0) + mib
+        inst.snap = None
+        self.dirty = True
+        if (src != "reserved_idle" or dst != "reserved_idle") and self.behaviour.pressure_possible:
+            node.oom.changed(inst)
+
+    host_pressure = host_pressure  # (memory.py: kill the largest while a host is over its memory)
 
     # ------------------------------------------------------------------ endings
     def kill(self, inst: Instance, reason: Coded, keep_vm: bool = False) -> None:

@@ -98,7 +98,7 @@ class ContainerKind:
         starts."""
         node = self.node
         if phase == "create":
-            node.hold_memory(inst, "shims", self.runtime.shim_memory_mib.value)
+            node.world.hold_memory(inst, "shims", self.runtime.shim_memory_mib.value)  # (node's, one call fewer)
         if phase == "app":
             app = inst.app
             limit = node.settings.container.memory_limit_mib
@@ -106,7 +106,7 @@ class ContainerKind:
             if limit is not None and rss > limit:
                 node.kill(inst, coded("reason.cgroup_start", rss_mib=rss, limit_mib=limit))
                 return False
-            node.hold_memory(inst, "apps", app.private_at(self.cores_seen()))
+            node.world.hold_memory(inst, "apps", app.private_at(self.cores_seen()))
             node.pages.map(app)
             inst.shares_pages = True
         return True
