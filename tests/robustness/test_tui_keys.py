@@ -171,6 +171,20 @@ async def test_a_tiny_terminal_says_it_is_too_small_and_the_dashboard_comes_back
         assert on_dashboard(app) and app.is_running
 
 
+async def test_the_too_small_notice_hides_the_whole_dashboard(tmp_path):
+    # It used to be a dialog's translucent backdrop: the squeezed dashboard showed above and below the notice.
+    app = make_app(tmp_path, cls=SizedApp)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for width, height in [(MIN_WIDTH - 1, MIN_HEIGHT - 1), (30, 8), (MIN_WIDTH, MIN_HEIGHT - 1)]:
+            await pilot.resize_terminal(width, height)
+            await settle(pilot, 2)
+            assert isinstance(app.screen, TooSmallScreen), (width, height)
+            lines = [strip.text for strip in app.screen._compositor.render_strips()]
+            notice = str(app.screen.query_one("#too-small").render())
+            shown = [line.strip() for line in lines if line.strip()]
+            assert shown and all(line in notice for line in shown), (width, height, lines)
+
+
 async def test_a_palette_open_when_the_terminal_shrinks_closes_first(tmp_path):
     """A palette left under the too-small screen let ctrl+p open a second one (DuplicateIds)."""
     app = make_app(tmp_path, cls=SizedApp)

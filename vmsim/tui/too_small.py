@@ -51,7 +51,7 @@ class TooSmallScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     TooSmallScreen { background: $background; align: center middle; overflow: hidden; }
-    TooSmallScreen > Static { width: 100%; height: auto; }
+    TooSmallScreen > Static { width: 100%; height: auto; text-align: center; }
     """
 
     closing = False
