@@ -179,3 +179,16 @@ def test_processed_counts_every_action_run_across_stops_and_a_failing_action():
     except RuntimeError:
         pass
     assert clock.processed == 12  # the one before and the one that failed were run
+
+
+def test_processed_counts_the_actions_of_a_run_an_action_starts():
+    clock = Clock()
+
+    def nested() -> None:
+        clock.schedule(clock.now + 0.5, _noop)
+        clock.run_until(clock.now + 0.5)  # runs the action it has just scheduled
+
+    clock.schedule(1.0, nested)
+    clock.schedule(2.0, _noop)
+    clock.run_until(3.0)
+    assert clock.processed == 3

@@ -213,3 +213,13 @@ def test_a_resized_cloud_vm_host_keeps_its_os_userspace_and_grows_its_kernel():
     assert layers(big)["guest-os"] == pytest.approx(layers(small)["guest-os"])
     assert layers(big)["guest-kernel"] > layers(small)["guest-kernel"] + 150
     assert big.host_os_memory_mib == pytest.approx(layers(big)["guest-kernel"] + layers(big)["guest-os"])
+
+
+def test_a_guest_refused_for_nesting_looks_up_no_artifact(make_sim):
+    # needs() adds the artifacts it names to the host's store; an add refused before any disk check must not.
+    sim = make_sim(host="small-cloud", worlds=("vm", "microvm"))
+    before = {kind: sorted(w.artifacts) for kind, w in sim.worlds.items()}
+    sim.add_workload("nginx", 2)
+    for kind, world in sim.worlds.items():
+        assert all(i.state == "failed" and i.reason.params[0][1].code == "reason.no_nested" for i in world.instances)
+        assert sorted(world.artifacts) == before[kind], kind

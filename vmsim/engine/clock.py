@@ -83,8 +83,7 @@ class Clock:
         carries on exactly as if there had been no stop. With ``quiet = (gap_s, actions)`` it also stops at a
         moment after which nothing is due for more than ``gap_s``, once it has run ``actions`` actions.
         """
-        start = self.processed
-        ran = 0  # actions run by this call (self.processed is brought up to date when it returns)
+        ran = 0  # actions run by this call; added to self.processed when it returns (an action reads no count)
         limited = budget is not None or quiet is not None
         wake: float | None = None  # after_step wants no call before the next action is due at this time
         heap = self._heap
@@ -111,6 +110,6 @@ class Clock:
                             return False
                 nxt = following
         finally:
-            self.processed = start + ran
+            self.processed += ran  # (added, not set: a run an action started has added its own meanwhile)
         self.now = max(self.now, t)
         return True

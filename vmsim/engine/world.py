@@ -212,12 +212,15 @@ class World:
         self.dirty = True
         self.record(InstanceAdded(now, self.kind, instance_id, app.name))
         node = self.by_name[host] if host is not None else self.placement.choose(app)
-        if node.up:
+        refusal: Coded | None
+        if not node.up:
+            refusal = coded("reason.host_down", host=node.name)
+        elif admission.no_nesting(node):  # refused before any artifact is looked up (needs() makes them)
+            refusal = admission.refusal(node, app)
+        else:
             cat, mib = node.behaviour.instance_disk(app)
             needs = node.behaviour.needs(app)
             refusal = admission.refusal(node, app, mib, needs)
-        else:
-            refusal = coded("reason.host_down", host=node.name)
         if refusal is None:
             inst.node = node
             node.instances.append(inst)
