@@ -199,8 +199,11 @@ def render_csv(snap: SimulationSnapshot) -> str:
     return buf.getvalue()
 
 
-def render_fit_hosts(app: str, host_label: str, fits: dict[str, list[tuple[str, FitResult]]], fmt: str) -> str:
-    """``vmsim fit --hosts N``: how many fit across the hosts, and what runs out first on each."""
+def render_fit_hosts(
+    app: str, host_label: str, fits: dict[str, list[tuple[str, FitResult]]], fmt: str, scenario: str | None = None
+) -> str:
+    """``vmsim fit --hosts N`` (or on a scenario's hosts): how many fit across the hosts, and what runs out first
+    on each."""
     if fmt == "json":
         worlds = {
             name: {
@@ -209,9 +212,8 @@ def render_fit_hosts(app: str, host_label: str, fits: dict[str, list[tuple[str, 
             }
             for name, per_host in fits.items()
         }
-        return (
-            json.dumps({"app": app, "host": host_label, "hosts": _host_count(fits), "worlds": worlds}, indent=2) + "\n"
-        )
+        data: dict[str, object] = {"app": app, "host": host_label, "hosts": _host_count(fits), "worlds": worlds}
+        return json.dumps(_with_scenario(data, scenario), indent=2) + "\n"
     rows = [["world", "fit", "runs out first on each host"]]
     for name, per_host in fits.items():
         total = sum(f.max_instances for _, f in per_host)
@@ -221,7 +223,19 @@ def render_fit_hosts(app: str, host_label: str, fits: dict[str, list[tuple[str, 
         first = "; ".join(f"{what} ({_hosts_text(hosts)})" for what, hosts in by.items())
         rows.append([name, f"{total:,}", first])
     n = _host_count(fits)
-    return f"How many {app} fit on {n:,} {'host' if n == 1 else 'hosts'} ({host_label}):\n" + table(rows, "lrl") + "\n"
+    on = f"{n:,} {'host' if n == 1 else 'hosts'} ({host_label})"
+    return f"How many {app} fit on {on}{_in_scenario(scenario)}:\n" + table(rows, "lrl") + "\n"
+
+
+def _with_scenario(data: dict[str, object], scenario: str | None) -> dict[str, object]:
+    """``vmsim fit``'s JSON, naming the scenario it was asked in (first after the app), if any."""
+    if scenario is None:
+        return data
+    return {"app": data["app"], "scenario": scenario, **data}
+
+
+def _in_scenario(scenario: str | None) -> str:
+    return "" if scenario is None else f" in the scenario {scenario!r}, before its events"
 
 
 def _host_count(fits: dict[str, list[tuple[str, FitResult]]]) -> int:
@@ -235,13 +249,11 @@ def _hosts_text(hosts: list[str]) -> str:
     return f"{hosts[0]} … {hosts[-1]}, {len(hosts):,} hosts"
 
 
-def render_fit(app: str, host_label: str, fits: dict[str, FitResult], fmt: str) -> str:
+def render_fit(app: str, host_label: str, fits: dict[str, FitResult], fmt: str, scenario: str | None = None) -> str:
     """``vmsim fit`` output."""
     if fmt == "json":
-        return (
-            json.dumps({"app": app, "host": host_label, "worlds": {k: v.as_dict() for k, v in fits.items()}}, indent=2)
-            + "\n"
-        )
+        data: dict[str, object] = {"app": app, "host": host_label, "worlds": {k: v.as_dict() for k, v in fits.items()}}
+        return json.dumps(_with_scenario(data, scenario), indent=2) + "\n"
     rows = [["world", "fit", "runs out first", "then", "each needs"]]
     for name, fit in fits.items():
         each = ", ".join(
@@ -252,7 +264,8 @@ def render_fit(app: str, host_label: str, fits: dict[str, FitResult], fmt: str) 
         then = f"{others[0][1]} at {others[0][0]:,}" if others else ""
         rows.append([name, f"{fit.max_instances:,}", fit.limited_by, then, each])
     notes = [FIT_NOTES[by] for by in dict.fromkeys(f.limited_by for f in fits.values()) if by in FIT_NOTES]
-    return f"How many {app} fit on {host_label}:\n" + table(rows, "lrlll") + "\n" + "".join(f"{n}\n" for n in notes)
+    head = f"How many {app} fit on {host_label}{_in_scenario(scenario)}:\n"
+    return head + table(rows, "lrlll") + "\n" + "".join(f"{n}\n" for n in notes)
 
 
 # What a binding limit means, printed under `vmsim fit`'s table.

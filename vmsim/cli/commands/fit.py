@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from vmsim.cli.arguments import vm_memory_mib
 from vmsim.cli.errors import CliError
+
+if TYPE_CHECKING:
+    from vmsim.engine import Simulation
+    from vmsim.scenarios.spec import ScenarioSpec
+
+DEFAULT_HOST = "laptop"
 
 
 def host_count(text: str) -> int:
@@ -26,10 +33,23 @@ def host_count(text: str) -> int:
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim fit``."""
-    f = sub.add_parser("fit", help="how many of an app fit in each world, and what runs out first")
-    f.add_argument("app", help="an app name (see 'vmsim catalog')")
+    f = sub.add_parser(
+        "fit",
+        help="how many of an app fit in each world, and what runs out first",
+        description="How many of an app fit in each world on an empty host, and what runs out first. With "
+        "--scenario, on that scenario's hosts, with its settings and its own apps, before any of its events; "
+        "the other options then change only what they name.",
+    )
+    f.add_argument("app", help="an app name (see 'vmsim catalog', or a scenario's [apps] with --scenario)")
     f.add_argument(
-        "--host", default="laptop", help="a host preset (laptop, small-cloud, cloud-nested, server) or 'local'"
+        "--scenario",
+        metavar="SCENARIO",
+        help="a shipped scenario name or a .toml path: its host, hosts, settings and apps",
+    )
+    f.add_argument(
+        "--host",
+        help=f"a host preset (laptop, small-cloud, cloud-nested, server) or 'local' (default {DEFAULT_HOST}, "
+        "or the scenario's)",
     )
     f.add_argument("--vm-memory", type=vm_memory_mib, help="memory per VM in MiB, 16 or more (default 2048)")
     f.add_argument("--guest-os", help="the VMs' guest OS (default ubuntu-24.04)")
@@ -41,28 +61,81 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
 
 def handle(args: argparse.Namespace) -> int:
     """``vmsim fit``."""
-    from vmsim.engine import Settings, Simulation, VmSettings, default_catalog, make_host
-    from vmsim.engine.machines import Cluster
+    from vmsim.engine import UnknownAppError
     from vmsim.output import formats
 
+    if args.scenario is None:
+        sim = _bare_simulation(args)
+        where = None
+    else:
+        from vmsim.scenarios import load_scenario
+
+        spec = _with_options(load_scenario(args.scenario), args)
+        sim = _scenario_simulation(spec)
+        where = spec.name
+    label = sim.host.label
+    try:
+        if sim.cluster.hosts == 1 and args.hosts is None:
+            text = formats.render_fit(args.app, label, sim.fit(args.app), args.format, scenario=where)
+        else:
+            text = formats.render_fit_hosts(args.app, label, sim.fit_hosts(args.app), args.format, scenario=where)
+    except UnknownAppError as exc:
+        if where is not None:
+            raise
+        raise CliError(f"{exc}; for an app a scenario defines in its [apps], add --scenario SCENARIO") from None
+    sys.stdout.write(text)
+    return 0
+
+
+def _bare_simulation(args: argparse.Namespace) -> Simulation:
+    """The three worlds on an empty host from the options alone."""
+    from vmsim.engine import Settings, Simulation, VmSettings, default_catalog, make_host
+    from vmsim.engine.machines import Cluster
+
     catalog = default_catalog()
-    if args.host not in catalog.hosts:
-        raise CliError(f"unknown host {args.host!r}; choose one of {', '.join(catalog.hosts)}")
-    guests = [g for g in catalog.guests if g != "microvm-linux"]
-    if args.guest_os is not None and args.guest_os not in guests:
-        raise CliError(f"unknown guest OS {args.guest_os!r}; choose one of {', '.join(guests)}")
+    preset = args.host or DEFAULT_HOST
+    if preset not in catalog.hosts:
+        raise CliError(f"unknown host {preset!r}; choose one of {', '.join(catalog.hosts)}")
+    _check_guest_os(args.guest_os)
     default = VmSettings()
     vm = VmSettings(memory_mib=args.vm_memory or default.memory_mib, guest_os=args.guest_os or default.guest_os)
-    if args.host == "local":
+    if preset == "local":
         from vmsim.host.local import probe_local_machine
 
-        host = make_host(catalog, args.host, probe_local_machine())
+        host = make_host(catalog, preset, probe_local_machine())
     else:
-        host = make_host(catalog, args.host)
+        host = make_host(catalog, preset)
     cluster = Cluster(hosts=args.hosts or 1)
-    sim = Simulation(host, worlds=("vm", "container", "microvm"), settings=Settings(catalog, vm=vm), cluster=cluster)
-    if args.hosts is None:
-        sys.stdout.write(formats.render_fit(args.app, host.label, sim.fit(args.app), args.format))
-    else:
-        sys.stdout.write(formats.render_fit_hosts(args.app, host.label, sim.fit_hosts(args.app), args.format))
-    return 0
+    return Simulation(host, worlds=("vm", "container", "microvm"), settings=Settings(catalog, vm=vm), cluster=cluster)
+
+
+def _with_options(spec: ScenarioSpec, args: argparse.Namespace) -> ScenarioSpec:
+    """The scenario with what the options name changed, and nothing else."""
+    from vmsim.cli.scenario_options import with_host
+
+    spec = with_host(spec, args.host)
+    _check_guest_os(args.guest_os)
+    vm = spec.vm
+    if args.vm_memory is not None:
+        vm = vm._replace(memory_mib=args.vm_memory)
+    if args.guest_os is not None:
+        vm = vm._replace(guest_os=args.guest_os)
+    cluster = spec.cluster
+    if args.hosts is not None:  # N copies named host-1 … host-N: a scenario's own host names are for its count
+        cluster = cluster._replace(hosts=args.hosts, names=())
+    return spec._replace(vm=vm, cluster=cluster)
+
+
+def _scenario_simulation(spec: ScenarioSpec) -> Simulation:
+    """The scenario's worlds at t = 0, before its first event."""
+    from vmsim.scenarios.build import build_simulation
+
+    return build_simulation(spec)  # its events are only scheduled: fit looks at the worlds before any of them runs
+
+
+def _check_guest_os(guest_os: str | None) -> None:
+    from vmsim.engine import default_catalog
+
+    guests = [g for g in default_catalog().guests if g != "microvm-linux"]
+    if guest_os is not None and guest_os not in guests:
+        raise CliError(f"unknown guest OS {guest_os!r}; choose one of {', '.join(guests)}")
