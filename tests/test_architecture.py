@@ -76,3 +76,23 @@ def test_headless_layers_do_not_import_ui_libraries_at_module_level():
                 if node.module.startswith("vmsim.tui"):
                     top.add("vmsim.tui")
         assert not top & {*UI_LIBRARIES, "vmsim.tui"}, f
+
+
+def test_the_drift_model_loads_on_the_first_deploy_not_with_the_engine(tmp_path):
+    # The drift model (its data file, hashlib, its classes) is a few milliseconds of every dashboard start; a
+    # scenario that deploys nothing never needs it.
+    script = textwrap.dedent(
+        """
+        import json, sys
+        from vmsim.scenarios import load_scenario
+        from vmsim.session import run_headless
+
+        run_headless(load_scenario("hello"), until_s=5)
+        before = "vmsim.engine.drift" in sys.modules
+        run_headless(load_scenario("servers-multiply"), until_s=60)
+        print(json.dumps([before, "vmsim.engine.drift" in sys.modules]))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == [False, True]

@@ -18,9 +18,8 @@ from __future__ import annotations
 import math
 import random
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from vmsim.engine.drift import default_drift_model
 from vmsim.engine.events import WorldEvent, _set
 
 if TYPE_CHECKING:
@@ -77,7 +76,15 @@ class HostDeployed(WorldEvent):
 
 def figure(name: str) -> float:
     """A deploy figure from data/drift.toml ``[deploy]``."""
-    return float(default_drift_model().data["deploy"][name]["v"])
+    return float(_drift_data()["deploy"][name]["v"])
+
+
+def _drift_data() -> dict[str, Any]:
+    # Loaded on the first deploy, not with the engine: most scenarios deploy nothing, and the drift model (its
+    # data file and classes) is a few milliseconds of every start of the dashboard.
+    from vmsim.engine.drift import default_drift_model
+
+    return default_drift_model().data
 
 
 def restart_s(world: World, inst: Instance) -> float:
@@ -167,7 +174,7 @@ class Rollout:
             if self.method == "by-hand":
                 unit = inst.id if world.behaviour.has_guest else node.name
                 rng = random.Random(f"{world.seed}/deploy/{world.kind}/{unit}/{self.version}")
-                people = default_drift_model().data["people"]
+                people = _drift_data()["people"]
                 if rng.random() < figure("skip_server"):
                     continue  # missed: it keeps the version it had
                 forgot = rng.random() < float(people["forget_env"]["v"])
