@@ -51,9 +51,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         help=f"a host preset (laptop, small-cloud, cloud-nested, server) or 'local' (default {DEFAULT_HOST}, "
         "or the scenario's)",
     )
-    f.add_argument("--vm-memory", type=vm_memory_mib, help="memory per VM in MiB, 16 or more (default 2048)")
-    f.add_argument("--guest-os", help="the VMs' guest OS (default ubuntu-24.04)")
-    f.add_argument("--hosts", type=host_count, help="across this many copies of the host, 1 to 1000 (default 1)")
+    f.add_argument(
+        "--vm-memory", type=vm_memory_mib, help="memory per VM in MiB, 16 or more (default 2048, or the scenario's)"
+    )
+    f.add_argument("--guest-os", help="the VMs' guest OS (default ubuntu-24.04, or the scenario's)")
+    f.add_argument(
+        "--hosts", type=host_count, help="across this many copies of the host, 1 to 1000 (default 1, or the scenario's)"
+    )
     f.add_argument("--format", choices=["table", "json"], default="table")
     f.set_defaults(func=handle)
     return f
