@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from vmsim.imagebuild.dockerignore import IgnoreRules
+from vmsim.imagebuild.files import hash_regular, read_regular
 
 MIB = 1024 * 1024
-_CHUNK = 1024 * 1024
 
 
 class ContextFiles:
@@ -86,7 +86,9 @@ class ContextFiles:
         return i if i < len(self.paths) and self.paths[i] == path else None
 
     def content_hash(self, i: int) -> bytes:
-        """The SHA-256 of file ``i``'s content (read in chunks, computed once); a symlink hashes its target."""
+        """The SHA-256 of file ``i``'s content (its first ``sizes[i]`` bytes, read in chunks, computed once); a
+        symlink hashes where it points (it is copied as a link, as Docker copies it), a device, named pipe or socket
+        only what it is (it has no contents to copy, and reading one may never end)."""
         path = self.paths[i]
         cached = self._hashes.get(path)
         if cached is not None:
@@ -96,10 +98,8 @@ class ContextFiles:
         try:
             if full.is_symlink():
                 h.update(b"symlink:" + os.readlink(full).encode("utf-8", "surrogateescape"))
-            else:
-                with open(full, "rb") as f:
-                    while chunk := f.read(_CHUNK):
-                        h.update(chunk)
+            elif not hash_regular(full, self.sizes[i], h.update):
+                h.update(b"special file")
         except OSError as exc:
             h.update(f"unreadable:{exc.errno}".encode())
         digest = h.digest()
@@ -107,12 +107,17 @@ class ContextFiles:
         return digest
 
     def read_text(self, path: str, limit: int = 4 * MIB) -> str | None:
-        """The text of a small context file (a lockfile, a package list), or None when absent or too large."""
+        """The text of a small context file (a lockfile, a package list), or None when absent, too large, or not a
+        regular file: a symlink is not followed (the image holds the link, and its target may be anything, such as
+        a device that never ends)."""
         i = self.index(path)
         if i is None or self.sizes[i] > limit:
             return None
         try:
-            # A byte-order mark (Windows editors write one) is not part of the text: JSON and TOML refuse it.
-            return (self.root / path).read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff")
+            data = read_regular(self.root / path, limit, follow_symlinks=False)
         except OSError:
             return None
+        # As a text-mode read gives it: line ends as newlines; a byte-order mark (Windows editors write one) is not
+        # part of the text (JSON and TOML refuse it).
+        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        return text.removeprefix("\ufeff")

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
+from vmsim.imagebuild.files import read_build_file
 from vmsim.imagebuild.messages import problem
 from vmsim.imagebuild.problems import BuildInputError
 from vmsim.imagebuild.substitution import substitute
@@ -62,11 +63,9 @@ def read_instructions(path: Path) -> list[Instruction]:
     if path.is_dir():
         raise BuildInputError(where, "is_directory", path=path)
     try:
-        data = path.read_bytes()
+        data = read_build_file(path, where)
     except FileNotFoundError:
         raise BuildInputError(where, "no_file") from None
-    except OSError as exc:
-        raise BuildInputError(where, "unreadable", path=path, reason=exc.strerror or exc) from None
     try:
         # UTF-8 with or without a byte-order mark, as Docker reads it (BuildKit skips the mark); Docker has no
         # UTF-16, so a UTF-16 Dockerfile (Windows PowerShell's '>' writes one) is refused saying so.

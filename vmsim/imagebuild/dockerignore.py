@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from vmsim.imagebuild.files import read_build_file
 from vmsim.imagebuild.messages import problem
 from vmsim.imagebuild.problems import BuildInputError
 
@@ -111,11 +112,9 @@ class IgnoreRules:
         try:
             # As moby's ignorefile reads it: a UTF-8 byte-order mark before the first pattern is dropped, and
             # lines end at LF or CRLF (splitlines; each pattern is stripped of surrounding space).
-            text = path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+            text = read_build_file(path, str(path)).decode("utf-8", errors="replace").removeprefix("\ufeff")
         except FileNotFoundError:
             return cls([])
-        except OSError as exc:
-            raise BuildInputError(str(path), "unreadable", path=path, reason=exc.strerror or exc) from None
         return cls.parse(text, str(path))
 
     def ignored(self, path: str) -> bool:
