@@ -34,7 +34,7 @@ def test_vm_memory_by_category_after_ready(cat, make_sim):
     host = cat.hosts["laptop"]
     overhead = cat.hypervisors["qemu-kvm"].overhead_mib.value
     parts = guest_parts(cat, "ubuntu-24.04", alloc, "nginx")
-    assert parts["guest_kernel"] == pytest.approx(50 + 2048 / 64 + 8)  # the distro curve (K + RAM/64) + runtime
+    assert parts["guest_kernel"] == pytest.approx(50 + 2048 / 64 + 50)  # the distro curve (K + RAM/64) + runtime
     m = w.memory
     assert m.get("host_os") == host.host_os_memory_mib.value
     assert m.get("hypervisor") == pytest.approx(n * overhead)

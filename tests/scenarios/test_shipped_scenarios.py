@@ -160,7 +160,8 @@ def test_microvm_scenario_boots_microvms_almost_as_fast_as_containers():
     _, _, snap = run("microvm")
     # The lesson's first python-api starts alone: compare the three worlds on it.
     vm, ct, mv = (snap.world(w).instances[0].boot_s for w in ("vm", "container", "microvm"))
-    assert ct < mv < 1.0 < vm
+    # The microVM adds its kernel's boot and the container's start inside it: tenths of a second, not seconds.
+    assert ct < mv < ct + 0.5 < 10 < vm
     # Its second step adds twenty more: only seven 2 GiB VMs fit on the laptop (2 GiB + 30 MiB QEMU each);
     # every microVM and container runs.
     assert snap.world("vm").count("running") == 7

@@ -125,6 +125,7 @@ class ContainerRuntime(NamedTuple):
     unpack_mibps: Figure
     compressed_ratio: Figure
     microvm_shim_memory_mib: Figure | None = None  # the runtime's process per microVM (None: microVMs have none)
+    microvm_guest_start_s: Figure | None = None  # its agent starting the container inside a microVM (None: no step)
 
 
 class ImageLayer(NamedTuple):
@@ -247,6 +248,7 @@ class Catalog(NamedTuple):
     jitter: Figure
     app_start_cpu: Figure
     container_phase_cpu: Figure
+    registry_mbps: Figure
 
     def reserve_curve(self, guest: GuestOS) -> KernelReserve:
         """The kernel reserve curve of ``guest``'s kernel."""
@@ -277,7 +279,7 @@ class Catalog(NamedTuple):
                 low, high = max(0.0, reserve - kr.spread_mib), reserve + kr.spread_mib
                 fig = Figure(reserve, kr.source, kr.note, kr.kind, low, high, kr.formula)
                 rows.append((f"kernel_reserve.{kr.name}.at_{mib:g}_mib", fig))
-        for name in ("ksm_merge_fraction", "jitter", "app_start_cpu", "container_phase_cpu"):
+        for name in ("ksm_merge_fraction", "jitter", "app_start_cpu", "container_phase_cpu", "registry_mbps"):
             rows.append((f"modelling.{name}", getattr(self, name)))
         return rows
 
@@ -366,7 +368,11 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
                 "unpack_mibps",
                 "compressed_ratio",
             ),
-            **{k: _figure(t, k, f"runtimes.{name}") for k in ("microvm_shim_memory_mib",) if k in t},
+            **{
+                k: _figure(t, k, f"runtimes.{name}")
+                for k in ("microvm_shim_memory_mib", "microvm_guest_start_s")
+                if k in t
+            },
         )
         for name, t in data["runtimes"].items()
     }
@@ -435,6 +441,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
         jitter=_figure(modelling, "jitter", "modelling"),
         app_start_cpu=_figure(modelling, "app_start_cpu", "modelling"),
         container_phase_cpu=_figure(modelling, "container_phase_cpu", "modelling"),
+        registry_mbps=_figure(modelling, "registry_mbps", "modelling"),
     )
     used = {f.source for _, f in catalog.figures()} | {h.nested_source for h in hosts.values() if h.nested_source}
     unknown = sorted(used - set(catalog.sources))

@@ -107,7 +107,7 @@ class ContainerSettings(NamedTuple):
     """How the container world runs workloads: one container per workload on the host's kernel."""
 
     runtime: str = "containerd"
-    registry_mbps: float = 100.0
+    registry_mbps: float | None = None  # None: the catalog's modelling.registry_mbps
     cached_images: tuple[str, ...] = ()
     memory_limit_mib: float | None = None
     networks: int = 1  # Docker bridge networks the containers are spread over
@@ -135,7 +135,10 @@ class Settings(NamedTuple):
     def registry_mibps(self) -> float:
         """Download bandwidth from the registry (each world has its own link of this speed; the VM world's
         guest OS image comes over it too): Mbit/s → MiB/s."""
-        mibps = self.container.registry_mbps * 1e6 / 8 / 2**20
+        mbps = self.container.registry_mbps
+        if mbps is None:
+            mbps = self.catalog.registry_mbps.value
+        mibps = mbps * 1e6 / 8 / 2**20
         if not math.isfinite(mibps) or mibps <= 0:
-            raise ValueError(f"registry bandwidth must be above 0 Mbit/s, not {self.container.registry_mbps!r}")
+            raise ValueError(f"registry bandwidth must be above 0 Mbit/s, not {mbps!r}")
         return mibps

@@ -1,6 +1,6 @@
 """catalog.toml, parsed: written by ``python -m vmsim.engine.data``; do not edit (see catalog_data)."""
 
-CHECKSUM = '48499-655a0321'
+CHECKSUM = '50425-47da5cd9'
 
 DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note beside the figure says what it rests on.',
              'FC-DATA': "Agache et al., Firecracker (NSDI 2020): authors' raw data, "
@@ -20,6 +20,8 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
              'LIGHTVM': "Manco et al., 'My VM is Lighter (and Safer) than your Container', SOSP 2017",
              'SHARMA': "Sharma et al., 'Containers and Virtual Machines at Scale: A Comparative Study', Middleware "
                        '2016',
+             'VANRIJN': "van Rijn, Rellermeyer, 'A Fresh Look at the Architecture and Performance of Contemporary "
+                        "Isolation Platforms', Middleware 2021; arXiv:2110.11462",
              'HEGERDES': "H. Gerdes, 'Benchmarking what actually drive our containers', 2024: nerdctl+runc mean 0.34 s",
              'KHAN': "Khan, 'Decomposing Container Startup Performance', arXiv:2602.15214 (2026 preprint)",
              'UBUNTU-SSHD': "S. Langasek (Canonical), 'SSHd now uses socket-based activation', Ubuntu Discourse 2022: "
@@ -237,14 +239,16 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                     'note': 'an SSD, order of magnitude'}}},
  'hypervisors': {'qemu-kvm': {'label': 'QEMU/KVM',
                               'overhead_mib': {'v': 30,
-                                               'range': [17, 40],
-                                               'kind': 'measured',
-                                               'src': 'KUBEVIRT-QEMU',
+                                               'range': [17, 50],
+                                               'kind': 'choice',
+                                               'src': 'MODEL',
                                                'note': 'resident memory of the QEMU process beyond guest RAM '
-                                                       "(libvirt-run distro QEMU), charged as touched; KubeVirt's "
-                                                       'QemuOverhead, set from observed RSS; 16.4–17.2 MiB for a '
-                                                       'minimal static QEMU [FC-DATA]; the 131 MiB once shown here is '
-                                                       "the process's virtual size (address space, it costs nothing)"},
+                                                       "(libvirt-run distro QEMU), charged as touched: KubeVirt's "
+                                                       'QemuOverhead allowance [KUBEVIRT-QEMU], set from observed RSS '
+                                                       '(a configured figure, not one measurement; KubeVirt PR #18388 '
+                                                       'later raised it to 50 MiB); 16.4–17.2 MiB for a minimal static '
+                                                       "QEMU [FC-DATA]; the 131 MiB once shown here is the process's "
+                                                       'virtual size (address space, it costs nothing)'},
                               'vmm_init_s': {'v': 0.034,
                                              'range': [0.031, 0.037],
                                              'kind': 'measured',
@@ -276,13 +280,14 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                                             'keys, snap seeding, apt lists); no published measurement, '
                                                             'estimated 0.1–0.5 GiB'}},
                  'firecracker': {'label': 'Firecracker microVM',
-                                 'overhead_mib': {'v': 2.5,
+                                 'overhead_mib': {'v': 2.2,
                                                   'range': [2.2, 5],
                                                   'kind': 'measured',
                                                   'src': 'FC-DATA',
-                                                  'note': 'pmap data mappings minus VM size, flat from 128 MiB to 8 '
-                                                          'GiB guests (resident 2.2 MiB); the spec caps it at 5 MiB '
-                                                          '[FC-SPEC]'},
+                                                  'note': 'resident memory of the VMM process beyond guest RAM, flat '
+                                                          "from 128 MiB to 8 GiB guests, as QEMU's is counted (its "
+                                                          'pmap data mappings minus the VM size, 2.5 MiB, are address '
+                                                          'space); the spec caps it at 5 MiB [FC-SPEC]'},
                                  'vmm_init_s': {'v': 0.012,
                                                 'range': [0.006, 0.06],
                                                 'kind': 'measured',
@@ -311,6 +316,16 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                                          "shim, [CONTAINERD-1767]) to '3-5mb (excluding shared "
                                                          "memory)' [MOBY-21737]; its 10–11 MiB RSS [CONTAINERD-7878] "
                                                          "counts the Go binary's pages shared by every shim"},
+                             'microvm_guest_start_s': {'v': 0.15,
+                                                       'range': [0.08, 0.5],
+                                                       'kind': 'choice',
+                                                       'src': 'MODEL',
+                                                       'note': "after the guest's init, the runtime's agent inside the "
+                                                               'microVM starts the container (firecracker-containerd '
+                                                               'and Kata run runc in the guest): the start_s of a '
+                                                               'container on the host reused; Kata has measured ≈600 '
+                                                               "ms to Docker's ≈100 ms per start [VANRIJN], the upper "
+                                                               'end'},
                              'microvm_shim_memory_mib': {'v': 8.65,
                                                          'range': [4, 12.6],
                                                          'kind': 'choice',
@@ -473,13 +488,14 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                                     'note': "a reboot runs only cloud-init's per-boot modules"},
                                          'cpu': 0.5}],
                              'kernel_reserve': 'distro',
-                             'kernel_runtime_mib': {'v': 8,
-                                                    'range': [8, 60],
+                             'kernel_runtime_mib': {'v': 50,
+                                                    'range': [40, 60],
                                                     'kind': 'choice',
                                                     'src': 'MODEL',
-                                                    'note': "Debian guest's 8 MB kernel runtime [LIGHTVM] reused; "
-                                                            'slab, stacks and page tables of a 6.8 kernel are ≈40–60 '
-                                                            'MiB (calibration corrections §10)'},
+                                                    'note': 'slab, stacks and page tables of a 6.8 distro kernel, '
+                                                            '≈40–60 MiB (calibration corrections §10); more than the '
+                                                            "minimal 4.14 microVM kernel's 36 MiB [FC-DATA], far more "
+                                                            'than the 8 MB of a 2017 Debian guest on Xen [LIGHTVM]'},
                              'services_mib': {'v': 120,
                                               'range': [80, 200],
                                               'kind': 'choice',
@@ -508,26 +524,33 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                                         'note': "Multipass, Canonical's launcher for Ubuntu cloud "
                                                                 "images, defaults to 1G; libosinfo's 3–4 GiB covers "
                                                                 'the desktop ISO too [OSINFO]'},
-                             'image_download_mib': {'v': 600,
-                                                    'range': [572, 890],
-                                                    'kind': 'measured',
-                                                    'src': 'UBUNTU-IMG',
-                                                    'note': 'standard server cloud image ≈0.6 GB (the minimal image is '
-                                                            '227 MiB [UBUNTU-MIN])'},
-                             'installed_disk_mib': {'v': 1500,
-                                                    'range': [1000, 2000],
+                             'image_download_mib': {'v': 572,
+                                                    'range': [572, 594],
                                                     'kind': 'derived',
-                                                    'src': 'SHARMA',
-                                                    'formula': 'VM image 1.68 GB (MySQL) or 2.05 GB (Node.js) − the '
-                                                               "app's Docker image 0.37 / 0.66 GB ≈ 1.3–1.4 GB; "
-                                                               'rounded up to 1.5 GiB',
-                                                    'note': 'an installed guest OS'},
+                                                    'src': 'UBUNTU-IMG',
+                                                    'formula': '≈0.6 GB = 0.6 × 10^9 B / 2^20 = 572 MiB (one listing '
+                                                               'shows 623 MB = 594 MiB, the upper end)',
+                                                    'note': 'standard server cloud image (the minimal image is 227 MiB '
+                                                            '[UBUNTU-MIN]); an 890 MB cached copy was probably '
+                                                            'modified'},
+                             'installed_disk_mib': {'v': 1500,
+                                                    'range': [1249, 2000],
+                                                    'kind': 'choice',
+                                                    'src': 'MODEL',
+                                                    'note': 'an installed guest OS. VM image 1.68 GB (MySQL) or 2.05 '
+                                                            "GB (Node.js) − the app's Docker image 0.37 / 0.66 GB "
+                                                            '[SHARMA] gives 1.31–1.39 GB (1,249–1,326 MiB), a floor: '
+                                                            'those Docker images hold a Debian userland of their own; '
+                                                            '1.5 GiB chosen'},
                              'virtual_disk_mib': {'v': 20480,
                                                   'range': [5120, 20480],
-                                                  'kind': 'measured',
-                                                  'src': 'OSINFO',
-                                                  'note': "a preallocated disk's size: libosinfo minimum storage 20 "
-                                                          'GiB [OSINFO]; Multipass defaults to 5G'},
+                                                  'kind': 'choice',
+                                                  'src': 'MODEL',
+                                                  'note': "a preallocated disk's size, used only when a scenario asks "
+                                                          "for one (a thin overlay is the default): libosinfo's "
+                                                          'minimum storage of 20 GiB [OSINFO] is a release-wide figure '
+                                                          'that covers the desktop too; Multipass defaults to 5G for a '
+                                                          'cloud image'},
                              'idle_cpu_cores': {'v': 0.001,
                                                 'range': [0.0005, 0.002],
                                                 'kind': 'derived',
@@ -635,11 +658,12 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                                     'note': "a reboot runs only cloud-init's per-boot modules"},
                                          'cpu': 0.5}],
                              'kernel_reserve': 'distro',
-                             'kernel_runtime_mib': {'v': 8,
-                                                    'range': [8, 60],
+                             'kernel_runtime_mib': {'v': 50,
+                                                    'range': [40, 60],
                                                     'kind': 'choice',
                                                     'src': 'MODEL',
-                                                    'note': "Debian guest's 8 MB kernel runtime [LIGHTVM] reused"},
+                                                    'note': 'slab, stacks and page tables of a 5.15 distro kernel, '
+                                                            '≈40–60 MiB as for 24.04 (calibration corrections §10)'},
                              'services_mib': {'v': 120,
                                               'range': [80, 200],
                                               'kind': 'choice',
@@ -667,23 +691,25 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                                         'note': "Multipass, Canonical's launcher for Ubuntu cloud "
                                                                 "images, defaults to 1G; libosinfo's 3–4 GiB covers "
                                                                 'the desktop ISO too [OSINFO]'},
-                             'image_download_mib': {'v': 660,
-                                                    'range': [572, 890],
+                             'image_download_mib': {'v': 630,
+                                                    'range': [572, 700],
                                                     'kind': 'choice',
                                                     'src': 'MODEL',
-                                                    'note': "assumed a little larger than 24.04's ≈0.6 GB (the 22.04 "
-                                                            'minimal image is 337 MiB vs 227 MiB [UBUNTU-MIN])'},
+                                                    'note': "assumed a little larger than 24.04's ≈0.6 GB (572 MiB): "
+                                                            'the 22.04 minimal image is 337 MiB vs 227 MiB '
+                                                            '[UBUNTU-MIN]'},
                              'installed_disk_mib': {'v': 1500,
-                                                    'range': [1000, 2000],
-                                                    'kind': 'derived',
-                                                    'src': 'SHARMA',
-                                                    'formula': 'as Ubuntu 24.04',
-                                                    'note': 'an installed guest OS'},
+                                                    'range': [1249, 2000],
+                                                    'kind': 'choice',
+                                                    'src': 'MODEL',
+                                                    'note': 'an installed guest OS, as Ubuntu 24.04'},
                              'virtual_disk_mib': {'v': 10240,
                                                   'range': [5120, 10240],
-                                                  'kind': 'measured',
-                                                  'src': 'OSINFO',
-                                                  'note': 'minimum storage 10 GiB'},
+                                                  'kind': 'choice',
+                                                  'src': 'MODEL',
+                                                  'note': "a preallocated disk's size, used only when a scenario asks "
+                                                          "for one: libosinfo's minimum storage of 10 GiB [OSINFO], a "
+                                                          'release-wide figure; Multipass defaults to 5G'},
                              'idle_cpu_cores': {'v': 0.001,
                                                 'range': [0.0005, 0.002],
                                                 'kind': 'derived',
@@ -880,13 +906,16 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                                'note': 'between Tinyx and Debian [LIGHTVM]'}},
             'microvm-linux': {'label': 'Minimal Linux guest (direct kernel boot)',
                               'phases': [{'name': 'kernel',
-                                          's': {'v': 0.149,
-                                                'range': [0.137, 0.161],
+                                          's': {'v': 0.199,
+                                                'range': [0.172, 0.211],
                                                 'kind': 'derived',
                                                 'src': 'FC-DATA',
-                                                'formula': '0.161 s (fork VMM → guest init, median) − 0.012 s (VMM '
-                                                           'start)',
-                                                'note': 'guest kernel boot; the p99 of 173 ms gives the upper end'},
+                                                'formula': '0.211 s (fork VMM → guest init with one virtio-net device, '
+                                                           'median of 200 runs) − 0.012 s (VMM start)',
+                                                'note': 'guest kernel boot with the network device a served app needs: '
+                                                        'the device adds 50 ms end to end (161 → 211 ms), 23 ms of it '
+                                                        'to the boot alone (the lower end); without one the median is '
+                                                        '161 ms, p99 173 ms'},
                                           'cpu': 0.5},
                                          {'name': 'init',
                                           's': {'v': 0.02,
@@ -1290,4 +1319,12 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                        'range': [0.25, 1],
                                        'kind': 'choice',
                                        'src': 'MODEL',
-                                       'note': 'runc create/start: half syscalls, half waiting on the daemon'}}}
+                                       'note': 'runc create/start: half syscalls, half waiting on the daemon'},
+               'registry_mbps': {'v': 100,
+                                 'range': [10, 12500],
+                                 'kind': 'choice',
+                                 'src': 'MODEL',
+                                 'note': 'the link each world downloads images over, in Mbit/s (a scenario sets its '
+                                         "own with container.registry_mbps): a classroom's or home's share of a "
+                                         "broadband line. Cloud hosts are faster (EC2's larger sizes have up to 12.5 "
+                                         'Gbit/s), so on a cloud preset this is a slow-link assumption'}}}

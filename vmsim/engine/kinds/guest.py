@@ -170,6 +170,7 @@ class GuestKind:
         first_boot = getattr(self.settings, "boot", "first") == "first" and not inst.rebooting
         for phase in self.guest.boot_phases:
             add(phase.name, CPU, phase.seconds(first_boot), min(phase.cpu, inst.vcpus))
+        self.after_boot(inst, add)
         if inst.alloc < self.guest.recommended_memory_mib.value and not node.world.warned:
             node.world.warned = True  # once per world, not once per host
             reason = coded(
@@ -182,6 +183,9 @@ class GuestKind:
 
     def before_vmm(self, inst: Instance, add: AddStep, disk_mib: float) -> None:
         """Steps before the VMM starts (none unless the kind adds some)."""
+
+    def after_boot(self, inst: Instance, add: AddStep) -> None:
+        """Steps between the guest's boot and the app (none unless the kind adds some)."""
 
     def after_phase(self, inst: Instance, phase: str) -> bool:
         """Kernel, services and page cache fill the guest; the app must fit in what they leave."""

@@ -49,3 +49,9 @@ class MicroVmKind(GuestKind):
         a container (rootfs snapshot, network, cgroups) before the VMM starts."""
         node = self.node
         add("create", CPU, node.runtime.create_s.value, node.catalog.container_phase_cpu.value)
+
+    def after_boot(self, inst: Instance, add: AddStep) -> None:
+        """The runtime's agent in the guest starts the container (firecracker-containerd and Kata run runc there)."""
+        start = self.node.runtime.microvm_guest_start_s
+        if start is not None:
+            add("start", CPU, start.value, self.node.catalog.container_phase_cpu.value)
