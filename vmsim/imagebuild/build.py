@@ -108,8 +108,11 @@ def _base_layers(
     run: _Run, stage: Stage, base_size_mib: float | None, final: bool, by_name: dict[str, int]
 ) -> tuple[list[Layer], str]:
     """The layers a stage starts from, and what kind of base it is."""
-    if stage.base.lower() in by_name:
-        return list(run.stage_layers[by_name[stage.base.lower()]]), "stage"
+    named = by_name.get(stage.base.lower())
+    if named is not None:
+        if named >= stage.number:  # this stage itself: it would start from what it is making
+            raise BuildInputError(run.where, "stage_not_before", stage.line, name=stage.base)
+        return list(run.stage_layers[named]), "stage"
     ref = normalise_ref(stage.base)
     cache = "hit" if run.rebuild else "miss"
     known = run.fig.bases.get(ref)
@@ -155,7 +158,12 @@ def _select(run: _Run, step: Step) -> list[int]:
             raise BuildInputError(run.where, "outside_context", step.line, word=step.kind, src=src, context=files.root)
         before = len(chosen)
         if _GLOB.search(cleaned):
-            regex = compile_pattern(cleaned)
+            try:
+                regex = compile_pattern(cleaned)
+            except ValueError as exc:
+                raise BuildInputError(
+                    run.where, "bad_source", step.line, word=step.kind, src=src, reason=str(exc)
+                ) from None
             for i, path in enumerate(files.paths):
                 if regex.match(path):
                     chosen.add(i)

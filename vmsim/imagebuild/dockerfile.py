@@ -184,6 +184,8 @@ def read_stages(path: Path) -> list[Stage]:
             if len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as"):
                 raise BuildInputError(where, "from_args", ins.line)
             current = {"name": words[2].lower() if len(words) == 3 else None, "base": words[0], "line": ins.line}
+            if current["name"] is not None and any(s.name == current["name"] for s in stages):
+                raise BuildInputError(where, "duplicate_stage", ins.line, name=words[2])
             steps = []
             values = {}
             continue

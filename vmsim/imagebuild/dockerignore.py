@@ -13,61 +13,22 @@ from pathlib import Path
 from typing import NamedTuple
 
 from vmsim.imagebuild.files import read_build_file
+from vmsim.imagebuild.glob import Glob, compile_glob
 from vmsim.imagebuild.messages import problem
 from vmsim.imagebuild.problems import BuildInputError
-
-_ESCAPE = set(".+()|{}$^")
 
 
 class Pattern(NamedTuple):
     """One cleaned pattern, compiled, and whether it is an exception (``!``)."""
 
     text: str
-    regex: re.Pattern[str]
+    regex: Glob
     exception: bool
 
 
-def compile_pattern(text: str) -> re.Pattern[str]:
-    """The regular expression Docker's patternmatcher builds for ``text`` (already cleaned)."""
-    out = ["^"]
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "*":
-            if i + 1 < n and text[i + 1] == "*":
-                i += 1
-                if i + 1 < n and text[i + 1] == "/":
-                    i += 1
-                # "**" at the end accepts everything; elsewhere it is any number of directories, even none.
-                out.append(".*" if i + 1 >= n else "(.*/)?")
-            else:
-                out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "\\":
-            if i + 1 < n:
-                i += 1
-                out.append(re.escape(text[i]))
-            else:
-                out.append(re.escape("\\"))
-        elif ch == "[":
-            end = text.find("]", i + 1)
-            if end < 0:
-                raise ValueError("unclosed '['")
-            body = text[i + 1 : end]
-            if body.startswith("^"):
-                body = "^" + body[1:].replace("\\", "\\\\")
-            else:
-                body = body.replace("\\", "\\\\").replace("^", "\\^")
-            out.append(f"[{body}]")
-            i = end
-        elif ch in _ESCAPE:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-        i += 1
-    out.append("$")
-    return re.compile("".join(out))
+def compile_pattern(text: str) -> Glob:
+    """The pattern ``text`` (already cleaned) as Docker's patternmatcher reads it, matched in linear time."""
+    return compile_glob(text)
 
 
 def clean(text: str) -> str:

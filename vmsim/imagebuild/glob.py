@@ -13,6 +13,7 @@ class, ``\\x`` the character x. As in Go, ``.`` does not match a newline and the
 from __future__ import annotations
 
 import re
+import warnings
 from typing import NamedTuple
 
 LITERAL, ONE, CLASS, STAR, DIRS, REST = range(6)  # a token's kind
@@ -119,7 +120,9 @@ def compile_glob(text: str) -> Glob:
             else:
                 body = body.replace("\\", "\\\\").replace("^", "\\^")
             try:
-                klass = re.compile(f"[{body}]")
+                with warnings.catch_warnings():  # '[[:alpha:]]' is a 'possible nested set' to Python: not for the user
+                    warnings.simplefilter("ignore", FutureWarning)
+                    klass = re.compile(f"[{body}]")
             except re.error as exc:
                 raise ValueError(f"bad character class '[{text[i + 1 : end]}]': {exc.msg}") from None
             tokens.append(Token(CLASS, klass=klass))
