@@ -202,3 +202,40 @@ def test_a_run_of_a_dockerfile_app_reports_its_layers_in_json(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     shop = next(i for i in data["worlds"]["container"]["instances"] if i["id"] == "shop-1")
     assert shop["state"] == "running" and shop["phases"][0]["name"] == "pull"
+
+
+@pytest.mark.parametrize(
+    ("build", "phrases"),
+    [
+        ('dockerfile = "/etc/passwd"', ["build.dockerfile", "inside the scenario's folder"]),
+        ('dockerfile = "../elsewhere/Dockerfile"', ["build.dockerfile", "inside the scenario's folder"]),
+        ('dockerfile = "app/Dockerfile"\ncompare = "/etc/hostname"', ["build.compare", "inside the scenario's folder"]),
+        ('dockerfile = "app/Dockerfile"\nchanged = ["/etc/passwd"]', ["build.changed[0]", "of the build context"]),
+        ('dockerfile = "app/Dockerfile"\nchanged = ["../../s.toml"]', ["build.changed[0]", "of the build context"]),
+        ('dockerfile = "app/Dockerfile"\nchanged = ["src/nope.js"]', ["build.changed[0]", "of the build context"]),
+    ],
+)
+def test_a_lessons_build_reads_only_files_beside_the_scenario(tmp_path, build, phrases):
+    # The build view shows what its Dockerfile says (under 'vmsim serve', to a browser) and hashes its folder:
+    # the same rule as an [apps] Dockerfile.
+    text = str(refused(scenario(tmp_path, f"[build]\n{build}\n")))
+    for phrase in phrases:
+        assert phrase in text, (phrase, text)
+    assert "root:" not in text
+
+
+def test_a_lessons_build_beside_the_scenario_is_read(tmp_path):
+    spec = load_scenario(scenario(tmp_path, '[build]\ndockerfile = "app/Dockerfile"\nchanged = ["src/server.js"]\n'))
+    assert spec.build is not None and spec.build.changed == ("src/server.js",)
+    assert spec.build.dockerfile == tmp_path / "app" / "Dockerfile"
+
+
+def test_a_lessons_build_through_a_link_out_of_the_folder_is_refused(tmp_path):
+    outside = tmp_path / "outside"
+    shutil.copytree(NODE_GOOD, outside)
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    os.symlink(outside, inner / "app")
+    path = inner / "s.toml"
+    path.write_text('name = "x"\n[build]\ndockerfile = "app/Dockerfile"\n', encoding="utf-8")
+    assert "inside the scenario's folder" in str(refused(str(path)))

@@ -64,7 +64,7 @@ def _read_app(
     if text is None or like is None:
         return None
     folder = Path(source).parent
-    path = _inside(folder, text)
+    path = inside_folder(folder, text)
     if path is None:
         r.problem(f"{where}.dockerfile", text, msg("scenario.app_outside", folder=str(folder)))
         return None
@@ -84,7 +84,7 @@ def _read_app(
     return AppImageSpec(name, like, path, image.base, layers)
 
 
-def _inside(folder: Path, text: str) -> Path | None:
+def inside_folder(folder: Path, text: str) -> Path | None:
     """``folder/text`` when it stays inside ``folder`` once resolved (symbolic links followed), else None.
 
     Why: a scenario file may come from someone else; it may name files beside it, not read the rest of the

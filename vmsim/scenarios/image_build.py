@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from vmsim.scenarios.apps import inside_folder
 from vmsim.scenarios.reader import Reader
 from vmsim.scenarios.spec import BuildSpec
 from vmsim.text import msg
@@ -28,7 +29,12 @@ def read_build(r: Reader, raw: Any, source: str) -> BuildSpec | None:
         text = r.string(t, key, "build", None, required=required, max_len=500)
         if text is None:
             return None
-        path = base / text
+        # As an [apps] Dockerfile: only a file beside the scenario (a scenario may come from someone else; the
+        # build view shows what the file says and lists and hashes its whole folder).
+        path = inside_folder(base, text)
+        if path is None:
+            r.problem(f"build.{key}", text, msg("scenario.app_outside", folder=str(base)))
+            return None
         if not path.is_file():
             r.problem(f"build.{key}", text, msg("scenario.build_missing", folder=str(base)))
             return None
@@ -36,7 +42,16 @@ def read_build(r: Reader, raw: Any, source: str) -> BuildSpec | None:
 
     dockerfile = existing("dockerfile", True)
     compare = existing("compare", False)
-    changed = r.string_list(t, "changed", "build", (), lambda item, where: item or None, max_items=20)
+    context = dockerfile.parent if dockerfile is not None else None
+
+    def in_context(item: str, where: str) -> str | None:
+        # A path of the build context, as 'vmsim build --changed' takes it: inside the Dockerfile's folder.
+        if context is not None and (inside_folder(context, item) is None or not (context / item).exists()):
+            r.problem(where, item, msg("scenario.build_changed", context=str(context)))
+            return None
+        return item or None
+
+    changed = r.string_list(t, "changed", "build", (), in_context, max_items=20)
     servers = r.number(t, "servers", "build", 10, 1, 1000, whole=True)
     if dockerfile is None:
         return None
