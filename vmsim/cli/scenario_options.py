@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from vmsim.cli.errors import CliError
+from vmsim.cli.shown import shown
 
 if TYPE_CHECKING:
     from vmsim.scenarios.spec import ScenarioSpec
@@ -28,9 +29,14 @@ def with_host(spec: ScenarioSpec, host: str | None) -> ScenarioSpec:
     return spec._replace(host=HostSpec(preset=host))
 
 
-def emit(text: str | Callable[[TextIO], object], out: str | None) -> None:
-    """Write ``text`` to the file ``out`` atomically (and say so on stderr), or to stdout. ``text`` may be a
-    function that writes to a text file (a large document streamed in pieces)."""
+def emit(text: str | Callable[[TextIO], object], out: str | None, reading: Sequence[str] = ()) -> None:
+    """Write ``text`` to the file ``out`` atomically (and say so on stderr), or to stdout (no ``out``, or ``-``).
+    ``text`` may be a function that writes to a text file (a large document streamed in pieces). ``reading``: the
+    files the output was made from, which ``out`` may not replace."""
+    if out == "-":
+        out = None
+    if out is not None:
+        check_out(out, reading)
     if out:
         from vmsim.output.exports import UnsafeTargetError, write_atomic
 
@@ -39,11 +45,28 @@ def emit(text: str | Callable[[TextIO], object], out: str | None) -> None:
         except UnsafeTargetError as exc:
             raise CliError(f"--out {exc.filename}: {exc.strerror}") from None
         replaced = " (replaced the file that was there)" if written.replaced else ""
-        print(f"vmsim: wrote {written.path}{replaced}", file=sys.stderr)
+        print(shown(f"vmsim: wrote {written.path}{replaced}"), file=sys.stderr)
     elif isinstance(text, str):
         sys.stdout.write(text)
     else:
         text(sys.stdout)
+
+
+def check_out(out: str, reading: Sequence[str]) -> None:
+    """Refuse an empty ``--out`` and one that names a file being read (it would be replaced by the output)."""
+    import os
+
+    if not out:
+        raise CliError("--out needs a file name (or - for stdout)")
+    for source in reading:
+        try:
+            same = os.path.samefile(out, source)
+        except (OSError, ValueError):
+            continue
+        if same:
+            raise CliError(
+                f"--out {out}: that is the scenario being read, which the output would replace; name another file"
+            )
 
 
 def check_lesson_step(spec: ScenarioSpec, step: int | None, name: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vmsim.imagebuild.messages import printable, problem
+from vmsim.imagebuild.messages import escaped, problem
 from vmsim.text import Msg, render
 
 
@@ -20,10 +20,10 @@ class BuildInputError(Exception):
 
     def place(self) -> str:
         """``file:line`` (or the file alone), without terminal control characters."""
-        return printable(f"{self.where}:{self.line}" if self.line is not None else self.where)
+        return escaped(f"{self.where}:{self.line}" if self.line is not None else self.where)
 
     def text(self, lang: str = "en") -> str:
         """``file:line: message`` in ``lang`` with any terminal control characters removed."""
-        return printable(f"{self.where}:{self.line}: " if self.line is not None else f"{self.where}: ") + printable(
+        return escaped(f"{self.where}:{self.line}: " if self.line is not None else f"{self.where}: ") + escaped(
             render(self.message, lang)
         )

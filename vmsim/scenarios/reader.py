@@ -11,6 +11,10 @@ from vmsim.engine.catalog import Catalog
 from vmsim.scenarios.errors import num, one_of, safe, show, string_of, suggest
 from vmsim.text import Msg, msg
 
+# Bidirectional overrides and isolates: shown in a terminal they reorder the text around them, so a line can read
+# differently from what it says ("Trojan Source", CVE-2021-42574).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 
 class Reader:
     """Reads one parsed TOML document, collecting every problem with its key path."""
@@ -104,7 +108,7 @@ class Reader:
         the clipboard (OSC 52) or the screen."""
         for pos, ch in enumerate(text):
             code = ord(ch)
-            if (code < 0x20 or 0x7F <= code <= 0x9F) and ch not in allowed:
+            if (code < 0x20 or 0x7F <= code <= 0x9F or ch in BIDI_CONTROLS) and ch not in allowed:
                 self.add("scenario.control_char", where=where, code=f"{code:04X}", pos=pos + 1)
                 return False
         return True

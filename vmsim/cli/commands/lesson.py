@@ -49,5 +49,5 @@ def handle(args: argparse.Namespace) -> int:
     spec = lesson_spec(args.lesson)
     lang = args.lang or default_lang()
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
-    emit(outline_json(outline) if args.format == "json" else outline_text(outline), args.out)
+    emit(outline_json(outline) if args.format == "json" else outline_text(outline), args.out, (spec.source,))
     return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from vmsim.cli.arguments import seconds, seed
+from vmsim.cli.shown import shown
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -53,7 +54,7 @@ def handle(args: argparse.Namespace) -> int:
         if out != "-":
             check_target(Path(out))
     except UnsafeTargetError as exc:
-        print(f"vmsim report: --out {exc.filename}: {exc.strerror}", file=sys.stderr)
+        print(shown(f"vmsim report: --out {exc.filename}: {exc.strerror}"), file=sys.stderr)
         return 2
     except OSError:
         pass  # said below, when the file is written
@@ -63,11 +64,20 @@ def handle(args: argparse.Namespace) -> int:
         spec = load_scenario(args.scenario)
         session = run_headless(spec, seed=seed, until_s=until)
     except ScenarioError as exc:
-        print(str(exc), file=sys.stderr)
+        print(shown(str(exc)), file=sys.stderr)
         return 2
     except (UnknownAppError, ValueError) as exc:
-        print(f"vmsim report: {exc}", file=sys.stderr)
+        print(shown(f"vmsim report: {exc}"), file=sys.stderr)
         return 2
+    if out != "-":
+        from vmsim.cli.errors import CliError
+        from vmsim.cli.scenario_options import check_out
+
+        try:
+            check_out(out, (spec.source,))
+        except CliError as exc:
+            print(shown(f"vmsim report: {exc}"), file=sys.stderr)
+            return 2
     command = f"vmsim report {args.scenario}"
     if seed is not None:
         command += f" --seed {seed}"
@@ -83,10 +93,10 @@ def handle(args: argparse.Namespace) -> int:
     try:
         written = write_atomic(out, page)
     except UnsafeTargetError as exc:
-        print(f"vmsim report: --out {exc.filename}: {exc.strerror}", file=sys.stderr)
+        print(shown(f"vmsim report: --out {exc.filename}: {exc.strerror}"), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"vmsim report: cannot write {exc.filename or out}: {exc.strerror or exc}", file=sys.stderr)
+        print(shown(f"vmsim report: cannot write {exc.filename or out}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
     replaced = ", replacing the file that was there" if written.replaced else ""
     print(

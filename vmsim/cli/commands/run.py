@@ -63,12 +63,12 @@ def handle(args: argparse.Namespace) -> int:
             raise CliError("--series goes with --format csv (the time series as rows: series,world,t_s,value)")
         from vmsim.output.series_export import render_series_csv
 
-        emit(render_series_csv(session.sim), args.out)
+        emit(render_series_csv(session.sim), args.out, (spec.source,))
         return 0
     snap = session.snapshot(include_events=True)
     if args.format == "json":  # streamed: a run of 100,000 instances never holds its whole document as a string
-        emit(partial(formats.write_json, snap), args.out)
+        emit(partial(formats.write_json, snap), args.out, (spec.source,))
         return 0
     render = {"table": formats.render_table, "csv": formats.render_csv}[args.format]
-    emit(render(snap), args.out)
+    emit(render(snap), args.out, (spec.source,))
     return 0

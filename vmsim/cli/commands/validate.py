@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from vmsim.cli.shown import shown
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim validate``."""
@@ -27,7 +29,7 @@ def handle(args: argparse.Namespace) -> int:
             bad += 1
             from vmsim.text import default_lang
 
-            print(exc.text(default_lang()), file=sys.stderr)
+            print(shown(exc.text(default_lang())), file=sys.stderr)
             continue
-        print(f"{spec.source}: ok — {spec.name!r}, {len(spec.events)} events, worlds {', '.join(spec.worlds)}")
+        print(shown(f"{spec.source}: ok — {spec.name!r}, {len(spec.events)} events, worlds {', '.join(spec.worlds)}"))
     return 2 if bad else 0

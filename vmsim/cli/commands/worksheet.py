@@ -35,5 +35,5 @@ def handle(args: argparse.Namespace) -> int:
     spec = lesson_spec(args.lesson)
     lang = args.lang or default_lang()
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
-    emit(render_worksheet(outline, args.answers, args.format), args.out)
+    emit(render_worksheet(outline, args.answers, args.format), args.out, (spec.source,))
     return 0
