@@ -130,7 +130,7 @@ async def test_add_dialog_adds_to_every_world(tmp_path):
         assert isinstance(app.screen, MainScreen)
         for world in ("vm", "container", "microvm"):
             assert ids(app, world) == ["nginx-1", "redis-1", "redis-2", "redis-3"]
-        assert app.last_app == "redis"
+        assert app.session.last_app == "redis"
 
 
 async def test_add_dialog_rejects_a_bad_count_and_cancels(tmp_path):
@@ -348,7 +348,7 @@ async def test_dialogs_keep_the_chosen_option_in_view_on_a_short_terminal(tmp_pa
         await until(pilot, lambda: getattr(app.screen, "fitted", False))
         options = app.screen.query_one(OptionList)
         chosen = options.get_option_at_index(options.highlighted).id
-        assert chosen == (app.session.spec.slug if key == "o" else app.last_app)
+        assert chosen == (app.session.spec.slug if key == "o" else app.session.last_app)
         shown = ["".join(seg.text for seg in options.render_line(y)) for y in range(options.size.height)]
         assert any(line.strip().startswith(chosen + " ") for line in shown), shown
 

@@ -280,3 +280,42 @@ def test_a_build_table_naming_a_missing_dockerfile_is_refused(tmp_path):
         load_scenario(str(path))
     text = caught.value.text("en")
     assert "build.dockerfile" in text and "no such file" in text and "build.servers" in text
+
+
+async def test_arrows_on_the_focused_tabs_switch_tabs_and_never_move_the_lesson(tmp_path):
+    # A teacher who tabs to the views below to show the log, then presses → , must not reveal the answer.
+    from vmsim.tui.widgets.lower_pane import LowerPane, TabStrip
+
+    app = make_app(tmp_path, "servers-multiply")
+    async with app.run_test(size=(120, 40)) as pilot:
+        lesson = app.lesson
+        assert lesson is not None
+        for _ in range(10):
+            if lesson.asking:
+                break
+            await pilot.press("right")
+            await pilot.pause()
+        assert lesson.asking
+        state = lesson.state
+        strip = app.screen.query_one(TabStrip)
+        for _ in range(10):
+            if app.focused is strip:
+                break
+            await pilot.press("tab")
+            await pilot.pause()
+        assert app.focused is strip, app.focused
+        shown = app.screen.query_one(LowerPane).active
+        await pilot.press("right")
+        await pilot.pause()
+        assert lesson.state == state and lesson.asking, "→ on the tabs moved the lesson"
+        assert app.screen.query_one(LowerPane).active != shown, "→ on the tabs did not switch the tab"
+        await pilot.press("left")
+        await pilot.pause()
+        assert lesson.state == state and app.screen.query_one(LowerPane).active == shown
+        # Off the tabs, → reveals as before.
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is not strip
+        await pilot.press("right")
+        await pilot.pause()
+        assert lesson.state.revealed

@@ -33,6 +33,7 @@ from vmsim.tui.style import fmt_speed
 from vmsim.tui.teaching import TeachingViews
 from vmsim.tui.theme import PROJECTOR_THEME
 from vmsim.tui.widgets.event_log import MAX_EVENTS
+from vmsim.tui.widgets.lower_pane import TabStrip
 from vmsim.tui.widgets.status import Status, hosts_in
 
 FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
@@ -93,11 +94,6 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         self.set_reactive(VmsimApp.paused, paused)
         self.set_reactive(VmsimApp.speed, speed)
 
-    @property
-    def last_app(self) -> str | None:
-        """The app the fit meter follows and 'A' adds again."""
-        return self.session.last_app
-
     def _bind_keys(self) -> None:
         """Bind every key with its footer text in the current language."""
         bindings = self._bindings
@@ -122,11 +118,10 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         """Below the smallest size the dashboard is laid out for, a screen says so (and goes when it fits)."""
-        if not self.SMALL_NOTICE:
-            return
-        from vmsim.tui.too_small import follow_terminal_size
+        if self.SMALL_NOTICE:
+            from vmsim.tui.too_small import follow_terminal_size
 
-        follow_terminal_size(self, event.size)
+            follow_terminal_size(self, event.size)
 
     async def on_event(self, event: events.Event) -> None:
         if self._held_keys is not None and isinstance(event, events.Key):
@@ -254,12 +249,14 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         if action in ("step", "rewind", "forward"):
             return self.paused
         if action == "add_again":
-            return self.last_app is not None
+            return self.session.last_app is not None
         if action in ("build_pick", "build_rebuild"):
             return self.build_mode() is not None and isinstance(self.screen, MainScreen)
         if action in ("lesson_next", "lesson_back", "toggle_narration"):
-            # Lesson keys act only on the dashboard itself, never inside a dialog.
-            return self.lesson is not None and isinstance(self.screen, MainScreen)
+            # Lesson keys act only on the dashboard itself, never inside a dialog; ←/→ on the focused tabs switch
+            # views (as the help says), never reveal an answer.
+            on_tabs = action != "toggle_narration" and isinstance(self.focused, TabStrip)
+            return self.lesson is not None and isinstance(self.screen, MainScreen) and not on_tabs
         return True
 
     def _selected_live(self) -> str | None:
@@ -279,7 +276,7 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
 
         from vmsim.tui.screens.dialogs import AddWorkloadScreen  # dialogs load when first opened
 
-        self.push_screen(AddWorkloadScreen(self.catalog, self.last_app), added)
+        self.push_screen(AddWorkloadScreen(self.catalog, self.session.last_app), added)
 
     def add_workload(self, app: str, count: int = 1) -> None:
         """Add ``count`` of ``app`` to every world now."""
