@@ -150,3 +150,12 @@ def test_a_path_without_a_lesson_is_named_once(capsys, tmp_path):
     code, out, err = run(capsys, "lesson", str(path))
     assert code == 2 and out == ""
     assert f"{str(path)!r} has no lesson" in err and err.count("plain.toml") == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("name", ["servers-multiply", "isolation", "build-and-ship"])
+def test_an_outline_names_every_action_and_view_in_words(capsys, name, lang):
+    # Deploys, faults and the build views were printed as raw keys ('outline.deploy', 'build-first').
+    assert main(["lesson", name, "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    assert "outline." not in out and "build-first" not in out and "build-change" not in out

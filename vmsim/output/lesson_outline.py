@@ -165,11 +165,21 @@ def action_words(action: dict[str, Any], lang: str) -> str:
         return tr("outline.add_workload", lang, app=args[0], count=args[1])
     if verb == "grow_app":
         return tr("outline.grow_app", lang, target=args[0], mib=f"{args[1]:g}")
+    if verb == "deploy":
+        app, method, version, hosts = args[0], args[1], args[2], args[3]
+        where = tr("outline.deploy_to", lang, hosts=", ".join(hosts)) if hosts else ""
+        how = tr(f"summary.method.{method}", lang)
+        return tr("outline.deploy", lang, app=app, version=version, method=how, where=where)
+    if verb == "fault":
+        kind, host, instance = args[0], args[1], args[2]
+        return tr("outline.fault", lang, what=tr(f"outline.fault.{kind}", lang, target=host or instance))
     return tr(f"outline.{verb}", lang, target=args[0])
 
 
 def view_words(view: str, lang: str) -> str:
     """A lesson view by the name of the dashboard's tab that shows it (and its own name when they differ)."""
+    if f"outline.view.{view}" in table("en"):
+        return tr(f"outline.view.{view}", lang)
     key = f"tab.{view.split('-')[0]}"
     if key not in table("en"):
         return view
