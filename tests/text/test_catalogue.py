@@ -231,7 +231,6 @@ def test_a_plural_field_picks_the_form_by_the_count():
 COUNTED = {
     "images.shared": ("n", "1 image", "2 images"),
     "images.containers": ("n", "1 container", "2 containers"),
-    "images.summary": ("containers", "1 container ×", "2 containers ×"),
     "reason.vcpus": ("n", "needs 1 vCPU,", "needs 2 vCPUs,"),
     "cpu.cores": ("cores", "of 1 core", "of 2 cores"),
     "status.hardware": ("cores", "1 core,", "2 cores,"),

@@ -319,3 +319,43 @@ async def test_arrows_on_the_focused_tabs_switch_tabs_and_never_move_the_lesson(
         await pilot.press("right")
         await pilot.pause()
         assert lesson.state.revealed
+
+
+async def test_the_images_view_keeps_the_disk_sums_back_while_a_question_waits(tmp_path):
+    # Step 3 asks how much more disk three more containers use: the view's sums (a writable layer per container)
+    # would answer it. After the answer, a second image's containers are counted at their own virtual size.
+    from vmsim.tui.widgets.lesson_views import ImageExplorer
+
+    app = make_app(tmp_path, "image-vs-container")
+    async with app.run_test(size=(120, 40)) as pilot:
+        lesson = app.lesson
+        assert lesson is not None
+
+        async def sums() -> str:
+            await pilot.pause()
+            app.advance(0)
+            await pilot.pause()
+            return str(app.screen.query_one(ImageExplorer).render())
+
+        for _ in range(12):
+            await pilot.press("right")
+            if lesson.asking and "disk" in lesson.step.say("ask", "en"):
+                break
+            if not lesson.asking and lesson.step is not None:
+                app.advance(lesson.step.watch_s)
+        assert lesson.asking and "disk" in lesson.step.say("ask", "en")
+        text = await sums()
+        assert "nginx" in text and "writable layer" not in text and "would be" not in text
+        await pilot.press("right")  # the answer
+        app.advance(lesson.step.watch_s)
+        text = await sums()
+        assert "writable layer" in text and "4 × " in text
+        for _ in range(6):  # on to the second image
+            await pilot.press("right")
+            if lesson.step is not None and not lesson.asking:
+                app.advance(lesson.step.watch_s)
+            if len(app.session.images()) > 1 and not lesson.asking:
+                break
+        text = await sums()
+        products = text.split("virtual size, ")[1].split(", would be")[0].split(" + ")
+        assert len(products) == 2 and products[0] != products[1], text  # "4 × 154 MiB + 1 × 139 MiB", no average

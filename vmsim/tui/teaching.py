@@ -49,6 +49,11 @@ class TeachingViews:
         """Images in use in the container world (empty without one)."""
         return self.session.images()
 
+    def question_open(self) -> bool:
+        """True while a lesson's question waits for its answer (what would answer it stays off the screen)."""
+        lesson = self.session.lesson
+        return lesson is not None and lesson.asking
+
     def build_story(self) -> tuple[BuildStory | None, str]:
         """The lesson's builds (made once per scenario), or None and why they could not be made."""
         spec = self.session.spec

@@ -33,6 +33,8 @@ class LowerExtras(Protocol):
 
     def images(self) -> tuple[ImageUsage, ...]: ...
 
+    def question_open(self) -> bool: ...
+
     def drift(self) -> DriftStory: ...
 
     def drift_typed(self) -> int | None: ...
@@ -257,6 +259,7 @@ class MainScreen(Screen):
         elif active == "images":
             explorer = cast(ImageExplorer, lower.view(active))
             explorer.images = extras.images()
+            explorer.answer_hidden = extras.question_open()
             world = next((w for w in snap.worlds if w.name == "container"), None)
             explorer.disk_layers_mib = world.disk.get("image_layers") if world else 0.0
             explorer.disk_writable_mib = world.disk.get("writable_layers") if world else 0.0

@@ -60,6 +60,7 @@ class ImageExplorer(Widget):
     images: reactive[tuple[ImageUsage, ...]] = reactive(())
     disk_layers_mib: reactive[float] = reactive(0.0)
     disk_writable_mib: reactive[float] = reactive(0.0)
+    answer_hidden: reactive[bool] = reactive(False)  # a question waits: the disk sums would answer it
 
     def render(self) -> Text:
         lang = self.app.lang  # type: ignore[attr-defined]
@@ -86,15 +87,18 @@ class ImageExplorer(Widget):
                 if shared:
                     out.append("  " + tr("images.shared", lang, n=len(layer.images)), style="#e69f00")
                 out.append("\n")
-        containers = sum(len(img.containers) for img in images)
+        if self.answer_hidden:
+            return out
         naive = sum(img.virtual_size_mib * len(img.containers) for img in images)
         used = self.disk_layers_mib + self.disk_writable_mib
-        avg_virtual = naive / containers if containers else 0.0
+        # Each image's containers × its virtual size ("4 × 154 MiB + 1 × 139 MiB"), never an average of two sizes.
+        products = " + ".join(
+            f"{len(img.containers)} × {fmt_mib(img.virtual_size_mib)}" for img in images if img.containers
+        )
         summary = tr(
             "images.summary",
             lang,
-            containers=containers,
-            virtual=fmt_mib(avg_virtual),
+            products=products or "0",
             naive=fmt_mib(naive),
             used=fmt_mib(used),
             layers=fmt_mib(self.disk_layers_mib),
