@@ -286,3 +286,12 @@ def test_container_networks_reaches_the_simulation(tmp_path):
     spec = load_scenario(path)
     assert spec.container.networks == 3
     assert dict(build_simulation(spec).fit("nginx")["container"].limits)["network"] == 3 * 1023
+
+
+def test_a_huge_unknown_key_is_named_by_its_first_characters(tmp_path):
+    path = tmp_path / "long.toml"
+    path.write_text('name = "x"\n' + "k" * 900_000 + " = 1\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    text = caught.value.text("en")
+    assert len(text) < 1_000 and "(900,000 characters): unknown key" in text

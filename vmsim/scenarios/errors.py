@@ -67,6 +67,12 @@ def show(value: Any) -> str | Msg:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+MAX_KEY_SHOWN = 60  # a key longer than this is cut in a message (a 900,000-character key made a 900 KB line)
+
+
 def safe(key: str) -> str:
-    """A key from the file, quoted when it holds characters a terminal would act on (newlines, escapes)."""
+    """A key from the file, quoted when it holds characters a terminal would act on (newlines, escapes), and cut
+    to its first characters when long."""
+    if len(key) > MAX_KEY_SHOWN:
+        key = f"{key[: MAX_KEY_SHOWN - 3]}... ({len(key):,} characters)"
     return key if key.isprintable() else repr(key)

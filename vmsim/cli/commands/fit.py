@@ -20,14 +20,16 @@ def host_count(text: str) -> int:
     """A number of hosts from 1 to 1,000 (argparse turns the ValueError into a usage message, exit 2)."""
     from vmsim.engine.machines import MAX_HOSTS
 
+    shown = repr(text) if len(text) <= 20 else f"{text[:17]!r}... ({len(text):,} characters)"
+    expected = f"expected a whole number of hosts from 1 to {MAX_HOSTS:,}, got {shown}"
+    if len(text) > 20:  # int() of thousands of digits is slow, and no such number is in range
+        raise argparse.ArgumentTypeError(expected)
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number of hosts from 1 to {MAX_HOSTS:,}, got {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(expected) from None
     if not 1 <= n <= MAX_HOSTS:
-        raise argparse.ArgumentTypeError(f"expected a whole number of hosts from 1 to {MAX_HOSTS:,}, got {n}")
+        raise argparse.ArgumentTypeError(expected)
     return n
 
 
