@@ -359,3 +359,22 @@ async def test_the_images_view_keeps_the_disk_sums_back_while_a_question_waits(t
         text = await sums()
         products = text.split("virtual size, ")[1].split(", would be")[0].split(" + ")
         assert len(products) == 2 and products[0] != products[1], text  # "4 × 154 MiB + 1 × 139 MiB", no average
+
+
+def test_a_narrow_summary_cuts_the_widest_figures_before_any_measures_name():
+    # At 80 columns a lesson left early had "Quickes…" and two rows of "Memory …": names said nothing.
+    from vmsim.tui.widgets.lesson_views import MIN_FIGURE, _column_widths
+
+    rows = (
+        ("", "Virtual machines", "Containers"),
+        ("Running", "1 (6 still starting, 102 refused or killed)", "1 (108 still starting)"),
+        ("Memory committed", "14.2 GiB / 16.0 GiB", "174 MiB / 16.0 GiB"),
+        ("Memory in use", "672 MiB", "174 MiB"),
+    )
+    widths, gap = _column_widths(rows, 78)
+    assert widths[0] == len("Memory committed") and sum(widths) + gap * 2 <= 78
+    assert widths[1] < len(rows[1][1]) and widths[2] == len(rows[1][2])  # only the widest figure gave room
+    # One world, far too narrow: figures stop at MIN_FIGURE, then the names give the rest.
+    one = tuple(row[:2] for row in rows)
+    widths, gap = _column_widths(one, 30)
+    assert widths[1] == MIN_FIGURE and widths[0] + gap + widths[1] <= 30

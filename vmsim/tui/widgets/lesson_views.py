@@ -143,21 +143,27 @@ class SummaryView(Widget):
         return out
 
 
+MIN_FIGURE = 12  # cells a figure keeps before a measure's name is cut
+
+
 def _column_widths(rows: tuple[tuple[str, ...], ...], room: int) -> tuple[list[int], int]:
     """Each column's width and the gap between columns, within ``room`` cells when they can be: the gaps narrow
-    first, then the measures' names give up what the figures need (a name is cut with '…'), then the figures."""
+    first, then the widest figures give up their ends (a parenthesis's detail, cut with '…') down to
+    ``MIN_FIGURE`` cells, and only then the measures' names: two names cut to "Memory …" would say nothing."""
     widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
     gap = 3 if sum(widths) + 3 * (len(widths) - 1) <= room else 2
     over = sum(widths) + gap * (len(widths) - 1) - room
+    while over > 0 and room > 0:
+        widest = max(range(1, len(widths)), key=lambda i: widths[i], default=0)
+        if widest == 0 or widths[widest] <= MIN_FIGURE:
+            break
+        others = [w for i, w in enumerate(widths[1:], 1) if i != widest]
+        cut = min(over, widths[widest] - max([MIN_FIGURE, *others]))
+        cut = max(cut, 1)
+        widths[widest] -= cut
+        over -= cut
     if over > 0 and room > 0:
         widths[0] = max(8, widths[0] - over)
-        over = sum(widths) + gap * (len(widths) - 1) - room
-        for i in range(len(widths) - 1, 0, -1):
-            if over <= 0:
-                break
-            cut = min(over, widths[i] - 4)
-            widths[i] -= max(cut, 0)
-            over -= max(cut, 0)
     return widths, gap
 
 
