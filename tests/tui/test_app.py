@@ -706,3 +706,24 @@ async def test_a_lesson_highlight_marks_exactly_one_part_of_every_world(tmp_path
         assert not any(lst.has_class("-highlight") for lst in app.screen.query(InstanceList))
         for panel in app.screen.query(HostPanel):
             assert not any("▌" in panel.row_text(y) for y in range(panel.size.height))
+
+
+def test_every_boot_phase_has_its_own_fill_and_colour_within_a_bar():
+    # overlay, snapd seeding and ssh keys fell back to one style: three phases of a VM's bar looked as one.
+    from vmsim.engine.catalog import default_catalog
+    from vmsim.tui.style import PHASE_STYLES
+
+    cat = default_catalog()
+    bars = [["pull", "create", "start", "app"]]  # a container's
+    for name, guest in cat.guests.items():
+        phases = [p.name for p in guest.boot_phases]
+        if name == "microvm-linux":
+            bars.append(["pull", "create", "vmm", *phases, "start", "app"])
+        else:
+            bars.append(["download", "overlay", "vmm", *phases, "app"])
+            bars.append(["download", "disk copy", "vmm", *phases, "app"])
+    for bar in bars:
+        assert [n for n in bar if n not in PHASE_STYLES] == [], bar
+        for field in ("colour", "glyph"):
+            seen = [getattr(PHASE_STYLES[n], field) for n in bar]
+            assert len(set(seen)) == len(seen), (field, bar)

@@ -42,12 +42,13 @@ FREE = CategoryStyle("#3a3a3a", "·")
 
 # Boot phases on the timeline: every phase its own fill character, so the phases stay apart in monochrome
 # and for any colour vision; and within one instance's bar (whichever world) no two phases share a colour.
-# Okabe & Ito's seven colours plus three greys for the phases that are waiting or plumbing (fetching, copying,
-# the VMM starting). Unknown phases fall back to PHASE_FALLBACK.
+# Okabe & Ito's seven colours plus greys for the phases that are waiting or plumbing (fetching, copying, the
+# overlay, the VMM starting, snapd's seeding, the SSH keys). Unknown phases fall back to PHASE_FALLBACK.
 PHASE_STYLES: dict[str, CategoryStyle] = {
     "download": CategoryStyle("#9a9a9a", "▁"),
     "pull": CategoryStyle("#9a9a9a", "▂"),
     "disk copy": CategoryStyle("#6f6f6f", "░"),
+    "overlay": CategoryStyle("#6f6f6f", "▖"),
     "vmm": CategoryStyle("#d0d0d0", "▐"),
     "firmware": CategoryStyle(palette.VERMILLION, "▚"),
     "bootloader": CategoryStyle(palette.REDDISH_PURPLE, "▞"),
@@ -56,6 +57,8 @@ PHASE_STYLES: dict[str, CategoryStyle] = {
     "systemd": CategoryStyle(palette.SKY_BLUE, "▒"),
     "openrc": CategoryStyle(palette.SKY_BLUE, "▜"),
     "init": CategoryStyle(palette.SKY_BLUE, "▛"),
+    "snapd seeding": CategoryStyle("#b8b8b8", "▗"),
+    "ssh keys": CategoryStyle("#e8e8e8", "▝"),
     "cloud-init": CategoryStyle(palette.ORANGE, "▀"),
     "create": CategoryStyle(palette.ORANGE, "▙"),
     "start": CategoryStyle(palette.VERMILLION, "▌"),
