@@ -112,3 +112,10 @@ def test_a_broken_scenario_file_is_named_and_left_alone(capsys, tmp_path):
     err = capsys.readouterr().err
     assert "fit.toml" in err and "not valid TOML" in err and "Traceback" not in err
     assert Path(path).read_bytes() == before
+
+
+def test_options_for_a_world_the_scenario_lacks_are_noted(capsys):
+    assert main(["fit", "nginx", "--scenario", "servers-multiply", "--vm-memory", "1024"]) == 0
+    out, err = capsys.readouterr()
+    assert "--vm-memory and --guest-os set the VM world, which this scenario does not have" in err
+    assert out.startswith("How many nginx fit")

@@ -152,3 +152,9 @@ def test_a_posix_class_in_dockerignore_prints_no_python_warning(capsys, tmp_path
     script = f"from vmsim.cli.main import main; raise SystemExit(main(['build', {str(tmp_path / 'Dockerfile')!r}]))"
     done = subprocess.run([sys.executable, "-W", "default", "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "Warning" not in done.stderr, done.stderr
+
+
+def test_a_heredoc_is_named_when_its_lines_read_as_instructions(capsys, tmp_path: Path):
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.22\nRUN <<EOF\napk add curl\nEOF\n", encoding="utf-8")
+    err = fails(capsys, str(tmp_path / "Dockerfile"))
+    assert "Dockerfile:3: unknown instruction 'APK' (an earlier line opens a heredoc, <<" in err

@@ -107,6 +107,8 @@ def read_instructions(path: Path) -> list[Instruction]:
         if ins.keyword not in KNOWN:
             close = difflib.get_close_matches(ins.keyword, KNOWN, n=1)
             guess = problem("guess", word=close[0]) if close else ""
+            if any("<<" in earlier.value for earlier in instructions if earlier.line < ins.line):
+                guess = problem("heredoc_hint")  # 'RUN <<EOF': the lines after it are read as instructions
             known = ", ".join(KNOWN)
             raise BuildInputError(where, "unknown_instruction", ins.line, word=ins.keyword, guess=guess, known=known)
         if not ins.value:

@@ -77,6 +77,11 @@ def handle(args: argparse.Namespace) -> int:
         from vmsim.scenarios import load_scenario
 
         spec = _with_options(load_scenario(args.scenario), args)
+        if "vm" not in spec.worlds and (args.vm_memory is not None or args.guest_os is not None):
+            print(
+                "vmsim: note: --vm-memory and --guest-os set the VM world, which this scenario does not have",
+                file=sys.stderr,
+            )
         sim = _scenario_simulation(spec)
         where = spec.name
     label = sim.host.label
