@@ -143,16 +143,22 @@ class SummaryView(Widget):
         return out
 
 
-MIN_FIGURE = 12  # cells a figure keeps before a measure's name is cut
+MIN_FIGURE = 12  # cells a figure keeps before a measure's name is cut below NAME_KEEP
+NAME_KEEP = 18  # cells a measure's name keeps while a figure can give room ("Memory committed" is 16)
 
 
 def _column_widths(rows: tuple[tuple[str, ...], ...], room: int) -> tuple[list[int], int]:
     """Each column's width and the gap between columns, within ``room`` cells when they can be: the gaps narrow
-    first, then the widest figures give up their ends (a parenthesis's detail, cut with '…') down to
-    ``MIN_FIGURE`` cells, and only then the measures' names: two names cut to "Memory …" would say nothing."""
+    first, then a long name its tail down to ``NAME_KEEP`` cells, then the widest figures their ends (a
+    parenthesis's detail, cut with '…') down to ``MIN_FIGURE``, and only then the names: two names cut to
+    "Memory …" would say nothing."""
     widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
     gap = 3 if sum(widths) + 3 * (len(widths) - 1) <= room else 2
     over = sum(widths) + gap * (len(widths) - 1) - room
+    if over > 0 and room > 0:  # a long name gives its tail first, keeping NAME_KEEP cells
+        give = min(over, max(widths[0] - NAME_KEEP, 0))
+        widths[0] -= give
+        over -= give
     while over > 0 and room > 0:
         widest = max(range(1, len(widths)), key=lambda i: widths[i], default=0)
         if widest == 0 or widths[widest] <= MIN_FIGURE:
