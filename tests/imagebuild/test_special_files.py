@@ -49,6 +49,7 @@ def test_a_context_file_linked_to_a_device_is_not_read(tmp_path: Path) -> None:
     done = build("Dockerfile", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "RUN pip install -r requirements.txt" in done.stdout and "Traceback" not in done.stderr
+    assert "requirements.txt not read from the context as a regular file" in done.stdout  # not "not found": it is there
 
 
 def test_a_named_pipe_in_the_context_is_copied_without_waiting_for_a_writer(tmp_path: Path) -> None:

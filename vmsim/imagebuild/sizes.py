@@ -135,7 +135,9 @@ def estimate_run(
                     notes.append(f"pip: {found[1]} × {per:g} MiB")
                 else:
                     size += fig.value("run.install_default_mib")
-                    notes.append(f"pip: {name} not found in the context, {fig.value('run.install_default_mib'):g} MiB")
+                    # Absent, too large, or not a file vmsim reads (a link is not followed: it may point anywhere).
+                    default = fig.value("run.install_default_mib")
+                    notes.append(f"pip: {name} not read from the context as a regular file, {default:g} MiB")
             named = [w for w in _named(rest, "install") if w not in listed]
             if named:
                 notes.append(f"pip: {len(named)} named × {per:g} MiB")
