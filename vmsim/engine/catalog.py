@@ -128,6 +128,9 @@ class ContainerRuntime(NamedTuple):
     microvm_guest_start_s: Figure | None = None  # its agent starting the container inside a microVM (None: no step)
 
 
+RUNTIME_MICROVM_FIGURES = ("microvm_shim_memory_mib", "microvm_guest_start_s")  # a runtime's optional figures
+
+
 class ImageLayer(NamedTuple):
     """A read-only image layer; stored once per host however many images use it."""
 
@@ -368,11 +371,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
                 "unpack_mibps",
                 "compressed_ratio",
             ),
-            **{
-                k: _figure(t, k, f"runtimes.{name}")
-                for k in ("microvm_shim_memory_mib", "microvm_guest_start_s")
-                if k in t
-            },
+            **{k: _figure(t, k, f"runtimes.{name}") for k in RUNTIME_MICROVM_FIGURES if k in t},
         )
         for name, t in data["runtimes"].items()
     }
@@ -481,23 +480,3 @@ def catalog_data(text: str) -> dict[str, Any]:
     if catalog_parsed.CHECKSUM == checksum(text):
         return catalog_parsed.DATA
     return tomllib.loads(text)
-
-
-def parsed_copy_source(text: str) -> str:
-    """The Python source of the parsed copy of catalog.toml's ``text``."""
-    import pprint
-
-    data = tomllib.loads(text)
-    return (
-        '"""catalog.toml, parsed: written by ``python -m vmsim.engine.data``; do not edit (see catalog_data)."""\n'
-        "\n"
-        f"CHECKSUM = {checksum(text)!r}\n"
-        "\n"
-        f"DATA = {pprint.pformat(data, width=120, sort_dicts=False)}\n"
-    )
-
-
-def write_parsed_copy() -> Path:
-    """Write ``data/catalog_parsed.py`` from catalog.toml; returns its path."""
-    PARSED_COPY.write_text(parsed_copy_source(CATALOG_TOML.read_text(encoding="utf-8")), encoding="utf-8")
-    return PARSED_COPY

@@ -1,5 +1,22 @@
 """``python -m vmsim.engine.data``: write the parsed copy of catalog.toml after editing it."""
 
-from vmsim.engine.catalog import write_parsed_copy
+import pprint
+import tomllib
 
-print(f"wrote {write_parsed_copy()}")
+from vmsim.engine.catalog import CATALOG_TOML, PARSED_COPY, checksum
+
+
+def parsed_copy_source(text: str) -> str:
+    """The Python source of the parsed copy of catalog.toml's ``text``."""
+    data = tomllib.loads(text)
+    return (
+        '"""catalog.toml, parsed: written by ``python -m vmsim.engine.data``; do not edit (see catalog_data)."""\n'
+        "\n"
+        f"CHECKSUM = {checksum(text)!r}\n"
+        "\n"
+        f"DATA = {pprint.pformat(data, width=120, sort_dicts=False)}\n"
+    )
+
+
+PARSED_COPY.write_text(parsed_copy_source(CATALOG_TOML.read_text(encoding="utf-8")), encoding="utf-8")
+print(f"wrote {PARSED_COPY}")
