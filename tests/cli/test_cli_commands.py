@@ -34,6 +34,8 @@ def test_fit_json_schema_and_values(capsys):
         assert fit["limited_by"] in {"memory", "disk", "cpu", "vcpus", "allocation", "memory limit", "network"}
         assert fit["max_instances"] == min(fit["limits"].values())
         assert fit["limits"][fit["limited_by"]] == fit["max_instances"]
+        # Six decimals at most, as the run's JSON (the microVM's 256 + 2.2 + 8.65 printed as 266.84999999999997).
+        assert all(round(v, 6) == v and len(repr(v)) < 12 for v in fit["per_instance"].values()), fit["per_instance"]
     assert data["worlds"]["vm"]["max_instances"] == math.floor((16384 - 1536) / (2048 + 30)) == 7
     assert data["worlds"]["vm"]["limited_by"] == "memory"
     assert data["worlds"]["vm"]["per_instance"]["memory_mib"] == 2048 + 30
