@@ -9,7 +9,7 @@ import sys
 from vmsim import __version__
 from vmsim.cli.errors import CliError
 from vmsim.cli.registry import COMMANDS, command_module
-from vmsim.cli.shown import shown
+from vmsim.text import escaped_lines
 
 __all__ = ["CliError", "build_parser", "main"]
 
@@ -100,9 +100,9 @@ def _run(raw: list[str]) -> int:
             # Scenario problems follow the locale (LANG=ko_KR.UTF-8 gives Korean), as the dashboard does.
             from vmsim.text import default_lang
 
-            print(shown(exc.text(default_lang())), file=sys.stderr)
+            print(escaped_lines(exc.text(default_lang())), file=sys.stderr)
         else:
-            print(shown(f"vmsim: {exc}"), file=sys.stderr)
+            print(escaped_lines(f"vmsim: {exc}"), file=sys.stderr)
         return 2
     except BrokenPipeError:
         # `vmsim run ... | head` closes the pipe early: not an error worth a traceback.
@@ -112,5 +112,5 @@ def _run(raw: list[str]) -> int:
         return 130
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        print(shown(f"vmsim: {where}{exc.strerror or exc}"), file=sys.stderr)
+        print(escaped_lines(f"vmsim: {where}{exc.strerror or exc}"), file=sys.stderr)
         return 1

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from vmsim.cli.errors import CliError
-from vmsim.cli.shown import shown
+from vmsim.text import escaped_lines
 
 if TYPE_CHECKING:
     from vmsim.scenarios.spec import ScenarioSpec
@@ -33,11 +33,8 @@ def emit(text: str | Callable[[TextIO], object], out: str | None, reading: Seque
     """Write ``text`` to the file ``out`` atomically (and say so on stderr), or to stdout (no ``out``, or ``-``).
     ``text`` may be a function that writes to a text file (a large document streamed in pieces). ``reading``: the
     files the output was made from, which ``out`` may not replace."""
-    if out == "-":
-        out = None
-    if out is not None:
+    if out is not None and out != "-":
         check_out(out, reading)
-    if out:
         from vmsim.output.exports import UnsafeTargetError, write_atomic
 
         try:
@@ -45,7 +42,7 @@ def emit(text: str | Callable[[TextIO], object], out: str | None, reading: Seque
         except UnsafeTargetError as exc:
             raise CliError(f"--out {exc.filename}: {exc.strerror}") from None
         replaced = " (replaced the file that was there)" if written.replaced else ""
-        print(shown(f"vmsim: wrote {written.path}{replaced}"), file=sys.stderr)
+        print(escaped_lines(f"vmsim: wrote {written.path}{replaced}"), file=sys.stderr)
     elif isinstance(text, str):
         sys.stdout.write(text)
     else:

@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 from vmsim.imagebuild.context import MIB, ContextFiles
 from vmsim.imagebuild.dockerfile import Stage, Step, read_stages
-from vmsim.imagebuild.dockerignore import compile_pattern
 from vmsim.imagebuild.figures import MB_PER_MIB, BuildFigures, build_figures, normalise_ref
+from vmsim.imagebuild.glob import compile_glob
 from vmsim.imagebuild.messages import problem
 from vmsim.imagebuild.problems import BuildInputError
 from vmsim.imagebuild.sizes import estimate_run
@@ -159,16 +159,16 @@ def _select(run: _Run, step: Step) -> list[int]:
         before = len(chosen)
         if _GLOB.search(cleaned):
             try:
-                regex = compile_pattern(cleaned)
+                glob = compile_glob(cleaned)
             except ValueError as exc:
                 raise BuildInputError(
                     run.where, "bad_source", step.line, word=step.kind, src=src, reason=str(exc)
                 ) from None
             for i, path in enumerate(files.paths):
-                if regex.match(path):
+                if glob.match(path):
                     chosen.add(i)
             for d in files.directories:
-                if regex.match(d):
+                if glob.match(d):
                     chosen.update(files.under(d))
         elif cleaned == "." or cleaned in files.directories:
             chosen.update(files.under(cleaned))

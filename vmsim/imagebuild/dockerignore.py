@@ -8,7 +8,6 @@ a pattern that matches a directory excludes everything under it.
 from __future__ import annotations
 
 import posixpath
-import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,13 +21,8 @@ class Pattern(NamedTuple):
     """One cleaned pattern, compiled, and whether it is an exception (``!``)."""
 
     text: str
-    regex: Glob
+    glob: Glob
     exception: bool
-
-
-def compile_pattern(text: str) -> Glob:
-    """The pattern ``text`` (already cleaned) as Docker's patternmatcher reads it, matched in linear time."""
-    return compile_glob(text)
 
 
 def clean(text: str) -> str:
@@ -60,10 +54,10 @@ class IgnoreRules:
                     raise BuildInputError(where, "bad_ignore", number, pattern=raw, reason=problem("reason_bang"))
             cleaned = clean(line)
             try:
-                regex = compile_pattern(cleaned)
-            except (ValueError, re.error) as exc:
+                glob = compile_glob(cleaned)
+            except ValueError as exc:
                 raise BuildInputError(where, "bad_ignore", number, pattern=raw, reason=str(exc)) from None
-            patterns.append(Pattern(cleaned, regex, exception))
+            patterns.append(Pattern(cleaned, glob, exception))
         return cls(patterns)
 
     @classmethod
@@ -87,7 +81,7 @@ class IgnoreRules:
         for pattern in self.patterns:
             if pattern.exception == result:
                 # Only a pattern that could flip the answer needs testing.
-                if pattern.regex.match(path) or any(pattern.regex.match(p) for p in parents):
+                if pattern.glob.match(path) or any(pattern.glob.match(p) for p in parents):
                     result = not pattern.exception
         return result
 

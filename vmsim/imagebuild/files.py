@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Opening a named pipe for reading waits for a writer unless the open does not block; a regular file reads the
@@ -45,12 +45,7 @@ def read_regular(path: Path | str, limit: int, follow_symlinks: bool = True) -> 
             raise NotRegularFile(f"{path}: not a regular file")
         if info.st_size > limit:
             raise FileTooLarge(info.st_size)
-        chunks = []
-        left = limit + 1  # one byte past the bound tells a file that grew while read
-        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
+        data = b"".join(_chunks(fd, limit + 1))  # one byte past the bound tells a file that grew while read
         if len(data) > limit:
             raise FileTooLarge(len(data))
         return data
@@ -83,10 +78,17 @@ def hash_regular(path: Path | str, size: int, update: Callable[[bytes], object])
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return False
-        left = size  # the size the walk recorded: a file growing while hashed cannot make this endless
-        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+        # The size the walk found: a file growing while it is hashed cannot make this endless.
+        for chunk in _chunks(fd, size):
             update(chunk)
-            left -= len(chunk)
         return True
     finally:
         os.close(fd)
+
+
+def _chunks(fd: int, limit: int) -> Iterator[bytes]:
+    """What ``fd`` holds, a mebibyte at a time, ``limit`` bytes at most."""
+    left = limit
+    while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+        yield chunk
+        left -= len(chunk)

@@ -25,9 +25,3 @@ _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\
 def printable(text: str) -> str:
     """``text`` without terminal control characters (escape sequences, bells, carriage returns)."""
     return _CONTROL.sub("", text.replace("\t", " "))
-
-
-def escaped(text: str) -> str:
-    """``text`` with each character a terminal would act on or reorder written as its escape (``\x1b``): for a
-    problem's message, where deleting it would change what the message says (``\x1b[31mRUN`` is not ``RUN``)."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

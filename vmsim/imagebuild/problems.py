@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from vmsim.imagebuild.messages import escaped, problem
-from vmsim.text import Msg, render
+from vmsim.imagebuild.messages import problem
+from vmsim.text import Msg, escaped, render
 
 
 class BuildInputError(Exception):

@@ -46,7 +46,8 @@ def read_build(r: Reader, raw: Any, source: str) -> BuildSpec | None:
 
     def in_context(item: str, where: str) -> str | None:
         # A path of the build context, as 'vmsim build --changed' takes it: inside the Dockerfile's folder.
-        if context is not None and (inside_folder(context, item) is None or not (context / item).exists()):
+        inside = inside_folder(context, item) if context is not None else None
+        if context is not None and (inside is None or not inside.exists()):
             r.problem(where, item, msg("scenario.build_changed", context=str(context)))
             return None
         return item or None

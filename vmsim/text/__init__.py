@@ -6,5 +6,6 @@ The catalogues are ``en.toml`` and ``ko.toml`` beside this file, parsed on first
 """
 
 from vmsim.text.catalogue import LANGS, Msg, default_lang, msg, render, table, tr
+from vmsim.text.escape import escaped, escaped_lines
 
-__all__ = ["LANGS", "Msg", "default_lang", "msg", "render", "table", "tr"]
+__all__ = ["LANGS", "Msg", "default_lang", "escaped", "escaped_lines", "msg", "render", "table", "tr"]

@@ -82,7 +82,9 @@ def handle(args: argparse.Namespace) -> int:
                 "vmsim: note: --vm-memory and --guest-os set the VM world, which this scenario does not have",
                 file=sys.stderr,
             )
-        sim = _scenario_simulation(spec)
+        from vmsim.scenarios.build import build_simulation
+
+        sim = build_simulation(spec)  # its events are only scheduled: fit looks at the worlds before any runs
         where = spec.name
     label = sim.host.label
     try:
@@ -135,13 +137,6 @@ def _with_options(spec: ScenarioSpec, args: argparse.Namespace) -> ScenarioSpec:
     if args.hosts is not None:  # N copies named host-1 … host-N: a scenario's own host names are for its count
         cluster = cluster._replace(hosts=args.hosts, names=())
     return spec._replace(vm=vm, cluster=cluster)
-
-
-def _scenario_simulation(spec: ScenarioSpec) -> Simulation:
-    """The scenario's worlds at t = 0, before its first event."""
-    from vmsim.scenarios.build import build_simulation
-
-    return build_simulation(spec)  # its events are only scheduled: fit looks at the worlds before any of them runs
 
 
 def _check_guest_os(guest_os: str | None) -> None:

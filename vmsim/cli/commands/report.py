@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from vmsim.cli.arguments import seconds, seed
-from vmsim.cli.shown import shown
+from vmsim.text import escaped_lines
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -29,6 +29,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
 
 def handle(args: argparse.Namespace) -> int:
     """``vmsim report``: 0 written, 2 bad input (message on stderr), 1 the file could not be written."""
+    from vmsim.cli.errors import CliError
+    from vmsim.cli.scenario_options import check_out
     from vmsim.engine import UnknownAppError
     from vmsim.output.exports import UnsafeTargetError, check_target, write_atomic
     from vmsim.output.report_data import collect
@@ -54,7 +56,7 @@ def handle(args: argparse.Namespace) -> int:
         if out != "-":
             check_target(Path(out))
     except UnsafeTargetError as exc:
-        print(shown(f"vmsim report: --out {exc.filename}: {exc.strerror}"), file=sys.stderr)
+        print(escaped_lines(f"vmsim report: --out {exc.filename}: {exc.strerror}"), file=sys.stderr)
         return 2
     except OSError:
         pass  # said below, when the file is written
@@ -62,22 +64,15 @@ def handle(args: argparse.Namespace) -> int:
     until = getattr(args, "until", None)
     try:
         spec = load_scenario(args.scenario)
+        if out != "-":
+            check_out(out, (spec.source,))  # before the run: the scenario's own file is refused at once
         session = run_headless(spec, seed=seed, until_s=until)
     except ScenarioError as exc:
-        print(shown(str(exc)), file=sys.stderr)
+        print(escaped_lines(str(exc)), file=sys.stderr)
         return 2
-    except (UnknownAppError, ValueError) as exc:
-        print(shown(f"vmsim report: {exc}"), file=sys.stderr)
+    except (UnknownAppError, ValueError, CliError) as exc:
+        print(escaped_lines(f"vmsim report: {exc}"), file=sys.stderr)
         return 2
-    if out != "-":
-        from vmsim.cli.errors import CliError
-        from vmsim.cli.scenario_options import check_out
-
-        try:
-            check_out(out, (spec.source,))
-        except CliError as exc:
-            print(shown(f"vmsim report: {exc}"), file=sys.stderr)
-            return 2
     command = f"vmsim report {args.scenario}"
     if seed is not None:
         command += f" --seed {seed}"
@@ -93,10 +88,12 @@ def handle(args: argparse.Namespace) -> int:
     try:
         written = write_atomic(out, page)
     except UnsafeTargetError as exc:
-        print(shown(f"vmsim report: --out {exc.filename}: {exc.strerror}"), file=sys.stderr)
+        print(escaped_lines(f"vmsim report: --out {exc.filename}: {exc.strerror}"), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(shown(f"vmsim report: cannot write {exc.filename or out}: {exc.strerror or exc}"), file=sys.stderr)
+        print(
+            escaped_lines(f"vmsim report: cannot write {exc.filename or out}: {exc.strerror or exc}"), file=sys.stderr
+        )
         return 1
     replaced = ", replacing the file that was there" if written.replaced else ""
     print(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vmsim.cli.shown import shown
+from vmsim.text import escaped_lines
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -29,7 +29,11 @@ def handle(args: argparse.Namespace) -> int:
             bad += 1
             from vmsim.text import default_lang
 
-            print(shown(exc.text(default_lang())), file=sys.stderr)
+            print(escaped_lines(exc.text(default_lang())), file=sys.stderr)
             continue
-        print(shown(f"{spec.source}: ok — {spec.name!r}, {len(spec.events)} events, worlds {', '.join(spec.worlds)}"))
+        print(
+            escaped_lines(
+                f"{spec.source}: ok — {spec.name!r}, {len(spec.events)} events, worlds {', '.join(spec.worlds)}"
+            )
+        )
     return 2 if bad else 0
