@@ -110,8 +110,10 @@ def _base_layers(
     """The layers a stage starts from, and what kind of base it is."""
     named = by_name.get(stage.base.lower())
     if named is not None:
-        if named >= stage.number:  # this stage itself: it would start from what it is making
+        if named == stage.number:  # this stage itself: it would start from what it is making
             raise BuildInputError(run.where, "stage_not_before", stage.line, name=stage.base)
+        if named > stage.number:  # stages are built in order: one below is not made yet
+            raise BuildInputError(run.where, "stage_later", stage.line, name=stage.base)
         return list(run.stage_layers[named]), "stage"
     ref = normalise_ref(stage.base)
     cache = "hit" if run.rebuild else "miss"
