@@ -139,7 +139,7 @@ def test_a_copy_source_with_an_unclosed_bracket_is_a_message_not_a_crash(capsys,
         ("FROM alpine:3.22 AS a\nFROM b AS b\n", "Dockerfile:2: FROM b names this very stage"),
         ("FROM a AS a\n", "Dockerfile:1: FROM a names this very stage"),
         ("FROM alpine:3.22 AS a\nFROM a AS b\nFROM b AS a\n", "Dockerfile:3: a stage named a is already defined"),
-        ("FROM c AS a\nFROM alpine:3.22 AS c\n", "Dockerfile:1: FROM c names a stage defined below this one"),
+        ("FROM c AS a\nFROM alpine:3.22 AS c\nFROM a\n", "Dockerfile:1: FROM c names a stage defined below this one"),
     ],
 )
 def test_a_stage_from_itself_or_named_twice_is_a_message_not_a_crash(capsys, tmp_path: Path, text: str, words: str):
