@@ -48,3 +48,23 @@ def test_large_runs_use_it():
         assert text == slow(snap)
     else:
         assert text.startswith("{\n  ")  # small runs stay indented
+
+
+def _reference(x: float) -> str:
+    r = repr(round(x, 6))
+    return {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}.get(r, r)
+
+
+def test_six_decimals_match_repr_of_round_at_and_around_every_edge():
+    import math
+    import random
+
+    rng = random.Random(17)
+    edges = [0.0, -0.0, 1e-4, 1e9, 5e-05, 0.5e-6, 1.5e-6, 2.5e-6, 0.0001000005, 999999999.9999995, 12.0, 0.1 + 0.2]
+    xs = edges + [math.nextafter(e, d) for e in edges for d in (-math.inf, math.inf)]
+    xs += [math.inf, -math.inf, math.nan, 1e16, 123456789012.5, -3.25, -1e-7, 0, 5, -2, 10**12]  # ints too
+    xs += [rng.uniform(0, 1000) for _ in range(20_000)]  # simulated seconds and MiB
+    xs += [10 ** rng.uniform(-9, 12) for _ in range(20_000)]  # every magnitude
+    xs += [rng.randrange(10**9) / 10**6 + rng.choice((0, 5e-7, -5e-7)) for _ in range(20_000)]  # ties
+    for x in xs:
+        assert json_fast.six(x) == _reference(x), x

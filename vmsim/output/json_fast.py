@@ -32,11 +32,26 @@ BATCH = 1000  # instances or events per piece written: big enough to amortise a 
 _JSON_FLOAT = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
 
 
-def _num(x: float | None) -> str:
-    if x is None:
-        return "null"
+# ``repr(round(x, 6))``, the JSON of every figure, costs a correctly rounded round and a shortest-repr search. For
+# 1e-4 <= x < 1e9 (and 0) it equals ``f"{x:.6f}"`` without its trailing zeros (one kept after the point): both
+# round the exact binary value half-even to six places, and no other decimal of at most six places lies within
+# a unit in the last place of it there, so that decimal is the shortest repr of the double nearest it. Outside
+# that range (exponent notation, huge numbers, inf and nan) and for an int (``repr`` writes no point), ``six``
+# does it the long way.
+_LOW, _HIGH = 1e-4, 1e9
+
+
+def six(x: float) -> str:
+    """``repr(round(x, 6))`` as JSON (json.dumps's spelling of inf and nan), quickly for the usual figures."""
+    if (_LOW <= x < _HIGH or x == 0.0) and type(x) is float:
+        t = f"{x:.6f}".rstrip("0")
+        return t + "0" if t[-1] == "." else t
     r = repr(round(x, 6))
     return _JSON_FLOAT.get(r, r)
+
+
+def _num(x: float | None) -> str:
+    return "null" if x is None else six(x)
 
 
 def _str(s: str | None) -> str:
@@ -56,21 +71,29 @@ def _phases(phases: tuple[PhaseRecord, ...]) -> str:
     # the previous one's end is not formatted twice, each name's JSON made once. Phase times are finite floats
     # (simulated seconds); a start or end that is not is formatted as json.dumps would.
     heads = _PHASE_HEADS
-    special = _JSON_FLOAT
+    low, high = _LOW, _HIGH
     out = []
     last_end: float | None = None
     last_text = ""
     for name, start, end in phases:
         if start == last_end:
             s = last_text
+        elif (low <= start < high or start == 0.0) and type(start) is float:  # six(start), inlined
+            s = f"{start:.6f}".rstrip("0")
+            if s[-1] == ".":
+                s += "0"
         else:
-            s = repr(round(start, 6))
-            s = special.get(s, s)
+            s = six(start)
         if end is None:
             e = "null"
         else:
-            e = repr(round(end, 6))
-            e = last_text = special.get(e, e)
+            if low <= end < high and type(end) is float:  # six(end), inlined (a phase ends after t = 0)
+                e = f"{end:.6f}".rstrip("0")
+                if e[-1] == ".":
+                    e += "0"
+            else:
+                e = six(end)
+            last_text = e
             last_end = end
         out.append(f'{heads.get(name) or _phase_head(name)}{s},"end_s":{e}}}')
     return ",".join(out)
@@ -80,17 +103,13 @@ def instance_json(i: InstanceSnapshot, reason: Callable[[Any], str]) -> str:
     """One instance's JSON object, as ``json.dumps(i.as_dict(words))`` compact would write it."""
     # Written out rather than through _num and _str: a function call per field was a third of the time.
     # ``id``, ``app`` and ``state`` are always strings; ``added_s``, ``memory_mib`` and ``disk_mib`` numbers.
-    special = _JSON_FLOAT
     enc = encode_basestring
     why = "null" if i.reason is None else enc(reason(i.reason))
-    added = repr(round(i.added_s, 6))
-    memory = repr(round(i.memory_mib, 6))
-    disk = repr(round(i.disk_mib, 6))
     return (
         f'{{"id":{enc(i.id)},"app":{enc(i.app)},"state":{enc(i.state)},'
         f'"phase":{"null" if i.phase is None else enc(i.phase)},'
-        f'"added_s":{special.get(added, added)},"ready_s":{_num(i.ready_s)},"phases":[{_phases(i.phases)}],'
-        f'"memory_mib":{special.get(memory, memory)},"disk_mib":{special.get(disk, disk)},"reason":{why},'
+        f'"added_s":{six(i.added_s)},"ready_s":{_num(i.ready_s)},"phases":[{_phases(i.phases)}],'
+        f'"memory_mib":{six(i.memory_mib)},"disk_mib":{six(i.disk_mib)},"reason":{why},'
         f'"host":{"null" if i.host is None else enc(i.host)},'
         f'"replaces":{"null" if i.replaces is None else enc(i.replaces)},"exposed":{_BOOL[i.exposed]},'
         f'"version":{"null" if i.version is None else enc(i.version)},"works":{_BOOL[i.works]}}}'
@@ -99,7 +118,6 @@ def instance_json(i: InstanceSnapshot, reason: Callable[[Any], str]) -> str:
 
 def event_json(e: WorldEvent, message: Callable[[WorldEvent], str]) -> str:
     """One event's JSON object, as ``json.dumps(e.as_dict(message))`` compact would write it."""
-    t = repr(round(e.t_s, 6))
     instance = e.instance
     if instance is None:
         ins = "null"
@@ -108,7 +126,7 @@ def event_json(e: WorldEvent, message: Callable[[WorldEvent], str]) -> str:
         ins = encode_basestring(instance)
         affected = ins if type(e).affected is WorldEvent.affected else ",".join(map(encode_basestring, e.affected))
     return (
-        f'{{"t_s":{_JSON_FLOAT.get(t, t)},"kind":{encode_basestring(e.kind)},"instance":{ins},'
+        f'{{"t_s":{six(e.t_s)},"kind":{encode_basestring(e.kind)},"instance":{ins},'
         f'"message":{encode_basestring(message(e))},"affected":[{affected}]}}'
     )
 
