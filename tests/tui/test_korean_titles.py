@@ -1,4 +1,5 @@
-"""In Korean the dashboard shows a scenario's Korean name and description: status line, open dialog, lesson."""
+"""In Korean the dashboard shows a scenario's Korean name and description (status line, open dialog, lesson)
+and the Korean words for boot phases."""
 
 from __future__ import annotations
 
@@ -49,3 +50,21 @@ async def test_a_lesson_opens_on_step_one_in_korean_with_its_korean_name_on_the_
         assert view is not None and view.step == 0 and app.paused
         assert view.title == spec.lesson[0].say("title", "ko") != spec.lesson[0].say("title", "en")
         assert app.status().scenario == spec.say("name", "ko") != spec.name
+
+
+def test_boot_phases_use_the_korean_words_for_parts_and_keep_program_names():
+    from vmsim.tui.widgets.instance_list import phase_label
+
+    assert [phase_label(p, "ko") for p in ("kernel", "firmware", "bootloader", "ssh keys")] == [
+        "커널",
+        "펌웨어",
+        "부트로더",
+        "SSH 키",
+    ]
+    assert [phase_label(p, "ko") for p in ("systemd", "cloud-init", "initrd", "vmm")] == [
+        "systemd",
+        "cloud-init",
+        "initrd",
+        "vmm",
+    ]
+    assert phase_label("kernel", "en") == "kernel"

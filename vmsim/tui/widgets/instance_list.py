@@ -24,7 +24,7 @@ BAR_CELLS = 8
 
 
 def phase_label(name: str, lang: str) -> str:
-    """A phase's name in ``lang`` (technical names such as kernel or systemd stay as they are)."""
+    """A phase's name in ``lang`` (names of programs, such as systemd or cloud-init, stay as they are)."""
     text = tr(f"phase.{name}", lang)
     return name if text == f"phase.{name}" else text
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from vmsim.output import palette
@@ -57,6 +60,15 @@ class SeriesChart(PlotextPlot):
         plt.ylim(0, self._top(data, height))
         self.refresh()
 
+    def render(self) -> RenderResult:
+        """plotext's drawing, each row fitted to the widget's width (see :func:`fit_row`)."""
+        drawn = super().render()
+        width = self.size.width
+        if not isinstance(drawn, Text) or width <= 0:
+            return drawn
+        rows = drawn.split("\n", allow_blank=True)
+        return Text("\n").join(fit_row(row, width) for row in rows)
+
     def _top(self, data: dict[str, Series], height: int) -> float:
         """The y axis's top: above the highest value by as many rows as plotext's legend takes in the plot's
         top-left corner (one per world, and one to spare), so the legend never hides a line."""
@@ -66,3 +78,22 @@ class SeriesChart(PlotextPlot):
         rows = max(height - PLOT_FRAME_ROWS, 1)
         legend = sum(1 for ts, _vs in data.values() if ts) + 1
         return highest * rows / max(rows - legend, 1)
+
+
+def fit_row(row: Text, width: int) -> Text:
+    """``row`` in ``width`` cells. plotext counts a character as one cell, so a legend or title in Korean (two
+    cells a character) pushes the rest of its row right and the frame's edge onto the next line: the extra
+    cells are taken back from the first run of spaces after the wide text that is long enough (the empty
+    plot area next to a legend), so what follows is where plotext meant it; failing that the row is cut."""
+    excess = row.cell_len - width
+    if excess <= 0:
+        return row
+    plain = row.plain
+    run = " " * excess
+    last_wide = max((i for i, ch in enumerate(plain) if cell_len(ch) > 1), default=-1)
+    at = plain.find(run, last_wide + 1)
+    if at >= 0:
+        return row[:at] + row[at + excess :]
+    row = row.copy()
+    row.truncate(width)
+    return row

@@ -1,0 +1,45 @@
+"""Charts in Korean keep their frame: plotext counts a Hangul character as one cell, the terminal shows two."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from vmsim.scenarios import load_scenario
+from vmsim.tui.app import VmsimApp
+from vmsim.tui.widgets.lower_pane import LowerPane
+from vmsim.tui.widgets.series_chart import fit_row
+
+
+def test_a_wide_label_gives_its_extra_cells_back_from_the_spaces_after_it():
+    row = Text(" 9.5┤ ▞▞ 가상 머신 (VM)" + " " * 12 + "•│")
+    row.stylize("red", 6, 8)  # the marker keeps its colour
+    fitted = fit_row(row, row.cell_len - 4)  # four Hangul characters: four cells too many
+    assert fitted.cell_len == row.cell_len - 4
+    assert fitted.plain == " 9.5┤ ▞▞ 가상 머신 (VM)" + " " * 8 + "•│"
+    assert any(span.style == "red" and (span.start, span.end) == (6, 8) for span in fitted.spans)
+
+
+def test_a_row_that_fits_is_left_alone_and_one_without_room_is_cut():
+    row = Text("┤ ab   │")
+    assert fit_row(row, 8) is row
+    crowded = Text("┤ 가나다라마바│")
+    fitted = fit_row(crowded, 10)
+    assert fitted.cell_len <= 10 and crowded.plain == "┤ 가나다라마바│"
+
+
+async def test_the_memory_chart_in_korean_fits_its_width_at_80_by_24(tmp_path):
+    app = VmsimApp(load_scenario("web-stack"), paused=True, animate=False, export_dir=tmp_path / "exports", lang="ko")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.advance(6.0)
+        await pilot.press("c")  # at 80x24 the charts take the panels' place
+        chart = app.screen.query_one(LowerPane).show_view("memory")
+        for _ in range(50):
+            await pilot.pause()
+            if chart.size.width and chart._data:  # type: ignore[attr-defined]
+                break
+        width = chart.size.width
+        rows = chart.render().split("\n", allow_blank=True)  # type: ignore[union-attr]
+        legend = [row.plain for row in rows if "가상 머신" in row.plain or "컨테이너" in row.plain]
+        assert len(legend) == 2, [row.plain for row in rows]
+        assert all(row.cell_len <= width for row in rows)
+        assert all(line.rstrip().endswith("│") for line in legend), legend
