@@ -71,7 +71,7 @@ def test_world_totals_are_the_sums_of_the_hosts():
 
 def test_pack_fills_the_first_host_before_the_next():
     sim = sim_of(3, "pack", worlds=("vm",))
-    first = sim.fit("nginx")["vm"].max_instances  # how many VMs one empty host takes
+    first = sim.fit_hosts("nginx")["vm"][0][1].max_instances  # how many VMs one empty host takes
     sim.add_workload("nginx", first + 2)
     hosts = per_host(sim, "vm")
     assert len(hosts["host-1"]) == first and len(hosts["host-2"]) == 2 and hosts["host-3"] == []
@@ -79,7 +79,7 @@ def test_pack_fills_the_first_host_before_the_next():
 
 def test_pack_goes_back_to_a_host_that_gained_room():
     sim = sim_of(2, "pack", worlds=("vm",))
-    first = sim.fit("nginx")["vm"].max_instances
+    first = sim.fit_hosts("nginx")["vm"][0][1].max_instances
     sim.add_workload("nginx", first + 1)  # the last one on host-2
     sim.remove_instance("nginx-1")  # room on host-1 again
     (new,) = sim.add_workload("nginx")
@@ -88,13 +88,33 @@ def test_pack_goes_back_to_a_host_that_gained_room():
 
 def test_refused_only_when_no_host_can_take_it_and_then_on_no_host():
     sim = sim_of(2, worlds=("vm",))
-    each = sim.fit("nginx")["vm"].max_instances
+    each = sim.fit_hosts("nginx")["vm"][0][1].max_instances
     sim.add_workload("nginx", 2 * each + 1)
     w = sim.snapshot().world("vm")
     refused = [i for i in w.instances if i.state == "failed"]
     assert len(refused) == 1 and refused[0].id == f"nginx-{2 * each + 1}"
     assert refused[0].host is None and refused[0].reason.params[0][1].code == "reason.no_memory"
     assert all(len(h.instances) == each for h in w.hosts)
+
+
+def test_what_fits_in_a_world_is_added_up_over_its_hosts_that_are_up():
+    sim = sim_of(3, worlds=("vm", "container"))
+    sim.add_workload("nginx", 2)  # on host-1 and host-2 (spread)
+    per = {w: [f for _, f in hosts] for w, hosts in sim.fit_hosts("nginx").items()}
+    for world in ("vm", "container"):
+        fit = sim.fit("nginx")[world]
+        assert fit.max_instances == sum(f.max_instances for f in per[world]) > per[world][0].max_instances
+        assert fit.limited_by == per[world][0].limited_by
+        assert dict(fit.limits)["memory"] == sum(dict(f.limits)["memory"] for f in per[world])
+    sim.fault("host-down", host="host-3")  # the empty host: what it could take goes with it
+    up = {w: sum(f.max_instances for _, f in hosts) for w, hosts in sim.fit_hosts("nginx").items()}
+    assert sim.fit("nginx")["vm"].max_instances == up["vm"] < sum(f.max_instances for f in per["vm"])
+    sim.fault("host-down", host="host-1")
+    sim.fault("host-down", host="host-2")
+    assert {w: (f.max_instances, f.limited_by) for w, f in sim.fit("nginx").items()} == {
+        "vm": (0, "hosts_down"),
+        "container": (0, "hosts_down"),
+    }
 
 
 def test_an_event_may_name_the_host():

@@ -12,6 +12,8 @@ from vmsim.engine.catalog import App
 from vmsim.engine.codes import Coded, coded
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from vmsim.engine.artifacts import Artifact
     from vmsim.engine.node import Node
 
@@ -68,6 +70,25 @@ def fit(world: Node, app: App) -> FitResult:
     for count, name in limits:
         every[name] = min(count, every.get(name, count))
     return FitResult(n, by, tuple(per), tuple(every.items()))
+
+
+def fit_hosts(nodes: Sequence[Node], app: App) -> FitResult:
+    """How many more of ``app`` the hosts that are up can take now, in all: each host's count added up, and each
+    limit's. What runs out first is what runs out first on the most hosts (the earliest host's among equals); with
+    every host down, nothing fits ("hosts_down")."""
+    fits = [fit(node, app) for node in nodes if node.up]
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        return FitResult(0, "hosts_down", fit(nodes[0], app).per_instance, (("hosts_down", 0),))
+    limits: dict[str, int] = {}
+    votes: dict[str, int] = {}
+    for f in fits:
+        votes[f.limited_by] = votes.get(f.limited_by, 0) + 1
+        for name, count in f.limits:
+            limits[name] = limits.get(name, 0) + count
+    by = max(votes, key=votes.__getitem__)  # (max keeps the first of equals: dicts keep their order)
+    return FitResult(sum(f.max_instances for f in fits), by, fits[0].per_instance, tuple(limits.items()))
 
 
 def no_nesting(world: Node) -> bool:

@@ -182,8 +182,8 @@ class World:
         return self.host.cpu_cores * len(self.nodes)
 
     def fit(self, app: App) -> FitResult:
-        """How many more of ``app`` this world can take now (on its first host), and which resource runs out first."""
-        return admission.fit(self.nodes[0], app)
+        """How many more of ``app`` this world can take now on its hosts that are up, and what runs out first."""
+        return admission.fit_hosts(self.nodes, app)
 
     def fit_hosts(self, app: App) -> list[tuple[str, FitResult]]:
         """How many more of ``app`` each host that is up can take now, and what runs out first on each."""
