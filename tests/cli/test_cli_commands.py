@@ -106,7 +106,7 @@ def test_validate_good_files_exits_zero(capsys, tmp_path):
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"{good}: ok") and "'Good'" in lines[0] and "1 events" in lines[0]
+    assert lines[0].startswith(f"{good}: ok") and "'Good'" in lines[0] and "1 event," in lines[0]
     assert "ok" in lines[1] and "'Hello'" in lines[1]
 
 

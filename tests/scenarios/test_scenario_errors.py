@@ -183,7 +183,10 @@ def test_missing_name(tmp_path):
 def test_host_memory_no_larger_than_the_host_os(tmp_path):
     msg, _ = problem(tmp_path, 'name = "x"\n[host]\npreset = "laptop"\nmemory_gib = 1\n')
     line = line_for(msg, "host.memory_gib")
-    assert "got 1" in line and "1536" in line
+    # In the unit the file used: the laptop's OS (1,536 MiB) and the container runtime (110 MiB) in GiB.
+    assert "got 1," in line and "more than the host's own 1.61 GiB (1,536 MiB OS + 110 MiB" in line
+    msg, _ = problem(tmp_path, 'name = "x"\n[host]\npreset = "laptop"\nmemory_mib = 1000\n')
+    assert "got 1000, expected more than the host's own 1,646 MiB (1,536 MiB OS" in line_for(msg, "host.memory_mib")
 
 
 def test_host_disk_smaller_than_the_host_os_is_refused(tmp_path):

@@ -95,7 +95,7 @@ def render_table(snap: SimulationSnapshot, phases: bool = True, max_instances: i
     rows.append(
         [
             "instances ready",
-            *[f"{s['ready']} of {len(w.instances)}" for s, w in zip(summaries, snap.worlds, strict=True)],
+            *[f"{s['ready']:,} of {len(w.instances):,}" for s, w in zip(summaries, snap.worlds, strict=True)],
         ]
     )
     for state in ("booting", "failed", "killed", "stopped"):

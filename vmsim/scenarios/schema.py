@@ -156,10 +156,12 @@ def parse_scenario(
     runtime_mib = catalog.runtimes[ContainerSettings().runtime].daemon_memory_mib.value if needs_runtime else 0.0
     floor = os_mib + runtime_mib
     if host_preset is not None and host.memory_mib is not None and host.memory_mib <= floor:
+        # The floor in the unit the file used: "got 1, expected more than 1.61 GiB", not "than 1646 MiB".
+        limit = f"{floor / 1024:.3g} GiB" if mem_gib is not None else f"{floor:,g} MiB"
         own = (
-            msg("scenario.host_own_runtime", floor=f"{floor:g}", os=f"{os_mib:g}", runtime=f"{runtime_mib:g}")
+            msg("scenario.host_own_runtime", floor=limit, os=f"{os_mib:,g}", runtime=f"{runtime_mib:,g}")
             if runtime_mib
-            else msg("scenario.host_own_os", floor=f"{floor:g}")
+            else msg("scenario.host_own_os", floor=limit)
         )
         r.problem(
             "host.memory_gib" if mem_gib is not None else "host.memory_mib",

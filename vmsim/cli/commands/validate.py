@@ -31,9 +31,7 @@ def handle(args: argparse.Namespace) -> int:
 
             print(escaped_lines(exc.text(default_lang())), file=sys.stderr)
             continue
-        print(
-            escaped_lines(
-                f"{spec.source}: ok — {spec.name!r}, {len(spec.events)} events, worlds {', '.join(spec.worlds)}"
-            )
-        )
+        n = len(spec.events)
+        events = f"{n:,} {'event' if n == 1 else 'events'}"
+        print(escaped_lines(f"{spec.source}: ok — {spec.name!r}, {events}, worlds {', '.join(spec.worlds)}"))
     return 2 if bad else 0

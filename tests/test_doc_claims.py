@@ -1,0 +1,74 @@
+"""The figures the README and docs/scenarios.md quote are the figures vmsim gives: each is worked out here by
+running the scenario, and the sentence that quotes it must say it (a change to the model that moves one fails
+here until the text follows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vmsim.cli import main
+from vmsim.scenarios import load_scenario
+from vmsim.session import run_headless
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SCENARIOS_MD = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+
+
+def _world_counts(name: str) -> dict[str, tuple[int, int, float | None]]:
+    """Per world: (ready, refused or failed, median seconds to ready) at the scenario's end."""
+    snap = run_headless(load_scenario(name)).state()
+    out = {}
+    for w in snap.worlds:
+        ready = sorted(i.ready_s - i.added_s for i in w.instances if i.ready_s is not None)
+        failed = sum(1 for i in w.instances if i.state == "failed")
+        out[w.name] = (len(ready), failed, ready[len(ready) // 2] if ready else None)
+    return out
+
+
+def test_hello_times_in_the_walk_through():
+    counts = _world_counts("hello")
+    container, microvm = counts["container"][2], counts["microvm"][2]
+    assert container is not None and microvm is not None
+    assert f"the container is **ready in {container:.2f} s**, the microVM in {microvm:.2f} s" in README
+    assert f"the container in {container:.2f} s and the microVM in {microvm:.2f} s" in SCENARIOS_MD
+
+
+def test_hello_room_after_three_more_in_the_walk_through():
+    session = run_headless(load_scenario("hello"))
+    session.add_workload("nginx", 3)
+    fit = session.fit("nginx")
+    assert fit is not None
+    assert f"*room for {fit['vm'].max_instances} more nginx* as VMs" in README
+
+
+def test_laptop_limits_and_scale_out_counts():
+    ready, failed, _ = _world_counts("laptop-limits")["vm"]
+    assert f"{ready} VMs run and {failed} are refused" in SCENARIOS_MD
+    ready, _, _ = _world_counts("scale-out")["vm"]
+    ordinal = {6: "seventh", 7: "eighth", 8: "ninth"}[ready]
+    assert f"the VM world refuses the {ordinal}" in SCENARIOS_MD
+    words = {6: "six", 7: "seven", 8: "eight"}[ready]
+    assert f"runs out of memory after {words}," in (ROOT / "scenarios" / "scale-out.toml").read_text(encoding="utf-8")
+
+
+def test_ec2_stack_room_beside_three_nested_vms():
+    session = run_headless(load_scenario("ec2-stack"))
+    fit = session.fit("node-web")
+    assert fit is not None
+    more = fit["container"].max_instances
+    assert f"three nested 1 GiB VMs fill it where {more} more containers still fit" in README
+    assert f"where {more} more containers fit" in SCENARIOS_MD
+
+
+def test_the_validate_example_is_what_validate_prints(tmp_path, capsys, monkeypatch):
+    bad = SCENARIOS_MD.split("gives, on stderr, with exit code 2")[0].rsplit("```toml", 1)[1].split("```")[0]
+    (tmp_path / "bad.toml").write_text(bad, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "bad.toml"]) == 2
+    printed = capsys.readouterr().err
+    shown = SCENARIOS_MD.split("$ vmsim validate bad.toml\n", 1)[1].split("```")[0]
+    assert printed == shown
+    assert main(["validate", "helo"]) == 2
+    helo = capsys.readouterr().err.strip()
+    assert helo.startswith("helo: no such scenario") and helo in SCENARIOS_MD
