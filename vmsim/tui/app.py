@@ -25,7 +25,7 @@ from vmsim.session import (
 from vmsim.session.served import ServedLimits
 from vmsim.text import LANGS, default_lang, tr
 from vmsim.tui.commands import KeyGuards, VmsimCommands
-from vmsim.tui.hosts_actions import HOST_ACTIONS, HostsActions
+from vmsim.tui.hosts_actions import HostsActions
 from vmsim.tui.keys import KEYS
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.seeking import Seeking
@@ -244,8 +244,6 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         # False hides a key from the footer while it does not apply.
         if self.seeking:
             return action in ("quit", "help")  # the session is being rewound on another thread
-        if action in HOST_ACTIONS:
-            return self.hosts_keys_apply()
         if action in ("step", "rewind", "forward"):
             return self.paused
         if action == "add_again":

@@ -17,8 +17,9 @@ HOST_ACTIONS = ("add_host", "fail_host", "deploy_by_hand", "deploy_image")
 
 
 class HostsActions:
-    """Mixin for the app: the host keys, which apply when a world has more than one host or the hosts view is
-    on screen (a one-host scenario grows its second host from the hosts view)."""
+    """Mixin for the app: the host keys. They act whenever pressed (the help lists them), and the key line shows
+    them when a world has more than one host or the hosts view is on screen: a one-host scenario keeps its key
+    line short."""
 
     session: Session
     snapshot: SimulationSnapshot
@@ -31,8 +32,13 @@ class HostsActions:
 
         def _after_command(self) -> None: ...
 
+    def hidden_keys(self) -> tuple[str, ...]:
+        """Actions the key line leaves out now, though their keys act: the host keys, in a one-host world with the
+        hosts view not on screen."""
+        return () if self.hosts_keys_apply() else HOST_ACTIONS
+
     def hosts_keys_apply(self) -> bool:
-        """True when the host keys act (and show in the footer)."""
+        """True when the host keys show in the key line."""
         if self.snapshot.host.hosts > 1:
             return True
         try:

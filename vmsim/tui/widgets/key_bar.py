@@ -77,7 +77,7 @@ class KeyBar(Widget):
         palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
         keys: list[ShownKey] = []
         palette: ShownKey | None = None
-        seen: set[str] = set()
+        seen: set[str] = set(getattr(app, "hidden_keys", tuple)())  # keys that act but are not shown now
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             shown = ShownKey(key, app.get_key_display(binding), binding.description, binding.action, active.enabled)
