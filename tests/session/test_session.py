@@ -172,3 +172,18 @@ def test_views_read_without_changing_anything():
     story = s.drift()
     assert story.manual and story.image and story is s.drift()  # computed once per seed
     assert s.snapshot(include_events=True) == before
+
+
+def test_adding_stops_at_the_bound_a_scenario_file_has_and_says_how_many_more_fit():
+    from vmsim.scenarios.schema import MAX_INSTANCES
+    from vmsim.session import TooManyInstances
+
+    session = Session(load_scenario("hello"))  # one nginx in each world from t = 0
+    session.add_workload("redis", MAX_INSTANCES - 2)
+    before = [len(w.instances) for w in session.state().worlds]
+    with pytest.raises(TooManyInstances) as caught:
+        session.add_workload("redis", 2)
+    assert (caught.value.most, caught.value.left) == (MAX_INSTANCES, 1)
+    assert [len(w.instances) for w in session.state().worlds] == before == [MAX_INSTANCES - 1] * len(before)
+    session.add_workload("redis", 1)  # the last one still fits
+    assert {len(w.instances) for w in session.state().worlds} == {MAX_INSTANCES}

@@ -20,6 +20,7 @@ from vmsim.scenarios import ScenarioError, ScenarioSpec, load_scenario, resolve,
 from vmsim.scenarios.spec import BuildSpec
 from vmsim.session.headless import run_headless
 from vmsim.session.hosts import HostsSummary, hosts_summary
+from vmsim.session.room import TooManyInstances
 from vmsim.session.session import SEEK_STEP_S, SPEEDS, DriftStory, Series, Session
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ __all__ = [
     "Series",
     "Session",
     "SimulationSnapshot",
+    "TooManyInstances",
     "WorldEvent",
     "WorldSnapshot",
     "default_catalog",

@@ -27,6 +27,7 @@ from vmsim.scenarios.spec import LessonStep, ScenarioSpec
 from vmsim.session.checkpoints import Checkpoints
 from vmsim.session.hosts import next_version
 from vmsim.session.rewind import Ahead, Replayed, play, ready_to_show, replay, run_plain
+from vmsim.session.room import check_room
 
 if TYPE_CHECKING:
     from vmsim.engine.drift import ContainerView, Deployment, ImageBuild
@@ -209,7 +210,7 @@ class Session:
 
     def add_workload(self, app: str, count: int = 1) -> list[str]:
         """Add ``count`` of ``app`` to every world now; it becomes the app the fit meter follows."""
-        ids = self.sim.add_workload(app, count)
+        ids = self.sim.add_workload(app, check_room(self.sim, count))  # (TooManyInstances past the bound)
         self._log("add_workload", (app, count))
         self.last_app = app
         return ids

@@ -20,6 +20,7 @@ from vmsim.session import (
     ScenarioSpec,
     Session,
     SimulationSnapshot,
+    TooManyInstances,
     WorldEvent,
 )
 from vmsim.session.served import ServedLimits
@@ -277,8 +278,12 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         self.push_screen(AddWorkloadScreen(self.catalog, self.session.last_app), added)
 
     def add_workload(self, app: str, count: int = 1) -> None:
-        """Add ``count`` of ``app`` to every world now."""
-        self.session.add_workload(app, count)
+        """Add ``count`` of ``app`` to every world now (none, and a note, past the bound on a world's instances)."""
+        try:
+            self.session.add_workload(app, count)
+        except TooManyInstances as exc:
+            self.notify(tr("note.too_many", self.lang, most=f"{exc.most:,}", left=f"{exc.left:,}"), severity="warning")
+            return
         self._after_command()
 
     def _after_command(self) -> None:
@@ -287,8 +292,8 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
 
     def action_add_again(self) -> None:
         """One more of the last app."""
-        if self.session.add_again():
-            self._after_command()
+        if self.session.last_app is not None:
+            self.add_workload(self.session.last_app)
 
     def action_remove(self) -> None:
         """Remove the selected instance from every world."""
