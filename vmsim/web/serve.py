@@ -54,6 +54,7 @@ QUIT_GRACE_S = 2.0  # a closed tab's app gets this long to quit by itself ...
 KILL_GRACE_S = 3.0  # ... then its group gets SIGTERM, and SIGKILL after this long (more than GUARD_GRACE_S)
 SHUTDOWN_TIMEOUT_S = 5.0
 HEARTBEAT_S = 30.0
+REFUSED_HELD = 32  # refused tabs whose message stays open, beyond the cap
 
 
 # ---------------------------------------------------------------------------------------------- arguments
@@ -91,6 +92,9 @@ def _server_class() -> Any:
     from aiohttp import WSCloseCode, WSMsgType, web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server, to_int
+
+    from vmsim.web import quiet_log
+    from vmsim.web.downloads import BoundedDownloads
 
     log = logging.getLogger("vmsim.web.serve")
     Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -177,6 +181,8 @@ def _server_class() -> Any:
 
         def __init__(self, config: ServeConfig) -> None:
             super().__init__("vmsim tui", host=config.bind, port=config.port, title=config.title)
+            self.download_manager = BoundedDownloads()
+            self.listened = False  # set once the port is open: an OSError after that is not about --bind or --port
             self.config = config
             self.sessions: set[Session] = set()
             self.sockets: set[web.WebSocketResponse] = set()
@@ -205,6 +211,7 @@ def _server_class() -> Any:
 
         def listening(self, *_aiohttp_banner: object) -> None:
             """Called by aiohttp once it listens."""
+            self.listened = True
             host = f"[{self.host}]" if ":" in self.host else self.host
             if self.config.loopback:
                 where = f"http://{host}:{self.port}/ (this machine only)"
@@ -223,9 +230,13 @@ def _server_class() -> Any:
                 with contextlib.suppress(Exception):
                     await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
+        def initialize_logging(self) -> None:
+            quiet_log.configure(self.debug)  # one plain line a record, never a traceback with locals
+
         def serve(self, debug: bool = False) -> None:
             """Serve until SIGINT/SIGTERM; raises OSError when the address cannot be used."""
             self.debug = debug
+            quiet_log.raise_descriptor_limit()
             self.initialize_logging()
             loop = asyncio.new_event_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
@@ -272,7 +283,7 @@ def _server_class() -> Any:
             # browser reaching http://192.168.1.5:8000/ does not get told to connect to ws://0.0.0.0:8000/ws.
             origin = f"{request.scheme}://{request.host}"
             context = {
-                "font_size": to_int(request.query.get("fontsize", "16"), 16),
+                "font_size": min(max(to_int(request.query.get("fontsize", "16"), 16), 6), 64),
                 "app_websocket_url": ("wss" if request.scheme == "https" else "ws") + f"://{request.host}/ws",
                 "config": {"static": {"url": f"{origin}/static/"}},
                 "application": {"name": self.title},
@@ -292,7 +303,9 @@ def _server_class() -> Any:
             self.sockets.add(ws)
             try:
                 if len(self.sessions) >= self.config.max_sessions:
-                    await self._refuse(ws)
+                    # Refused tabs keep their message on screen, but not without end: past a few dozen sockets
+                    # beyond the cap, a refused one is closed once told (each holds a file descriptor).
+                    await self._refuse(ws, hold=len(self.sockets) <= self.config.max_sessions + REFUSED_HELD)
                 else:
                     width, height = clamp_size(request.query.get("width", "80"), request.query.get("height", "24"))
                     await self._run_session(ws, width, height)
@@ -340,7 +353,7 @@ def _server_class() -> Any:
                         process.returncode if process is not None else None, ws.close_code,
                     )  # fmt: skip
 
-        async def _refuse(self, ws: web.WebSocketResponse) -> None:
+        async def _refuse(self, ws: web.WebSocketResponse, hold: bool = True) -> None:
             text = cap_message(len(self.sessions), self.config.max_sessions)
             log.warning("refused a tab: %s", text)
             screen = (
@@ -350,6 +363,8 @@ def _server_class() -> Any:
                 "is closed.\r\n"
             )
             await ws.send_bytes(screen.encode("utf-8"))
+            if not hold:
+                return
             async for message in ws:  # keep the message on screen until the tab goes (or the server stops)
                 if message.type == WSMsgType.TEXT:
                     parsed = parse_message(message.data)
@@ -389,6 +404,9 @@ def _serve(config: ServeConfig) -> int:
     try:
         server.serve()
     except OSError as exc:
+        if server.listened:  # it was serving: this is not about the address
+            print(f"vmsim: the server stopped: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         advice = {
             errno.EADDRINUSE: f"something else uses port {config.port}: choose another --port",
             errno.EADDRNOTAVAIL: f"{config.bind} is not an address of this machine: check --bind",
