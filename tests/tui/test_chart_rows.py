@@ -43,3 +43,32 @@ async def test_the_memory_chart_in_korean_fits_its_width_at_80_by_24(tmp_path):
         assert len(legend) == 2, [row.plain for row in rows]
         assert all(row.cell_len <= width for row in rows)
         assert all(line.rstrip().endswith("│") for line in legend), legend
+
+
+def test_a_series_is_drawn_as_the_steps_it_is_and_counts_get_whole_ticks():
+    from vmsim.tui.widgets.series_chart import steps
+
+    xs, ys = steps((0.0, 25.5, 30.0), [0.0, 1.0, 2.0], now=40.0)
+    # 0 until 25.5 s, then 1 until 30 s, then 2 until now: no ramp from (0, 0) to (25.5, 1)
+    assert list(zip(xs, ys, strict=True)) == [
+        (0.0, 0.0),
+        (25.5, 0.0),
+        (25.5, 1.0),
+        (30.0, 1.0),
+        (30.0, 2.0),
+        (40.0, 2.0),
+    ]
+
+
+async def test_the_ready_chart_has_whole_number_ticks(tmp_path):
+    app = VmsimApp(load_scenario("hello"), paused=True, animate=False, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.advance(30.0)
+        await pilot.pause()
+        chart = app.screen.query_one(LowerPane).show_view("ready")
+        for _ in range(50):
+            await pilot.pause()
+            if chart.size.width and chart._data:  # type: ignore[attr-defined]
+                break
+        labels = [row.plain.split("┤")[0].strip() for row in chart.render().split("\n") if "┤" in row.plain]  # type: ignore[union-attr]
+        assert labels and all(label.isdigit() for label in labels), labels

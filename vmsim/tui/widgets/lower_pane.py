@@ -190,7 +190,7 @@ def make_view(name: str) -> Widget:
 
         if name == "memory":
             return SeriesChart("chart.memory", "GiB", scale=1024, id="view-memory", classes="lower-view")
-        return SeriesChart("chart.ready", "#", id="view-ready", classes="lower-view")
+        return SeriesChart("chart.ready", "#", whole=True, id="view-ready", classes="lower-view")
     if name == "timeline":
         return BootTimeline(id="view-timeline", classes="lower-view")
     if name == "images":

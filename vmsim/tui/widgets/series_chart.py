@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import RenderResult
@@ -17,14 +19,34 @@ WORLD_MARKERS = {"vm": "hd", "container": "dot", "microvm": "braille"}
 # Rows of the widget that are not plot area: the title, the x ticks, the x label and the frame.
 PLOT_FRAME_ROWS = 5
 
+MAX_HEADROOM = 1.5  # the axis's top at most this far above the highest value
+
 Series = tuple[tuple[float, ...], tuple[float, ...]]
+
+
+def steps(ts: tuple[float, ...], vs: list[float], now: float) -> tuple[list[float], list[float]]:
+    """A recorded series as the step function it is: each value holds until the next point's time (a count of
+    ready instances goes 0 → 1 at the moment one is ready, not in a ramp from the point before), and the last
+    holds until ``now``."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for i, (t, v) in enumerate(zip(ts, vs, strict=True)):
+        if i:
+            xs.append(t)
+            ys.append(vs[i - 1])
+        xs.append(t)
+        ys.append(v)
+    xs.append(max(now, ts[-1]))
+    ys.append(vs[-1])
+    return xs, ys
 
 
 class SeriesChart(PlotextPlot):
     """One line per world over simulated time. Replots only when the data changed."""
 
-    def __init__(self, title_key: str, y_label: str, scale: float = 1.0, **kwargs: object) -> None:
+    def __init__(self, title_key: str, y_label: str, scale: float = 1.0, whole: bool = False, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.whole = whole  # the values are counts
         self.title_key = title_key
         self.y_label = y_label
         self.scale = scale
@@ -52,13 +74,21 @@ class SeriesChart(PlotextPlot):
         for world, (ts, vs) in data.items():
             if not ts:
                 continue
-            # Extend the step to "now" so a flat line reaches the present.
-            xs = list(ts) + [max(now, ts[-1])]
-            ys = [v / self.scale for v in vs] + [vs[-1] / self.scale]
+            xs, ys = steps(ts, [v / self.scale for v in vs], now)
             plt.plot(xs, ys, label=tr(f"world.{world}", lang), color=WORLD_COLOURS[world], marker=WORLD_MARKERS[world])
         plt.xlim(0, max(now, 1.0))
-        plt.ylim(0, self._top(data, height))
+        top = self._top(data, height)
+        plt.ylim(0, top)
+        if self.whole:  # a count: whole-number ticks, never "0.17 instances"
+            step = max(1, math.ceil(top / max(2, min(6, (height - PLOT_FRAME_ROWS) // 2))))
+            plt.yticks(list(range(0, int(top) + 1, step)))
         self.refresh()
+
+    def on_resize(self) -> None:
+        """Drawn again at the new size (the axis's room for the legend depends on the height), paused or not."""
+        if self._data:
+            data, self._data = self._data, {}
+            self.show(data, self._now)
 
     def render(self) -> RenderResult:
         """plotext's drawing, each row fitted to the widget's width (see :func:`fit_row`)."""
@@ -77,7 +107,8 @@ class SeriesChart(PlotextPlot):
             return 1.0
         rows = max(height - PLOT_FRAME_ROWS, 1)
         legend = sum(1 for ts, _vs in data.values() if ts) + 1
-        return highest * rows / max(rows - legend, 1)
+        # At most MAX_HEADROOM: on a short chart, room for the whole legend would squash the lines to its foot.
+        return highest * min(rows / max(rows - legend, 1), MAX_HEADROOM)
 
 
 def fit_row(row: Text, width: int) -> Text:
