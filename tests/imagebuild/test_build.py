@@ -120,7 +120,7 @@ def test_multi_stage_go_build_ships_only_the_final_stage() -> None:
     result = build(FIXTURES / "go-app" / "Dockerfile", changed=["cmd/server/main.go"])
     assert result.base == "gcr.io/distroless/static-debian12" and result.base_kind == "unknown"
     assert [layer.line for layer in result.layers] == [None, 11]
-    assert result.layers[0].size_mib is None and not result.base_size_known
+    assert result.layers[0].size_mib is None and not result.sizes_known
     assert caches(result) == ["hit", "miss"]  # the binary changed because its stage rebuilt
     assert "Go binary" in result.layers[1].note
 
@@ -139,7 +139,7 @@ def test_a_change_the_final_stage_does_not_copy_keeps_its_layers(write_context: 
 def test_base_size_gives_an_unknown_base_its_size() -> None:
     result = build(FIXTURES / "go-app" / "Dockerfile", base_size_mib=2.5)
     assert result.layers[0].size_mib == 2.5 and result.layers[0].size_source == "given"
-    assert result.base_size_known and result.image_mib == pytest.approx(12.5)
+    assert result.sizes_known and result.image_mib == pytest.approx(12.5)
 
 
 def test_scratch_has_no_base_layers() -> None:

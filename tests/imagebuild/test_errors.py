@@ -163,3 +163,22 @@ def test_a_problem_reads_in_korean_with_the_same_file_and_line(tmp_path: Path) -
         build(Path(path))
     assert caught.value.text("en").startswith(f"{path}:2: unknown instruction 'RUNN' (did you mean RUN?)")
     assert caught.value.text("ko").startswith(f"{path}:2: 모르는 명령이에요: 'RUNN' (혹시 RUN인가요?)")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("FROM nosuch:1\nRUN true\n", "+ the base's unknown size;"),
+        ("FROM node:24-trixie-slim\nCOPY --from=nginx:latest /etc /etc\nADD https://e.x/a.tgz /\n",
+         "+ 2 layers of unknown size (Dockerfile lines 2, 3);"),
+        ("FROM nosuch:1\nADD https://e.x/a.tgz /\n",
+         "+ the base's unknown size + 1 layer of unknown size (Dockerfile line 2);"),
+    ],
+)  # fmt: skip
+def test_the_image_line_names_the_layers_whose_size_is_unknown(
+    capsys: pytest.CaptureFixture[str], write_context: Callable[..., Path], text: str, said: str
+) -> None:
+    ctx = write_context(Dockerfile=text)
+    assert main(["build", str(ctx / "Dockerfile")]) == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if x.startswith("image ")]
+    assert said in line

@@ -50,7 +50,7 @@ class BuildResult(NamedTuple):
     base_kind: str  # catalog | given | unknown | scratch | stage
     layers: tuple[Layer, ...]
     image_mib: float
-    base_size_known: bool
+    sizes_known: bool  # every layer's size, the base's included
     build_s: float
     changed: tuple[str, ...]
     push_mib: float | None

@@ -31,7 +31,7 @@ def to_data(result: BuildResult) -> dict[str, Any]:
         "image_mib": round(result.image_mib, 3),
         "build_s": round(result.build_s, 2),
         "base_kind": result.base_kind,
-        "image_size_complete": result.base_size_known,
+        "image_size_complete": result.sizes_known,
         "changed": list(result.changed),
         "dockerfile": result.dockerfile,
         "context": result.context,
@@ -99,7 +99,11 @@ def render_table(result: BuildResult, lang: str = "en") -> str:
             notes.append(f"  {n}: {printable(layer.note)}")
     lines.append(table(rows, align="rllrlll"))
     lines.append("")
-    unknown = "" if result.base_size_known else say("image_unknown", lang)
+    unsized = [layer.line for layer in result.layers if layer.size_mib is None]
+    ours = [str(line) for line in unsized if line is not None]  # the Dockerfile's own layers, by line
+    unknown = say("image_unknown", lang) if len(ours) < len(unsized) else ""  # the base's: give --base-size
+    if ours:
+        unknown += say("image_unknown_lines", lang, n=len(ours), lines=", ".join(ours))
     lines.append(say("image", lang, size=f"{result.image_mib:.1f}", unknown=unknown, build_s=f"{result.build_s:.1f}"))
     if result.push_mib is not None:
         lines.append(
