@@ -11,6 +11,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
+from vmsim.text import tr
+
 # Kept on the line however narrow the terminal: the help lists every other key, and quitting must be findable.
 ALWAYS_SHOWN = ("help", "quit")
 
@@ -82,7 +84,10 @@ class KeyBar(Widget):
             binding = active.binding
             shown = ShownKey(key, app.get_key_display(binding), binding.description, binding.action, active.enabled)
             if key == palette_key:
-                palette = shown  # shown on the right, as Textual's footer does, though its binding says show=False
+                # shown on the right, as Textual's footer does, though its binding says show=False; in the app's
+                # language (Textual's own binding says "palette")
+                lang = getattr(app, "lang", "en")
+                palette = shown._replace(description=tr("key.palette", lang))
             elif binding.show and binding.action not in seen:
                 seen.add(binding.action)
                 keys.append(shown)
