@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import events, on
@@ -328,13 +329,14 @@ HELP_KEYS = [
 ]
 
 
-def _legend(styles: dict, title: str, lang: str) -> Text:
-    text = Text()
-    text.append(f"{title}\n", style="bold")
+def _legend(styles: dict, title: str, lang: str) -> Group:
+    # A grid, as the keys: a name that wraps in a narrow column stays beside its glyphs, not under them.
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for cat, style in [*styles.items(), ("free", FREE)]:
-        text.append(f"  {style.glyph * 3}", style=style.colour)
-        text.append(f" {tr('cat.' + cat, lang)}\n")
-    return text
+        grid.add_row(Text(f"  {style.glyph * 3}", style=style.colour), tr("cat." + cat, lang))
+    return Group(Text(title, style="bold"), grid)
 
 
 class HelpScreen(Dialog[None]):
