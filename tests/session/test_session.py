@@ -187,3 +187,15 @@ def test_adding_stops_at_the_bound_a_scenario_file_has_and_says_how_many_more_fi
     assert [len(w.instances) for w in session.state().worlds] == before == [MAX_INSTANCES - 1] * len(before)
     session.add_workload("redis", 1)  # the last one still fits
     assert {len(w.instances) for w in session.state().worlds} == {MAX_INSTANCES}
+
+
+def test_the_fit_is_worked_out_again_only_when_the_simulation_changed():
+    session = Session(load_scenario("hello"))
+    first = session.fit("nginx")
+    assert first is session.fit("nginx")  # nothing happened: the same answer, not computed again
+    assert session.fit("redis") is not first and session.fit("redis") == session.sim.fit("redis")
+    session.add_workload("nginx", 2)  # a command
+    after_add = session.fit("nginx")
+    assert after_add == session.sim.fit("nginx") and after_add["vm"].max_instances < first["vm"].max_instances
+    session.advance(30.0)  # the clock's actions
+    assert session.fit("nginx") == session.sim.fit("nginx")

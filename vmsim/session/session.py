@@ -27,7 +27,7 @@ from vmsim.scenarios.spec import LessonStep, ScenarioSpec
 from vmsim.session.checkpoints import Checkpoints
 from vmsim.session.hosts import next_version
 from vmsim.session.rewind import Ahead, Replayed, play, ready_to_show, replay, run_plain
-from vmsim.session.room import check_room
+from vmsim.session.room import check_room, fit_now
 
 if TYPE_CHECKING:
     from vmsim.engine.drift import ContainerView, Deployment, ImageBuild
@@ -178,7 +178,7 @@ class Session:
     def fit(self, app: str | None = None) -> dict[str, FitResult] | None:
         """How many more of ``app`` (default: the last app added) each world could take, or None."""
         app = app or self.last_app
-        return self.sim.fit(app) if app else None
+        return fit_now(self.sim, app) if app else None
 
     def series(self) -> dict[str, Series]:
         """Every recorded metric series by name, as (times, values)."""
