@@ -278,8 +278,18 @@ FIT_NOTES = {
 }
 
 
+def plain(x: float) -> str:
+    """A catalog figure as a student reads it, without an exponent: 2097152, not 2.09715e+06; 0.00004, not 4e-05."""
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    text = f"{x:g}"
+    if "e" in text:  # (every figure has at most a few significant digits: ten places lose none of them)
+        text = f"{x:.10f}".rstrip("0").rstrip(".")
+    return text
+
+
 def _range_text(low: float, high: float) -> str:
-    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+    return plain(low) if low == high else f"{plain(low)}–{plain(high)}"
 
 
 def render_catalog(catalog: Catalog, fmt: str) -> str:
@@ -307,7 +317,7 @@ def render_catalog(catalog: Catalog, fmt: str) -> str:
     for name, f in figs:
         source = "modelling choice" if f.source == "MODEL" else f.source
         note = f"= {f.formula}; {f.note}" if f.formula else f.note
-        rows.append([name, f"{f.value:g}", unit_of(name), _range_text(*f.range), f.kind, source, note])
+        rows.append([name, plain(f.value), unit_of(name), _range_text(*f.range), f.kind, source, note])
     src = "\n".join(f"  [{k}] {v}" for k, v in catalog.sources.items())
     legend = (
         "kind: measured = the source states the value; derived = computed from stated figures (= formula); "
