@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
@@ -131,6 +132,28 @@ async def test_add_dialog_adds_to_every_world(tmp_path):
         for world in ("vm", "container", "microvm"):
             assert ids(app, world) == ["nginx-1", "redis-1", "redis-2", "redis-3"]
         assert app.session.last_app == "redis"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_add_dialog_gives_an_app_with_a_worker_per_core_its_memory_per_core(tmp_path, lang):
+    """nginx starts a worker per core, so one core's RSS would understate it on any real host: the dialog gives
+    the base and what each core adds, and every line of figures fits the list at 80 columns."""
+    app = make_app(tmp_path, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, AddWorkloadScreen)
+        options = app.screen.query_one(OptionList)
+        texts = {name: str(options.get_option(name).prompt) for name in app.catalog.apps}
+        nginx = app.catalog.apps["nginx"]
+        assert nginx.worker_private_mib is not None
+        per_core = f"{nginx.worker_private_mib.value:.1f} MiB"
+        base = f"{nginx.rss_at(0):.1f} MiB"
+        assert f"{base} + {per_core}" in texts["nginx"].replace("코어당 ", "")
+        redis = texts["redis"]
+        assert "+" not in redis, "an app without workers has one RSS"
+        lines = [line for text in texts.values() for line in text.split("\n")[1:]]
+        widest = max(cell_len(line) for line in lines)
+        assert widest <= options.content_size.width, (widest, options.content_size.width)
 
 
 async def test_add_dialog_rejects_a_bad_count_and_cancels(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -107,6 +108,26 @@ class DialogError(Static):
             self.screen.call_after_refresh(self.screen.fit_list)
 
 
+DETAIL_INDENT = " " * 13  # under the app's label, after its 12-column name
+DETAIL_WIDTH = 50  # the add dialog's list is about 66 columns wide at 80×24
+
+
+def detail_lines(detail: str) -> str:
+    """An app's figures under its name, broken between figures (``·``) where a line would be too long for the
+    list at 80 columns, each line indented under the label."""
+    lines: list[str] = []
+    line = ""
+    for part in detail.split(" · "):
+        joined = f"{line} · {part}" if line else part
+        if line and cell_len(joined) > DETAIL_WIDTH:
+            lines.append(line)
+            line = part
+        else:
+            line = joined
+    lines.append(line)
+    return "\n".join(DETAIL_INDENT + each for each in lines)
+
+
 class AddWorkloadScreen(ListDialog[tuple[str, int] | None]):
     """Pick an app and a count; the result is (app, count), or None when cancelled."""
 
@@ -126,14 +147,17 @@ class AddWorkloadScreen(ListDialog[tuple[str, int] | None]):
                 label = Text()
                 label.append(f"{name:<12}", style="bold")
                 label.append(f" {app.label}\n", style="")
+                # An app with a worker per core (nginx) uses more on a bigger host: say so, not just one core's.
+                workers = app.worker_private_mib
                 detail = tr(
-                    "add.detail",
+                    "add.detail" if workers is None else "add.detail_workers",
                     lang,
-                    rss=fmt_mib(app.rss_mib),
+                    rss=fmt_mib(app.rss_mib if workers is None else app.rss_at(0)),
+                    worker=fmt_mib(workers.value if workers is not None else 0.0),
                     image=fmt_mib(app.image.size_mib),
                     start=f"{app.start_s.value:g}",
                 )
-                label.append("             " + detail, style="dim")
+                label.append(detail_lines(detail), style="dim")
                 options.append(Option(label, id=name))
             yield OptionList(*options, id="app-list")
             with Horizontal(classes="dialog-row"):
