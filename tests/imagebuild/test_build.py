@@ -189,3 +189,24 @@ def test_shipped_examples_match_the_fixtures(shipped: str, fixture: str) -> None
     ours = build(root / "Dockerfile", changed=["src/server.js"], push=True)
     theirs = build(FIXTURES / "node-app" / fixture, changed=["src/server.js"], push=True)
     assert [(a.digest, a.cache) for a in ours.layers] == [(b.digest, b.cache) for b in theirs.layers]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_table_gives_a_code_layer_and_its_push_in_kib_as_the_lesson_does(lang: str) -> None:
+    """The build-and-ship lesson says a one-line change ships 6.8 KiB; the command line said '0.007 MiB' and
+    a '0.02' MiB layer. Sizes under 1 MiB are given in KiB, each with its unit."""
+    from vmsim.imagebuild.render import render_table
+    from vmsim.scenarios import load_scenario
+
+    result = build(SHIPPED / "node-good" / "Dockerfile", changed=["src/server.js"], push=True)
+    text = render_table(result, lang)
+    assert result.push_mib is not None and result.push_mib < 1
+    shipped = f"{result.push_mib * 1024:.1f} KiB"
+    lesson = load_scenario("build-and-ship").lesson
+    assert any(shipped in step.facts for step in lesson), (shipped, [step.facts for step in lesson])
+    push_line = next(line for line in text.splitlines() if shipped in line)
+    assert "MiB" not in push_line and "<0.01" in push_line
+    code = result.layers[-1]
+    row = next(line for line in text.splitlines() if line.startswith(f"{len(result.layers)} "))
+    assert f"{code.size_mib * 1024:.1f} KiB" in row
+    assert f"{result.layers[0].size_mib:.1f} MiB" in text

@@ -8,6 +8,7 @@ from typing import Any
 from vmsim.imagebuild.build import BuildResult
 from vmsim.imagebuild.messages import printable, say
 from vmsim.output.formats import table
+from vmsim.output.words import fmt_transfer
 
 _INSTRUCTION_WIDTH = 48
 
@@ -54,8 +55,14 @@ def render_json(result: BuildResult) -> str:
 _C1_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
-def _mib(value: float) -> str:
-    return f"{value:.3f}" if value < 1 else f"{value:.1f}"
+def _size(mib: float) -> str:
+    """A layer's size: KiB below 1 MiB (a code layer is kilobytes: '0.02' MiB said nothing), else MiB."""
+    return f"{mib * 1024:.1f} KiB" if mib < 1 else f"{mib:,.1f} MiB"
+
+
+def _seconds(s: float) -> str:
+    """A modelled transfer time: '<0.01' when it rounds to nothing but is not nothing."""
+    return "<0.01" if 0 < s < 0.005 else f"{s:.2f}"
 
 
 def _short(text: str, width: int) -> str:
@@ -83,7 +90,7 @@ def render_table(result: BuildResult, lang: str = "en") -> str:
     rows: list[list[str]] = [say("head", lang).split("|")]
     notes: list[str] = []
     for n, layer in enumerate(result.layers, start=1):
-        size = say("unknown_size", lang) if layer.size_mib is None else f"{layer.size_mib:.2f}"
+        size = say("unknown_size", lang) if layer.size_mib is None else _size(layer.size_mib)
         rows.append(
             [
                 str(n),
@@ -110,10 +117,10 @@ def render_table(result: BuildResult, lang: str = "en") -> str:
             say(
                 "push",
                 lang,
-                push=_mib(result.push_mib),
-                push_s=f"{result.push_s or 0.0:.2f}",
-                pull=_mib(result.pull_mib or 0.0),
-                pull_s=f"{result.pull_s or 0.0:.2f}",
+                push=fmt_transfer(result.push_mib),
+                push_s=_seconds(result.push_s or 0.0),
+                pull=fmt_transfer(result.pull_mib or 0.0),
+                pull_s=_seconds(result.pull_s or 0.0),
             )
         )
     if notes:
