@@ -5,8 +5,9 @@ Run by hand: ``python bench/serve_class.py`` (about two minutes; ``--tabs N``, `
 class size or the CPU window). Prints a table. Every dashboard runs its scenario in real time, as a student's does.
 
 How each figure is taken:
-- One ``vmsim serve hello --max-sessions N`` in a process group of its own, with a unique tag in its environment
-  (textual-serve copies it into every app), so the script finds the server, every guard and every app.
+- One ``vmsim serve hello --max-sessions N --starts-per-minute 0`` (every tab comes from this machine) in a
+  process group of its own, with a unique tag in its environment (textual-serve copies it into every app), so the
+  script finds the server, every guard and every app.
 - One Chromium (``launch_persistent_context``, headless, Debian's ``/usr/bin/chromium``) opens N pages, one
   after another, each of 1280×800; a page counts as up once its websocket has received the dashboard's
   ``nginx-1`` row. The clock to "all N up" starts at the first ``goto``.
@@ -93,7 +94,8 @@ def main() -> int:
     env = {**os.environ, "VMSIM_TEST_TAG": tag, "PYTHONUNBUFFERED": "1", "LC_ALL": "C.UTF-8"}
     log = tempfile.NamedTemporaryFile("w+b", prefix="serve-class-", suffix=".log", delete=False)  # noqa: SIM115
     server = subprocess.Popen(
-        [sys.executable, "-m", "vmsim", "serve", "hello", "--max-sessions", str(args.tabs), "--port", str(port)],
+        [sys.executable, "-m", "vmsim", "serve", "hello", "--max-sessions", str(args.tabs), "--starts-per-minute", "0",
+         "--port", str(port)],
         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
     )  # fmt: skip
     profile = tempfile.mkdtemp(prefix="serve-class-profile-")

@@ -13,7 +13,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from test_serve import SERVE, needs_extra, wait_until
+from test_serve import SERVE, RawTab, needs_extra, wait_until
 from test_serve_hardening import http_status
 
 from vmsim.web.quiet_log import QuietRecords
@@ -44,6 +44,26 @@ def test_idle_connections_past_the_descriptor_limit_do_not_stop_the_server(serve
     out = served.output()
     alive = served.proc.poll() is None and "cannot listen" not in out and "Traceback" not in out
     assert alive, out[-3000:]
+
+
+@needs_extra
+def test_a_machine_that_keeps_reopening_tabs_is_told_to_wait_and_starts_no_app(serve_vmsim):
+    """A reload loop started 107 apps in 40 s: each address now starts --starts-per-minute in a burst."""
+    served = serve_vmsim("hello", "--starts-per-minute", "2")
+    for _ in range(2):
+        tab = RawTab(served.port)
+        tab.read_until("nginx-1")
+        tab.close()
+    third = RawTab(served.port)
+    screen = third.read_until("--starts-per-minute", timeout=10)
+    assert "faster than this server allows (2 a minute)" in screen and "reload this tab in" in screen
+    third.close()
+    wait_until(lambda: "refused a tab" in served.output(), 5, "the refusal in the log", served.output)
+    output = served.output()
+    started = output.count("started an app")
+    assert started == 2, output
+    served.wait_sessions_gone()
+    assert served.stop() == 0
 
 
 @needs_extra

@@ -13,6 +13,7 @@ from vmsim.web.options import (
     INSTALL_HINT,
     MAX_SESSIONS_LIMIT,
 )
+from vmsim.web.start_rate import DEFAULT_STARTS_PER_MINUTE
 
 
 def add_serve_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -40,6 +41,14 @@ def add_serve_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
         default=DEFAULT_MAX_SESSIONS,
         metavar="N",
         help=f"browser tabs that may run an app at once, 1-{MAX_SESSIONS_LIMIT} (default {DEFAULT_MAX_SESSIONS})",
+    )
+    p.add_argument(
+        "--starts-per-minute",
+        type=options.starts_per_minute,
+        default=DEFAULT_STARTS_PER_MINUTE,
+        metavar="N",
+        help=f"dashboards one address may start a minute, in a burst of N, then one every 60/N s (default "
+        f"{DEFAULT_STARTS_PER_MINUTE}; 0: no limit). A tab started too soon is told how long to wait",
     )
     p.add_argument(
         "--allow-host",

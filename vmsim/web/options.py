@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vmsim.web.admission import HostPolicy
+from vmsim.web.start_rate import DEFAULT_STARTS_PER_MINUTE, MAX_STARTS_PER_MINUTE
 
 DEFAULT_SCENARIO = "hello"  # the same default as 'vmsim tui' (not imported: vmsim.cli imports this module)
 DEFAULT_PORT = 8000
@@ -43,6 +44,18 @@ def max_sessions(text: str) -> int:
     if not 1 <= value <= MAX_SESSIONS_LIMIT:
         raise argparse.ArgumentTypeError(
             f"{value} is out of range; give 1 to {MAX_SESSIONS_LIMIT} browser tabs (each one runs its own app)"
+        )
+    return value
+
+
+def starts_per_minute(text: str) -> int:
+    try:
+        value = int(text) if len(text) <= 6 else -1
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_STARTS_PER_MINUTE:
+        raise argparse.ArgumentTypeError(
+            f"{text[:20]!r} is not a number of starts; give 0 (no limit) to {MAX_STARTS_PER_MINUTE} a minute"
         )
     return value
 
@@ -100,6 +113,7 @@ class ServeConfig:
     scenario_dir: Path | None = None  # the teacher's folder, offered in every tab's open dialog
     session_memory_mib: int = SESSION_MEMORY_MIB
     app_options: tuple[str, ...] = ()  # more options for every tab's 'vmsim tui' (a lesson's --step)
+    starts_per_minute: int = DEFAULT_STARTS_PER_MINUTE  # app starts per client address (0: no limit)
 
 
 def lesson_step(text: str) -> int:

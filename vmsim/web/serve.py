@@ -46,6 +46,7 @@ from vmsim.web.options import (
     is_loopback,
     range_problem,
 )
+from vmsim.web.start_rate import DEFAULT_STARTS_PER_MINUTE, StartRate, rate_message
 
 # Re-exported: callers and tests find the command's names here.
 __all__ = ["GUARD_GRACE_S", "MAX_SESSIONS_LIMIT", "cap_message", "is_local_name"]
@@ -188,6 +189,7 @@ def _server_class() -> Any:
             self.sockets: set[web.WebSocketResponse] = set()
             self.live_groups: set[int] = set()  # for the last-resort sweep after the loop has stopped
             self.started = 0
+            self.start_rate = StartRate(config.starts_per_minute)
 
         # -- startup and shutdown
         async def _make_app(self) -> web.Application:
@@ -302,10 +304,14 @@ def _server_class() -> Any:
             await ws.prepare(request)
             self.sockets.add(ws)
             try:
+                # Refused tabs keep their message on screen, but not without end: past a few dozen sockets
+                # beyond the cap, a refused one is closed once told (each holds a file descriptor).
+                hold = len(self.sockets) <= self.config.max_sessions + REFUSED_HELD
                 if len(self.sessions) >= self.config.max_sessions:
-                    # Refused tabs keep their message on screen, but not without end: past a few dozen sockets
-                    # beyond the cap, a refused one is closed once told (each holds a file descriptor).
-                    await self._refuse(ws, hold=len(self.sockets) <= self.config.max_sessions + REFUSED_HELD)
+                    text = cap_message(len(self.sessions), self.config.max_sessions)
+                    await self._refuse(ws, text, hold, " Close it, or reload it once another tab is closed.")
+                elif wait := self.start_rate.take(request.remote):
+                    await self._refuse(ws, rate_message(wait, self.config.starts_per_minute), hold)
                 else:
                     width, height = clamp_size(request.query.get("width", "80"), request.query.get("height", "24"))
                     await self._run_session(ws, width, height)
@@ -353,15 +359,9 @@ def _server_class() -> Any:
                         process.returncode if process is not None else None, ws.close_code,
                     )  # fmt: skip
 
-        async def _refuse(self, ws: web.WebSocketResponse, hold: bool = True) -> None:
-            text = cap_message(len(self.sessions), self.config.max_sessions)
+        async def _refuse(self, ws: web.WebSocketResponse, text: str, hold: bool, advice: str = "") -> None:
             log.warning("refused a tab: %s", text)
-            screen = (
-                "\x1b[2J\x1b[H\x1b[1m"
-                + text
-                + "\x1b[0m\r\n\r\nThis tab did not start a dashboard. Close it, or reload it once another tab "
-                "is closed.\r\n"
-            )
+            screen = f"\x1b[2J\x1b[H\x1b[1m{text}\x1b[0m\r\n\r\nThis tab did not start a dashboard.{advice}\r\n"
             await ws.send_bytes(screen.encode("utf-8"))
             if not hold:
                 return
@@ -479,6 +479,7 @@ def run(args: argparse.Namespace) -> int:
         hosts=HostPolicy.for_bind(args.bind, loopback, extra),
         scenario_dir=scenario_dir,
         app_options=("--step", str(step)) if step is not None else (),
+        starts_per_minute=getattr(args, "starts_per_minute", DEFAULT_STARTS_PER_MINUTE),
     )
     return _serve(config)
 
