@@ -50,6 +50,7 @@ def vmsim(
         (["report", "hello", "--seed", str(10**30), "--out", "x.html"], "give a seed from 0"),
         (["report", "hello", "--until", "1e9", "--out", "x.html"], "from 0 to 1,000,000"),
         (["probe", "--runs", str(10**30)], "give --runs 1 to 50"),
+        (["serve", "--starts-per-minute", "-5"], "give 0 (no limit) to 600 a minute"),
     ],
 )
 def test_every_numeric_flag_is_bounded(capsys, argv, message):
