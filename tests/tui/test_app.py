@@ -750,3 +750,26 @@ def test_every_boot_phase_has_its_own_fill_and_colour_within_a_bar():
         for field in ("colour", "glyph"):
             seen = [getattr(PHASE_STYLES[n], field) for n in bar]
             assert len(set(seen)) == len(seen), (field, bar)
+
+
+async def test_garbage_collection_paused_for_the_start_resumes_after_the_first_frame(tmp_path):
+    """`vmsim tui` pauses collection while it starts; the app resumes it once the first frame is out (not at
+    once: the collection holds the interpreter for ~20 ms, which the first frame would wait for)."""
+    import gc
+
+    from vmsim.tui.app import GC_RESUME_S
+
+    gc.disable()
+    try:
+        app = make_app(tmp_path, gc_paused=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.dashboard_ready)
+            assert not gc.isenabled() and app.gc_paused, "still paused as the first frame goes out"
+            await pilot.pause(GC_RESUME_S + 0.2)
+            await until(pilot, lambda: gc.isenabled())
+            assert not app.gc_paused
+            assert gc.get_threshold()[0] == 10_000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(700, 10, 10)
+        gc.enable()

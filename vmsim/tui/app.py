@@ -41,6 +41,7 @@ FRAME_S = 1 / 12  # ≥ 10 frames per second for the clock and boot bars
 CHART_EVERY_S = 0.5  # charts are costly to repaint: at most twice a second
 MAX_FRAME_DT = 0.25  # a slow frame never makes simulated time jump more than this × speed
 REWIND_S = SEEK_STEP_S  # how far the back and forward keys move
+GC_RESUME_S = 0.5  # garbage collection, paused for the start, resumes this long after the first frame
 
 
 class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
@@ -70,8 +71,7 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         lesson_step: int | None = None,
     ) -> None:
         super().__init__()
-        # True when the caller paused garbage collection for the start-up: resumed after the first frame.
-        self.gc_paused = gc_paused
+        self.gc_paused = gc_paused  # the caller paused garbage collection for the start: resumed after it
         self._held_keys: list[events.Key] | None = []  # keys pressed before the dashboard is mounted
         self.lang = lang if lang in LANGS else default_lang()
         # Chosen before any style is read, and without the theme watcher: the watcher re-reads every stylesheet
@@ -143,8 +143,8 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         self.call_after_refresh(self.call_later, self._handle_held_keys)
         if self.ticking:
             self._timer = self.set_interval(FRAME_S, self.tick)
-        if self.gc_paused:
-            self.call_after_refresh(self._resume_gc)
+        if self.gc_paused:  # later, not after the first refresh: the collection holds the interpreter for ~20 ms,
+            self.set_timer(GC_RESUME_S, self._resume_gc)  # and the first frame would wait to be written
 
     async def _handle_held_keys(self) -> None:
         # Handled here one by one rather than posted again, which would let a key already waiting in the
