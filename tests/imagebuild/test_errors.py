@@ -75,6 +75,14 @@ def test_unknown_instruction_suggests_the_nearest(capsys: pytest.CaptureFixture[
     assert f"{path}:3: unknown instruction 'RUNN' (did you mean RUN?)" in err
 
 
+def test_copy_from_a_misspelt_stage_suggests_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=buidl /app /app\n"
+    err = fails(capsys, dockerfile(tmp_path, text))
+    assert ":4: --from=buidl names no earlier stage (stages: build)" in err and "(did you mean build?)" in err
+    far = "FROM golang:1.23 AS build\nFROM scratch\nCOPY --from=zzz /app /app\n"
+    assert "did you mean" not in fails(capsys, dockerfile(tmp_path, far)), "no guess when nothing is close"
+
+
 def test_copy_outside_the_context(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = dockerfile(tmp_path, "FROM alpine\n\nCOPY ../secrets /etc/secrets\n")
     err = fails(capsys, path)

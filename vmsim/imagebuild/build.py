@@ -7,6 +7,7 @@ values in effect), for ``COPY --from`` the stage it copies from. The first miss 
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import posixpath
 import re
@@ -269,7 +270,9 @@ def _copy_from(run: _Run, step: Step, parent_digest: str, parent_missed: bool, b
                 None,
             )
         stages = ", ".join(by_name) or "none named"
-        raise BuildInputError(run.where, "unknown_stage", step.line, name=step.from_stage, stages=stages)
+        close = difflib.get_close_matches(name, list(by_name), n=1)
+        guess = problem("guess", word=close[0]) if close else ""
+        raise BuildInputError(run.where, "unknown_stage", step.line, name=step.from_stage, stages=stages, guess=guess)
     source = run.stage_layers[index]
     own = [layer for layer in source if layer.line is not None]
     binaries = [layer for layer in own if "go build" in layer.note]
