@@ -210,3 +210,12 @@ def test_the_table_gives_a_code_layer_and_its_push_in_kib_as_the_lesson_does(lan
     row = next(line for line in text.splitlines() if line.startswith(f"{len(result.layers)} "))
     assert f"{code.size_mib * 1024:.1f} KiB" in row
     assert f"{result.layers[0].size_mib:.1f} MiB" in text
+
+
+def test_a_first_build_says_a_new_server_pulls_it_and_a_rebuild_the_previous_versions() -> None:
+    from vmsim.imagebuild.render import render_table
+
+    first = render_table(build(SHIPPED / "node-good" / "Dockerfile", push=True))
+    again = render_table(build(SHIPPED / "node-good" / "Dockerfile", changed=["src/server.js"], push=True))
+    assert "a new server pulls" in first and "previous version" not in first
+    assert "a server running the previous version pulls" in again and "new server" not in again

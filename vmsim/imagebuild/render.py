@@ -115,7 +115,7 @@ def render_table(result: BuildResult, lang: str = "en") -> str:
     if result.push_mib is not None:
         lines.append(
             say(
-                "push",
+                "push" if result.changed else "push_first",  # a first build has no previous version to update
                 lang,
                 push=fmt_transfer(result.push_mib),
                 push_s=_seconds(result.push_s or 0.0),
