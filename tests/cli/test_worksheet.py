@@ -211,3 +211,21 @@ def test_a_section_heading_stays_in_the_sheet_while_its_figures_go(capsys, fmt):
     assert main(["worksheet", "ec2-drift", "--answers", "--format", fmt, "--lang", "en"]) == 0
     key = capsys.readouterr().out
     assert "3 servers" in key and "1 of 3" in key
+
+
+@pytest.mark.parametrize("answers", [False, True])
+def test_the_servers_figures_get_a_table_of_their_own_not_a_worlds_column(capsys, answers):
+    """Under the 'Virtual machines' column, '1 of 3 working, set up by hand' read as a VM figure."""
+    argv = ["worksheet", "ec2-drift", "--format", "md", "--lang", "en"] + (["--answers"] if answers else [])
+    assert main(argv) == 0
+    sheet = capsys.readouterr().out
+    tables = [block for block in sheet.split("\n\n") if block.startswith("| ")]
+    worlds, servers = tables[-2], tables[-1]
+    assert worlds.splitlines()[0] == "|  | Virtual machines | Containers |"
+    assert "Working, set up by hand" not in worlds
+    assert servers.splitlines()[0] == "|  | 3 servers |"
+    assert all(line.count("|") == 3 for line in servers.splitlines()), servers
+    assert ("| Working, set up by hand | 1 of 3 |" in servers) is answers
+    assert main(argv[:3] + ["html", *argv[4:]]) == 0
+    html = capsys.readouterr().out
+    assert html.count("<table>") == 2 and '<th scope="col">3 servers</th>' in html

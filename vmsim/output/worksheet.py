@@ -29,13 +29,31 @@ def render_worksheet(outline: LessonOutline, answers: bool, fmt: str) -> str:
     raise ValueError(f"unknown worksheet format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def sheet_table(outline: LessonOutline, answers: bool) -> tuple[Row, ...]:
-    """The summary table to print: the run's figures in the key, empty cells to fill in the worksheet."""
-    rows = outline.summary.table or ()
-    if answers or not rows:
-        return rows
-    # A row without a measure heads a section (the servers of the drift lesson): it keeps its words.
-    return (rows[0], *(row if not row[0] else (row[0], *("" for _ in row[1:])) for row in rows[1:]))
+def sections(rows: tuple[Row, ...]) -> list[tuple[Row, ...]]:
+    """The summary as tables: the worlds' table, then a table of two columns for each section a row without a
+    measure heads (the drift lesson's servers belong to no world: under a world's column they read as its)."""
+    if not rows:
+        return []
+    tables: list[list[Row]] = [[rows[0]]]
+    for row in rows[1:]:
+        in_section = len(tables[-1][0]) == 2
+        if not row[0] and any(row[1:]):
+            tables.append([("", row[1])])
+        elif in_section and not any(row[2:]):
+            tables[-1].append(row[:2])
+        else:
+            if in_section:  # a world's row after a section: the worlds' header again
+                tables.append([rows[0]])
+            tables[-1].append(row)
+    return [tuple(table) for table in tables]
+
+
+def sheet_tables(outline: LessonOutline, answers: bool) -> list[tuple[Row, ...]]:
+    """The summary tables to print: the run's figures in the key, empty cells to fill in the worksheet."""
+    tables = sections(outline.summary.table or ())
+    if answers:
+        return tables
+    return [(table[0], *((row[0], *("" for _ in row[1:])) for row in table[1:])) for table in tables]
 
 
 def _title(outline: LessonOutline, answers: bool) -> str:
@@ -75,9 +93,10 @@ def _markdown(outline: LessonOutline, answers: bool) -> str:
         for box in BOXES:
             out += [f"**{tr(f'worksheet.{box}', lang)}** ({tr(f'worksheet.{box}_hint', lang)})", ""]
             out += [WRITING_LINE, "", WRITING_LINE, ""]
-    rows = sheet_table(outline, answers)
-    if rows:
+    tables = sheet_tables(outline, answers)
+    if tables:
         out += [f"## {tr('worksheet.key_table' if answers else 'worksheet.table', lang)}", ""]
+    for rows in tables:
         out.append("| " + " | ".join(_md_cell(c) for c in rows[0]) + " |")
         out.append("|" + "---|" * len(rows[0]))
         for row in rows[1:]:
@@ -179,9 +198,12 @@ def _html(outline: LessonOutline, answers: bool) -> str:
                 )
             out.append("</div>")
         out.append("</section>")
-    rows = outline.summary.table
-    if rows:
+    tables = sections(outline.summary.table or ())
+    if tables:
         heading = tr("worksheet.key_table" if answers else "worksheet.table", lang)
-        out += ["<section>", f"<h2>{escape(heading)}</h2>", *_html_table(rows, answers), "</section>"]
+        out += ["<section>", f"<h2>{escape(heading)}</h2>"]
+        for rows in tables:
+            out += _html_table(rows, answers)
+        out.append("</section>")
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
