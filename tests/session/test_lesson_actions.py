@@ -35,3 +35,34 @@ def test_the_isolation_lessons_kernel_bug_stops_every_container_on_its_host_and_
     after = _states(session.snapshot())
     assert after["container"]["node-web-2"][0] == after["container"]["redis-1"][0] == "killed"
     assert after["vm"]["node-web-2"][0] == "killed" and after["vm"]["redis-1"][0] == "running"
+
+
+def test_a_revealed_step_is_watched_before_its_answer_and_the_next_press_runs_time_to_its_end():
+    """servers-multiply step 2 deploys by hand for ~101 s and is watched for 110 s: its explanation (in the
+    past tense) must not come before that, and → must not start step 3's deploy over one still running."""
+    session = Session(load_scenario("servers-multiply"), lesson_step=2)
+    lesson = session.lesson
+    assert lesson is not None and lesson.asking and lesson.number == 2
+    watch = lesson.steps[1].watch_s
+    assert watch >= 100
+    revealed_at = session.now
+    session.lesson_next()  # reveal: the deploy starts
+    assert lesson.state.revealed and lesson.number == 2
+    assert lesson.watch_end(session.now) == pytest.approx(revealed_at + watch)
+    session.advance(5.0)
+    assert lesson.watch_end(session.now) == pytest.approx(revealed_at + watch), "still watching"
+    commands = len(session.user_commands)
+    session.lesson_next()  # → while watching: time runs on to the end of the watching, the step stays
+    assert lesson.number == 2 and session.now == pytest.approx(revealed_at + watch)
+    assert lesson.watch_end(session.now) is None
+    assert len(session.user_commands) == commands, "no action of the next step started"
+    session.lesson_next()
+    assert lesson.number == 3 and lesson.asking
+
+
+def test_a_step_that_holds_time_still_is_not_watched():
+    session = Session(load_scenario("build-and-ship"), lesson_step=2)
+    lesson = session.lesson
+    assert lesson is not None and lesson.steps[1].pause is True
+    session.lesson_next()
+    assert lesson.state.revealed and lesson.watch_end(session.now) is None

@@ -235,7 +235,7 @@ COUNTED = {
     "cpu.cores": ("cores", "of 1 core", "of 2 cores"),
     "status.hardware": ("cores", "1 core,", "2 cores,"),
     "real.line": ("cores", "of 1 core", "of 2 cores"),
-    "drift.set_up": ("n", "1 command typed", "2 commands typed"),
+    "drift.set_up": ("n", "1 step done", "2 steps done"),
     "scenario.broad_events": ("broad", "1 grow or remove-all event;", "2 grow or remove-all events;"),
     "scenario.instances": ("asked", "1 instance in all", "2 instances in all"),
 }
@@ -266,3 +266,14 @@ def test_no_english_text_puts_a_bare_plural_after_a_count_placeholder():
         if re.search(r"\{(\w+)\} " + noun + r"\b", template)
     ]
     assert bare == []
+
+
+def test_every_catalog_app_is_described_in_every_language_and_english_is_the_catalogs_label():
+    """The add dialog describes each app in the dashboard's language (``app.<name>``); the English text is
+    the catalog's own label, so the two cannot drift apart."""
+    from vmsim.engine import default_catalog
+
+    apps = default_catalog().apps
+    for lang, cat in ALL.items():
+        assert {key for key in cat if key.startswith("app.")} == {f"app.{name}" for name in apps}, lang
+    assert {name: ALL["en"][f"app.{name}"] for name in apps} == {name: app.label for name, app in apps.items()}

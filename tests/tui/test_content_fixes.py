@@ -82,7 +82,7 @@ async def test_memory_headline_names_committed_and_in_use_in_both_languages(tmp_
         app.advance(20.0)
         await pilot.pause()
         snap = app.session.sim.snapshot()
-        for lang, committed, in_use in (("en", "committed", "in use"), ("ko", "할당", "사용 중")):
+        for lang, committed, in_use in (("en", "committed", "in use"), ("ko", "확보", "사용 중")):
             if app.lang != lang:
                 await pilot.press("L")
                 await pilot.pause()

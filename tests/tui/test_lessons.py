@@ -126,6 +126,9 @@ async def test_ec2_drift_shows_manual_servers_differ_and_the_image_does_not(tmp_
             await pilot.pause()
             typed.append(drift.typed)
         assert typed == sorted(typed) and typed[0] < typed[-1], "the commands go in over time"
+        await pilot.press("right")  # the time-lapse is watched to its end first
+        await pilot.pause()
+        assert app.lesson.number == 2 and app.lesson.watch_end(app.session.now) is None
         await pilot.press("right")  # the question: what each server got is still hidden
         await pilot.pause()
         app.refresh_view([], charts=True)
@@ -212,7 +215,8 @@ async def test_narration_toggle_and_korean(tmp_path):
 async def test_r_goes_back_to_step_one_paused_with_its_narration(tmp_path):
     app = make_app(tmp_path, "vm-vs-container")
     async with app.run_test(size=(140, 44)) as pilot:
-        await pilot.press("right", "right", "right")
+        # the question, its reveal, the rest of the 30 s it is watched for, then step 3
+        await pilot.press("right", "right", "right", "right")
         app.advance(30.0)
         await pilot.pause()
         assert app.lesson.state.index == 2 and counts(app) == {"vm": 1, "container": 1}
@@ -378,3 +382,80 @@ def test_a_narrow_summary_cuts_the_widest_figures_before_any_measures_name():
     one = tuple(row[:2] for row in rows)
     widths, gap = _column_widths(one, 30)
     assert widths[1] == MIN_FIGURE and widths[0] + gap + widths[1] <= 30
+
+
+async def test_an_answer_waits_for_what_it_explains_and_right_skips_to_it(tmp_path):
+    """The class watches a step happen; its explanation, told in the past tense, comes when the watching ends,
+    or when → runs time on to that moment, and only the press after that moves to the next step."""
+    app = VmsimApp(load_scenario("servers-multiply"), animate=False, export_dir=tmp_path, lesson_step=2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        lesson = app.lesson
+        assert lesson is not None and lesson.asking
+        step = lesson.step
+        assert step is not None
+        await pilot.press("right")
+        await pilot.pause()
+        narration = app.screen.query_one(Narration)
+        end = lesson.watch_end(app.session.now)
+        assert end is not None
+        shown = narration.render().plain
+        assert step.say("ask", "en") in shown and "Watch it happen" in shown and f"t = {end:,.1f} s" in shown
+        assert step.say("text", "en")[:40] not in shown, "the explanation came before what it explains"
+        app.advance(step.watch_s / 2)
+        await pilot.pause()
+        assert "Watch it happen" in narration.render().plain
+        await pilot.press("right")
+        await pilot.pause()
+        assert lesson.number == 2 and app.session.now == pytest.approx(end)
+        shown = narration.render().plain
+        assert step.say("text", "en")[:40] in shown and "Watch it happen" not in shown
+        await pilot.press("right")
+        await pilot.pause()
+        assert lesson.number == 3
+
+
+async def test_the_explanation_comes_by_itself_when_the_watching_ends(tmp_path):
+    app = VmsimApp(load_scenario("microvm"), animate=False, export_dir=tmp_path, lesson_step=2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        lesson = app.lesson
+        assert lesson is not None and lesson.asking
+        await pilot.press("right")
+        await pilot.pause()
+        step = lesson.step
+        assert step is not None and step.watch_s > 0
+        narration = app.screen.query_one(Narration)
+        assert "Watch it happen" in narration.render().plain
+        app.advance(step.watch_s + 0.5)
+        await pilot.pause()
+        assert lesson.number == 2 and step.say("text", "en")[:40] in narration.render().plain
+
+
+async def test_a_click_on_a_tab_leaves_the_arrows_to_the_lesson(tmp_path):
+    from vmsim.tui.widgets.lower_pane import LowerPane, TabStrip
+
+    app = make_app(tmp_path, "image-vs-container")
+    async with app.run_test(size=(160, 48)) as pilot:
+        lesson = app.lesson
+        assert lesson is not None and lesson.number == 1
+        strip = app.screen.query_one(TabStrip)
+        await pilot.pause()
+        start, _end, view = next(span for span in strip.spans if span[2] == "memory")
+        await pilot.click(TabStrip, offset=(start + 1, 0))
+        await pilot.pause()
+        assert app.screen.query_one(LowerPane).active == view
+        assert app.focused is not strip, "the click kept the arrow keys on the tabs"
+        await pilot.press("right")
+        await pilot.pause()
+        assert lesson.number == 2, "→ after a click on a tab did not move the lesson"
+
+
+async def test_restarting_a_lesson_starts_it_at_normal_speed(tmp_path):
+    app = make_app(tmp_path, "servers-multiply")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(4):
+            await pilot.press("plus")
+        await pilot.pause()
+        assert app.speed > 1
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.speed == 1.0 and app.session.speed == 1.0 and app.paused

@@ -45,6 +45,6 @@ def test_hosts_160x48(snap_compare):
 
 def test_hosts_80x24_korean(snap_compare):
     """The 80×24 picture in Korean: '호스트 12대: 11대 동작 · 1대 중단', '호스트당 3–4개 (평균 3.3)', '노출 1' and
-    '노출 3', host-4 '✗ 중단', the stack titled 'host-12의 redis-12' with 게스트 서비스, 게스트 커널, 하이퍼바이저,
+    '노출 3', host-4 '✗ 다운', the stack titled 'host-12의 redis-12' with 게스트 서비스, 게스트 커널, 하이퍼바이저,
     EC2 게스트 OS, EC2 게스트 커널, EC2 하이퍼바이저 and 클라우드 제공자의 하드웨어 ('외부')."""
     assert snap_compare(paused_app("ko"), terminal_size=(80, 24), run_before=at(70.0, "c"))

@@ -64,6 +64,7 @@ class ArtifactStore:
         art = self.artifacts.get(key)
         if art is None:
             size = guest.image_download_mib.value
+            # ('<label> image', 'layer <id>', '<label> kernel': the forms vmsim.output.words puts into words)
             art = Artifact(key, guest.label + " image", "base_images", size, size, 0.0)
             self.artifacts[key] = art
         return art

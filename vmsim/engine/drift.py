@@ -85,14 +85,15 @@ class DriftModel:
 
     @property
     def manual_recipe(self) -> tuple[str, ...]:
-        """The steps a person types on each server."""
+        """The steps a person takes on each server: shell commands, and one step that is not a command but a
+        click in the cloud console, given as a code (``open-port:PORT``) for the view to put in words."""
         app = self.data["app"]
         env = " ".join(f"{name}=..." for name in app["env"])
         return (
             "sudo apt install -y nodejs npm",
             "npm install",
             f"export {env}",
-            f"open port {app['port']} in the security group",
+            f"open-port:{app['port']}",
             "node server.js &",
         )
 

@@ -17,7 +17,7 @@ def _fit(w: WorldSummary, app: str | None, lang: str) -> str:
     if w.fits_more is None or app is None:
         return "—"
     limit = tr(f"limit.{w.limited_by}", lang) if w.limited_by else ""
-    return tr("summary.fit_cell", lang, n=f"{w.fits_more:,}", app=app, limit=limit)
+    return tr("summary.fit_cell", lang, n=f"{w.fits_more:,}", limit=limit)
 
 
 def _running(w: WorldSummary, lang: str) -> str:
@@ -78,7 +78,8 @@ def summary_rows(summary: LessonSummary, lang: str) -> tuple[Row, ...]:
     )
     rows.append((tr("summary.in_use", lang), *(fmt_mib_compact(w.memory_in_use_mib) for w in worlds)))
     rows.append((tr("summary.disk", lang), *(fmt_mib_compact(w.disk_used_mib) for w in worlds)))
-    rows.append((tr("summary.fit", lang), *(_fit(w, summary.app, lang) for w in worlds)))
+    fit_app = summary.app or ""  # the row names the app (its cells would repeat it, and be cut at 80 columns)
+    rows.append((tr("summary.fit", lang, app=fit_app).strip(), *(_fit(w, summary.app, lang) for w in worlds)))
     drift = summary.drift
     if drift is not None:
         blank = ("",) * max(len(worlds) - 1, 0)

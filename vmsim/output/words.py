@@ -141,10 +141,20 @@ _FIELDS: dict[type[WorldEvent], Callable[[Any, str], dict[str, object]]] = {
 }
 
 
+def artifact_name(label: str, lang: str) -> str:
+    """A stored artifact as the engine labels it ('layer node-24', '<guest> image', '<guest> kernel'), in ``lang``."""
+    if label.startswith("layer "):
+        return tr("artifact.layer", lang, name=label.removeprefix("layer "))
+    for kind in ("image", "kernel"):
+        if label.endswith(" " + kind):
+            return tr(f"artifact.{kind}", lang, name=label.removesuffix(" " + kind))
+    return label
+
+
 def event_text(event: WorldEvent, lang: str = "en") -> str:
     """One line for a log, in ``lang``. (Formatted directly: a run can have hundreds of thousands.)"""
     if isinstance(event, ArtifactFetched):
-        return tr("event.fetched", lang, artifact=event.artifact, size=fmt_mib(event.size_mib))
+        return tr("event.fetched", lang, artifact=artifact_name(event.artifact, lang), size=fmt_mib(event.size_mib))
     if isinstance(event, HostDeployed):
         return tr(
             f"event.deployed.{event.method}",

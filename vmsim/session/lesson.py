@@ -1,10 +1,12 @@
 """A lesson walked step by step over a Session: narration, predict-then-reveal, actions, going back, a summary.
 
 A lesson opens on its first step, paused. A step with a question first shows the question alone (its action
-waits, time stands still); the next press reveals: the action runs and the narration appears. After the last
-step comes the summary step (``index == len(steps)``), where the class sees the run's figures side by side.
-Going back returns the simulation to the moment the earlier step was shown, by the Session's replay of the
-deterministic past. ``Session.lesson_goto`` opens any step as if the steps before it had been taught.
+waits, time stands still); the next press reveals: the action runs, and the answer appears once the step's
+``watch_s`` of simulated time has run. While any step is watched, a press first runs time on to the end of its
+watching. After the last step comes the summary step (``index == len(steps)``), where the class sees the run's
+figures side by side. Going back returns the simulation to the moment the earlier step was shown, by the
+Session's replay of the deterministic past. ``Session.lesson_goto`` opens any step as if the steps before it
+had been taught.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class LessonState:
     t_s: float
     worlds: tuple[str, ...]
     commands: int  # how many user commands the session had when this state was shown
+    watch_until: float | None = None  # a revealed step is watched until then (its explanation waits for it)
 
 
 class LessonRunner:
@@ -74,6 +77,13 @@ class LessonRunner:
         """True on the summary step that ends the lesson."""
         return self.state.index >= len(self.steps)
 
+    def watch_end(self, now: float) -> float | None:
+        """While a revealed step is still being watched (its ``watch_s`` of simulated time since its action, in a
+        step that lets time run), the moment the watching ends; else None. Until then the step's explanation
+        waits (it tells what the class is watching happen), and → first runs time on to that moment."""
+        until = self.state.watch_until if self.history else None
+        return until if until is not None and now < until - 1e-9 else None
+
     @property
     def finished(self) -> bool:
         """True on the summary step (nothing comes after it)."""
@@ -86,7 +96,7 @@ class LessonRunner:
             return None
         if state.index >= 0 and not state.revealed:
             self._run(session, self.steps[state.index])
-            self._push(session, state.index, True)
+            self._push(session, state.index, True, self.steps[state.index])
             return self.step
         index = state.index + 1
         if index >= len(self.steps):
@@ -97,7 +107,7 @@ class LessonRunner:
             self._push(session, index, False)
         else:
             self._run(session, step)
-            self._push(session, index, True)
+            self._push(session, index, True, step)
         return self.step
 
     def back(self, session: Session) -> LessonStep | None:
@@ -110,8 +120,13 @@ class LessonRunner:
         session.restore(state.t_s, state.commands)
         return self.step
 
-    def _push(self, session: Session, index: int, revealed: bool) -> None:
-        self.history.append(LessonState(index, revealed, session.now, session.worlds, len(session.user_commands)))
+    def _push(self, session: Session, index: int, revealed: bool, watched: LessonStep | None = None) -> None:
+        until = None
+        if watched is not None and watched.watch_s > 0 and watched.pause is not True:
+            until = session.now + watched.watch_s
+        self.history.append(
+            LessonState(index, revealed, session.now, session.worlds, len(session.user_commands), until)
+        )
 
     @staticmethod
     def _run(session: Session, step: LessonStep) -> None:

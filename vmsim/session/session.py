@@ -453,6 +453,9 @@ class Session:
         lesson = self.lesson
         if lesson is None or lesson.finished:
             return None
+        if (end := lesson.watch_end(self.now)) is not None:  # first, the rest of what this step shows
+            self.run_until(end)
+            return lesson.step
         step = lesson.forward(self)
         if step is not None and lesson.state.revealed:
             # The fit meter follows the app the lesson just added, as it follows the user's own additions.
@@ -483,12 +486,7 @@ class Session:
             raise ValueError(f"step {number} is not in 1..{lesson.total}")
         lesson.start(self)
         while lesson.number < number:
-            if lesson.asking:
-                self.lesson_next()
-            step = lesson.step
-            if step is not None and step.watch_s:
-                self.run_until(self.now + step.watch_s)
-            self.lesson_next()
+            self.lesson_next()  # reveals a question, runs a watched step to the end of its watching, or moves on
         self.paused = True
 
     def lesson_back(self) -> LessonStep | None:

@@ -92,6 +92,7 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         self._swaps = 0  # changes of world columns scheduled and not yet shown
         self._log_reset = True  # the log is (re)filled from the session's past on the next view
         self._shown = False  # True once the dashboard's widgets exist and have had a snapshot
+        self._watch_shown: float | None = None  # the end of the lesson step's watching, as the narration shows it
         self.set_reactive(VmsimApp.paused, paused)
         self.set_reactive(VmsimApp.speed, speed)
 
@@ -210,6 +211,8 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         if charts or wall - self._last_chart >= CHART_EVERY_S:
             self._last_chart = wall
             main.show_charts(self.snapshot, session.series(), self)
+        if lesson is not None and lesson.watch_end(session.now) != self._watch_shown:
+            self.show_lesson()  # the step's watching ended (or began): its explanation comes, or goes
         self.keep_rewind_ready()
 
     def status(self) -> Status:
@@ -217,16 +220,9 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         session = self.session
         host = session.host
         return Status(
-            session.spec.say("name", self.lang),
-            session.now,
-            session.speed,
-            session.paused,
-            host.label,
-            host.cpu_cores,
-            host.memory_mib,
-            rewound=session.rewound,
-            hosts=hosts_in(self.snapshot),
-        )
+            session.spec.say("name", self.lang), session.now, session.speed, session.paused, host.label,
+            host.cpu_cores, host.memory_mib, rewound=session.rewound, hosts=hosts_in(self.snapshot),
+        )  # fmt: skip
 
     # The reactives mirror the session's pace (they drive the key line); setting one sets the session's.
     def watch_paused(self, paused: bool) -> None:
@@ -344,6 +340,7 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         self.paused = self.session.paused  # a lesson starts again on its first step, paused
         self._log_reset = True
         if self.lesson is not None:
+            self.speed = 1.0  # ... and at 1×: the next class must not inherit the last one's 100×
             self._after_lesson_move(before)
         else:
             self.refresh_view(self.session.settle(), charts=True)
@@ -388,13 +385,16 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
     # ------------------------------------------------------------------ lessons and language
     def show_lesson(self) -> None:
         """Show the lesson's current step in the narration panel (or hide the panel without a lesson)."""
-        self.main.show_lesson(self.lesson, self.session.spec, self.lang)
+        lesson, now = self.lesson, self.session.now
+        self._watch_shown = lesson.watch_end(now) if lesson is not None else None
+        self.main.show_lesson(lesson, self.session.spec, self.lang, self._watch_shown)
 
     def action_lesson_next(self) -> None:
         """Reveal the answer, or go to the next step."""
         if self.lesson is None or self.lesson.finished:
             return
         before = self.session.worlds
+        self._log_reset = self.lesson.watch_end(self.session.now) is not None  # → runs the watching to its end
         self.session.lesson_next()
         self.paused = self.session.paused  # a step may pause or resume time
         self._after_lesson_move(before)

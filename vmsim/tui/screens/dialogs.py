@@ -112,6 +112,13 @@ DETAIL_INDENT = " " * 13  # under the app's label, after its 12-column name
 DETAIL_WIDTH = 50  # the add dialog's list is about 66 columns wide at 80×24
 
 
+def app_label(name: str, label: str, lang: str) -> str:
+    """A catalog app's description in ``lang`` when the text catalogue has one (``app.<name>``), else the
+    catalog's own (English, or a scenario's app as its file gives it)."""
+    text = tr(f"app.{name}", lang)
+    return label if text == f"app.{name}" else text
+
+
 def detail_lines(detail: str) -> str:
     """An app's figures under its name, broken between figures (``·``) where a line would be too long for the
     list at 80 columns, each line indented under the label."""
@@ -146,7 +153,7 @@ class AddWorkloadScreen(ListDialog[tuple[str, int] | None]):
             for name, app in self.catalog.apps.items():
                 label = Text()
                 label.append(f"{name:<12}", style="bold")
-                label.append(f" {app.label}\n", style="")
+                label.append(f" {app_label(name, app.label, lang)}\n", style="")
                 # An app with a worker per core (nginx) uses more on a bigger host: say so, not just one core's.
                 workers = app.worker_private_mib
                 detail = tr(

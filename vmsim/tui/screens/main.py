@@ -106,8 +106,11 @@ class MainScreen(Screen):
         panel.view = view
         panel.display = view is not None and not self.has_class("-narration-hidden")
 
-    def show_lesson(self, lesson: LessonRunner | None, spec: ScenarioSpec, lang: str) -> None:
-        """Show the lesson's current step in the narration panel (or hide the panel without a lesson)."""
+    def show_lesson(
+        self, lesson: LessonRunner | None, spec: ScenarioSpec, lang: str, watch_until: float | None = None
+    ) -> None:
+        """Show the lesson's current step in the narration panel (or hide the panel without a lesson);
+        ``watch_until``: the step is watched until then, and an answer waits for it."""
         if lesson is None:
             self.show_narration(None)
             self.set_highlight(None)
@@ -117,18 +120,16 @@ class MainScreen(Screen):
         step = lesson.step
         index, total = lesson.state.index, lesson.total
         if step is None:  # the summary that ends every lesson
-            self.show_narration(
-                NarrationView(index, total, tr("summary.title", lang), tr("summary.text", lang), None, True)
-            )
+            summary = tr("summary.text", lang)
+            self.show_narration(NarrationView(index, total, tr("summary.title", lang), summary, None, True))
             self.set_highlight(None)
             self.set_view("summary")
             self._lesson_view = "summary"
             self._lesson_room()
             return
-        question = step.say("ask", lang) if lesson.asking else None
-        self.show_narration(
-            NarrationView(index, total, step.say("title", lang), step.say("text", lang), question, False)
-        )
+        question = step.say("ask", lang) if lesson.asking or (watch_until is not None and step.ask) else None
+        text = step.say("text", lang)
+        self.show_narration(NarrationView(index, total, step.say("title", lang), text, question, False, watch_until))
         self.set_highlight(step.highlight)
         # A step's view comes with its reveal: while its question waits, the view the steps before chose stays.
         shown = lesson.steps[: index + (0 if lesson.asking else 1)]

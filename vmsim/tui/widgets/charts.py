@@ -22,7 +22,8 @@ def phase_style(name: str) -> CategoryStyle:
 def legend_lines(names: list[str], span_s: float, width: int, lang: str) -> list[Text]:
     """The time axis, then every phase drawn above as its fill character and its name, wrapped to ``width``
     (cut, a phase would go unnamed)."""
-    items = [Text(f"0 s → {span_s:.2f} s", style="dim")]
+    seconds = [tr("summary.seconds", lang, s=s) for s in ("0", f"{span_s:.2f}")]
+    items = [Text(f"{seconds[0]} → {seconds[1]}", style="dim")]
     for name in names:
         style = phase_style(name)
         item = Text(no_wrap=True)
@@ -73,7 +74,11 @@ class BootTimeline(Widget):
                     legend_names.append(p.name)
             line.append(" " * max(bar_w - used, 0))
             total = end_of(inst) - inst.added_s
-            tail = f"{total:6.2f} s" if inst.ready_s is not None else f" {tr('state.' + inst.state, lang)}"
+            tail = (
+                tr("summary.seconds", lang, s=f"{total:6.2f}")
+                if inst.ready_s is not None
+                else f" {tr('state.' + inst.state, lang)}"
+            )
             line.append(tail, style="dim" if inst.ready_s is None else "")
             lines.append(line)
         # The bars first, so they stay on screen in a short pane; then the legend, wrapped rather than cut.

@@ -23,6 +23,13 @@ MODES = ("setup", "manual", "dockerfile", "build", "image")
 GOOD, BAD, INFO = "#009e73", "#d55e00", "#56b4e9"
 
 
+def step_text(step: str, lang: str) -> str:
+    """A step of the setup by hand as typed (``$ command``), or the console click it stands for."""
+    if step.startswith("open-port:"):
+        return tr("drift.open_port_step", lang, port=step.removeprefix("open-port:"))
+    return f"$ {step}"
+
+
 class DriftView(Widget):
     """One part of the drift story at a time (``mode``): setup, manual, dockerfile, build or image."""
 
@@ -62,7 +69,7 @@ class DriftView(Widget):
         out.append(tr("drift.manual", lang), style="bold")
         out.append("   " + tr("drift.timelapse", lang) + "\n", style="dim")
         for line in self.recipe:
-            out.append(f"    $ {line}\n", style="dim")
+            out.append(f"    {step_text(line, lang)}\n", style="dim")
         per_server = len(self.recipe)
         typed = self.typed if self.typed is not None else len(self.manual) * per_server
         for i, d in enumerate(self.manual):
@@ -73,7 +80,7 @@ class DriftView(Widget):
             if done == per_server:
                 out.append(tr("drift.set_up", lang, n=per_server))
             elif done:
-                out.append(f"$ {self.recipe[done]}▌", style="bold")
+                out.append(f"{step_text(self.recipe[done], lang)}▌", style="bold")
             else:
                 out.append(tr("drift.waiting", lang), style="dim")
             out.append("\n")

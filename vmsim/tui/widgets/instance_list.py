@@ -43,10 +43,10 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
         text.append(" ")
         text.append("▰" * filled, style=colour)
         text.append("▱" * (cells - filled), style="dim")
-        text.append(f" {now - inst.added_s:.1f} s", style="dim")
+        text.append(" " + tr("summary.seconds", lang, s=f"{now - inst.added_s:.1f}"), style="dim")
     elif inst.state == "running":
         text.append(tr("inst.ready", lang) + " ", style=colour)
-        text.append(f"{inst.boot_s:.2f} s" if inst.boot_s is not None else "")
+        text.append(tr("summary.seconds", lang, s=f"{inst.boot_s:.2f}") if inst.boot_s is not None else "")
     else:
         text.append(tr(f"state.{inst.state}", lang), style=colour)
         if inst.reason is not None:

@@ -23,6 +23,7 @@ class NarrationView(NamedTuple):
     text: str
     question: str | None
     finished: bool
+    watch_until: float | None = None  # the step is watched until this simulated moment (its answer waits)
 
 
 class Narration(Widget):
@@ -44,13 +45,16 @@ class Narration(Widget):
         if v.title:
             out.append(v.title, style="bold")
         out.append("\n")
+        until = None if v.watch_until is None else f"{v.watch_until:,.1f}"
         if v.question is not None:
             out.append(tr("lesson.predict", lang) + " ", style="bold #e69f00")
             out.append(v.question + "\n")
-            out.append(tr("lesson.reveal", lang), style="dim")
+            hint = tr("lesson.reveal", lang) if until is None else tr("lesson.watching", lang, t=until)
+            out.append(hint, style="dim")
             return out
         out.append(v.text + "\n")
-        out.append(tr("lesson.done", lang) if v.finished else tr("lesson.next", lang), style="dim")
+        hint = tr("lesson.done" if v.finished else "lesson.next", lang)
+        out.append(hint if until is None else tr("lesson.skip", lang, t=until), style="dim")
         return out
 
 

@@ -28,8 +28,8 @@ WITH_COMPANIONS = ("log", "memory", "ready", "timeline", "images")
 class TabStrip(Widget, can_focus=True):
     """The views' names on one line, the shown one marked (bold, underlined, inverted: not by colour alone).
 
-    A click on a name shows that view; with the strip focused, ←/→ move between them. One widget draws all the
-    tabs, so the pane costs a line of text rather than a widget per tab.
+    A click on a name shows that view; with the strip focused (by Tab), ←/→ move between them. One widget draws
+    all the tabs, so the pane costs a line of text rather than a widget per tab.
     """
 
     COMPONENT_CLASSES = {"tab-strip--active", "tab-strip--tab", "tab-strip--hover"}
@@ -90,6 +90,10 @@ class TabStrip(Widget, can_focus=True):
         view = self.view_at(event.x)
         if view is not None:
             self.post_message(self.Chosen(view))
+        # A click shows a view but does not keep the arrow keys (in a lesson they move the steps, and a teacher
+        # who clicked a tab found → switching tabs instead): only Tab gives them to the strip.
+        if self.has_focus:
+            self.blur()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         self.hover = self.view_at(event.x)

@@ -1,0 +1,50 @@
+"""Words the engine leaves to the text catalogues: stored artifacts in the log, the drift story's console step,
+and seconds in the instance list, in both languages."""
+
+from __future__ import annotations
+
+from vmsim.engine.drift import default_drift_model
+from vmsim.engine.events import ArtifactFetched
+from vmsim.output.words import artifact_name, event_text
+from vmsim.session import load_scenario, run_headless
+from vmsim.tui.widgets.drift_view import step_text
+from vmsim.tui.widgets.instance_list import instance_line
+
+
+def test_a_stored_layer_or_image_is_named_in_the_logs_language() -> None:
+    layer = ArtifactFetched(1.0, "container", "nginx-1", "layer node-24", 148.4)
+    image = ArtifactFetched(9.0, "vm", "nginx-1", "Ubuntu Server 24.04 (cloud image) image", 572.0)
+    assert event_text(layer, "en") == "layer node-24 stored on the host (148 MiB)"
+    assert event_text(layer, "ko") == "레이어 node-24: 호스트에 저장됨 (148 MiB)"
+    assert event_text(image, "ko").startswith("이미지 Ubuntu Server 24.04 (cloud image): 호스트에 저장됨")
+    assert "image" not in event_text(image, "ko").split("(cloud image)")[1]
+    assert artifact_name("something else", "ko") == "something else"
+
+
+def test_every_artifact_a_shipped_scenario_stores_is_named_in_korean() -> None:
+    """Every label the engine gives a stored artifact has one of the forms the words recognise."""
+    labels = set()
+    for name in ("hello", "cold-vs-warm", "microvm", "dockerfile-app"):
+        session = run_headless(load_scenario(name), until_s=120.0)
+        labels |= {e.artifact for e in session.recent_events(10_000) if isinstance(e, ArtifactFetched)}
+    assert labels
+    for label in labels:
+        assert artifact_name(label, "ko") != label, label
+
+
+def test_the_console_step_of_the_setup_by_hand_is_not_a_shell_command() -> None:
+    recipe = default_drift_model().manual_recipe
+    port = default_drift_model().data["app"]["port"]
+    codes = [step for step in recipe if step.startswith("open-port:")]
+    assert codes == [f"open-port:{port}"]
+    assert step_text(codes[0], "en") == f"# open port {port} in the security group (cloud console)"
+    assert step_text(codes[0], "ko") == f"# 보안 그룹에서 포트 {port} 열기 (클라우드 콘솔)"
+    assert step_text("npm install", "ko") == "$ npm install"
+
+
+def test_the_instance_list_gives_seconds_in_the_dashboards_language() -> None:
+    snap = run_headless(load_scenario("hello"), until_s=30.0).snapshot()
+    inst = snap.world("container").instances[0]
+    assert inst.state == "running" and inst.boot_s is not None
+    assert instance_line(inst, 30.0, 60, "ko").plain.endswith(f"{inst.boot_s:.2f}초")
+    assert instance_line(inst, 30.0, 60, "en").plain.endswith(f"{inst.boot_s:.2f} s")
