@@ -21,8 +21,10 @@ from vmsim.tui.widgets.lesson_views import ImageExplorer, SummaryView
 VIEWS = ("log", "memory", "ready", "timeline", "images", "drift", "hosts")
 LESSON_ONLY = ("summary", "build")  # views a lesson shows without a tab of their own
 # On a wide screen (a projector's), these stand beside the chosen view when it is one of the dashboard's own.
+# The images view is not: its lines name layers, sizes and who shares them, and beside two charts at 160×48 its
+# closing sum was cut off while the worlds above had empty rows.
 COMPANIONS = ("memory", "timeline")
-WITH_COMPANIONS = ("log", "memory", "ready", "timeline", "images")
+WITH_COMPANIONS = ("log", "memory", "ready", "timeline")
 
 
 class TabStrip(Widget, can_focus=True):
