@@ -142,12 +142,14 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def wrap(text: str, columns: int) -> list[str]:
-    """``text`` broken at spaces into lines of at most ``columns`` terminal columns (a longer word stands alone)."""
+def wrap(text: str, columns: int, sep: str | None = None) -> list[str]:
+    """``text`` broken at spaces (or at ``sep``, kept between the parts of a line) into lines of at most
+    ``columns`` terminal columns (a longer word stands alone)."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
+    joiner = " " if sep is None else sep
+    for word in text.split(sep):
+        candidate = f"{line}{joiner}{word}" if line else word
         if line and width(candidate) > columns:
             lines.append(line)
             line = word

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -122,17 +121,9 @@ def app_label(name: str, label: str, lang: str) -> str:
 def detail_lines(detail: str) -> str:
     """An app's figures under its name, broken between figures (``·``) where a line would be too long for the
     list at 80 columns, each line indented under the label."""
-    lines: list[str] = []
-    line = ""
-    for part in detail.split(" · "):
-        joined = f"{line} · {part}" if line else part
-        if line and cell_len(joined) > DETAIL_WIDTH:
-            lines.append(line)
-            line = part
-        else:
-            line = joined
-    lines.append(line)
-    return "\n".join(DETAIL_INDENT + each for each in lines)
+    from vmsim.output.lesson_outline import wrap
+
+    return "\n".join(DETAIL_INDENT + each for each in wrap(detail, DETAIL_WIDTH, " · "))
 
 
 class AddWorkloadScreen(ListDialog[tuple[str, int] | None]):
