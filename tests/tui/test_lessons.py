@@ -459,3 +459,17 @@ async def test_restarting_a_lesson_starts_it_at_normal_speed(tmp_path):
         await pilot.press("r")
         await pilot.pause()
         assert app.speed == 1.0 and app.session.speed == 1.0 and app.paused
+
+
+@pytest.mark.parametrize("name", ["image-vs-container", "density", "build-and-ship"])
+async def test_the_key_line_at_80_columns_names_the_lesson_keys_whatever_has_the_focus(tmp_path, name):
+    """With nothing focused the bindings put ← → last, and an 80-column key line dropped them."""
+    from vmsim.tui.widgets.key_bar import KeyBar
+
+    app = make_app(tmp_path, name)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.set_focus(None)
+        await pilot.pause()
+        line = app.screen.query_one(KeyBar).render().plain
+        assert line.lstrip().startswith(("← Back", "f ")) and "→ Next" in line, line

@@ -35,6 +35,9 @@ class KeySpan(NamedTuple):
     key: ShownKey
 
 
+FIRST = {"build_pick": 0, "build_rebuild": 1, "lesson_back": 2, "lesson_next": 3}
+
+
 class KeyBar(Widget):
     """The screen's shown bindings on one line, drawn as one widget.
 
@@ -91,6 +94,9 @@ class KeyBar(Widget):
             elif binding.show and binding.action not in seen:
                 seen.add(binding.action)
                 keys.append(shown)
+        # What to press next comes first, whatever has the focus (with none, the order of the bindings put ← →
+        # last, and an 80-column line dropped them in a lesson): the build view's keys, then the lesson's.
+        keys.sort(key=lambda k: FIRST.get(k.action, len(FIRST)))
         return keys, palette
 
     def render(self) -> Text:
