@@ -66,3 +66,19 @@ def test_a_step_that_holds_time_still_is_not_watched():
     assert lesson is not None and lesson.steps[1].pause is True
     session.lesson_next()
     assert lesson.state.revealed and lesson.watch_end(session.now) is None
+
+
+def test_at_high_speed_a_frame_stops_at_the_end_of_the_watching():
+    """At 100x a frame covers ~8 s: the answer would come seconds after the moment the narration gave."""
+    session = Session(load_scenario("servers-multiply"), lesson_step=2)
+    lesson = session.lesson
+    assert lesson is not None
+    session.lesson_next()
+    end = lesson.watch_end(session.now)
+    assert end is not None and not session.paused
+    session.set_speed(100.0)
+    while lesson.watch_end(session.now) is not None:
+        session.tick(0.25)
+    assert session.now == pytest.approx(end)
+    session.tick(0.25)
+    assert session.now == pytest.approx(end + 25.0), "after it, time runs at full speed again"

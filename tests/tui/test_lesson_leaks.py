@@ -3,9 +3,9 @@
 For every step of every shipped lesson that asks a question, in both languages and at a laptop's (80×24) and
 a projector's (160×48) size, the dashboard is opened at that step (``--step N``) and read as plain text, cell
 by cell, as a class would see it. Before the reveal: the question is there; the explanation, the step's
-``facts`` (versions, figures, instance names, verdicts) and the fit line are not. After the reveal (and the
-step's watching time): every fact shows on screen or in the explanation, so a fact that never appears — and
-so could never leak — fails too.
+``facts`` (versions, figures, instance names, verdicts) and the fit line are not; while a revealed step is
+watched, the explanation and the fit line still wait. After the reveal (and the step's watching time): every
+fact shows on screen or in the explanation, so a fact that never appears — and so could never leak — fails too.
 """
 
 from __future__ import annotations
@@ -63,6 +63,14 @@ async def test_no_answer_is_on_screen_before_its_reveal(tmp_path, name, number, 
 
         await pilot.press("right")
         await pilot.pause()
+        if app.lesson.watch_end(app.session.now) is not None:
+            # Revealed, and now watched: what happens is on screen as it happens, but the explanation (in the past
+            # tense) and the fit line wait for the watching to end.
+            app.refresh_view([], charts=True)
+            await pilot.pause()
+            watching = screen_text(app)
+            assert reveal[:24] not in flat(watching), "the explanation came before what it explains"
+            assert all(not meter.render().plain for meter in app.screen.query(FitMeter)), "the fit line waits"
         app.advance(step.watch_s)
         app.refresh_view([], charts=True)
         await pilot.pause()

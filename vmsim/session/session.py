@@ -328,7 +328,8 @@ class Session:
         """``real_dt`` seconds of real time passed: run ``real_dt`` × speed, or None (nothing ran) while paused."""
         if self.paused:
             return None
-        return self.advance(real_dt * self.speed)
+        end = self.lesson.watch_end(self.now) if self.lesson is not None else None  # an answer comes at its moment
+        return self.advance(real_dt * self.speed if end is None else min(real_dt * self.speed, end - self.now))
 
     # ------------------------------------------------------------------ time
     def advance(self, dt: float) -> list[WorldEvent]:

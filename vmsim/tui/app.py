@@ -200,10 +200,10 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         session = self.session
         self.snapshot = session.snapshot()
         main = self.main
-        # While a lesson's question waits, the fit line (the answer to many of them) is not shown.
+        # While a lesson's question waits (or its answer is watched), the fit line (often the answer) is not shown.
         lesson = session.lesson
         step = lesson.step if lesson is not None else None
-        hidden = lesson is not None and (lesson.asking or (step is not None and not step.show_fit))
+        hidden = lesson is not None and (self.question_open() or (step is not None and not step.show_fit))
         main.show(self.snapshot, self.status(), None if hidden else session.fit(), session.last_app)
         reset, self._log_reset = self._log_reset, False  # after a jump in time, a restart, a lesson move
         main.show_events(session.recent_events(2 * MAX_EVENTS) if reset else events, reset=reset)

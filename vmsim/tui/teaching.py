@@ -50,9 +50,13 @@ class TeachingViews:
         return self.session.images()
 
     def question_open(self) -> bool:
-        """True while a lesson's question waits for its answer (what would answer it stays off the screen)."""
+        """True while a lesson's question waits for its answer, or its answer for the class to watch it happen:
+        what would answer it (the fit line, the images' disk sums) stays off the screen until then."""
         lesson = self.session.lesson
-        return lesson is not None and lesson.asking
+        if lesson is None:
+            return False
+        step = lesson.step
+        return lesson.asking or (step is not None and bool(step.ask) and lesson.watch_end(self.session.now) is not None)
 
     def build_story(self) -> tuple[BuildStory | None, str]:
         """The lesson's builds (made once per scenario), or None and why they could not be made."""

@@ -45,7 +45,7 @@ class Narration(Widget):
         if v.title:
             out.append(v.title, style="bold")
         out.append("\n")
-        until = None if v.watch_until is None else f"{v.watch_until:,.1f}"
+        until = None if v.watch_until is None else f"{v.watch_until:.2f}"  # as the status line writes t
         if v.question is not None:
             out.append(tr("lesson.predict", lang) + " ", style="bold #e69f00")
             out.append(v.question + "\n")
