@@ -48,3 +48,12 @@ def test_the_instance_list_gives_seconds_in_the_dashboards_language() -> None:
     assert inst.state == "running" and inst.boot_s is not None
     assert instance_line(inst, 30.0, 60, "ko").plain.endswith(f"{inst.boot_s:.2f}초")
     assert instance_line(inst, 30.0, 60, "en").plain.endswith(f"{inst.boot_s:.2f} s")
+
+
+def test_the_status_lines_clock_says_seconds_in_the_dashboards_language_at_the_same_width() -> None:
+    from rich.cells import cell_len
+
+    from vmsim.tui.widgets.status import _clock
+
+    assert _clock(12.3, "en") == "t =   12.30 s " and _clock(12.3, "ko") == "t =   12.30초 "
+    assert cell_len(_clock(1234.5, "ko")) == cell_len(_clock(1234.5, "en")), "the clock's cells are repainted alone"

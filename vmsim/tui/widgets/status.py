@@ -31,8 +31,9 @@ class Status(NamedTuple):
     hosts: int = 1  # copies of the host in each world
 
 
-def _clock(time_s: float) -> str:
-    return f"t = {time_s:7.2f} s "
+def _clock(time_s: float, lang: str = "en") -> str:
+    """The simulated time, as wide in either language ('t =   12.30 s ', 't =   12.30초 ')."""
+    return f"t = {time_s:7.2f}초 " if lang == "ko" else f"t = {time_s:7.2f} s "
 
 
 def hosts_in(snap: SimulationSnapshot) -> int:
@@ -86,10 +87,10 @@ class StatusBar(StylePerPaint, Widget):
         text.append(f" {s.scenario} ", style="bold")
         text.append("│ ")
         start = text.cell_len
-        text.append(_clock(s.time_s), style="bold")
+        lang = self.app.lang  # type: ignore[attr-defined]
+        text.append(_clock(s.time_s, lang), style="bold")
         self._clock_cells = (start, text.cell_len - start)
         text.append("│ ")
-        lang = self.app.lang  # type: ignore[attr-defined]
         if s.paused:
             text.append(f"❚❚ {tr('status.paused', lang)} ", style="bold #e69f00")
         else:
