@@ -84,6 +84,12 @@ class LessonRunner:
         until = self.state.watch_until if self.history else None
         return until if until is not None and now < until - 1e-9 else None
 
+    def question_shown(self, now: float) -> bool:
+        """True while a step's question is on screen: waiting for its answer, or for the class to watch it happen
+        (what would answer it stays off the screen until then)."""
+        step = self.step
+        return self.asking or (step is not None and bool(step.ask) and self.watch_end(now) is not None)
+
     @property
     def finished(self) -> bool:
         """True on the summary step (nothing comes after it)."""

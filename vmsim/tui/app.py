@@ -387,7 +387,7 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         """Show the lesson's current step in the narration panel (or hide the panel without a lesson)."""
         lesson, now = self.lesson, self.session.now
         self._watch_shown = lesson.watch_end(now) if lesson is not None else None
-        self.main.show_lesson(lesson, self.session.spec, self.lang, self._watch_shown)
+        self.main.show_lesson(lesson, self.session.spec, self.lang, now)
 
     def action_lesson_next(self) -> None:
         """Reveal the answer, or go to the next step."""

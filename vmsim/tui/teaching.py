@@ -53,10 +53,7 @@ class TeachingViews:
         """True while a lesson's question waits for its answer, or its answer for the class to watch it happen:
         what would answer it (the fit line, the images' disk sums) stays off the screen until then."""
         lesson = self.session.lesson
-        if lesson is None:
-            return False
-        step = lesson.step
-        return lesson.asking or (step is not None and bool(step.ask) and lesson.watch_end(self.session.now) is not None)
+        return lesson is not None and lesson.question_shown(self.session.now)
 
     def build_story(self) -> tuple[BuildStory | None, str]:
         """The lesson's builds (made once per scenario), or None and why they could not be made."""

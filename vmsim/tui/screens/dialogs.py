@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from vmsim.output.lesson_outline import wrap
 from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import Catalog, ScenarioError, ScenarioSpec, load_scenario, shipped_names
 from vmsim.session.served import ServedLimits
@@ -121,8 +122,6 @@ def app_label(name: str, label: str, lang: str) -> str:
 def detail_lines(detail: str) -> str:
     """An app's figures under its name, broken between figures (``·``) where a line would be too long for the
     list at 80 columns, each line indented under the label."""
-    from vmsim.output.lesson_outline import wrap
-
     return "\n".join(DETAIL_INDENT + each for each in wrap(detail, DETAIL_WIDTH, " · "))
 
 

@@ -106,11 +106,9 @@ class MainScreen(Screen):
         panel.view = view
         panel.display = view is not None and not self.has_class("-narration-hidden")
 
-    def show_lesson(
-        self, lesson: LessonRunner | None, spec: ScenarioSpec, lang: str, watch_until: float | None = None
-    ) -> None:
-        """Show the lesson's current step in the narration panel (or hide the panel without a lesson);
-        ``watch_until``: the step is watched until then, and an answer waits for it."""
+    def show_lesson(self, lesson: LessonRunner | None, spec: ScenarioSpec, lang: str, now: float = 0.0) -> None:
+        """Show the lesson's current step in the narration panel (or hide the panel without a lesson), as it
+        stands at simulated time ``now`` (a step being watched keeps its question up)."""
         if lesson is None:
             self.show_narration(None)
             self.set_highlight(None)
@@ -127,9 +125,9 @@ class MainScreen(Screen):
             self._lesson_view = "summary"
             self._lesson_room()
             return
-        question = step.say("ask", lang) if lesson.asking or (watch_until is not None and step.ask) else None
-        text = step.say("text", lang)
-        self.show_narration(NarrationView(index, total, step.say("title", lang), text, question, False, watch_until))
+        question = step.say("ask", lang) if lesson.question_shown(now) else None
+        text, until = step.say("text", lang), lesson.watch_end(now)
+        self.show_narration(NarrationView(index, total, step.say("title", lang), text, question, False, until))
         self.set_highlight(step.highlight)
         # A step's view comes with its reveal: while its question waits, the view the steps before chose stays.
         shown = lesson.steps[: index + (0 if lesson.asking else 1)]
