@@ -83,6 +83,19 @@ def test_copy_from_a_misspelt_stage_suggests_it(capsys: pytest.CaptureFixture[st
     assert "did you mean" not in fails(capsys, dockerfile(tmp_path, far)), "no guess when nothing is close"
 
 
+def test_from_a_misspelt_stage_is_an_image_with_a_hint(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Docker reads FROM <not a stage> as an image to pull; the build goes on, and says which stage was meant.
+    text = "FROM node:20 AS deps\nRUN echo a > /a\nFROM dpes AS build\nRUN echo b\n"
+    text += "FROM biuld\nCOPY --from=build /a /a\n"
+    assert main(["build", dockerfile(tmp_path, text)]) == 0
+    out = capsys.readouterr().out
+    assert "line 3: FROM dpes is read as an image, as Docker reads it; did you mean the stage deps?" in out
+    assert "line 5: FROM biuld is read as an image, as Docker reads it; did you mean the stage build?" in out
+    later = "FROM alpine\nFROM nodee AS node\nRUN echo\n"  # only an earlier stage can be meant
+    assert main(["build", dockerfile(tmp_path, later)]) == 0
+    assert "did you mean" not in capsys.readouterr().out
+
+
 def test_copy_outside_the_context(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = dockerfile(tmp_path, "FROM alpine\n\nCOPY ../secrets /etc/secrets\n")
     err = fails(capsys, path)

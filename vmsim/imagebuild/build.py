@@ -58,6 +58,7 @@ class BuildResult(NamedTuple):
     pull_mib: float | None
     push_s: float | None
     pull_s: float | None
+    near_stages: tuple[tuple[int, str, str], ...] = ()  # (line, FROM's base, the earlier stage it is close to)
 
 
 class _Run:
@@ -356,6 +357,7 @@ def build(
     needed = _needed(stages, by_name)
     timed: dict[str, float] = {}
     base_kind = "unknown"
+    near: list[tuple[int, str, str]] = []
     for stage in stages:
         if stage.number not in needed:
             continue
@@ -368,6 +370,11 @@ def build(
             timed[layer.digest] = layer.build_s
         if final:
             base_kind = kind
+        if kind == "unknown":  # read as an image, as Docker reads it; a misspelt stage name is the likely cause
+            earlier = [name for name, number in by_name.items() if number < stage.number]
+            close = difflib.get_close_matches(stage.base.lower(), earlier, n=1)
+            if close:
+                near.append((stage.line, stage.base, close[0]))
     final_layers = tuple(run.stage_layers[len(stages) - 1])
     image = sum(layer.size_mib or 0.0 for layer in final_layers)
     known = all(layer.size_mib is not None for layer in final_layers)
@@ -394,4 +401,5 @@ def build(
         pull_mib,
         push_s,
         pull_s,
+        tuple(near),
     )

@@ -82,6 +82,8 @@ def render_table(result: BuildResult, lang: str = "en") -> str:
     (the notes of estimated sizes stay English: they are the JSON's ``size_note`` data)."""
     lines = [say("title", lang, dockerfile=printable(result.dockerfile), context=printable(result.context))]
     lines.append(_base_line(result, lang))
+    for line, base, stage in result.near_stages:
+        lines.append(say("near_stage", lang, line=line, ref=printable(base), stage=stage))
     if result.changed:
         lines.append(say("changed", lang, paths=printable(", ".join(result.changed))))
     else:
