@@ -21,6 +21,7 @@ from vmsim.tui.style import SPEEDS
 from vmsim.tui.widgets.event_log import EventLog
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.key_bar import KeyBar
+from vmsim.tui.widgets.status import StatusBar
 
 
 def make_app(tmp_path, scenario: str = "hello", **kwargs) -> VmsimApp:
@@ -214,6 +215,11 @@ async def test_speed_keys_walk_the_speed_ladder_and_stop_at_the_ends(tmp_path):
         assert app.speed == 1.0
         await pilot.press("plus")
         assert app.speed == SPEEDS[SPEEDS.index(1.0) + 1]
+        await pilot.pause()
+        status = app.screen.query_one(StatusBar).render().plain
+        assert f"{SPEEDS[SPEEDS.index(1.0) + 1]:g}×" in status, "the status line shows the new speed"
+        # ... and only it: a notice would cover the narration's last lines (the watching hint) at 80x24.
+        assert not app._notifications, [n.message for n in app._notifications]
         for _ in range(20):
             await pilot.press("plus")
         assert app.speed == SPEEDS[-1]
@@ -704,7 +710,9 @@ async def test_every_bar_gets_the_rows_its_legend_needs_at_any_height(tmp_path):
 
 
 async def test_a_lesson_highlight_marks_exactly_one_part_of_every_world(tmp_path):
-    from vmsim.tui.widgets.world_panel import HostPanel
+    from textual.geometry import Region
+
+    from vmsim.tui.widgets.world_panel import FitMeter, HostPanel
 
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -719,6 +727,11 @@ async def test_a_lesson_highlight_marks_exactly_one_part_of_every_world(tmp_path
                 rows = [panel.row_text(y) for y in range(len(kinds))]
                 marked = {kind for kind, row in zip(kinds, rows, strict=True) if row.startswith("▌")}
                 assert marked == {part}, (panel.kind, part, marked)
+        main.set_highlight("fit")
+        await pilot.pause()
+        for meter in app.screen.query(FitMeter):  # the same half-block bar as the host panel's, not a full block
+            row = "".join(s.text for s in meter.render_lines(Region(0, 0, meter.outer_size.width, 1))[0])
+            assert row.startswith("▌") and "█" not in row, row
         main.set_highlight("instances")
         await pilot.pause()
         for panel in app.screen.query(HostPanel):
@@ -773,3 +786,22 @@ async def test_garbage_collection_paused_for_the_start_resumes_after_the_first_f
         gc.unfreeze()
         gc.set_threshold(700, 10, 10)
         gc.enable()
+
+
+async def test_a_cut_log_line_ends_in_an_ellipsis_beside_the_scroll_bar(tmp_path):
+    # The lines are cut to the width left of the scroll bar: cut to the widget's whole width, their last cell
+    # (the '…' saying there is more) was drawn under the bar. The figures that matter come first in a reason.
+    app = make_app(tmp_path, "scale-out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.advance(60.0)
+        await pilot.press("c")
+        await pilot.pause()
+        log = app.screen.query_one(EventLog)
+        width = log.scrollable_content_region.width
+        assert log.show_vertical_scrollbar and width < log.size.width + log.scrollbar_size_vertical
+        rows = ["".join(s.text for s in log.render_line(y)) for y in range(log.size.height)]
+        refused = [row for row in rows if "refused" in row]
+        assert refused, rows
+        for row in refused:
+            assert len(row) == width and row.rstrip().endswith("…"), row
+            assert "MiB free" in row, "how much was free is the reason: it comes before the breakdown"

@@ -30,7 +30,6 @@ from vmsim.tui.hosts_actions import HostsActions
 from vmsim.tui.keys import KEYS
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.seeking import Seeking
-from vmsim.tui.style import fmt_speed
 from vmsim.tui.teaching import TeachingViews
 from vmsim.tui.theme import PROJECTOR_THEME
 from vmsim.tui.widgets.event_log import MAX_EVENTS
@@ -309,14 +308,12 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         self.refresh_view(self.session.step(), charts=True)
 
     def action_faster(self) -> None:
-        """Next speed up."""
+        """Next speed up (the status line shows it: a notice would cover the narration's last lines)."""
         self.speed = self.session.faster()
-        self.notify(tr("note.speed", self.lang, speed=fmt_speed(self.speed)), timeout=1.5)
 
     def action_slower(self) -> None:
-        """Next speed down."""
+        """Next speed down (shown on the status line)."""
         self.speed = self.session.slower()
-        self.notify(tr("note.speed", self.lang, speed=fmt_speed(self.speed)), timeout=1.5)
 
     def action_forward(self) -> None:
         """While paused: forward 10 s, at most to where time had already reached."""

@@ -40,7 +40,7 @@ class StylePerPaint:
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base_style = self.rich_style  # type: ignore[attr-defined]
-        self._paint_width = self.size.width  # type: ignore[attr-defined]
+        self._paint_width = self.scrollable_content_region.width  # type: ignore[attr-defined]
         try:
             return super().render_lines(crop)  # type: ignore[misc]
         finally:
@@ -48,8 +48,11 @@ class StylePerPaint:
 
     @property
     def paint_width(self) -> int:
-        """The widget's width as of this paint (``size`` works out the content region on every call)."""
-        return self.size.width if self._paint_width is None else self._paint_width  # type: ignore[attr-defined]
+        """The widget's width as of this paint, without a vertical scroll bar's cells (a line cut to the width with
+        them would lose its last cell, the '…', under the bar). Worked out on every call outside a paint."""
+        if self._paint_width is None:
+            return self.scrollable_content_region.width  # type: ignore[attr-defined]
+        return self._paint_width
 
     @property
     def base_style(self) -> Style:
