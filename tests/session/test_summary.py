@@ -29,6 +29,10 @@ def test_the_summary_is_the_runs_own_figures(name):
         assert got.memory_committed_mib == world.memory.total_mib - host_memory
         assert got.memory_in_use_mib == world.memory_touched_mib - host_memory <= got.memory_committed_mib + 1e-6
         assert got.disk_used_mib == world.disk.total_mib - host_disk
+        # ... from the capacity too: what the workloads committed out of what they could have (ec2-stack's
+        # "3.1 GiB / 4.0 GiB" beside "0 more" read as 0.9 GiB free, where 0.5 GiB was).
+        assert got.memory_capacity_mib == world.memory.capacity_mib - host_memory
+        assert got.memory_capacity_mib - got.memory_committed_mib == pytest.approx(world.memory.free_mib)
         ready = sorted(i.boot_s for i in world.instances if i.boot_s is not None)
         assert (got.first_ready_s, got.slowest_ready_s) == ((ready[0], ready[-1]) if ready else (None, None))
     again = lesson_summary(run_lesson(load_scenario(name)))

@@ -473,3 +473,7 @@ async def test_the_key_line_at_80_columns_names_the_lesson_keys_whatever_has_the
         await pilot.pause()
         line = app.screen.query_one(KeyBar).render().plain
         assert line.lstrip().startswith(("← Back", "f ")) and "→ Next" in line, line
+        # ... then pausing and the speed, before adding or removing workloads (a lesson adds its own)
+        assert " a Add" not in line, line
+        if line.lstrip().startswith("← Back"):  # (the build view's own keys take that room)
+            assert "space Pause/run" in line and "+ Faster" in line, line

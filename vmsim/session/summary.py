@@ -27,9 +27,9 @@ class WorldSummary(NamedTuple):
     lost: int  # refused, failed or killed
     first_ready_s: float | None  # the quickest instance's time from added to ready
     slowest_ready_s: float | None
-    memory_committed_mib: float  # promised: what admission counts (host OS included)
+    memory_committed_mib: float  # promised: what admission counts (the host OS left out, as below)
     memory_in_use_mib: float  # touched: what is really resident
-    memory_capacity_mib: float
+    memory_capacity_mib: float  # what the host OS leaves for the workloads
     disk_used_mib: float
     fits_more: int | None  # how many more of the lesson's app would fit (None without an app)
     limited_by: str | None  # what runs out first
@@ -98,7 +98,7 @@ def lesson_summary(session: Session) -> LessonSummary:
                 # Without the host OS, the same in every world: what the workloads themselves cost.
                 memory_committed_mib=w.memory.total_mib - w.memory.get("host_os"),
                 memory_in_use_mib=w.memory_touched_mib - w.memory.get("host_os"),
-                memory_capacity_mib=w.memory.capacity_mib,
+                memory_capacity_mib=w.memory.capacity_mib - w.memory.get("host_os"),
                 disk_used_mib=w.disk.total_mib - w.disk.get("host_os"),
                 fits_more=fit.max_instances if fit else None,
                 limited_by=fit.limited_by if fit else None,

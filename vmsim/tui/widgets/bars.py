@@ -5,6 +5,8 @@ Pure drawing: each function turns a snapshot's slice into rich Text; the host pa
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -45,7 +47,15 @@ def stacked_bar(parts: list[tuple[float, CategoryStyle]], capacity: float, width
     return text
 
 
-def ledger_lines(
+class LedgerRows(NamedTuple):
+    """Memory or disk of one world as rows: the headline, the stacked bar, the legend."""
+
+    heads: list[Text]
+    bar: Text
+    legend: list[Text]
+
+
+def ledger_rows(
     title_key: str,
     ledger: Ledger,
     styles: dict[str, CategoryStyle],
@@ -53,10 +63,10 @@ def ledger_lines(
     lang: str,
     *,
     touched_mib: float | None = None,
-    thick: bool = False,
-) -> list[Text]:
-    """Memory or disk of one world: a headline (memory: committed and in use, on two lines when narrow), a
-    stacked bar (two rows when ``thick``) and a legend with MiB and percent, one Text per line."""
+    compact: bool = False,
+) -> LedgerRows:
+    """Memory or disk of one world: a headline (memory: committed and in use, on two lines when narrow, three
+    when narrower unless ``compact``), a stacked bar and a legend with MiB and percent."""
     width = max(width, 10)
     if touched_mib is None:
         head = Text(no_wrap=True, overflow="ellipsis")
@@ -65,19 +75,22 @@ def ledger_lines(
         head.append(" " + (tr("bar.of", lang, used=used, cap=cap) if width >= NARROW else f"{used}/{cap}"))
         heads = [head]
     else:
-        heads = memory_headline(tr(title_key, lang), ledger, touched_mib, width, lang)
+        heads = memory_headline(tr(title_key, lang), ledger, touched_mib, width, lang, compact=compact)
     parts = [(mib, styles[cat]) for cat, mib in ledger.by_category if mib > 0]
     bar = stacked_bar(parts, ledger.capacity_mib, width)
-    rows = [*heads, bar, bar.copy()] if thick else [*heads, bar]
-    return rows + legend_lines(ledger, styles, width, lang)
+    return LedgerRows(heads, bar, legend_lines(ledger, styles, width, lang))
 
 
-def memory_headline(title: str, ledger: Ledger, touched_mib: float, width: int, lang: str) -> list[Text]:
+def memory_headline(
+    title: str, ledger: Ledger, touched_mib: float, width: int, lang: str, *, compact: bool = False
+) -> list[Text]:
     """'Memory  committed 3.6 GiB of 16.0 GiB · in use 2.1 GiB': both figures named, always.
 
     *Committed* is what the host has promised (a VM's whole allocation counts from its admission); *in use*
     is what is touched. One line when it fits (without the capacity if need be), else in use on a second
-    line; in a narrow column (three worlds at 80 columns) the title, then each figure on a line of its own."""
+    line; in a narrow column (three worlds at 80 columns) the title, then each figure on a line of its own, or
+    (``compact``, for a short column) the title and committed on one line, without the capacity the status line
+    gives."""
     committed = tr("bar.committed", lang, mib=fmt_mib(ledger.total_mib))
     of_cap = " " + tr("bar.of_capacity", lang, cap=fmt_mib(ledger.capacity_mib))
     in_use = tr("bar.in_use", lang, mib=fmt_mib(touched_mib))
@@ -100,6 +113,8 @@ def memory_headline(title: str, ledger: Ledger, touched_mib: float, width: int, 
         if first.cell_len > width:
             first = line((" " + committed, ""))
         return [first, second]
+    if compact:
+        return [line((" " + committed, "")), Text(" " + in_use, no_wrap=True, overflow="ellipsis")]
     first = line((of_cap, "dim")) if cell_len(title + of_cap) <= width else line()
     return [first, Text(" " + committed, no_wrap=True, overflow="ellipsis"), Text(" " + in_use, no_wrap=True)]
 

@@ -123,6 +123,12 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
                 hint = Segment(tr("list.empty", self.app.lang), Style(dim=True))  # type: ignore[attr-defined]
                 return Strip([hint]).adjust_cell_length(width).apply_style(base)
             return Strip.blank(width, base)
+        height = self.size.height
+        below = len(self.instances) - (int(self.scroll_offset.y) + height)
+        if below > 0 and y == height - 1 and height >= 2 and index != self.cursor:
+            # The last row says how many are below it: the scroll bar alone is a colour, and says no number.
+            more = Segment(tr("list.more", self.app.lang, n=f"{below + 1:,}"), Style(dim=True))  # type: ignore[attr-defined]
+            return Strip([more]).adjust_cell_length(width).apply_style(base)
         inst = self.instances[index]
         text = instance_line(inst, self.now, width, self.app.lang, self.progress(inst))  # type: ignore[attr-defined]
         if index == self.cursor:

@@ -36,6 +36,8 @@ class KeySpan(NamedTuple):
 
 
 FIRST = {"build_pick": 0, "build_rebuild": 1, "lesson_back": 2, "lesson_next": 3}
+# In a lesson, what a teacher presses between the steps comes next (before adding and removing workloads).
+IN_LESSON = {**FIRST, "toggle_pause": 4, "faster": 5, "slower": 6, "toggle_narration": 7}
 
 
 class KeyBar(Widget):
@@ -96,7 +98,8 @@ class KeyBar(Widget):
                 keys.append(shown)
         # What to press next comes first, whatever has the focus (with none, the order of the bindings put ← →
         # last, and an 80-column line dropped them in a lesson): the build view's keys, then the lesson's.
-        keys.sort(key=lambda k: FIRST.get(k.action, len(FIRST)))
+        order = IN_LESSON if any(k.action == "lesson_next" for k in keys) else FIRST
+        keys.sort(key=lambda k: order.get(k.action, len(order)))
         return keys, palette
 
     def render(self) -> Text:

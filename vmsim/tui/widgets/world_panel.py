@@ -15,12 +15,17 @@ from textual.widgets import Static
 from vmsim.session import FitResult, WorldSnapshot
 from vmsim.text import tr
 from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES
-from vmsim.tui.widgets.bars import cpu_line, ledger_lines
+from vmsim.tui.widgets.bars import LedgerRows, cpu_line, ledger_rows
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 # The parts of a host panel a lesson can point at.
 HOST_PARTS = ("memory", "disk", "cpu")
+# What gives way, in order, when a column is too short for its host panel and LIST_ROWS of its instance list: the
+# two-row bars, the blank rows, the disk's legend, the disk, the CPU line, the memory's legend, then the memory's
+# headline folds to two lines. A part a lesson points at keeps its rows (the list then gives up its own).
+SHORTER = (("thick", False), ("gaps", False), ("disk", "bar"), ("disk", "none"), ("cpu", "none"), ("memory", "bar"))
+LIST_ROWS = 3
 
 
 class FitMeter(Static):
@@ -92,6 +97,7 @@ class HostPanel(StylePerPaint, Widget):
         self.thick = False  # two-row bars on tall screens
         self.short = False  # no blank row between the parts on short screens
         self.highlight: str | None = None
+        self.column_rows: int | None = None  # the height of the world's column, once laid out
         self._lines: list[tuple[str, Text]] = []
         self._key: tuple[object, ...] | None = None
         self._styles: tuple[Style, Style, Style, Style] = (Style(), Style(), Style(), Style())
@@ -108,6 +114,12 @@ class HostPanel(StylePerPaint, Widget):
         """Follow the screen's size: two-row bars when tall, no blank rows when short."""
         if (thick, short) != (self.thick, self.short):
             self.thick, self.short = thick, short
+            self._changed()
+
+    def set_column_rows(self, rows: int) -> None:
+        """Follow the column's height: what does not fit in it gives way (``SHORTER``)."""
+        if rows != self.column_rows:
+            self.column_rows = rows
             self._changed()
 
     def set_highlight(self, part: str | None) -> None:
@@ -131,34 +143,56 @@ class HostPanel(StylePerPaint, Widget):
         if rows:
             self.refresh(*(Region(0, y, width, 1) for y in rows))
 
+    def room(self) -> int | None:
+        """The rows this panel may take: its column's, less the fit line and the instance list's share (none while
+        a lesson points at a part of this panel), or None before the column is laid out."""
+        if not self.column_rows:
+            return None
+        return max(1, self.column_rows - 1 - (0 if self.highlight in HOST_PARTS else LIST_ROWS))
+
     def lines(self, width: int) -> list[tuple[str, Text]]:
         """(part, line) for every row at ``width``, drawn once per change of data, size or language."""
         lang = self.app.lang  # type: ignore[attr-defined]
-        key = (self._parts, width, self.thick, self.short, lang, self.highlight)
+        room = self.room()
+        key = (self._parts, width, self.thick, self.short, lang, self.highlight, room)
         if key == self._key:
             return self._lines
-        lines: list[tuple[str, Text]] = [("title", title_line(self.kind, self.world, width, lang))]
+        title = ("title", title_line(self.kind, self.world, width, lang))
         world = self.world
-        if world is not None:
-            gap = [] if self.short else [("gap", Text())]
-
+        if world is None:
+            lines = [title]
+        else:
             # The highlighted part is laid out one cell narrower, so its marker hides none of its characters.
-            def room(part: str) -> int:
+            def cells(part: str) -> int:
                 return width - 1 if part == self.highlight else width
 
-            memory = ledger_lines(
-                "bar.memory",
-                world.memory,
-                MEMORY_STYLES,
-                room("memory"),
-                lang,
-                touched_mib=world.memory_touched_mib,
-                thick=self.thick,
-            )
-            disk = ledger_lines("bar.disk", world.disk, DISK_STYLES, room("disk"), lang, thick=self.thick)
-            lines += gap + [("memory", t) for t in memory]
-            lines += gap + [("disk", t) for t in disk]
-            lines += gap + [("cpu", cpu_line(world.cpu, room("cpu"), lang))] + gap  # the last: room above the list
+            def memory(compact: bool) -> LedgerRows:
+                return ledger_rows(
+                    "bar.memory",
+                    world.memory,
+                    MEMORY_STYLES,
+                    cells("memory"),
+                    lang,
+                    touched_mib=world.memory_touched_mib,
+                    compact=compact,
+                )
+
+            rows = {
+                "memory": memory(False),
+                "disk": ledger_rows("bar.disk", world.disk, DISK_STYLES, cells("disk"), lang),
+                "cpu": LedgerRows([], cpu_line(world.cpu, cells("cpu"), lang), []),
+            }
+            form: dict[str, object] = {"thick": self.thick, "gaps": not self.short}
+            lines = _assemble(title, rows, form)
+            for what, less in SHORTER:
+                if room is None or len(lines) <= room:
+                    break
+                if what != self.highlight:
+                    form[what] = less
+                    lines = _assemble(title, rows, form)
+            if room is not None and len(lines) > room and len(rows["memory"].heads) > 2:
+                rows["memory"] = memory(True)  # the last resort: the capacity is on the status line too
+                lines = _assemble(title, rows, form)
         for part, text in lines:
             text.truncate(width - 1 if part == self.highlight else width, overflow="ellipsis", pad=True)
         self._key, self._lines = key, lines
@@ -204,6 +238,20 @@ class HostPanel(StylePerPaint, Widget):
         return "".join(segment.text for segment in self.render_line(y))
 
 
+def _assemble(title: tuple[str, Text], rows: dict[str, LedgerRows], form: dict[str, object]) -> list[tuple[str, Text]]:
+    """The panel's rows in ``form``: each part's "all", "bar" (no legend) or "none"; two-row bars ("thick"); blank
+    rows between the parts ("gaps")."""
+    gap = [("gap", Text())] if form["gaps"] else []
+    lines = [title]
+    for part, (heads, bar, legend) in rows.items():
+        shown = form.get(part, "all")
+        if shown == "none":
+            continue
+        texts = [*heads, bar, bar.copy()] if form["thick"] and part != "cpu" else [*heads, bar]
+        lines += gap + [(part, t) for t in (texts + legend if shown == "all" else texts)]
+    return lines + gap if gap and form.get("cpu", "all") != "none" else lines  # the last: room above the list
+
+
 class WorldPanel(Vertical):
     """A column for one world. Holds no simulation: the screen hands it immutable slices."""
 
@@ -221,6 +269,9 @@ class WorldPanel(Vertical):
         yield self.host_panel
         yield self.instance_list
         yield self.fit_meter
+
+    def on_resize(self) -> None:
+        self.host_panel.set_column_rows(self.size.height)
 
     def show(self, world: WorldSnapshot, now: float, fit: tuple[str, FitResult] | None) -> None:
         """Render a new snapshot of this world (widgets skip repaints when their slice is unchanged)."""

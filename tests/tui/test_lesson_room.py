@@ -1,0 +1,74 @@
+"""A lesson step that points at a part of the host panels keeps all of that part on screen, at 80x24 too: what
+else the column holds gives way (two-row bars, blank rows, the other parts' legends, the instance list)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vmsim.scenarios import load_scenario, shipped_names
+from vmsim.tui.app import VmsimApp
+from vmsim.tui.widgets.world_panel import HOST_PARTS, HostPanel, WorldPanel
+
+POINTED = [
+    (name, number, step.highlight)
+    for name in shipped_names()
+    for number, step in enumerate(load_scenario(name).lesson, start=1)
+    if step.highlight in HOST_PARTS
+]
+
+
+def test_the_shipped_lessons_point_at_host_parts():
+    assert {part for _, _, part in POINTED} == set(HOST_PARTS), POINTED
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize(("name", "number", "part"), POINTED)
+async def test_the_part_a_step_points_at_is_whole_on_screen_at_80x24(tmp_path, name, number, part, lang):
+    app = VmsimApp(load_scenario(name), animate=False, export_dir=tmp_path, lang=lang, lesson_step=number)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lesson = app.lesson
+        assert lesson is not None
+        if lesson.asking:
+            await pilot.press("right")  # the answer: the narration is at its longest
+            for _ in range(3):  # a watched step: → runs time on to the moment it explains
+                if not lesson.watch_end(app.session.now):
+                    break
+                await pilot.press("right")
+            await pilot.pause()
+        assert lesson.state.index == number - 1 and lesson.state.revealed
+        if app.main.has_class("-lower-max"):
+            return  # the step's own view (image-vs-container's images) has the middle of a short screen
+        for column in app.screen.query(WorldPanel):
+            panel = column.query_one(HostPanel)
+            lines = panel.lines(panel.size.width)
+            assert panel.region.height == len(lines), (column.kind, panel.region.height, len(lines))
+            rows = [y for y, (kind, _) in enumerate(lines) if kind == part]
+            assert rows, (column.kind, part, "the part is drawn")
+            fit_line = column.region.bottom - 1
+            last = panel.region.y + rows[-1]
+            assert last < fit_line, (column.kind, part, [text.plain for kind, text in lines if kind == part])
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_a_list_with_rows_below_it_says_how_many(tmp_path, lang):
+    from vmsim.tui.widgets.instance_list import InstanceList
+
+    app = VmsimApp(load_scenario("hello"), paused=True, animate=False, export_dir=tmp_path, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.add_workload("nginx", 19)
+        app.advance(30.0)
+        await pilot.pause()
+        lst = app.screen.query(InstanceList).first()
+        lst.cursor = 0  # the top of the list: the rest is below it
+        await pilot.pause()
+        height = lst.size.height
+        assert 2 <= height < 20, height
+        rows = ["".join(s.text for s in lst.render_line(y)).strip() for y in range(height)]
+        hidden = 20 - (height - 1)
+        assert rows[-1] == ("+{n} more ↓" if lang == "en" else "+{n}개 더 ↓").format(n=hidden), rows
+        assert rows[0].startswith("●") and "nginx-1" in rows[0]
+        lst.cursor = 19  # at the bottom nothing is below: every row is an instance
+        await pilot.pause()
+        rows = ["".join(s.text for s in lst.render_line(y)).strip() for y in range(lst.size.height)]
+        assert "nginx-20" in rows[-1] and not any("↓" in row for row in rows), rows
