@@ -72,3 +72,45 @@ async def test_a_list_with_rows_below_it_says_how_many(tmp_path, lang):
         await pilot.pause()
         rows = ["".join(s.text for s in lst.render_line(y)).strip() for y in range(lst.size.height)]
         assert "nginx-20" in rows[-1] and not any("↓" in row for row in rows), rows
+
+
+def _narration_rows(view, lang: str, width: int) -> int:
+    from rich.console import Console
+
+    from vmsim.tui.widgets.lesson_views import narration_text
+
+    return len(narration_text(view, lang).wrap(Console(width=width), width))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_steps_narration_fits_its_panel_at_80_columns(lang):
+    """The narration is at most NARRATION_ROWS rows; a longer one was cut mid-sentence (ec2-stack step 2)."""
+    from vmsim.tui.widgets.lesson_views import NARRATION_ROWS, NarrationView
+
+    width = 80 - 2  # its padding
+    too_long = []
+    for name in shipped_names():
+        steps = load_scenario(name).lesson
+        for i, step in enumerate(steps):
+            title = step.say("title", lang)
+            watch = 1234.5 if step.watch_s else None  # the hint with the longest time a lesson shows
+            views = [NarrationView(i, len(steps) + 1, title, step.say("text", lang), None, False, watch)]
+            if step.ask:
+                views.append(NarrationView(i, len(steps) + 1, title, "", step.say("ask", lang), False, watch))
+            for view in views:
+                rows = _narration_rows(view, lang, width)
+                if rows > NARRATION_ROWS:
+                    too_long.append((name, i + 1, "ask" if view.question else "text", rows))
+    assert not too_long, too_long
+
+
+async def test_the_narration_panel_holds_narration_rows(tmp_path):
+    from vmsim.tui.widgets.lesson_views import NARRATION_ROWS, Narration
+
+    app = VmsimApp(load_scenario("ec2-stack"), animate=False, export_dir=tmp_path, lesson_step=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        narration = app.screen.query_one(Narration)
+        assert narration.styles.max_height is not None
+        assert narration.styles.max_height.value - 1 == NARRATION_ROWS  # less its top border
+        assert _narration_rows(narration.view, "en", narration.size.width) <= narration.size.height

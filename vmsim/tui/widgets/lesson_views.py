@@ -32,30 +32,37 @@ class Narration(Widget):
     view: reactive[NarrationView | None] = reactive(None, layout=True)
 
     def render(self) -> Text:
-        v = self.view
-        lang = self.app.lang  # type: ignore[attr-defined]
-        out = Text()
-        if v is None:
-            return out
-        if v.step < 0:
-            out.append(v.title or "", style="bold")
-            out.append("\n" + tr("lesson.reveal", lang).replace("→", "→"), style="dim")
-            return out
-        out.append(tr("lesson.step", lang, n=v.step + 1, total=v.total) + "  ", style="bold #56b4e9")
-        if v.title:
-            out.append(v.title, style="bold")
-        out.append("\n")
-        until = None if v.watch_until is None else f"{v.watch_until:.2f}"  # as the status line writes t
-        if v.question is not None:
-            out.append(tr("lesson.predict", lang) + " ", style="bold #e69f00")
-            out.append(v.question + "\n")
-            hint = tr("lesson.reveal", lang) if until is None else tr("lesson.watching", lang, t=until)
-            out.append(hint, style="dim")
-            return out
-        out.append(v.text + "\n")
-        hint = tr("lesson.done" if v.finished else "lesson.next", lang)
-        out.append(hint if until is None else tr("lesson.skip", lang, t=until), style="dim")
+        return narration_text(self.view, self.app.lang)  # type: ignore[attr-defined]
+
+
+# The narration's rows at most (vmsim.tcss: max-height 12, less its top border); a longer text is cut.
+NARRATION_ROWS = 11
+
+
+def narration_text(v: NarrationView | None, lang: str) -> Text:
+    """What the narration panel shows for ``v`` in ``lang``."""
+    out = Text()
+    if v is None:
         return out
+    if v.step < 0:
+        out.append(v.title or "", style="bold")
+        out.append("\n" + tr("lesson.reveal", lang), style="dim")
+        return out
+    out.append(tr("lesson.step", lang, n=v.step + 1, total=v.total) + "  ", style="bold #56b4e9")
+    if v.title:
+        out.append(v.title, style="bold")
+    out.append("\n")
+    until = None if v.watch_until is None else f"{v.watch_until:.2f}"  # as the status line writes t
+    if v.question is not None:
+        out.append(tr("lesson.predict", lang) + " ", style="bold #e69f00")
+        out.append(v.question + "\n")
+        hint = tr("lesson.reveal", lang) if until is None else tr("lesson.watching", lang, t=until)
+        out.append(hint, style="dim")
+        return out
+    out.append(v.text + "\n")
+    hint = tr("lesson.done" if v.finished else "lesson.next", lang)
+    out.append(hint if until is None else tr("lesson.skip", lang, t=until), style="dim")
+    return out
 
 
 class ImageExplorer(Widget):
