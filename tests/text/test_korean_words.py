@@ -57,3 +57,9 @@ def test_the_status_lines_clock_says_seconds_in_the_dashboards_language_at_the_s
 
     assert _clock(12.3, "en") == "t =   12.30 s " and _clock(12.3, "ko") == "t =   12.30초 "
     assert cell_len(_clock(1234.5, "ko")) == cell_len(_clock(1234.5, "en")), "the clock's cells are repainted alone"
+    from vmsim.engine.events import InstanceReady
+    from vmsim.tui.widgets.event_log import event_text
+
+    event = InstanceReady(12.3, "container", "nginx-1", 0.3)
+    en, ko = event_text(event, "en").plain, event_text(event, "ko").plain
+    assert en.startswith("t=  12.30 s  ") and ko.startswith("t=  12.30초  "), (en, ko)

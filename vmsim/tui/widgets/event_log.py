@@ -12,6 +12,7 @@ from textual.strip import Strip
 
 from vmsim.output import words
 from vmsim.session import WorldEvent
+from vmsim.text import tr
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 KIND_COLOURS = {
@@ -30,7 +31,7 @@ MAX_EVENTS = 1000  # the log keeps the latest; every event stays in the engine a
 def event_text(event: WorldEvent, lang: str = "en") -> Text:
     """'t=  0.31 s  container nginx-1 ready in 0.31 s', coloured by kind (the words say it too)."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(f"t={event.t_s:7.2f} s  ", style="dim")
+    text.append(tr("log.time", lang, t=f"{event.t_s:7.2f}"), style="dim")  # as wide in either language
     text.append(words.event_text(event, lang), style=KIND_COLOURS.get(event.kind, ""))
     return text
 

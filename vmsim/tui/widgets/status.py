@@ -33,7 +33,7 @@ class Status(NamedTuple):
 
 def _clock(time_s: float, lang: str = "en") -> str:
     """The simulated time, as wide in either language ('t =   12.30 s ', 't =   12.30초 ')."""
-    return f"t = {time_s:7.2f}초 " if lang == "ko" else f"t = {time_s:7.2f} s "
+    return tr("status.clock", lang, t=f"{time_s:7.2f}")
 
 
 def hosts_in(snap: SimulationSnapshot) -> int:
