@@ -110,9 +110,11 @@ def test_lesson_next_and_back_move_the_simulation_with_the_steps():
         assert (lesson.state.index, lesson.state.revealed, len(s.user_commands)) == expected[:3]
         assert s.now == pytest.approx(expected[3])
     s.lesson_back()
-    assert lesson.state.index == 0
+    assert lesson.state.index == 0 and s.paused, "back shows the earlier state paused"
     assert s.snapshot(include_events=True) == start
-    assert s.lesson_back() is None  # nothing before the start
+    assert s.lesson_back() is None and s.paused, "nothing before the start: ← changes nothing (time ran on)"
+    s.resume()
+    assert s.lesson_back() is None and not s.paused
 
 
 def test_a_revealed_lesson_step_sets_the_fit_app_and_its_pause():

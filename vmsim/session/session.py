@@ -491,9 +491,10 @@ class Session:
         self.paused = True
 
     def lesson_back(self) -> LessonStep | None:
-        """Back to the lesson state shown before this one, and the simulation to that moment."""
-        if self.lesson is None:
+        """Back to the lesson state shown before this one, and the simulation to that moment, paused (as the
+        lesson opens: space lets time run); at the first state, nothing changes."""
+        if self.lesson is None or len(self.lesson.history) <= 1:
             return None
         step = self.lesson.back(self)
-        self._lesson_pace()
+        self.paused = True
         return step
