@@ -170,8 +170,8 @@ async def test_a_long_instance_list_spends_no_row_on_a_sideways_scroll_bar(tmp_p
         assert not rows.show_horizontal_scrollbar
         assert rows.scrollable_content_region.height == rows.outer_size.height
         shown = [rows.render_line(y).text for y in range(rows.scrollable_content_region.height)]
-        # every row an instance (the last says how many more are below it)
-        assert all("nginx-" in line for line in shown[:-1]) and "more ↓" in shown[-1], shown
+        # every row an instance (the list follows the newest; the first row says how many more are above it)
+        assert "more ↑" in shown[0] and all("nginx-" in line for line in shown[1:]), shown
 
 
 async def test_a_frame_where_only_the_clock_moved_repaints_only_the_clocks_cells(tmp_path, monkeypatch):

@@ -67,11 +67,22 @@ async def test_a_list_with_rows_below_it_says_how_many(tmp_path, lang):
         rows = ["".join(s.text for s in lst.render_line(y)).strip() for y in range(height)]
         hidden = 20 - (height - 1)
         assert rows[-1] == ("+{n} more ↓" if lang == "en" else "+{n}개 더 ↓").format(n=hidden), rows
+        assert not any("↑" in row for row in rows), rows
         assert rows[0].startswith("●") and "nginx-1" in rows[0]
-        lst.cursor = 19  # at the bottom nothing is below: every row is an instance
+        lst.cursor = 19  # at the bottom nothing is below; the first row says how many are above
         await pilot.pause()
         rows = ["".join(s.text for s in lst.render_line(y)).strip() for y in range(lst.size.height)]
         assert "nginx-20" in rows[-1] and not any("↓" in row for row in rows), rows
+        above = 20 - (height - 1)
+        assert rows[0] == ("+{n} more ↑" if lang == "en" else "+{n}개 더 ↑").format(n=above), rows
+        assert all("nginx-" in row for row in rows[1:]), rows
+        app.add_workload("nginx", 1)  # on the newest, the list follows the newest, as a log does
+        await pilot.pause()
+        assert lst.cursor == 20 and lst.selected is not None and lst.selected.id == "nginx-21"
+        lst.cursor = 3  # elsewhere, it stays where it is
+        app.add_workload("nginx", 1)
+        await pilot.pause()
+        assert lst.cursor == 3
 
 
 def _narration_rows(view, lang: str, width: int) -> int:

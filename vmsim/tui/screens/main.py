@@ -47,6 +47,7 @@ class LowerExtras(Protocol):
 
 
 SHORT_HEIGHT = 30
+HOSTS_EDGE = 2  # the lower pane's rows around the hosts view (its tab strip and the edge above it)
 TALL_HEIGHT = 44
 NARROW_WIDTH = 100
 WIDE_WIDTH = 160  # a projector's size: the charts stand beside the chosen view
@@ -280,7 +281,10 @@ class MainScreen(Screen):
 
             selected = self.selected_instance()
             summaries = tuple(hosts_summary(w) for w in snap.worlds)
-            cast(HostsView, lower.view(active)).data = HostsData(snap, summaries, selected[1] if selected else None)
+            view = cast(HostsView, lower.view(active))
+            view.data = HostsData(snap, summaries, selected[1] if selected else None)
+            # No taller than it needs (its half of the screen at most): the rows it leaves go to the instance lists.
+            lower.styles.max_height = None if self.has_class("-lower-max") else view.rows_wanted() + HOSTS_EDGE
 
     def on_lower_pane_view_shown(self, message: LowerPane.ViewShown) -> None:
         # A view just shown gets its data now rather than at the next chart refresh.

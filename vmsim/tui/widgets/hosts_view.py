@@ -239,15 +239,27 @@ class HostsView(Widget):
 
     data: reactive[HostsData | None] = reactive(None)
 
+    def rows_wanted(self) -> int:
+        """The rows it would fill with room to spare (every host a tile, the whole stack): the pane is no taller."""
+        return max((len(column) for column in self._columns(1000)), default=0)
+
+    def _columns(self, height: int) -> list[list[Text]]:
+        data = self.data
+        if data is None or not data.snap.worlds:
+            return []
+        lang = self.app.lang  # type: ignore[attr-defined]
+        worlds = data.snap.worlds
+        column = max(10, (self.size.width - GAP * (len(worlds) - 1)) // len(worlds))
+        return [world_column(w, s, data, column, height, lang) for w, s in zip(worlds, data.summaries, strict=True)]
+
     def render(self) -> Text:
         data = self.data
         if data is None or not data.snap.worlds:
             return Text("")
-        lang = self.app.lang  # type: ignore[attr-defined]
         width, height = self.size.width, self.size.height
         worlds = data.snap.worlds
         column = max(10, (width - GAP * (len(worlds) - 1)) // len(worlds))
-        columns = [world_column(w, s, data, column, height, lang) for w, s in zip(worlds, data.summaries, strict=True)]
+        columns = self._columns(height)
         lines = []
         for r in range(min(height, max(len(c) for c in columns))):
             line = Text(no_wrap=True, overflow="crop", end="")

@@ -47,6 +47,8 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
     elif inst.state == "running":
         text.append(tr("inst.ready", lang) + " ", style=colour)
         text.append(tr("summary.seconds", lang, s=f"{inst.boot_s:.2f}") if inst.boot_s is not None else "")
+    elif inst.reason is not None and inst.reason.code == "reason.refused_prefix":
+        text.append(coded_text(inst.reason, lang), style=colour)  # 'refused: needs …', not 'failed: refused: …'
     else:
         text.append(tr(f"state.{inst.state}", lang), style=colour)
         if inst.reason is not None:
@@ -63,7 +65,7 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
     """Scrollable instances of one world. Renders only the rows on screen, so 1,000 cost as little as 10."""
 
     DEFAULT_CSS = """
-    InstanceList { height: 1fr; min-height: 2; background: transparent; overflow-x: hidden; }
+    InstanceList { height: 1fr; background: transparent; overflow-x: hidden; }
     """
 
     BINDINGS = [
@@ -97,14 +99,15 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
         if not booting and instances == self.instances:
             return
         grew = len(instances) > len(self.instances)
+        following = self.cursor < 0 or self.cursor >= len(self.instances) - 1  # on the newest: stay on it
         self.instances = instances
         self.now = now
         self.progress = progress or _no_progress
         if len(instances) != self.virtual_size.height:
             # Lines are cut to the width: no sideways scrolling (a width here would add a scroll bar row).
             self.virtual_size = Size(0, len(instances))
-        if grew and self.cursor < 0 and instances:
-            self.cursor = len(instances) - 1
+        if (grew and following) or self.cursor >= len(instances):  # (fewer after a jump back in time)
+            self.cursor = len(instances) - 1  # the newest, as a log follows its last line
         self.refresh()
 
     @property
@@ -123,12 +126,14 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
                 hint = Segment(tr("list.empty", self.app.lang), Style(dim=True))  # type: ignore[attr-defined]
                 return Strip([hint]).adjust_cell_length(width).apply_style(base)
             return Strip.blank(width, base)
-        height = self.size.height
-        below = len(self.instances) - (int(self.scroll_offset.y) + height)
-        if below > 0 and y == height - 1 and height >= 2 and index != self.cursor:
-            # The last row says how many are below it: the scroll bar alone is a colour, and says no number.
-            more = Segment(tr("list.more", self.app.lang, n=f"{below + 1:,}"), Style(dim=True))  # type: ignore[attr-defined]
-            return Strip([more]).adjust_cell_length(width).apply_style(base)
+        # The first and last rows say how many are above and below them: the scroll bar is only a colour.
+        height, top = self.size.height, int(self.scroll_offset.y)
+        hidden, arrow = (top + 1, "↑") if y == 0 < top and height >= 3 else (0, "")
+        if y == height - 1 >= 1 and len(self.instances) > top + height:
+            hidden, arrow = len(self.instances) - (top + height) + 1, "↓"
+        if hidden and index != self.cursor:
+            more = tr("list.more", self.app.lang, n=f"{hidden:,}", arrow=arrow)  # type: ignore[attr-defined]
+            return Strip([Segment(more, Style(dim=True))]).adjust_cell_length(width).apply_style(base)
         inst = self.instances[index]
         text = instance_line(inst, self.now, width, self.app.lang, self.progress(inst))  # type: ignore[attr-defined]
         if index == self.cursor:
@@ -140,6 +145,11 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
         if 0 <= new < len(self.instances):
             self.scroll_to_region_if_needed(new)
         self.refresh()
+
+    def on_resize(self) -> None:
+        # The list grows and shrinks as its host panel's rows come and go: the cursor row stays on screen.
+        if 0 <= self.cursor < len(self.instances):
+            self.scroll_to_region_if_needed(self.cursor)
 
     def scroll_to_region_if_needed(self, row: int) -> None:
         """Keep the cursor row on screen."""

@@ -183,6 +183,8 @@ class LowerPane(Vertical):
         for view, child in self.views.items():
             child.display = view in on_screen
         self.set_class(name == "hosts", "-hosts")  # the hosts take more of the screen's height
+        if name != "hosts":
+            self.styles.max_height = None  # (the hosts view sets one, no taller than it needs)
 
     def on_tab_strip_chosen(self, message: TabStrip.Chosen) -> None:
         message.stop()

@@ -21,11 +21,20 @@ from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 # The parts of a host panel a lesson can point at.
 HOST_PARTS = ("memory", "disk", "cpu")
-# What gives way, in order, when a column is too short for its host panel and LIST_ROWS of its instance list: the
-# two-row bars, the blank rows, the disk's legend, the disk, the CPU line, the memory's legend, then the memory's
-# headline folds to two lines. A part a lesson points at keeps its rows (the list then gives up its own).
-SHORTER = (("thick", False), ("gaps", False), ("disk", "bar"), ("disk", "none"), ("cpu", "none"), ("memory", "bar"))
+# What gives way, in order, when a column is too short for its host panel and some rows of its instance list: the
+# two-row bars and the blank rows (for up to TALL_LIST rows of the list), then the disk's legend, the disk, the CPU
+# line and the memory's legend (for up to LIST_ROWS), then the memory's headline folds to two lines. A part a
+# lesson points at keeps its rows: the list gives up its own instead.
+TALL_LIST = 10
 LIST_ROWS = 3
+SHORTER = (
+    ("thick", False, TALL_LIST),
+    ("gaps", False, TALL_LIST),
+    ("disk", "bar", LIST_ROWS),
+    ("disk", "none", LIST_ROWS),
+    ("cpu", "none", LIST_ROWS),
+    ("memory", "bar", LIST_ROWS),
+)
 
 
 class FitMeter(Static):
@@ -53,10 +62,11 @@ class FitMeter(Static):
         return text
 
 
-def title_line(kind: str, world: WorldSnapshot | None, width: int, lang: str) -> Text:
-    """The world's name, counts by state, and a one-line reminder of what it is."""
+def title_line(kind: str, world: WorldSnapshot | None, width: int, lang: str, short: bool = False) -> Text:
+    """The world's name, counts by state, and a one-line reminder of what it is; the VMs' short name where the
+    long one would cut the counts (the failed count is often what a lesson asks about)."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    short = width < 34 and kind == "vm"
+    short = short or (width < 34 and kind == "vm")
     text.append(tr("world.vm.short" if short else f"world.{kind}", lang), style="bold")
     if world is not None:
         text.append("  " + tr("count.ready", lang, n=world.count("running")), style="#009e73")
@@ -66,6 +76,8 @@ def title_line(kind: str, world: WorldSnapshot | None, width: int, lang: str) ->
         lost = world.count("failed") + world.count("killed")
         if lost:
             text.append(" · " + tr("count.failed", lang, n=lost), style="#d55e00")
+    if text.cell_len > width and kind == "vm" and not short:
+        return title_line(kind, world, width, lang, short=True)
     if width >= 60:
         text.append("  — " + tr(f"blurb.{kind}", lang), style="dim")
     return text
@@ -143,18 +155,19 @@ class HostPanel(StylePerPaint, Widget):
         if rows:
             self.refresh(*(Region(0, y, width, 1) for y in rows))
 
-    def room(self) -> int | None:
-        """The rows this panel may take: its column's, less the fit line and the instance list's share (none while
-        a lesson points at a part of this panel), or None before the column is laid out."""
+    def room(self, list_rows: int) -> int | None:
+        """The rows this panel may take leaving the fit line and up to ``list_rows`` of the instance list (as many
+        as it has), or None before the column is laid out."""
         if not self.column_rows:
             return None
-        return max(1, self.column_rows - 1 - (0 if self.highlight in HOST_PARTS else LIST_ROWS))
+        instances = len(self.world.instances) if self.world is not None else 0
+        return max(1, self.column_rows - 1 - min(instances, list_rows))
 
     def lines(self, width: int) -> list[tuple[str, Text]]:
         """(part, line) for every row at ``width``, drawn once per change of data, size or language."""
         lang = self.app.lang  # type: ignore[attr-defined]
-        room = self.room()
-        key = (self._parts, width, self.thick, self.short, lang, self.highlight, room)
+        rooms = {rows: self.room(rows) for rows in (TALL_LIST, LIST_ROWS)}
+        key = (self._parts, width, self.thick, self.short, lang, self.highlight, tuple(rooms.values()))
         if key == self._key:
             return self._lines
         title = ("title", title_line(self.kind, self.world, width, lang))
@@ -184,12 +197,14 @@ class HostPanel(StylePerPaint, Widget):
             }
             form: dict[str, object] = {"thick": self.thick, "gaps": not self.short}
             lines = _assemble(title, rows, form)
-            for what, less in SHORTER:
+            for what, less, list_rows in SHORTER:
+                room = rooms[list_rows]
                 if room is None or len(lines) <= room:
-                    break
+                    continue
                 if what != self.highlight:
                     form[what] = less
                     lines = _assemble(title, rows, form)
+            room = rooms[LIST_ROWS]
             if room is not None and len(lines) > room and len(rows["memory"].heads) > 2:
                 rows["memory"] = memory(True)  # the last resort: the capacity is on the status line too
                 lines = _assemble(title, rows, form)
