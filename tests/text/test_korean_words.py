@@ -63,3 +63,17 @@ def test_the_status_lines_clock_says_seconds_in_the_dashboards_language_at_the_s
     event = InstanceReady(12.3, "container", "nginx-1", 0.3)
     en, ko = event_text(event, "en").plain, event_text(event, "ko").plain
     assert en.startswith("t=  12.30 s  ") and ko.startswith("t=  12.30초  "), (en, ko)
+
+
+def test_a_korean_particle_follows_the_sound_before_it():
+    from vmsim.text import tr
+    from vmsim.text.catalogue import ends_closed, fill
+
+    # 2 (이), 4 (사), 5 (오), 9 (구) end in a vowel; 0 1 3 6 7 8 (영 일 삼 육 칠 팔) in a consonant.
+    assert [ends_closed(str(d)) for d in range(10)] == [True, True, False, True, False, False, True, True, True, False]
+    assert (ends_closed("컨테이너"), ends_closed("호스트 셋"), ends_closed("build")) == (False, True, None)
+    assert fill("{v:을|를} · {h:이|가} · {w:은|는} · {x:과|와}", {"v": 2, "h": "host-3", "w": "이미지", "x": "b"}) == (
+        "2를 · host-3이 · 이미지는 · b과(와)"
+    )
+    line = tr("outline.deploy", "ko", app="node-web", version="2", method="수동", where="")
+    assert "버전 2를" in line and "을(를)" not in line, line

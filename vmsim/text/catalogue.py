@@ -72,10 +72,35 @@ def is_one(value: object) -> bool:
         return False
 
 
+# Korean particles that change with the sound before them: {x:을|를} writes x and the form after a final
+# consonant or the form after a vowel; where the last character does not say (a Latin name), both, as 을(를).
+PARTICLES = frozenset({"을|를", "이|가", "은|는", "과|와"})
+_DIGIT_CLOSED = frozenset("013678")  # 영 일 삼 육 칠 팔 end in a consonant; 이 사 오 구 do not
+
+
+def ends_closed(word: str) -> bool | None:
+    """Whether ``word``, read in Korean, ends in a consonant (a Hangul syllable's final, or a digit's name); None
+    when its last character does not say."""
+    last = word.rstrip()[-1:] or " "
+    if "가" <= last <= "힣":
+        return (ord(last) - ord("가")) % 28 != 0
+    if last.isdigit():
+        return last in _DIGIT_CLOSED
+    return None
+
+
 class _Plurals(string.Formatter):
-    """``{n:one|other}`` picks a form by the count; every other field formats as ``str.format`` does."""
+    """``{n:one|other}`` picks a form by the count, ``{x:을|를}`` a Korean particle by the sound before it (see
+    PARTICLES); every other field formats as ``str.format`` does."""
 
     def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec in PARTICLES:
+            closed_form, _, open_form = format_spec.partition("|")
+            word = str(value)
+            closed = ends_closed(word)
+            if closed is None:
+                return f"{word}{closed_form}({open_form})"
+            return word + (closed_form if closed else open_form)
         if "|" in format_spec:
             one, _, other = format_spec.partition("|")
             return one if is_one(value) else other
