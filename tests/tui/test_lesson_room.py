@@ -125,3 +125,20 @@ async def test_the_narration_panel_holds_narration_rows(tmp_path):
         assert narration.styles.max_height is not None
         assert narration.styles.max_height.value - 1 == NARRATION_ROWS  # less its top border
         assert _narration_rows(narration.view, "en", narration.size.width) <= narration.size.height
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_an_instance_whose_app_does_not_work_says_so_as_the_hosts_view_does(lang):
+    from vmsim.session import Session
+    from vmsim.tui.widgets.instance_list import instance_line
+
+    session = Session(load_scenario("servers-multiply"))
+    session.lesson_goto(3)  # after step 2: ec2-1 deployed by hand, version 2, and its app does not work
+    world = session.snapshot().world("container")
+    broken = [i for i in world.instances if i.state == "running" and not i.works]
+    fine = [i for i in world.instances if i.state == "running" and i.works]
+    assert broken and fine
+    line = instance_line(broken[0], session.now, 60, lang).plain
+    words = "app not working" if lang == "en" else "앱 동작 안 함"
+    assert line.startswith(f"x {broken[0].id}") and f"v{broken[0].version} {words}" in line, line
+    assert instance_line(fine[0], session.now, 60, lang).plain.startswith(f"● {fine[0].id}")

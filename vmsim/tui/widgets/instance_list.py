@@ -33,6 +33,9 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
     """One instance as one line of text: state symbol, id, then boot progress (``progress``: how far its phase is,
     0..1), time to ready or reason."""
     symbol, colour = STATE_STYLES[inst.state]
+    broken = inst.state == "running" and not inst.works  # runs, but the app does not work (a drifted deploy)
+    if broken:
+        symbol, colour = "x", "#d55e00"  # as the hosts view draws it
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{symbol} ", style=colour)
     text.append(f"{inst.id:<12} " if width >= 34 else f"{inst.id} ", style="bold")
@@ -45,6 +48,12 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
         text.append("▱" * (cells - filled), style="dim")
         text.append(" " + tr("summary.seconds", lang, s=f"{now - inst.added_s:.1f}"), style="dim")
     elif inst.state == "running":
+        if inst.version is not None:  # a deploy left it on this version
+            text.append(tr("inst.version", lang, version=inst.version) + " ", style="bold")
+        if broken:
+            text.append(tr("inst.not_working", lang), style=colour)
+            text.truncate(width, overflow="ellipsis")
+            return text
         text.append(tr("inst.ready", lang) + " ", style=colour)
         text.append(tr("summary.seconds", lang, s=f"{inst.boot_s:.2f}") if inst.boot_s is not None else "")
     elif inst.reason is not None and inst.reason.code == "reason.refused_prefix":
