@@ -737,6 +737,8 @@ async def test_a_lesson_highlight_marks_exactly_one_part_of_every_world(tmp_path
         for panel in app.screen.query(HostPanel):
             assert not any(panel.row_text(y).startswith("▌") for y in range(panel.size.height))
         assert all(lst.has_class("-highlight") for lst in app.screen.query(InstanceList))
+        for lst in app.screen.query(InstanceList):  # the marker takes the margin's cell: as wide as its column
+            assert lst.outer_size.width == lst.parent.size.width, (lst.outer_size, lst.parent.size)
         main.set_highlight(None)
         await pilot.pause()
         assert not any(lst.has_class("-highlight") for lst in app.screen.query(InstanceList))
