@@ -243,3 +243,24 @@ def test_a_guest_refused_for_nesting_looks_up_no_artifact(make_sim):
     for kind, world in sim.worlds.items():
         assert all(i.state == "failed" and i.reason.params[0][1].code == "reason.no_nested" for i in world.instances)
         assert sorted(world.artifacts) == before[kind], kind
+
+
+@pytest.mark.parametrize("world", ["vm", "microvm"])
+def test_a_guest_refused_for_memory_on_the_emptiest_host_asks_no_other_host(world, monkeypatch):
+    # Every guest commits the same memory, so the host with the fewest guests has the most room: refused there,
+    # refused everywhere. The microVM's refusal (its shim named) asked all 40 hosts in turn, each time: 100,000
+    # microVMs on 1,000 hosts took five minutes.
+    from vmsim.engine import placement
+
+    sim = sim_of(hosts=40, worlds=(world,))
+    sim.add_workload("nginx", 40 * 60)  # more than 40 laptops hold
+    sim.run_until(1)
+    refused = [i for i in sim.snapshot().world(world).instances if i.state == "failed"]
+    assert refused and refused[-1].reason is not None
+    assert refused[-1].reason.params[0][1].code in placement.SAME_EVERYWHERE
+    calls = []
+    real = placement.can_take
+    monkeypatch.setattr(placement, "can_take", lambda node, app: calls.append(node) or real(node, app))
+    sim.add_workload("nginx", 10)
+    sim.run_until(2)
+    assert len(calls) <= 10, len(calls)

@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from vmsim.engine.node import Node
 
 
-# Refusals another host cannot answer differently: the host with the most free memory is refused for memory,
-# or the host type refuses nested VMs (every host of a world is a copy of the same type).
-SAME_EVERYWHERE = frozenset({"reason.no_memory", "reason.no_nested"})
+# Refusals another host cannot answer differently: the host with the most free memory is refused for memory
+# (a guest, VM or microVM, with its shim or not, commits the same memory on any host), or the host type refuses
+# nested VMs (every host of a world is a copy of the same type).
+SAME_EVERYWHERE = frozenset({"reason.no_memory", "reason.no_nested", "reason.no_memory_shim"})
 
 
 Entry = tuple[int, float, int, "Node"]  # (live instances, -free memory, host index, host)
