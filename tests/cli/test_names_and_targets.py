@@ -41,6 +41,19 @@ def test_out_never_replaces_the_scenario_it_reads(capsys, tmp_path, monkeypatch,
     assert (tmp_path / "s.toml").read_bytes() == before
 
 
+@pytest.mark.parametrize("command", ["run", "report"])
+def test_out_never_replaces_a_dockerfile_the_scenario_reads(capsys, tmp_path, command):
+    scenarios = Path(__file__).resolve().parents[2] / "scenarios"
+    shutil.copy(scenarios / "dockerfile-app.toml", tmp_path / "app.toml")
+    shutil.copytree(scenarios / "build", tmp_path / "build")
+    dockerfile = tmp_path / "build" / "node-good" / "Dockerfile"
+    before = dockerfile.read_bytes()
+    assert main([command, str(tmp_path / "app.toml"), "--until", "1", "--out", str(dockerfile)]) == 2
+    err = capsys.readouterr().err
+    assert "that is a Dockerfile the scenario reads" in err and "Traceback" not in err
+    assert dockerfile.read_bytes() == before
+
+
 def test_out_dash_is_stdout_and_an_empty_out_is_refused(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["run", "hello", "--until", "1", "--out", "-"]) == 0

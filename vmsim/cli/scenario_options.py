@@ -49,6 +49,14 @@ def emit(text: str | Callable[[TextIO], object], out: str | None, reading: Seque
         text(sys.stdout)
 
 
+def files_read(spec: ScenarioSpec) -> tuple[str, ...]:
+    """The files a scenario is read from: itself and the Dockerfiles it builds (an ``--out`` may replace none)."""
+    built = [app.dockerfile for app in spec.apps]
+    if spec.build is not None:
+        built += [spec.build.dockerfile] + ([spec.build.compare] if spec.build.compare is not None else [])
+    return (spec.source, *(str(path) for path in built))
+
+
 def check_out(out: str, reading: Sequence[str]) -> None:
     """Refuse an empty ``--out`` and one that names a file being read (it would be replaced by the output)."""
     import os
@@ -61,9 +69,8 @@ def check_out(out: str, reading: Sequence[str]) -> None:
         except (OSError, ValueError):
             continue
         if same:
-            raise CliError(
-                f"--out {out}: that is the scenario being read, which the output would replace; name another file"
-            )
+            what = "the scenario being read" if source == reading[0] else "a Dockerfile the scenario reads"
+            raise CliError(f"--out {out}: that is {what}, which the output would replace; name another file")
 
 
 def check_lesson_step(spec: ScenarioSpec, step: int | None, name: str) -> None:

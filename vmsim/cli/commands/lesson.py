@@ -42,12 +42,12 @@ def lesson_spec(name: str) -> ScenarioSpec:
 
 def handle(args: argparse.Namespace) -> int:
     """``vmsim lesson``: 0 printed, 2 bad input (message on stderr)."""
-    from vmsim.cli.scenario_options import build_summary_rows, emit
+    from vmsim.cli.scenario_options import build_summary_rows, emit, files_read
     from vmsim.output.lesson_outline import lesson_outline, outline_json, outline_text
     from vmsim.text import default_lang
 
     spec = lesson_spec(args.lesson)
     lang = args.lang or default_lang()
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
-    emit(outline_json(outline) if args.format == "json" else outline_text(outline), args.out, (spec.source,))
+    emit(outline_json(outline) if args.format == "json" else outline_text(outline), args.out, files_read(spec))
     return 0

@@ -30,7 +30,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
 def handle(args: argparse.Namespace) -> int:
     """``vmsim report``: 0 written, 2 bad input (message on stderr), 1 the file could not be written."""
     from vmsim.cli.errors import CliError
-    from vmsim.cli.scenario_options import check_out
+    from vmsim.cli.scenario_options import check_out, files_read
     from vmsim.engine import UnknownAppError
     from vmsim.output.exports import UnsafeTargetError, check_target, write_atomic
     from vmsim.output.report_data import collect
@@ -65,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     try:
         spec = load_scenario(args.scenario)
         if out != "-":
-            check_out(out, (spec.source,))  # before the run: the scenario's own file is refused at once
+            check_out(out, files_read(spec))  # before the run: the scenario's own file is refused at once
         session = run_headless(spec, seed=seed, until_s=until)
     except ScenarioError as exc:
         print(escaped_lines(str(exc)), file=sys.stderr)

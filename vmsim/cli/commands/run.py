@@ -9,7 +9,7 @@ from functools import partial
 
 from vmsim.cli.arguments import seconds, seed
 from vmsim.cli.errors import CliError
-from vmsim.cli.scenario_options import emit, with_host
+from vmsim.cli.scenario_options import emit, files_read, with_host
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -63,12 +63,12 @@ def handle(args: argparse.Namespace) -> int:
             raise CliError("--series goes with --format csv (the time series as rows: series,world,t_s,value)")
         from vmsim.output.series_export import render_series_csv
 
-        emit(render_series_csv(session.sim), args.out, (spec.source,))
+        emit(render_series_csv(session.sim), args.out, files_read(spec))
         return 0
     snap = session.snapshot(include_events=True)
     if args.format == "json":  # streamed: a run of 100,000 instances never holds its whole document as a string
-        emit(partial(formats.write_json, snap), args.out, (spec.source,))
+        emit(partial(formats.write_json, snap), args.out, files_read(spec))
         return 0
     render = {"table": formats.render_table, "csv": formats.render_csv}[args.format]
-    emit(render(snap), args.out, (spec.source,))
+    emit(render(snap), args.out, files_read(spec))
     return 0

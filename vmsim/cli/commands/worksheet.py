@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
 def handle(args: argparse.Namespace) -> int:
     """``vmsim worksheet``: 0 written, 2 bad input (message on stderr)."""
     from vmsim.cli.commands.lesson import lesson_spec
-    from vmsim.cli.scenario_options import build_summary_rows, emit
+    from vmsim.cli.scenario_options import build_summary_rows, emit, files_read
     from vmsim.output.lesson_outline import lesson_outline
     from vmsim.output.worksheet import render_worksheet
     from vmsim.text import default_lang
@@ -35,5 +35,5 @@ def handle(args: argparse.Namespace) -> int:
     spec = lesson_spec(args.lesson)
     lang = args.lang or default_lang()
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
-    emit(render_worksheet(outline, args.answers, args.format), args.out, (spec.source,))
+    emit(render_worksheet(outline, args.answers, args.format), args.out, files_read(spec))
     return 0
