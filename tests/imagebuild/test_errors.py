@@ -142,6 +142,11 @@ def test_control_characters_are_stripped_from_the_table(
     assert main(["build", str(ctx / "Dockerfile")]) == 0
     out = capsys.readouterr().out
     assert "RUN echo red" in out and "\x1b" not in out and "\x08" not in out
+    # ... and the direction overrides and isolates that would reorder the line around them (as a scenario refuses)
+    ctx = write_context(Dockerfile="FROM alpine:3.22\nRUN echo ok \u202eevil\u2066x\u2069\u200f\n")
+    assert main(["build", str(ctx / "Dockerfile")]) == 0
+    out = capsys.readouterr().out
+    assert "RUN echo ok evilx" in out and not any(c in out for c in "\u202e\u2066\u2069\u200f"), out
 
 
 def test_a_huge_context_is_streamed(tmp_path: Path) -> None:

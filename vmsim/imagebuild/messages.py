@@ -18,8 +18,12 @@ def problem(key: str, /, **values: object) -> Msg:
     return msg("imagebuild." + key, **values)
 
 
-# Escape sequences first (so their parameters go too), then any other control character but newline.
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Escape sequences first (so their parameters go too), then any other control character but newline, and the
+# direction marks, overrides and isolates that reorder the text around them in a terminal.
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def printable(text: str) -> str:
