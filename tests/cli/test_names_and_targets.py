@@ -102,3 +102,18 @@ def test_a_dockerfile_problem_shows_a_control_character_escaped_not_deleted(caps
     assert main(["build", str(tmp_path / "Dockerfile")]) == 2
     err = capsys.readouterr().err
     assert "\x1b" not in err and "unknown instruction '\\x1b[31MRUN'" in err
+
+
+@pytest.mark.parametrize(
+    "argv", [["fit", "nginx", "--host", "local"], ["run", "hello", "--host", "local", "--until", "1"]]
+)
+def test_the_local_host_in_a_deleted_working_directory_says_so(capsys, monkeypatch, argv):
+    import os
+
+    def gone() -> str:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(os, "getcwd", gone)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "the working directory no longer exists" in err and "cd into an existing folder" in err, err

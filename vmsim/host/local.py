@@ -8,6 +8,7 @@ which of them applied (``LocalMachine.limits``) so the front ends can say so.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 from collections.abc import Callable
@@ -101,7 +102,14 @@ def probe_local_machine(path: str | None = None, limits: ProcessLimits | None = 
     within this process's limits (``limits`` default: :func:`read_process_limits`)."""
     import psutil  # imported here: only the ``local`` host needs it
 
-    where = path or os.getcwd()
+    try:
+        where = path or os.getcwd()
+    except FileNotFoundError:  # (every command with the local host: say why, not "No such file or directory")
+        raise FileNotFoundError(
+            errno.ENOENT,
+            "the working directory no longer exists, so the local host's disk cannot be measured; "
+            "cd into an existing folder and run vmsim again",
+        ) from None
     cores = int(psutil.cpu_count(logical=True) or 1)
     memory = float(psutil.virtual_memory().total) / 2**20
     disk = float(psutil.disk_usage(where).total) / 2**20
