@@ -128,6 +128,33 @@ def test_an_unknown_word_is_taken_as_a_scenario_and_named(capsys):
     assert "frobnicate" in err and "no such scenario" in err and "hello" in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["rn", "hello"], "vmsim: unknown command 'rn' (did you mean run?)"),
+        (["valdate", "x.toml"], "(did you mean validate?)"),
+        (
+            ["run", "hello", "--untill", "5"],
+            "vmsim run: error: unrecognized arguments: --untill 5 (did you mean --until?)",
+        ),
+        (["catalog", "extra"], "usage: vmsim catalog"),
+    ],
+)
+def test_a_misspelt_command_or_option_is_named_with_the_one_meant(capsys, argv, needle):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and needle in err, err
+
+
+def test_a_scenario_named_like_a_command_still_opens(capsys):
+    # 'hosts' is a shipped scenario close to the command 'host': it is the scenario (here, its wrong flag is named).
+    with pytest.raises(SystemExit):
+        main(["hosts", "--pasued"])
+    assert "vmsim tui: error: unrecognized arguments: --pasued (did you mean --paused?)" in capsys.readouterr().err
+
+
 def test_wrong_flags_in_a_real_process_print_usage_not_a_traceback():
     proc = vmsim("run", "hello", "--until", "soon")
     assert proc.returncode == 2

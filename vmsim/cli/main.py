@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(raw: list[str]) -> int:
     # `vmsim`, `vmsim hello`, `vmsim my.toml --paused`: anything that is not a command opens the dashboard.
     if not raw or (raw[0] not in COMMANDS and raw[0] not in ("-h", "--help", "--version")):
+        _refuse_a_misspelt_command(raw[0] if raw else "")
         raw = ["tui", *raw]
     if raw[0] == "tui" and gc.isenabled():
         # Start-up allocates hundreds of thousands of objects that all stay alive (modules, widgets, styles):
@@ -56,6 +57,30 @@ def _main(raw: list[str]) -> int:
         return _run(raw)
     finally:
         gc.enable()
+
+
+def _refuse_a_misspelt_command(word: str) -> None:
+    """``vmsim rn hello`` means ``run``, not a scenario named 'rn': a word close to a command's name that is no
+    scenario (shipped, or a file here) is refused with the command it likely means."""
+    import difflib
+
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6) if word and not word.startswith("-") else []
+    if not close:
+        return
+    from pathlib import Path
+
+    from vmsim.scenarios.loader import shipped_names
+
+    if word in shipped_names() or Path(word).exists():
+        return
+    raise SystemExit(
+        _say_usage_error(f"unknown command {word!r} (did you mean {close[0]}?); 'vmsim --help' lists the commands")
+    )
+
+
+def _say_usage_error(text: str) -> int:
+    print(escaped_lines(f"vmsim: {text}"), file=sys.stderr)
+    return 2
 
 
 def _shadow_notes(args: argparse.Namespace) -> list[str]:
@@ -80,11 +105,24 @@ def _print_notes(notes: list[str]) -> None:
         print(note, file=sys.stderr)
 
 
+def _unrecognized(parser: argparse.ArgumentParser, command: str, extra: list[str]) -> None:
+    import difflib
+
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices.get(command, parser)
+    options = [o for action in sub._actions for o in action.option_strings]
+    guess = difflib.get_close_matches(extra[0].split("=")[0], options, n=1) if extra[0].startswith("-") else []
+    hint = f" (did you mean {guess[0]}?)" if guess else ""
+    sub.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+
+
 def _run(raw: list[str]) -> int:
     from vmsim.engine import UnknownAppError
     from vmsim.scenarios import ScenarioError
 
-    args = build_parser(raw[0]).parse_args(raw)
+    parser = build_parser(raw[0])
+    args, extra = parser.parse_known_args(raw)
+    if extra:  # said by the command's own parser, with its usage and the option it likely means
+        _unrecognized(parser, raw[0], extra)
     notes = _shadow_notes(args)
     try:
         if args.command == "tui":
