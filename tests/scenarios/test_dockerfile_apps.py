@@ -96,6 +96,7 @@ def test_a_simulation_with_a_dockerfile_app_replays_the_same(tmp_path):
     ("body", "dockerfile", "phrases"),
     [
         ('dockerfile = "app/Nope"', None, ["apps.shop.dockerfile: got 'app/Nope'", "no such file"]),
+        ('dockerfile = "app"', None, ["apps.shop.dockerfile: got 'app'", "not a file (a folder"]),
         ('dockerfile = "../elsewhere/Dockerfile"', None, ["apps.shop.dockerfile", "inside the scenario's folder"]),
         ('dockerfile = "/etc/Dockerfile"', None, ["apps.shop.dockerfile", "inside the scenario's folder"]),
         (
@@ -128,6 +129,7 @@ def test_a_simulation_with_a_dockerfile_app_replays_the_same(tmp_path):
     ],
     ids=[
         "missing",
+        "a folder",
         "parent",
         "absolute",
         "unknown instruction",

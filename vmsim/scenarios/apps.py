@@ -69,7 +69,8 @@ def _read_app(
         r.problem(f"{where}.dockerfile", text, msg("scenario.app_outside", folder=str(folder)))
         return None
     if not path.is_file():
-        r.problem(f"{where}.dockerfile", text, msg("scenario.build_missing", folder=str(folder)))
+        missing = "scenario.build_not_file" if path.exists() else "scenario.build_missing"  # a folder, a pipe
+        r.problem(f"{where}.dockerfile", text, msg(missing, folder=str(folder)))
         return None
     # The image builder sits above the scenarios (it reads Dockerfiles for `vmsim build`); this one lazy import
     # is the declared exception to the layers (pyproject.toml), so a scenario without a Dockerfile never loads it.

@@ -36,7 +36,8 @@ def read_build(r: Reader, raw: Any, source: str) -> BuildSpec | None:
             r.problem(f"build.{key}", text, msg("scenario.app_outside", folder=str(base)))
             return None
         if not path.is_file():
-            r.problem(f"build.{key}", text, msg("scenario.build_missing", folder=str(base)))
+            missing = "scenario.build_not_file" if path.exists() else "scenario.build_missing"  # a folder, a pipe
+            r.problem(f"build.{key}", text, msg(missing, folder=str(base)))
             return None
         return path
 
