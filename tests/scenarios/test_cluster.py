@@ -86,6 +86,15 @@ def test_names_alone_give_the_count(tmp_path):
         ('[[events]]\nat_s = 0\nadd = "nginx"\nversion = "2"\n', "events[0].version: only goes with deploy"),
         ('[[events]]\nat_s = 0\nadd = "nginx"\n[[events]]\nat_s = 1\ndeploy = "nginx"\n', "events[1].version: missing"),
         (
+            '[[events]]\nat_s = 0\nadd = "nginx"\n[[events]]\nat_s = 1\ndeploy = "nginx"\nversion = ""\n',
+            "events[1].version: missing or empty",
+        ),
+        (
+            '[[events]]\nat_s = 0\nadd = "nginx"\n[[lesson]]\ntext.en = "x"\ndeploy = "redis"\nversion = "2"\n',
+            "lesson[0].deploy: no event and no earlier step adds redis: a deploy of an app nobody runs reaches "
+            "nothing (apps added by then: nginx)",
+        ),
+        (
             '[[events]]\nat_s = 0\nadd = "nginx"\n[[events]]\nat_s = 1\ndeploy = "nginx"\nversion = "2"\n'
             'method = "by-han"\n',
             "did you mean 'by-hand'?",

@@ -104,8 +104,9 @@ def read_deploy(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s:
     app = r.string(e, "deploy", path, None, max_len=200)
     method = r.string(e, "method", path, "image", choices=list(METHODS))
     version = r.string(e, "version", path, None, max_len=40)
-    if "version" not in e:
+    if "version" not in e or version == "":
         r.add("scenario.deploy_version", path=path)
+        version = None
 
     def host_ok(item: str, where: str) -> str | None:
         r.named_hosts.append((where, item))
@@ -136,3 +137,15 @@ def check_deploys(r: Reader, events: list[EventSpec], where: list[str]) -> None:
         added = sorted({str(e.args[0]) for e in events if e.verb == "add_workload" and e.at_s <= event.at_s})
         if app not in added:
             r.add("scenario.deploy_nobody", path=path, app=app, added=", ".join(added) or msg("scenario.none"))
+
+
+def check_lesson_deploys(r: Reader, events: list[EventSpec], steps: list[tuple[EventSpec, ...]]) -> None:
+    """A lesson step's deploy goes to an app an event or an earlier step added: else nobody runs it."""
+    added = {str(e.args[0]) for e in events if e.verb == "add_workload"}
+    for i, actions in enumerate(steps):
+        for action in actions:
+            if action.verb == "deploy" and action.args[0] not in added:
+                names = ", ".join(sorted(added)) or msg("scenario.none")
+                r.add("scenario.deploy_nobody_step", path=f"lesson[{i}]", app=action.args[0], added=names)
+            elif action.verb == "add_workload":
+                added.add(str(action.args[0]))

@@ -9,7 +9,14 @@ from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.kinds import WORLD_KINDS
 from vmsim.engine.machines import ContainerSettings, MicroVmSettings, VmSettings
 from vmsim.scenarios.apps import read_apps, with_app_images
-from vmsim.scenarios.cluster import check_deploys, check_event_hosts, read_cluster, read_deploy, read_fault
+from vmsim.scenarios.cluster import (
+    check_deploys,
+    check_event_hosts,
+    check_lesson_deploys,
+    read_cluster,
+    read_deploy,
+    read_fault,
+)
 from vmsim.scenarios.errors import AT_LEAST_ONE_WORLD, ScenarioError, one_of, safe, string_of, suggest
 from vmsim.scenarios.image_build import read_build
 from vmsim.scenarios.reader import Reader
@@ -221,6 +228,7 @@ def parse_scenario(
     events = _read_events(r, top.get("events", []), catalog)
     build = read_build(r, top["build"], source) if "build" in top else None
     lesson = _read_lesson(r, top.get("lesson", []), catalog)
+    check_lesson_deploys(r, events, [step.actions for step in lesson])
     check_event_hosts(r, cluster)
     broad = sum(1 for e in events if e.verb in ("grow_app", "remove_app")) + sum(
         1 for step in lesson for a in step.actions if a.verb in ("grow_app", "remove_app")
