@@ -208,3 +208,13 @@ def test_the_image_line_names_the_layers_whose_size_is_unknown(
     assert main(["build", str(ctx / "Dockerfile")]) == 0
     (line,) = [x for x in capsys.readouterr().out.splitlines() if x.startswith("image ")]
     assert said in line
+
+
+def test_a_run_in_broken_json_form_runs_in_a_shell_as_docker_does(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Docker runs what is not a JSON list of strings in a shell, as written (moby/moby#32074); it was refused.
+    path = dockerfile(tmp_path, 'FROM alpine:3.22\nRUN ["echo", "hi"\nRUN ["echo", "ok"]\n')
+    assert main(["build", path]) == 0
+    out = capsys.readouterr().out
+    assert 'RUN ["echo", "hi"' in out and 'RUN ["echo", "ok"]' in out, out

@@ -210,13 +210,14 @@ def read_stages(path: Path) -> list[Stage]:
         if ins.keyword == "RUN":
             command = ins.value
             if command.startswith("["):
+                # Exec form; what is not a JSON list of strings is run in a shell as written, as Docker does
+                # (moby/moby#32074): the command as the shell would see it either way.
                 try:
                     parts = json.loads(command)
-                    command = " ".join(str(p) for p in parts)
-                except (json.JSONDecodeError, TypeError):
-                    raise BuildInputError(
-                        where, "bad_json", ins.line, word="RUN", reason=problem("reason_list")
-                    ) from None
+                except json.JSONDecodeError:
+                    parts = None
+                if isinstance(parts, list) and all(isinstance(p, str) for p in parts):
+                    command = " ".join(parts)
             steps.append(Step("RUN", ins.line, text, command, (), "", None, env))
         else:
             words, from_stage = _copy_args(ins, values, where)
