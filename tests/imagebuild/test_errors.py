@@ -218,3 +218,16 @@ def test_a_run_in_broken_json_form_runs_in_a_shell_as_docker_does(
     assert main(["build", path]) == 0
     out = capsys.readouterr().out
     assert 'RUN ["echo", "hi"' in out and 'RUN ["echo", "ok"]' in out, out
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("ARG BASE\nFROM ${BASE}\n", "BASE"), ("FROM node:${TAG}\n", "TAG"), ("ARG T=\nFROM alpine:$T AS a\n", "T")],
+)
+def test_a_from_naming_a_variable_without_a_value_says_which(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, names: str
+) -> None:
+    # It had built FROM 'node:' ("not in the catalog"), or said only that FROM takes an image.
+    err = fails(capsys, dockerfile(tmp_path, text))
+    assert f"{names} has no value before the first FROM" in err and f"ARG {names}=" in err, err
+    assert main(["build", dockerfile(tmp_path, "ARG T=3.22\nFROM alpine:${T}\nFROM alpine:${U:-3.22}\n")]) == 0

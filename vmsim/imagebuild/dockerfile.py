@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -141,6 +142,10 @@ def _key_values(ins: Instruction, values: dict[str, str], where: str) -> list[tu
     return pairs
 
 
+# A variable FROM names: $NAME or ${NAME}, and whether it brings its own default (${NAME:-x}, ${NAME-x}).
+_FROM_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(:?-[^}]*)?\}?")
+
+
 def _copy_args(ins: Instruction, values: dict[str, str], where: str) -> tuple[list[str], str | None]:
     """(sources + destination, ``--from`` value) of a COPY or ADD."""
     value = ins.value
@@ -182,6 +187,9 @@ def read_stages(path: Path) -> list[Stage]:
     for ins in instructions:
         if ins.keyword == "FROM":
             close()
+            unset = [m[1] for m in _FROM_VARIABLE.finditer(ins.value) if not m[2] and not global_args.get(m[1])]
+            if unset:  # Docker would build FROM an empty name ('node:' from 'node:${TAG}')
+                raise BuildInputError(where, "from_unset", ins.line, names=", ".join(unset), value=ins.value)
             words = [w for w in _words(substitute(ins.value, global_args)) if not w.startswith("--")]
             if len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as"):
                 raise BuildInputError(where, "from_args", ins.line)
