@@ -115,3 +115,36 @@ def test_context_text_reads_as_text_mode_did_and_follows_no_link(tmp_path: Path)
     assert link is not None and pipe is not None
     assert files.content_hash(link) != files.content_hash(files.index("real.txt") or 0)
     assert len(files.content_hash(pipe)) == 32
+
+
+def test_a_directory_that_fails_while_being_read_ends_there(tmp_path, monkeypatch):
+    # /proc/1/map_files lists, then refuses its entries: the walk raised PermissionError ("vmsim: ...: Permission
+    # denied", exit 1, for --context /); now the rest of that directory is skipped, as an unreadable one is.
+    import os
+
+    from vmsim.imagebuild.context import ContextFiles
+
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("b")
+    real = os.scandir
+
+    class Refusing:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.inner.close()
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            raise PermissionError(13, "Permission denied", "sub")
+
+    monkeypatch.setattr(os, "scandir", lambda path: Refusing(real(path)) if str(path).endswith("sub") else real(path))
+    files = ContextFiles(tmp_path)
+    assert "a.txt" in files.paths and "sub/b.txt" not in files.paths

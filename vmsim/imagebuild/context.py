@@ -41,7 +41,7 @@ class ContextFiles:
             except OSError:
                 continue  # an unreadable directory: Docker fails on it too, but it cannot be copied either way
             with it:
-                for entry in it:
+                for entry in _entries(it):
                     path = f"{rel}/{entry.name}" if rel else entry.name
                     try:
                         is_dir = entry.is_dir(follow_symlinks=False)
@@ -121,3 +121,13 @@ class ContextFiles:
         # part of the text (JSON and TOML refuse it).
         text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
         return text.removeprefix("\ufeff")
+
+
+def _entries(it: Iterator[os.DirEntry[str]]) -> Iterator[os.DirEntry[str]]:
+    """A directory's entries, ending where reading it fails (a directory that lists but cannot be read, such as
+    /proc's map_files): the rest of it is skipped as an unreadable directory is."""
+    while True:
+        try:
+            yield next(it)
+        except (StopIteration, OSError):
+            return
