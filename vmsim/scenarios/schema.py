@@ -240,7 +240,13 @@ def parse_scenario(
     most = max(MAX_INSTANCES, PER_HOST * cluster.hosts)
     if asked > most:
         # Each count is within bounds, but ten thousand events of them would never finish.
-        r.add("scenario.instances", asked=f"{asked:,}", max=f"{most:,}")
+        r.add(
+            "scenario.instances",
+            asked=f"{asked:,}",
+            max=f"{most:,}",
+            hosts=MAX_INSTANCES // PER_HOST,
+            per_host=PER_HOST,
+        )
 
     if r.problems:
         raise ScenarioError(source, r.problems)
