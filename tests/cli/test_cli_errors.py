@@ -185,3 +185,13 @@ def test_stdout_carries_only_data():
     proc = vmsim("fit", "nginx", "--format", "json")
     assert proc.returncode == 0 and proc.stderr == ""
     assert json.loads(proc.stdout)["app"] == "nginx"
+
+
+def test_an_export_dir_that_is_a_file_is_refused_at_start(capsys, tmp_path):
+    # It was accepted, and the first export failed ("Not a directory") minutes into a class.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    assert main(["tui", "hello", "--export-dir", str(notes)]) == 2
+    err = capsys.readouterr().err
+    assert "--export-dir" in err and "not a folder" in err, err
+    assert notes.read_text() == "mine"

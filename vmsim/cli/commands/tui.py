@@ -38,6 +38,8 @@ def handle(args: argparse.Namespace) -> int:
 
     spec = with_host(load_scenario(args.scenario), args.host)
     check_lesson_step(spec, args.step, args.scenario)
+    if os.path.exists(args.export_dir) and not os.path.isdir(args.export_dir):  # said now, not at the first export
+        raise CliError(f"--export-dir {args.export_dir}: not a folder; name a folder (it is made if it does not exist)")
     if not sys.stdout.isatty() and not os.environ.get("VMSIM_FORCE_TUI"):
         raise CliError(f"the dashboard needs a terminal; for a headless result use 'vmsim run {args.scenario}'")
     try:
