@@ -148,6 +148,13 @@ def test_a_misspelt_command_or_option_is_named_with_the_one_meant(capsys, argv, 
     assert out == "" and needle in err, err
 
 
+@pytest.mark.parametrize(("word", "needle"), [("./run", "file not found"), ("hots", "did you mean 'hosts'?")])
+def test_a_path_or_a_scenario_name_close_to_a_command_is_not_taken_for_one(capsys, word, needle):
+    assert main([word]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "unknown command" not in err, err
+
+
 def test_a_scenario_named_like_a_command_still_opens(capsys):
     # 'hosts' is a shipped scenario close to the command 'host': it is the scenario (here, its wrong flag is named).
     with pytest.raises(SystemExit):

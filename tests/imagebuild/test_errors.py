@@ -231,3 +231,8 @@ def test_a_from_naming_a_variable_without_a_value_says_which(
     err = fails(capsys, dockerfile(tmp_path, text))
     assert f"{names} has no value before the first FROM" in err and f"ARG {names}=" in err, err
     assert main(["build", dockerfile(tmp_path, "ARG T=3.22\nFROM alpine:${T}\nFROM alpine:${U:-3.22}\n")]) == 0
+    # The builder's own ARGs need no ARG line (the usual multi-platform first line).
+    assert (
+        main(["build", dockerfile(tmp_path, "FROM --platform=$BUILDPLATFORM alpine:3.22 AS b\nFROM alpine:3.22\n")])
+        == 0
+    )

@@ -72,6 +72,8 @@ def test_a_korean_particle_follows_the_sound_before_it():
     # 2 (이), 4 (사), 5 (오), 9 (구) end in a vowel; 0 1 3 6 7 8 (영 일 삼 육 칠 팔) in a consonant.
     assert [ends_closed(str(d)) for d in range(10)] == [True, True, False, True, False, False, True, True, True, False]
     assert (ends_closed("컨테이너"), ends_closed("호스트 셋"), ends_closed("build")) == (False, True, None)
+    assert (ends_closed("'메모리'"), ends_closed("(셋)"), ends_closed("컨테이너 ")) == (False, True, False)
+    assert fill("{x:을|를} {y:이|가}", {"x": "'메모리'", "y": "컨테이너 "}) == "'메모리'를 컨테이너가"
     assert fill("{v:을|를} · {h:이|가} · {w:은|는} · {x:과|와}", {"v": 2, "h": "host-3", "w": "이미지", "x": "b"}) == (
         "2를 · host-3이 · 이미지는 · b과(와)"
     )

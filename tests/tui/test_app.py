@@ -807,11 +807,11 @@ async def test_a_cut_log_line_ends_in_an_ellipsis_beside_the_scroll_bar(tmp_path
         for row in refused:
             assert len(row) == width and row.rstrip().endswith("…"), row
             assert "MiB free" in row, "how much was free is the reason: it comes before the breakdown"
-        # In the instance list a refused instance reads 'refused: needs …', not 'failed: refused: needs …'.
+        # In the instance list a refused instance reads 'refused: … free, needs …', not 'failed: refused: …'.
         from vmsim.tui.widgets.instance_list import instance_line
 
         vm = app.snapshot.world("vm")
         refused = [i for i in vm.instances if i.reason is not None and i.reason.code == "reason.refused_prefix"]
         assert refused
         line = instance_line(refused[0], app.session.now, 60).plain
-        assert line.startswith(f"✗ {refused[0].id}") and " refused: needs " in line and "failed" not in line, line
+        assert line.startswith(f"✗ {refused[0].id}") and " refused: " in line and "failed" not in line, line

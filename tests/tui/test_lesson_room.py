@@ -38,7 +38,12 @@ async def test_the_part_a_step_points_at_is_whole_on_screen_at_80x24(tmp_path, n
             await pilot.pause()
         assert lesson.state.index == number - 1 and lesson.state.revealed
         if app.main.has_class("-lower-max"):
-            return  # the step's own view (image-vs-container's images) has the middle of a short screen
+            # The step's own view has the middle of a short screen (image-vs-container's images, whose disk sums
+            # are what its disk step asks about): it is on screen, in place of the worlds.
+            view = lesson.step.view if lesson.step is not None else None
+            assert view is not None and app.main.lower.strip.active == view, (view, app.main.lower.strip.active)
+            assert app.main.lower.region.height > 12
+            return
         for column in app.screen.query(WorldPanel):
             panel = column.query_one(HostPanel)
             lines = panel.lines(panel.size.width)
@@ -142,3 +147,41 @@ def test_an_instance_whose_app_does_not_work_says_so_as_the_hosts_view_does(lang
     words = "app not working" if lang == "en" else "앱 동작 안 함"
     assert line.startswith(f"x {broken[0].id}") and f"v{broken[0].version} {words}" in line, line
     assert instance_line(fine[0], session.now, 60, lang).plain.startswith(f"● {fine[0].id}")
+
+
+async def test_the_hosts_pane_takes_what_it_needs_and_all_the_middle_on_c(tmp_path):
+    from vmsim.tui.widgets.hosts_view import HostsView
+
+    app = VmsimApp(load_scenario("hosts"), paused=True, animate=False, export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.advance(30.0)
+        app.main.set_view("hosts")
+        app.refresh_view([], charts=True)
+        await pilot.pause()
+        lower = app.main.lower
+        view = app.screen.query_one(HostsView)
+        wanted = view.rows_wanted()
+        assert 0 < wanted < 40 // 2 and lower.region.height <= wanted + 2, (wanted, lower.region.height)
+        await pilot.press("c")  # the whole middle at once, not at the next chart refresh
+        await pilot.pause()
+        assert lower.styles.max_height is None and lower.region.height > 30, lower.region
+        await pilot.press("c")
+        await pilot.pause()
+        assert lower.region.height <= wanted + 2, lower.region
+
+
+async def test_what_gives_way_comes_back_when_a_later_step_made_the_room(tmp_path):
+    # The steps are taken in order; the memory's legend going can leave room for the disk and the CPU line that
+    # went first. They came back no more: the VMs' panel at 80x24 shrank to 5 of its 11 rows.
+    from vmsim.tui.widgets.world_panel import LIST_ROWS, HostPanel
+
+    app = VmsimApp(load_scenario("microvm"), paused=True, animate=False, export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.add_workload("nginx", 30)
+        app.advance(60.0)
+        await pilot.pause()
+        for panel in app.screen.query(HostPanel):
+            lines = panel.lines(panel.size.width)
+            room = panel.room(LIST_ROWS)
+            assert room is not None and room - 3 <= len(lines) <= room, (panel.kind, len(lines), room)
+            assert "cpu" in {part for part, _ in lines}, panel.kind

@@ -61,7 +61,7 @@ def _main(raw: list[str]) -> int:
 
 def _refuse_a_misspelt_command(word: str) -> None:
     """``vmsim rn hello`` means ``run``, not a scenario named 'rn': a word close to a command's name that is no
-    scenario (shipped, or a file here) is refused with the command it likely means."""
+    scenario (a path, or a shipped scenario's name or close to one) is refused with the command it likely means."""
     import difflib
 
     close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6) if word and not word.startswith("-") else []
@@ -69,10 +69,11 @@ def _refuse_a_misspelt_command(word: str) -> None:
         return
     from pathlib import Path
 
-    from vmsim.scenarios.loader import shipped_names
+    from vmsim.scenarios.loader import is_path, shipped_names
 
-    if word in shipped_names() or Path(word).exists():
-        return
+    names = shipped_names()
+    if is_path(word) or Path(word).exists() or difflib.get_close_matches(word, names, n=1, cutoff=0.75):
+        return  # a file, or a scenario's name (misspelt, the loader names the one meant)
     raise SystemExit(
         _say_usage_error(f"unknown command {word!r} (did you mean {close[0]}?); 'vmsim --help' lists the commands")
     )

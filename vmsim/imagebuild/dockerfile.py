@@ -142,6 +142,10 @@ def _key_values(ins: Instruction, values: dict[str, str], where: str) -> list[tu
     return pairs
 
 
+# The build's own ARGs, set by the builder without an ARG line (Docker's "automatic platform ARGs").
+BUILT_IN_ARGS = frozenset(
+    f"{who}{what}" for who in ("BUILD", "TARGET") for what in ("PLATFORM", "OS", "ARCH", "VARIANT")
+)
 # A variable FROM names: $NAME or ${NAME}, and whether it brings its own default (${NAME:-x}, ${NAME-x}).
 _FROM_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(:?-[^}]*)?\}?")
 
@@ -187,9 +191,14 @@ def read_stages(path: Path) -> list[Stage]:
     for ins in instructions:
         if ins.keyword == "FROM":
             close()
-            unset = [m[1] for m in _FROM_VARIABLE.finditer(ins.value) if not m[2] and not global_args.get(m[1])]
+            image = next((w for w in ins.value.split() if not w.startswith("--")), "")  # not --platform=$…
+            unset = [
+                m[1]
+                for m in _FROM_VARIABLE.finditer(image)
+                if not m[2] and not global_args.get(m[1]) and m[1] not in BUILT_IN_ARGS
+            ]
             if unset:  # Docker would build FROM an empty name ('node:' from 'node:${TAG}')
-                raise BuildInputError(where, "from_unset", ins.line, names=", ".join(unset), value=ins.value)
+                raise BuildInputError(where, "from_unset", ins.line, names=unset[0], value=ins.value)
             words = [w for w in _words(substitute(ins.value, global_args)) if not w.startswith("--")]
             if len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as"):
                 raise BuildInputError(where, "from_args", ins.line)

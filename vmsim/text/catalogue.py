@@ -81,7 +81,7 @@ _DIGIT_CLOSED = frozenset("013678")  # 영 일 삼 육 칠 팔 end in a consonan
 def ends_closed(word: str) -> bool | None:
     """Whether ``word``, read in Korean, ends in a consonant (a Hangul syllable's final, or a digit's name); None
     when its last character does not say."""
-    last = word.rstrip()[-1:] or " "
+    last = word.rstrip().rstrip("'\")]}>」』》〉")[-1:] or " "  # the word, not the quotes or brackets around it
     if "가" <= last <= "힣":
         return (ord(last) - ord("가")) % 28 != 0
     if last.isdigit():
@@ -96,7 +96,7 @@ class _Plurals(string.Formatter):
     def format_field(self, value: object, format_spec: str) -> str:
         if format_spec in PARTICLES:
             closed_form, _, open_form = format_spec.partition("|")
-            word = str(value)
+            word = str(value).rstrip()
             closed = ends_closed(word)
             if closed is None:
                 return f"{word}{closed_form}({open_form})"

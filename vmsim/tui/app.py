@@ -322,6 +322,7 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
     def action_toggle_lower(self) -> None:
         """Give the log and charts the room (or give it back to the worlds)."""
         self.main.toggle_class("-lower-max")
+        self.main.fit_hosts_pane()
 
     def action_toggle_microvm(self) -> None:
         """Show or hide the microVM world (rebuilt by replay, so it has seen the same workloads)."""

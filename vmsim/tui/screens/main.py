@@ -148,6 +148,7 @@ class MainScreen(Screen):
             view.startswith(("drift", "build-")) or view == "summary" or (short and view != "log")
         )
         self.set_class(big, "-lower-max")
+        self.fit_hosts_pane()
         if big and isinstance(self.focused, InstanceList):
             self.set_focus(None)  # a hidden list keeps no cursor the keys would move unseen
 
@@ -281,10 +282,16 @@ class MainScreen(Screen):
 
             selected = self.selected_instance()
             summaries = tuple(hosts_summary(w) for w in snap.worlds)
-            view = cast(HostsView, lower.view(active))
-            view.data = HostsData(snap, summaries, selected[1] if selected else None)
-            # No taller than it needs (its half of the screen at most): the rows it leaves go to the instance lists.
-            lower.styles.max_height = None if self.has_class("-lower-max") else view.rows_wanted() + HOSTS_EDGE
+            cast(HostsView, lower.view(active)).data = HostsData(snap, summaries, selected[1] if selected else None)
+            self.fit_hosts_pane()
+
+    def fit_hosts_pane(self) -> None:
+        """The lower pane showing the hosts no taller than they need (half the screen at most: the rows it leaves go
+        to the instance lists), unless it has the whole middle."""
+        lower = self.lower
+        view = lower.views.get("hosts") if lower.strip.active == "hosts" else None
+        wanted = getattr(view, "rows_wanted", None)
+        lower.styles.max_height = None if wanted is None or self.has_class("-lower-max") else wanted() + HOSTS_EDGE
 
     def on_lower_pane_view_shown(self, message: LowerPane.ViewShown) -> None:
         # A view just shown gets its data now rather than at the next chart refresh.

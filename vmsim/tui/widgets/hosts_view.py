@@ -240,8 +240,10 @@ class HostsView(Widget):
     data: reactive[HostsData | None] = reactive(None)
 
     def rows_wanted(self) -> int:
-        """The rows it would fill with room to spare (every host a tile, the whole stack): the pane is no taller."""
-        return max((len(column) for column in self._columns(1000)), default=0)
+        """The rows it fills given half the screen, the most its pane takes (laid out for that height: with
+        many hosts, a cell each, as cheap as a repaint)."""
+        most = max(self.screen.size.height // 2, 1)
+        return min(most, max((len(column) for column in self._columns(most)), default=0))
 
     def _columns(self, height: int) -> list[list[Text]]:
         data = self.data

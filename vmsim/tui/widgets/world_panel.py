@@ -197,13 +197,21 @@ class HostPanel(StylePerPaint, Widget):
             }
             form: dict[str, object] = {"thick": self.thick, "gaps": not self.short}
             lines = _assemble(title, rows, form)
+            shed: list[tuple[str, object, int | None]] = []
             for what, less, list_rows in SHORTER:
                 room = rooms[list_rows]
                 if room is None or len(lines) <= room:
                     continue
                 if what != self.highlight:
+                    shed.append((what, form.get(what, "all"), room))
                     form[what] = less
                     lines = _assemble(title, rows, form)
+            # What went early comes back if a later step made the room for it (the memory's legend going can leave
+            # room for the disk and the CPU line that went first), each within its own step's room.
+            for what, before, room in reversed(shed[:-1]):
+                again = _assemble(title, rows, {**form, what: before})
+                if room is not None and len(again) <= room:
+                    form[what], lines = before, again
             room = rooms[LIST_ROWS]
             if room is not None and len(lines) > room and len(rows["memory"].heads) > 2:
                 rows["memory"] = memory(True)  # the last resort: the capacity is on the status line too
