@@ -185,3 +185,20 @@ async def test_what_gives_way_comes_back_when_a_later_step_made_the_room(tmp_pat
             room = panel.room(LIST_ROWS)
             assert room is not None and room - 3 <= len(lines) <= room, (panel.kind, len(lines), room)
             assert "cpu" in {part for part, _ in lines}, panel.kind
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_every_list_shows_its_newest_after_a_step_adds_many(tmp_path, lang):
+    from vmsim.tui.widgets.instance_list import InstanceList
+
+    app = VmsimApp(load_scenario("microvm"), animate=False, export_dir=tmp_path, lesson_step=4, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("right")  # twenty more in every world
+        for _ in range(3):
+            app.advance(2.0)
+            await pilot.pause()
+        for lst in app.screen.query(InstanceList):
+            assert len(lst.instances) == 21 and lst.cursor == 20, (lst.world, lst.cursor)
+            last = int(lst.scroll_offset.y) + lst.size.height - 1
+            assert last == 20, (lst.world, lst.scroll_offset.y, lst.size.height)  # the newest is the last row shown

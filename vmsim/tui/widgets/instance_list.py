@@ -161,13 +161,14 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
             self.scroll_to_region_if_needed(self.cursor)
 
     def scroll_to_region_if_needed(self, row: int) -> None:
-        """Keep the cursor row on screen."""
+        """Keep the cursor row on screen. Forced: a list that has just grown past its height has no scroll bar yet,
+        and Textual skips an unforced scroll there (the container list in microvm step 4 stayed on its first rows)."""
         top = int(self.scroll_offset.y)
         height = max(self.size.height, 1)
         if row < top:
-            self.scroll_to(y=row, animate=False)
+            self.scroll_to(y=row, animate=False, force=True)
         elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False)
+            self.scroll_to(y=row - height + 1, animate=False, force=True)
 
     def action_cursor(self, delta: int) -> None:
         """Move the selection."""
