@@ -170,9 +170,10 @@ async def test_the_hosts_pane_takes_what_it_needs_and_all_the_middle_on_c(tmp_pa
         assert lower.region.height <= wanted + 2, lower.region
 
 
-async def test_what_gives_way_comes_back_when_a_later_step_made_the_room(tmp_path):
-    # The steps are taken in order; the memory's legend going can leave room for the disk and the CPU line that
-    # went first. They came back no more: the VMs' panel at 80x24 shrank to 5 of its 11 rows.
+async def test_a_short_column_keeps_what_matters_most_and_uses_its_room(tmp_path):
+    # What gave way went in a fixed order and never came back: the VMs' panel at 80x24 shrank to 5 of its 11 rows
+    # (no legend, no disk, no CPU). Now the memory's legend is kept first (its headline folded if need be), then
+    # the CPU line and the disk, as far as they fit.
     from vmsim.tui.widgets.world_panel import LIST_ROWS, HostPanel
 
     app = VmsimApp(load_scenario("microvm"), paused=True, animate=False, export_dir=tmp_path)
@@ -184,7 +185,8 @@ async def test_what_gives_way_comes_back_when_a_later_step_made_the_room(tmp_pat
             lines = panel.lines(panel.size.width)
             room = panel.room(LIST_ROWS)
             assert room is not None and room - 3 <= len(lines) <= room, (panel.kind, len(lines), room)
-            assert "cpu" in {part for part, _ in lines}, panel.kind
+            memory = [text.plain for part, text in lines if part == "memory"]
+            assert any("host OS" in row for row in memory), (panel.kind, memory)  # the legend, not only the bar
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -202,3 +204,30 @@ async def test_every_list_shows_its_newest_after_a_step_adds_many(tmp_path, lang
             assert len(lst.instances) == 21 and lst.cursor == 20, (lst.world, lst.cursor)
             last = int(lst.scroll_offset.y) + lst.size.height - 1
             assert last == 20, (lst.world, lst.scroll_offset.y, lst.size.height)  # the newest is the last row shown
+
+
+async def test_a_one_row_list_says_how_many_it_does_not_show(tmp_path):
+    from vmsim.tui.widgets.instance_list import InstanceList
+
+    app = VmsimApp(load_scenario("ec2-stack"), animate=False, export_dir=tmp_path, lesson_step=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "right")  # the reveal, at the end of its watching
+        await pilot.pause()
+        vm = next(lst for lst in app.screen.query(InstanceList) if lst.world == "vm")
+        assert vm.size.height == 1 and len(vm.instances) == 3, (vm.size, len(vm.instances))
+        row = "".join(s.text for s in vm.render_line(0)).rstrip()
+        assert row.endswith(" +2") and "node-web-" in row, row
+
+
+async def test_a_fit_line_a_question_points_at_holds_a_question_mark_until_the_answer(tmp_path):
+    from vmsim.tui.widgets.world_panel import FitMeter
+
+    app = VmsimApp(load_scenario("microvm"), animate=False, export_dir=tmp_path, lesson_step=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.lesson is not None and app.lesson.asking
+        assert [m.render().plain for m in app.screen.query(FitMeter)] == ["?"] * 3  # not a bare marker
+        await pilot.press("right", "right")  # the answer, once watched
+        await pilot.pause()
+        assert all("python-api" in m.render().plain for m in app.screen.query(FitMeter))

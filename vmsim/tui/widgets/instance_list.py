@@ -144,7 +144,12 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
             more = tr("list.more", self.app.lang, n=f"{hidden:,}", arrow=arrow)  # type: ignore[attr-defined]
             return Strip([Segment(more, Style(dim=True))]).adjust_cell_length(width).apply_style(base)
         inst = self.instances[index]
-        text = instance_line(inst, self.now, width, self.app.lang, self.progress(inst))  # type: ignore[attr-defined]
+        others = len(self.instances) - 1 if height == 1 else 0  # one row: the instance, and how many are not
+        tag = f" +{others:,}" if others else ""
+        text = instance_line(inst, self.now, width - len(tag), self.app.lang, self.progress(inst))  # type: ignore[attr-defined]
+        if tag:
+            text.pad_right(width - len(tag) - text.cell_len)
+            text.append(tag, style="dim")
         if index == self.cursor:
             text.pad_right(width - text.cell_len)
             text.stylize(Style(bgcolor="#0b3d5c", bold=True) if self.has_focus else Style(bgcolor="#262626"))

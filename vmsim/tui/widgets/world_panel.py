@@ -21,19 +21,20 @@ from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 # The parts of a host panel a lesson can point at.
 HOST_PARTS = ("memory", "disk", "cpu")
-# What gives way, in order, when a column is too short for its host panel and some rows of its instance list: the
-# two-row bars and the blank rows (for up to TALL_LIST rows of the list), then the disk's legend, the disk, the CPU
-# line and the memory's legend (for up to LIST_ROWS), then the memory's headline folds to two lines. A part a
-# lesson points at keeps its rows: the list gives up its own instead.
+# A short column keeps, of its host panel, what matters most that fits beside some rows of its instance list: the
+# title, the memory's headline and bar always, then in this order what still fits beside LIST_ROWS of the list (the
+# memory's legend, the CPU line, the disk's bar, the disk's legend), then what fits beside TALL_LIST of it (the
+# blank rows between the parts, two-row bars). A part a lesson points at is kept whole (the list gives up its rows);
+# where even the least does not fit, the memory's headline folds to two lines.
 TALL_LIST = 10
 LIST_ROWS = 3
-SHORTER = (
-    ("thick", False, TALL_LIST),
-    ("gaps", False, TALL_LIST),
+KEPT_IN_ORDER = (
+    ("memory", "all", LIST_ROWS),
+    ("cpu", "all", LIST_ROWS),
     ("disk", "bar", LIST_ROWS),
-    ("disk", "none", LIST_ROWS),
-    ("cpu", "none", LIST_ROWS),
-    ("memory", "bar", LIST_ROWS),
+    ("disk", "all", LIST_ROWS),
+    ("gaps", True, TALL_LIST),
+    ("thick", True, TALL_LIST),
 )
 
 
@@ -43,8 +44,8 @@ class FitMeter(Static):
     fit: reactive[tuple[str, FitResult] | None] = reactive(None)
 
     def render(self) -> Text:
-        if self.fit is None:
-            return Text("")
+        if self.fit is None:  # a lesson's question waits: where it points, the answer will come
+            return Text("?", style="dim") if self.has_class("-highlight") else Text("")
         app, fit = self.fit
         lang = self.app.lang  # type: ignore[attr-defined]
         n, what = f"{fit.max_instances:,}", tr(f"limit.{fit.limited_by}", lang)
@@ -129,7 +130,7 @@ class HostPanel(StylePerPaint, Widget):
             self._changed()
 
     def set_column_rows(self, rows: int) -> None:
-        """Follow the column's height: what does not fit in it gives way (``SHORTER``)."""
+        """Follow the column's height: what does not fit in it gives way (``KEPT_IN_ORDER``)."""
         if rows != self.column_rows:
             self.column_rows = rows
             self._changed()
@@ -195,23 +196,25 @@ class HostPanel(StylePerPaint, Widget):
                 "disk": ledger_rows("bar.disk", world.disk, DISK_STYLES, cells("disk"), lang),
                 "cpu": LedgerRows([], cpu_line(world.cpu, cells("cpu"), lang), []),
             }
-            form: dict[str, object] = {"thick": self.thick, "gaps": not self.short}
+            if rooms[LIST_ROWS] is None:  # not laid out yet: everything, as the screen's size says
+                form: dict[str, object] = {"thick": self.thick, "gaps": not self.short}
+            else:
+                least = {"memory": "bar", "disk": "none", "cpu": "none", "thick": False, "gaps": False}
+                form = {k: v for k, v in least.items() if k != self.highlight}  # (a pointed-at part: whole)
+                allowed = {"thick": self.thick, "gaps": not self.short}
+                for what, more, list_rows in KEPT_IN_ORDER:
+                    room = rooms[list_rows]
+                    if what not in form or allowed.get(what, True) is False or room is None:
+                        continue
+                    trial = {**form, what: more}
+                    if len(_assemble(title, rows, trial)) <= room:
+                        form = trial
+                    elif what == "memory" and len(rows["memory"].heads) > 2:
+                        # The legend before the capacity line (the status line says it too): two lines, not three.
+                        folded = {**rows, "memory": memory(True)}
+                        if len(_assemble(title, folded, trial)) <= room:
+                            rows, form = folded, trial
             lines = _assemble(title, rows, form)
-            shed: list[tuple[str, object, int | None]] = []
-            for what, less, list_rows in SHORTER:
-                room = rooms[list_rows]
-                if room is None or len(lines) <= room:
-                    continue
-                if what != self.highlight:
-                    shed.append((what, form.get(what, "all"), room))
-                    form[what] = less
-                    lines = _assemble(title, rows, form)
-            # What went early comes back if a later step made the room for it (the memory's legend going can leave
-            # room for the disk and the CPU line that went first), each within its own step's room.
-            for what, before, room in reversed(shed[:-1]):
-                again = _assemble(title, rows, {**form, what: before})
-                if room is not None and len(again) <= room:
-                    form[what], lines = before, again
             room = rooms[LIST_ROWS]
             if room is not None and len(lines) > room and len(rows["memory"].heads) > 2:
                 rows["memory"] = memory(True)  # the last resort: the capacity is on the status line too
