@@ -64,9 +64,11 @@ def summary_lines(world: WorldSnapshot, summary: HostsSummary, width: int, lang:
     if summary.down:
         pieces.append((tr("hosts.down", lang, n=f"{summary.down:,}"), f"bold {DOWN}"))
     mean = f"{summary.instances_mean:.1f}"
-    per_host = tr("hosts.per_host", lang, min=summary.instances_min, max=summary.instances_max, mean=mean)
+    low, high = summary.instances_min, summary.instances_max
+    even = "_even" if low == high else ""  # '2 per host', not '2–2 per host (avg 2.0)'
+    per_host = tr(f"hosts.per_host{even}", lang, min=low, max=high, mean=mean)
     if len(per_host) > width:
-        per_host = tr("hosts.per_host.short", lang, min=summary.instances_min, max=summary.instances_max)
+        per_host = tr(f"hosts.per_host{even}.short", lang, min=low, max=high)
     pieces.append((per_host, "dim"))
     if summary.exposed:
         pieces.append((tr("hosts.exposed", lang, n=f"{summary.exposed:,}"), EXPOSED))
