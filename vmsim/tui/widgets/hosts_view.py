@@ -65,10 +65,14 @@ def summary_lines(world: WorldSnapshot, summary: HostsSummary, width: int, lang:
         pieces.append((tr("hosts.down", lang, n=f"{summary.down:,}"), f"bold {DOWN}"))
     mean = f"{summary.instances_mean:.1f}"
     low, high = summary.instances_min, summary.instances_max
-    even = "_even" if low == high else ""  # '2 per host', not '2–2 per host (avg 2.0)'
-    per_host = tr(f"hosts.per_host{even}", lang, min=low, max=high, mean=mean)
+    long, short = (  # '2 per host', not '2–2 per host (avg 2.0)'
+        ("hosts.per_host_even", "hosts.per_host_even.short")
+        if low == high
+        else ("hosts.per_host", "hosts.per_host.short")
+    )
+    per_host = tr(long, lang, min=low, max=high, mean=mean)
     if len(per_host) > width:
-        per_host = tr(f"hosts.per_host{even}.short", lang, min=low, max=high)
+        per_host = tr(short, lang, min=low, max=high)
     pieces.append((per_host, "dim"))
     if summary.exposed:
         pieces.append((tr("hosts.exposed", lang, n=f"{summary.exposed:,}"), EXPOSED))
