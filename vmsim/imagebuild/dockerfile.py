@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import io
 import json
-import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -146,8 +145,6 @@ def _key_values(ins: Instruction, values: dict[str, str], where: str) -> list[tu
 BUILT_IN_ARGS = frozenset(
     f"{who}{what}" for who in ("BUILD", "TARGET") for what in ("PLATFORM", "OS", "ARCH", "VARIANT")
 )
-# A variable FROM names: $NAME or ${NAME}, and whether it brings its own default (${NAME:-x}, ${NAME-x}).
-_FROM_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(:?-[^}]*)?\}?")
 
 
 def _copy_args(ins: Instruction, values: dict[str, str], where: str) -> tuple[list[str], str | None]:
@@ -192,11 +189,9 @@ def read_stages(path: Path) -> list[Stage]:
         if ins.keyword == "FROM":
             close()
             image = next((w for w in ins.value.split() if not w.startswith("--")), "")  # not --platform=$…
-            unset = [
-                m[1]
-                for m in _FROM_VARIABLE.finditer(image)
-                if not m[2] and not global_args.get(m[1]) and m[1] not in BUILT_IN_ARGS
-            ]
+            unset: list[str] = []
+            substitute(image, global_args, unset)
+            unset = [name for name in unset if name not in BUILT_IN_ARGS]
             if unset:  # Docker would build FROM an empty name ('node:' from 'node:${TAG}')
                 raise BuildInputError(where, "from_unset", ins.line, names=unset[0], value=ins.value)
             words = [w for w in _words(substitute(ins.value, global_args)) if not w.startswith("--")]

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def substitute(text: str, values: Mapping[str, str]) -> str:
-    """``text`` with the variables in ``values`` replaced."""
+def substitute(text: str, values: Mapping[str, str], unset: list[str] | None = None) -> str:
+    """``text`` with the variables in ``values`` replaced; each name that had no value and no default to take its
+    place is added to ``unset`` (when given)."""
     if "$" not in text:
         return text
     out: list[str] = []
@@ -36,7 +37,7 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
             if end < 0:
                 out.append(text[i:])
                 break
-            out.append(_braced(text[i + 2 : end], values))
+            out.append(_braced(text[i + 2 : end], values, unset))
             i = end + 1
             continue
         m = _NAME.match(text, i + 1)
@@ -44,17 +45,24 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
             out.append(ch)
             i += 1
             continue
-        out.append(values.get(m.group(), ""))
+        out.append(_value(m.group(), values, unset))
         i = m.end()
     return "".join(out)
 
 
-def _braced(inner: str, values: Mapping[str, str]) -> str:
+def _braced(inner: str, values: Mapping[str, str], unset: list[str] | None) -> str:
     for op in (":-", ":+"):
         name, sep, word = inner.partition(op)
         if sep:
             value = values.get(name, "")
             if op == ":-":
-                return value or substitute(word, values)
-            return substitute(word, values) if value else ""
-    return values.get(inner, "")
+                return value or substitute(word, values, unset)
+            return substitute(word, values, unset) if value else ""
+    return _value(inner, values, unset)
+
+
+def _value(name: str, values: Mapping[str, str], unset: list[str] | None) -> str:
+    value = values.get(name, "")
+    if not value and unset is not None:
+        unset.append(name)
+    return value
