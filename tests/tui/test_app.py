@@ -172,6 +172,22 @@ async def test_add_dialog_rejects_a_bad_count_and_cancels(tmp_path):
         assert ids(app, "vm") == ["nginx-1"]
 
 
+@pytest.mark.parametrize("typed", ["1e3", "2.5", "-1"])
+async def test_add_dialog_refuses_a_typed_count_it_cannot_read_instead_of_dropping_keys(tmp_path, typed):
+    """Typed key by key, "1e3" must not quietly become 13 (nor "2.5" 25): the count is refused with a message."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a")
+        await pilot.click("#count")
+        await pilot.press("end", "backspace", *typed)
+        assert app.screen.query_one("#count", Input).value == typed
+        await pilot.click("#add")
+        await pilot.pause()
+        assert isinstance(app.screen, AddWorkloadScreen)
+        assert "whole number" in str(app.screen.query_one("#add-error").render())
+        assert ids(app, "vm") == ["nginx-1"]
+
+
 async def test_add_again_repeats_the_last_app(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -159,7 +159,8 @@ class AddWorkloadScreen(ListDialog[tuple[str, int] | None]):
             yield OptionList(*options, id="app-list")
             with Horizontal(classes="dialog-row"):
                 yield Label(tr("add.how_many", lang), classes="field-label")
-                yield Input("1", id="count", type="integer", max_length=4)
+                # Plain text, checked on Add: an integer Input drops the keys it refuses, so "1e3" became 13.
+                yield Input("1", id="count", max_length=6)
             yield DialogError("", id="add-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("button.add", lang), id="add", variant="primary")
