@@ -98,6 +98,17 @@ def test_a_full_disk_error_names_the_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []  # the temporary file is gone too
 
 
+@posix_only
+def test_a_file_in_a_folder_that_takes_no_new_file_says_so(tmp_path):
+    """/proc/version exists, but /proc takes no new file; the write goes through a new file beside the target,
+    so "No such file or directory" alone would deny a file the user can see."""
+    if not os.path.exists("/proc/version"):
+        pytest.skip("needs /proc")
+    proc = vmsim("report", "hello", "--out", "/proc/version")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "no new file can be made in /proc" in proc.stderr, proc.stderr
+
+
 def test_the_cli_names_the_file_it_cannot_write(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")

@@ -132,7 +132,10 @@ def write_atomic(path: str | Path, text: str | Callable[[TextIO], object]) -> Wr
     try:
         fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
-        raise _named(exc, target) from None
+        # The new text goes to a new file beside the target first: say that it is the folder that refused
+        # (/proc/version exists, but /proc takes no new file: "No such file or directory" alone misleads).
+        reason = exc.strerror or str(exc)
+        raise OSError(exc.errno, f"no new file can be made in {folder} ({reason})", str(target)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             if isinstance(text, str):
