@@ -58,6 +58,10 @@ def test_not_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         ('FROM alpine\nCOPY ["a",\n', 2, "JSON form"),
         ("FROM alpine\nCOPY --from=nope /a /b\n", 2, "--from=nope names no earlier stage"),
         ("# only a comment\n", None, "has no instructions"),
+        ("FROM alpine\nCOPY --chwon=1000 a b\n", 2, "COPY does not take --chwon (did you mean --chown?)"),
+        ("FROM alpine\nADD --from=base a b\n", 2, "ADD does not take --from; it takes --chown,"),
+        ("FROM alpine\nONBUILD ONBUILD RUN make\n", 2, "ONBUILD ONBUILD is not allowed"),
+        ("FROM alpine\nONBUILD from alpine\n", 2, "ONBUILD FROM is not allowed"),
     ],
 )
 def test_syntax_errors_name_the_line(

@@ -113,6 +113,8 @@ def read_instructions(path: Path) -> list[Instruction]:
             raise BuildInputError(where, "unknown_instruction", ins.line, word=ins.keyword, guess=guess, known=known)
         if not ins.value:
             raise BuildInputError(where, "syntax", ins.line, reason=problem("reason_needs_args", word=ins.keyword))
+        if ins.keyword == "ONBUILD" and (inner := ins.value.split()[0].upper()) in ("ONBUILD", "FROM", "MAINTAINER"):
+            raise BuildInputError(where, "onbuild_word", ins.line, word=inner)  # Docker refuses these too
     return instructions
 
 
@@ -141,6 +143,12 @@ def _key_values(ins: Instruction, values: dict[str, str], where: str) -> list[tu
     return pairs
 
 
+# The flags Docker's builder takes on COPY and ADD; it refuses any other.
+COPY_FLAGS = {
+    "COPY": ("from", "chown", "chmod", "link", "parents", "exclude"),
+    "ADD": ("chown", "chmod", "link", "keep-git-dir", "checksum", "exclude", "unpack"),
+}
+
 # The build's own ARGs, set by the builder without an ARG line (Docker's "automatic platform ARGs").
 BUILT_IN_ARGS = frozenset(
     f"{who}{what}" for who in ("BUILD", "TARGET") for what in ("PLATFORM", "OS", "ARCH", "VARIANT")
@@ -154,6 +162,19 @@ def _copy_args(ins: Instruction, values: dict[str, str], where: str) -> tuple[li
     while value.startswith("--"):
         flag, _, value = value.partition(" ")
         name, _, arg = flag[2:].partition("=")
+        known = COPY_FLAGS[ins.keyword]
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            guess = problem("guess", word=f"--{close[0]}") if close else ""
+            raise BuildInputError(
+                where,
+                "unknown_flag",
+                ins.line,
+                word=ins.keyword,
+                flag=f"--{name}",
+                guess=guess,
+                known=", ".join(f"--{each}" for each in known),
+            )
         flags[name] = substitute(arg, values)
         value = value.lstrip()
     if value.startswith("["):
