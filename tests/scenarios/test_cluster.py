@@ -81,6 +81,16 @@ def test_names_alone_give_the_count(tmp_path):
             "events[1].deploy: no event adds redis before it: a deploy of an app nobody runs reaches nothing "
             "(apps added by then: nginx)",
         ),
+        (
+            '[[events]]\nat_s = 0\nadd = "nginx"\n[[events]]\nat_s = 1\nfault = "escape"\ninstance = "redis-1"\n',
+            "events[1].instance: no event adds an app that redis-1 is an instance of (instances are named APP-N, "
+            "e.g. nginx-1; apps added by then: nginx)",
+        ),
+        (
+            '[[events]]\nat_s = 0\nadd = "nginx"\n[[lesson]]\ntext.en = "x"\nfault = "escape"\ninstance = "redis-1"\n'
+            '[[lesson]]\ntext.en = "y"\nadd = "redis"\n',
+            "lesson[0].instance: no event and no earlier step adds an app that redis-1 is an instance of",
+        ),
         ('[[events]]\nat_s = 0\nadd = "nginx"\ndeploy = "nginx"\n', "needs exactly one of"),
         ('[[events]]\nat_s = 0\ndeploy = "ngnix"\nversion = "2"\n', "did you mean 'nginx'?"),
         ('[[events]]\nat_s = 0\nadd = "nginx"\nversion = "2"\n', "events[0].version: only goes with deploy"),

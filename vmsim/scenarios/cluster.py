@@ -128,24 +128,35 @@ def read_deploy(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s:
     return EventSpec(at_s, "deploy", (app, method, version, hosts, most))
 
 
+def _untargeted(event: EventSpec, added: set[str]) -> tuple[str, str] | None:
+    """(key, name) when ``event`` is a deploy of an app none of ``added`` is, or a fault on an instance whose
+    name (``APP-N``, as the engine names them) is of no app in ``added``: else None. (Which numbers exist is
+    known only when the run gets there: a replacement takes the next one.)"""
+    if event.verb == "deploy" and event.args[0] not in added:
+        return "deploy", str(event.args[0])
+    instance = event.args[2] if event.verb == "fault" else None
+    if instance is not None and str(instance).rpartition("-")[0] not in added:
+        return "instance", str(instance)
+    return None
+
+
 def check_deploys(r: Reader, events: list[EventSpec], where: list[str]) -> None:
-    """A deploy goes to an app some earlier (or simultaneous) event added: else nobody runs it."""
+    """A deploy goes to an app, and a fault to an instance of an app, some earlier (or simultaneous) event
+    added: else it reaches nothing."""
     for event, path in zip(events, where, strict=True):
-        if event.verb != "deploy":
-            continue
-        app = event.args[0]
-        added = sorted({str(e.args[0]) for e in events if e.verb == "add_workload" and e.at_s <= event.at_s})
-        if app not in added:
-            r.add("scenario.deploy_nobody", path=path, app=app, added=", ".join(added) or msg("scenario.none"))
+        added = {str(e.args[0]) for e in events if e.verb == "add_workload" and e.at_s <= event.at_s}
+        if (miss := _untargeted(event, added)) is not None:
+            names = ", ".join(sorted(added)) or msg("scenario.none")
+            r.add(f"scenario.{miss[0]}_nobody", path=path, app=miss[1], added=names)
 
 
 def check_lesson_deploys(r: Reader, events: list[EventSpec], steps: list[tuple[EventSpec, ...]]) -> None:
-    """A lesson step's deploy goes to an app an event or an earlier step added: else nobody runs it."""
+    """A lesson step's deploy or fault reaches an app an event or an earlier step added: else nothing."""
     added = {str(e.args[0]) for e in events if e.verb == "add_workload"}
     for i, actions in enumerate(steps):
         for action in actions:
-            if action.verb == "deploy" and action.args[0] not in added:
+            if (miss := _untargeted(action, added)) is not None:
                 names = ", ".join(sorted(added)) or msg("scenario.none")
-                r.add("scenario.deploy_nobody_step", path=f"lesson[{i}]", app=action.args[0], added=names)
+                r.add(f"scenario.{miss[0]}_nobody_step", path=f"lesson[{i}]", app=miss[1], added=names)
             elif action.verb == "add_workload":
                 added.add(str(action.args[0]))
