@@ -61,7 +61,7 @@ def test_the_summary_in_words_has_a_column_per_world_and_a_row_per_measure(lang)
     rows = summary_rows(lesson_summary(run_lesson(load_scenario("ec2-drift"))), lang)
     assert all(len(row) == len(rows[0]) == 3 for row in rows)
     labels = [row[0] for row in rows[1:] if row[0]]
-    assert len(labels) == len(set(labels)) == 10
+    assert len(labels) == len(set(labels)) == 12
     headings = [row for row in rows[1:] if not row[0]]  # the drift rows' heading: the servers, not a world
     assert len(headings) == 1 and headings[0][1] and not any(headings[0][2:])
     if lang == "ko":

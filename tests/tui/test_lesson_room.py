@@ -235,3 +235,30 @@ async def test_a_fit_line_a_question_points_at_holds_a_question_mark_until_the_a
         await pilot.press("right", "right")  # the answer, once watched
         await pilot.pause()
         assert all("python-api" in m.render().plain for m in app.screen.query(FitMeter))
+
+
+LESSONS = [name for name in shipped_names() if load_scenario(name).lesson]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("name", LESSONS)
+def test_a_summary_at_80_columns_cuts_no_measures_name_and_no_figure(name, lang):
+    """The summary's table at 78 cells (80×24 less the border): only a parenthesis's detail may be cut. The
+    memory row had read "14.2 GiB / 14.5 G…" in Korean, and "python-api 더 들…" named no measure."""
+    from vmsim.output.lesson_summary import summary_rows
+    from vmsim.session.summary import lesson_summary, run_lesson
+    from vmsim.tui.widgets.lesson_views import _column_widths
+
+    rows = summary_rows(lesson_summary(run_lesson(load_scenario(name))), lang)
+    widths, _gap = _column_widths(rows, 78)
+    assert widths[0] == max(len_cells(row[0]) for row in rows), (widths, rows)
+    for row in rows[1:]:
+        for cell, width in zip(row[1:], widths[1:], strict=True):
+            whole = cell.split(" (")[0]  # "7 (14 refused or killed)": the 7 is the figure, the rest its detail
+            assert len_cells(whole) <= width, (cell, width)
+
+
+def len_cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)

@@ -378,6 +378,17 @@ def test_a_narrow_summary_cuts_the_widest_figures_before_any_measures_name():
     widths, gap = _column_widths(rows, 78)
     assert widths[0] == len("Memory committed") and sum(widths) + gap * 2 <= 78
     assert widths[1] < len(rows[1][1]) and widths[2] == len(rows[1][2])  # only the widest figure gave room
+    # Three worlds at 80 columns: the one long figure ("7 (14 refused or killed)") levels with the next widest
+    # column before a measure's name gives its tail ("Memory for worklo…" had said less than "…or kil…").
+    three = (
+        ("", "Virtual machines", "Containers", "MicroVMs"),
+        ("Running", "7 (14 refused or killed)", "21", "21"),
+        ("Memory for workloads", "14.5 GiB", "14.5 GiB", "14.5 GiB"),
+        ("Fit more python-api", "0 more (memory)", "648 more (memory)", "34 more (memory)"),
+    )
+    widths, gap = _column_widths(three, 78)
+    assert widths[0] == len("Memory for workloads") and sum(widths) + gap * 3 <= 78
+    assert len("648 more (memory)") <= widths[1] < len(three[1][1])
     # One world, far too narrow: figures stop at MIN_FIGURE, then the names give the rest.
     one = tuple(row[:2] for row in rows)
     widths, gap = _column_widths(one, 30)

@@ -70,12 +70,10 @@ def summary_rows(summary: LessonSummary, lang: str) -> tuple[Row, ...]:
     rows.append((tr("summary.running", lang), *(_running(w, lang) for w in worlds)))
     rows.append((tr("summary.first_ready", lang), *(_seconds(w.first_ready_s, lang) for w in worlds)))
     rows.append((tr("summary.slowest_ready", lang), *(_seconds(w.slowest_ready_s, lang) for w in worlds)))
-    rows.append(
-        (
-            tr("summary.committed", lang),
-            *(f"{fmt_mib_compact(w.memory_committed_mib)} / {fmt_mib_compact(w.memory_capacity_mib)}" for w in worlds),
-        )
-    )
+    # What the host OS leaves, then what was committed of it: two short cells, not "14.2 GiB / 14.5 GiB", which
+    # three worlds' columns cannot hold beside the measures' names at 80 columns.
+    rows.append((tr("summary.capacity", lang), *(fmt_mib_compact(w.memory_capacity_mib) for w in worlds)))
+    rows.append((tr("summary.committed", lang), *(fmt_mib_compact(w.memory_committed_mib) for w in worlds)))
     rows.append((tr("summary.in_use", lang), *(fmt_mib_compact(w.memory_in_use_mib) for w in worlds)))
     rows.append((tr("summary.disk", lang), *(fmt_mib_compact(w.disk_used_mib) for w in worlds)))
     fit_app = summary.app or ""  # the row names the app (its cells would repeat it, and be cut at 80 columns)
@@ -89,8 +87,9 @@ def summary_rows(summary: LessonSummary, lang: str) -> tuple[Row, ...]:
                                                             total=drift.servers), *blank))  # fmt: skip
         rows.append((tr("summary.drift_image", lang), tr("summary.of", lang, n=drift.image_working,
                                                            total=drift.servers), *blank))  # fmt: skip
-        rows.append((tr("summary.drift_digests", lang), tr("summary.digests", lang, here=drift.built_here_digests,
-                                                             shipped=drift.shipped_digests), *blank))  # fmt: skip
+        # Two rows, not "3 / 1" under a name of both, which no 80-column screen could show whole.
+        rows.append((tr("summary.digests_built_each", lang), str(drift.built_here_digests), *blank))
+        rows.append((tr("summary.digests_shipped", lang), str(drift.shipped_digests), *blank))
     rows += _deploy_rows(summary.deploys, lang)
     kinds = tuple(w.kind for w in worlds)
     if summary.images is not None and "container" in kinds:

@@ -160,12 +160,17 @@ NAME_KEEP = 18  # cells a measure's name keeps while a figure can give room ("Me
 
 def _column_widths(rows: tuple[tuple[str, ...], ...], room: int) -> tuple[list[int], int]:
     """Each column's width and the gap between columns, within ``room`` cells when they can be: the gaps narrow
-    first, then a long name its tail down to ``NAME_KEEP`` cells, then the widest figures their ends (a
-    parenthesis's detail, cut with '…') down to ``MIN_FIGURE``, and only then the names: two names cut to
-    "Memory …" would say nothing."""
+    first, then the one widest figure down to the next widest column (its cell's parenthesis, cut with '…', is
+    a detail), then a long name its tail down to ``NAME_KEEP`` cells, then the figures down to ``MIN_FIGURE``,
+    and only then the names: two names cut to "Memory …" would say nothing."""
     widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
     gap = 3 if sum(widths) + 3 * (len(widths) - 1) <= room else 2
     over = sum(widths) + gap * (len(widths) - 1) - room
+    if over > 0 and room > 0 and len(widths) > 2:  # one long figure levels with the next widest column
+        ranked = sorted(range(1, len(widths)), key=lambda i: widths[i], reverse=True)
+        give = min(over, max(widths[ranked[0]] - max(widths[ranked[1]], MIN_FIGURE), 0))
+        widths[ranked[0]] -= give
+        over -= give
     if over > 0 and room > 0:  # a long name gives its tail first, keeping NAME_KEEP cells
         give = min(over, max(widths[0] - NAME_KEEP, 0))
         widths[0] -= give
