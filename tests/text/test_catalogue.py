@@ -174,7 +174,7 @@ def test_render_renders_nested_messages_in_the_same_language():
     inner = msg("scenario.one_of", names="vm, container")
     outer = msg("scenario.got", path="worlds[1]", shown="'x'", expected=inner, hint="")
     assert render(outer, "en") == "worlds[1]: got 'x', expected one of vm, container"
-    assert render(outer, "ko") == "worlds[1]: 'x'은(는) 쓸 수 없어요. 필요한 값: 다음 중 하나: vm, container"
+    assert render(outer, "ko") == "worlds[1]: 'x', 쓸 수 없는 값이에요. 필요한 값: 다음 중 하나: vm, container"
 
 
 def test_a_parameter_named_key_or_lang_is_a_parameter():

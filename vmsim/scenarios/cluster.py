@@ -76,7 +76,8 @@ def read_fault(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s: 
     instance: str | None = None
     if kind in HOST_FAULTS:
         if "instance" in e:
-            r.add("scenario.only_with", where=f"{path}.instance", verb="a fault on an instance")
+            kinds = ", ".join(k for k in FAULT_KINDS if k not in HOST_FAULTS)
+            r.add("scenario.only_with", where=f"{path}.instance", verb=msg("scenario.instance_faults", kinds=kinds))
         host = r.string(e, "host", path, None, max_len=63)
         if host is None:
             r.add("scenario.fault_host", path=path, kind=kind)

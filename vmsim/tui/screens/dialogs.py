@@ -331,7 +331,7 @@ HELP_KEYS = [
     (", / .", "help.rewind"),
     ("→ / ←", "help.lesson"),
     ("l", "help.l"),
-    ("↑ ↓ / click", "help.select"),
+    ("↑ ↓ / {click}", "help.select"),  # the mouse's word in the language
     ("tab", "help.tab"),
     ("c", "help.c"),
     ("m", "help.m"),
@@ -373,7 +373,7 @@ class HelpScreen(Dialog[None]):
         keys.add_column(style="bold #56b4e9", no_wrap=True, min_width=14)
         keys.add_column()
         for key, what in HELP_KEYS:
-            keys.add_row(f"  {key}", tr(what, lang))
+            keys.add_row(f"  {key.format(click=tr('help.click', lang))}", tr(what, lang))
         states = Text()
         states.append(tr("help.states", lang) + "\n", style="bold")
         for state, (symbol, colour) in STATE_STYLES.items():
