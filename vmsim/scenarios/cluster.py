@@ -144,8 +144,14 @@ def _untargeted(event: EventSpec, added: set[str]) -> tuple[str, str] | None:
 def check_deploys(r: Reader, events: list[EventSpec], where: list[str]) -> None:
     """A deploy goes to an app, and a fault to an instance of an app, some earlier (or simultaneous) event
     added: else it reaches nothing."""
+    first_added: dict[str, float] = {}  # each app's first add: one pass, not one scan of the events per event
+    for e in events:
+        if e.verb == "add_workload":
+            first_added[str(e.args[0])] = min(e.at_s, first_added.get(str(e.args[0]), e.at_s))
     for event, path in zip(events, where, strict=True):
-        added = {str(e.args[0]) for e in events if e.verb == "add_workload" and e.at_s <= event.at_s}
+        if event.verb not in ("deploy", "fault"):
+            continue
+        added = {app for app, at_s in first_added.items() if at_s <= event.at_s}
         if (miss := _untargeted(event, added)) is not None:
             names = ", ".join(sorted(added)) or msg("scenario.none")
             r.add(f"scenario.{miss[0]}_nobody", path=path, app=miss[1], added=names)
