@@ -134,11 +134,17 @@ class SummaryView(Widget):
         if not rows:
             return out
         widths, gap = _column_widths(rows, self.size.width)
+        height = self.size.height
         # On a projector's screen the table takes the room: a rule under the names, a blank line between rows.
-        roomy = self.size.height >= 2 * len(rows) + 1
+        roomy = height >= 2 * len(rows) + 1
+        # A short screen gives up, in turn, the blank line before a section and the rule under its heading:
+        # every measure stays on screen (at 80x24 the drift rows had fallen off the bottom).
+        sections = sum(1 for row in rows[1:] if not row[0])
+        gaps = not roomy and len(rows) + 1 + 2 * sections <= height
+        rules = roomy or len(rows) + 1 + sections <= height
         for n, row in enumerate(rows):
             heading = not row[0]  # the first row names the worlds; a later one without a measure heads a section
-            if heading and n and not roomy:
+            if heading and n and gaps:
                 out.append("\n")
             for i, cell in enumerate(row):
                 cell = _crop(cell, widths[i])
@@ -147,7 +153,7 @@ class SummaryView(Widget):
                 text = cell + pad if i == 0 else pad + cell
                 out.append(text + (" " * gap if i < len(row) - 1 else ""), style="bold" if heading or i == 0 else "")
             out.append("\n")
-            if heading:
+            if heading and (rules or not n):
                 out.append("─" * (sum(widths) + gap * (len(widths) - 1)) + "\n", style="dim")
             elif roomy:
                 out.append("\n")
