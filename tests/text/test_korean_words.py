@@ -79,3 +79,39 @@ def test_a_korean_particle_follows_the_sound_before_it():
     )
     line = tr("outline.deploy", "ko", app="node-web", version="2", method="수동", where="")
     assert "버전 2를" in line and "을(를)" not in line, line
+
+
+# Nouns that end in a syllable with no final consonant followed by 이 or 과 as part of the word itself.
+KOREAN_WORDS_NOT_PARTICLES = ("차이", "사이", "초과")
+
+
+def test_written_particles_agree_with_the_sound_before_them() -> None:
+    """이/을/은/과 follow a closed syllable and 가/를/는/와 an open one: "보안 패치이 나올 때" (for 패치가) had
+    slipped into a lesson when a word before a particle was changed. Particles after a {value} are the
+    catalogue's {x:을|를} specs, checked where they are rendered; this reads the text as written."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from vmsim.scenarios import load_scenario, shipped_names
+    from vmsim.text.catalogue import ends_closed
+
+    root = Path(__file__).resolve().parents[2]
+    texts = list(tomllib.loads((root / "vmsim/text/ko.toml").read_text(encoding="utf-8")).values())
+    for name in shipped_names():
+        raw = (root / "scenarios" / f"{name}.toml").read_text(encoding="utf-8")
+        texts += re.findall(r'^\S+\.ko = "(.*)"$', raw, re.M)
+    assert load_scenario("ec2-drift").lesson  # the lessons' Korean is among the texts read
+    particle = re.compile(r"([가-힣])(이|을|은|과|를|와)(?=[\s,.)!?:]|$)")
+    wrong = []
+    for text in texts:
+        for m in particle.finditer(str(text)):
+            if (
+                text[max(m.start() - 1, 0) : m.end()] in KOREAN_WORDS_NOT_PARTICLES
+                or m.group(0) in KOREAN_WORDS_NOT_PARTICLES
+            ):
+                continue
+            closed = ends_closed(m.group(1))
+            if closed != (m.group(2) in "이을은과"):
+                wrong.append(text[max(m.start() - 12, 0) : m.end() + 4])
+    assert not wrong, wrong
