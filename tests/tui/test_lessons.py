@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from vmsim.engine.catalog import default_catalog
@@ -350,10 +352,16 @@ async def test_the_images_view_keeps_the_disk_sums_back_while_a_question_waits(t
         assert lesson.asking and "disk" in lesson.step.say("ask", "en")
         text = await sums()
         assert "nginx" in text and "writable layer" not in text and "would be" not in text
+        assert "ready after" not in text, "the question asks how long they take"
         await pilot.press("right")  # the answer
         app.advance(lesson.step.watch_s)
         text = await sums()
         assert "writable layer" in text and "4 × " in text
+        # The times the answer quotes are on screen, and the sum multiplies out (4 × 154 is not 615).
+        times = [float(t) for t in re.findall(r"nginx-\d+ (\d+\.\d+) s", text)]
+        assert len(times) == 4 and sorted(times)[0] < 0.5 < sorted(times)[-1], text
+        factor, total = re.search(r"4 × ([\d.]+) MiB, would be ([\d,]+) MiB", text).groups()
+        assert round(4 * float(factor)) == int(total.replace(",", "")), text
         for _ in range(6):  # on to the second image
             await pilot.press("right")
             if lesson.step is not None and not lesson.asking:

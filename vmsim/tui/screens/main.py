@@ -264,6 +264,7 @@ class MainScreen(Screen):
             world = next((w for w in snap.worlds if w.name == "container"), None)
             explorer.disk_layers_mib = world.disk.get("image_layers") if world else 0.0
             explorer.disk_writable_mib = world.disk.get("writable_layers") if world else 0.0
+            explorer.ready = tuple((i.id, i.boot_s) for i in world.instances) if world else ()
         elif active == "drift":
             drift = cast(DriftView, lower.view(active))
             story = extras.drift()
