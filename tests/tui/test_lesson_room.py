@@ -262,3 +262,22 @@ def len_cells(text: str) -> int:
     from rich.cells import cell_len
 
     return cell_len(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_the_drift_builds_verdicts_are_whole_on_screen_at_80x24(tmp_path, lang):
+    """ec2-drift step 5's answer is the two verdicts under the builds: at 80x24 in Korean the ✓ line had
+    fallen below the screen and the ✗ line was cut mid-sentence."""
+    from vmsim.text import tr
+
+    spec = load_scenario("ec2-drift")
+    number = next(n for n, step in enumerate(spec.lesson, start=1) if step.view == "drift-build")
+    app = VmsimApp(spec, animate=False, export_dir=tmp_path, lang=lang, lesson_step=number)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("right")
+        await pilot.pause()
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        moved = tr("drift.tag_moved", lang, tag="node:20-slim")
+        assert any(line.strip() == f"✗ {moved}" for line in lines), lines
+        assert any(line.strip() == "✓ " + tr("drift.same_bytes", lang) for line in lines), lines
