@@ -281,3 +281,19 @@ async def test_the_drift_builds_verdicts_are_whole_on_screen_at_80x24(tmp_path, 
         moved = tr("drift.tag_moved", lang, tag="node:20-slim")
         assert any(line.strip() == f"✗ {moved}" for line in lines), lines
         assert any(line.strip() == "✓ " + tr("drift.same_bytes", lang) for line in lines), lines
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_the_compared_builds_pulls_are_whole_at_80x24(tmp_path, lang):
+    """build-and-ship's comparison: the well-ordered build's line had been cut at 80 columns mid-figure
+    ("each server p…", "서버마다 내려받기 6.…"), the kilobytes half of the step's point."""
+    spec = load_scenario("build-and-ship")
+    number = next(n for n, step in enumerate(spec.lesson, start=1) if step.view == "build-compare")
+    app = VmsimApp(spec, animate=False, export_dir=tmp_path, lang=lang, lesson_step=number)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("right")
+        await pilot.pause()
+        lines = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+        pulls = [line for line in lines if "KiB" in line and ("10 servers" in line or "서버 10대" in line)]
+        assert pulls and not any(line.endswith("…") for line in pulls), lines

@@ -59,8 +59,12 @@ class BuildView(Widget):
             self._build(out, story.change, story, lang, shipped=True)
         elif story.compare is not None:
             # The well-ordered build in one line above the other one in full: both fit an 80×24 screen.
+            # Its pulls go to a second line when one line would be cut (at 80 columns, mid-figure).
+            head = Text(_name(story.change) + "  ")
+            self._totals(head, story.change, story.servers, lang, shipped=True, joiner=" · ", indent=False)
+            joiner = " · " if head.cell_len - 1 <= self.size.width else "\n    "
             out.append(_name(story.change) + "  ", style="bold")
-            self._totals(out, story.change, story.servers, lang, shipped=True, joiner=" · ")
+            self._totals(out, story.change, story.servers, lang, shipped=True, joiner=joiner, indent=False)
             self._build(out, story.compare, story, lang, shipped=True)
         if self.edit:
             out.append("\n" + tr("build.edit_keys", lang, path=printable(self.edit)), style="dim italic")
@@ -139,11 +143,11 @@ class BuildView(Widget):
             out.append("\n")
 
     @staticmethod
-    def _totals(out: Text, result: BuildResult, servers: int, lang: str, shipped: bool, joiner: str) -> None:
+    def _totals(
+        out: Text, result: BuildResult, servers: int, lang: str, shipped: bool, joiner: str, indent: bool = True
+    ) -> None:
         """The build's time and, once shipped, the bytes pushed and pulled by each server and by all of them."""
-        out.append(
-            ("    " if joiner != " · " else "") + tr("build.time", lang, s=f"{result.build_s:.1f}"), style="bold"
-        )
+        out.append(("    " if indent else "") + tr("build.time", lang, s=f"{result.build_s:.1f}"), style="bold")
         if shipped and result.push_mib is not None and result.pull_mib is not None:
             out.append(" · " + tr("build.push", lang, push=fmt_transfer(result.push_mib)), style="bold")
             pulled = tr(
