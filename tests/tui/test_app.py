@@ -440,6 +440,28 @@ async def test_help_opens_and_closes(tmp_path):
         assert isinstance(app.screen, HelpScreen)
 
 
+@pytest.mark.parametrize("key", ["question_mark", "a"])
+async def test_a_dialog_holds_simulated_time(tmp_path, key):
+    """Help (or the add dialog) open during a watched lesson step: the class would miss what happens behind
+    it. Frames while a dialog is up leave the clock where it was; closing it lets time run again."""
+    import time
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.paused = False
+        await pilot.press(key)
+        assert not isinstance(app.screen, MainScreen)
+        before = app.session.now
+        app._last_tick = time.monotonic() - 0.2
+        app.tick()
+        assert app.session.now == before
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        app._last_tick = time.monotonic() - 0.2
+        app.tick()
+        assert app.session.now > before
+
+
 async def test_screenshot_and_export_write_files(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -12,6 +12,7 @@ from typing import TextIO
 from textual import events
 from textual.app import App
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 from textual.timer import Timer
 
 from vmsim.output.exports import DEFAULT_EXPORT_DIR, export_name, write_export
@@ -180,12 +181,12 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
     def tick(self) -> None:
         """One frame: advance simulated time by the real time elapsed × speed, then render."""
         if not self.is_running:
-            # Quitting: Textual removes the screens before it stops the app's timers, so a late frame
-            # would find no widgets to draw on.
-            return
+            return  # quitting: Textual removes the screens before it stops the timers; no widgets to draw on
         now = time.monotonic()
         dt = min(now - self._last_tick, MAX_FRAME_DT)
         self._last_tick = now
+        if isinstance(self.screen, ModalScreen):
+            return  # a dialog (help, add, open, the palette) holds simulated time: a watched step waits for it
         events = self.session.tick(dt)
         if events is not None:
             self.refresh_view(events)
