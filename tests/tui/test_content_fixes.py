@@ -62,10 +62,11 @@ async def test_counts_of_one_and_two_take_the_right_noun_in_english(tmp_path):
     assert "each world: 1 core," in one_screen and "of 1 core" in one_screen
     assert "1 cores" not in one_screen
     assert "· 1 container\n" in one_images and "1 containers" not in one_images
-    assert "1 × 154 MiB, would be" in one_images  # each image's containers × its virtual size
+    # one container: its image's size, not "1 × 154 MiB would be 154 MiB" (a sum of one says nothing)
+    assert "One container sees its image's virtual size, 154 MiB" in one_images and "1 × " not in one_images
     two_screen, two_images = await shown(tmp_path, cores=2, count=2, lang="en")
     assert "each world: 2 cores," in two_screen and "of 2 cores" in two_screen
-    assert "· 2 containers\n" in two_images and "2 × 154 MiB, would be" in two_images
+    assert "· 2 containers\n" in two_images and "2 × 153.8 MiB, would be" in two_images
 
 
 async def test_counts_of_one_and_two_read_in_korean(tmp_path):
