@@ -131,7 +131,8 @@ class DriftView(Widget):
             out.append("  ✓ " + tr("drift.identical", lang) + "\n", style=f"bold {GOOD}")
         if not self.twins:
             return
-        out.append(tr("drift.siblings", lang) + "\n", style="bold")
+        server = self.shipped[0].server if self.shipped else "—"  # the containers run where the first pull went
+        out.append(tr("drift.siblings", lang, server=server) + "\n", style="bold")
         for c in self.twins:
             out.append(f"  {c.name:<6} ", style="bold")
             out.append(tr("drift.image_digest", lang, digest=short(c.image_digest)) + " · ", style="dim")
