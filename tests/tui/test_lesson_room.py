@@ -297,3 +297,27 @@ async def test_the_compared_builds_pulls_are_whole_at_80x24(tmp_path, lang):
         lines = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
         pulls = [line for line in lines if "KiB" in line and ("10 servers" in line or "서버 10대" in line)]
         assert pulls and not any(line.endswith("…") for line in pulls), lines
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_the_fit_lines_side_by_side_use_the_same_words_at_80x24(tmp_path, lang):
+    """vm-vs-container's last step says the line names what runs out first: at 80x24 one column read
+    "room for 4 more nginx · limit: memory" beside "+1,020 nginx · bridge". When one column needs the short
+    form, every column takes it."""
+    from vmsim.text import tr
+
+    spec = load_scenario("vm-vs-container")
+    app = VmsimApp(spec, animate=False, export_dir=tmp_path, lang=lang, lesson_step=len(spec.lesson))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        texts = [str(panel.fit_meter.render()) for panel in app.main.panels.values()]
+        assert all(texts), texts
+        short = tr("fit.room_short", lang, n="@", app="nginx").split("@")[0]
+        assert all(text.startswith(short) for text in texts), texts
+    wide = VmsimApp(spec, animate=False, export_dir=tmp_path, lang=lang, lesson_step=len(spec.lesson))
+    async with wide.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        texts = [str(panel.fit_meter.render()) for panel in wide.main.panels.values()]
+        long = tr("fit.room", lang, n="@", app="nginx").split("@")[0]
+        assert all(text.startswith(long) for text in texts), texts

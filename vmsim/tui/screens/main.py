@@ -225,6 +225,16 @@ class MainScreen(Screen):
             if panel is not None and panel.is_mounted:
                 fit = (fit_app, fits[world.name]) if fits and fit_app else None
                 panel.show(world, snap.time_s, fit)
+        self.match_fit_meters()
+
+    def match_fit_meters(self, _message: object = None) -> None:
+        """Every column's fit line in the short form when any column's long one would be cut."""
+        meters = [panel.fit_meter for panel in self.panels.values() if panel.is_mounted]
+        short = any(meter.too_long() for meter in meters)
+        for meter in meters:
+            meter.short = short
+
+    on_fit_meter_resized = match_fit_meters
 
     def show_events(self, events: list[WorldEvent], reset: bool = False) -> None:
         """Append new events to the log (or, with ``reset``, replace what it shows with them)."""

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Region
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -42,25 +43,53 @@ class FitMeter(Static):
     """'6 more nginx fit · memory runs out first'."""
 
     fit: reactive[tuple[str, FitResult] | None] = reactive(None)
+    # Every column's line in the short form when any column's long one would be cut: the same words side by side.
+    short: reactive[bool] = reactive(False)
+
+    class Resized(Message):
+        """The meter's width changed: the screen decides again whether every column takes the short form."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
 
     def render(self) -> Text:
         if self.fit is None:  # a lesson's question waits: where it points, the answer will come
             return Text("?", style="dim") if self.has_class("-highlight") else Text("")
+        long = self.long_text()
+        if long is not None and not self.short and not self.too_long():
+            return long
         app, fit = self.fit
         lang = self.app.lang  # type: ignore[attr-defined]
-        n, what = f"{fit.max_instances:,}", tr(f"limit.{fit.limited_by}", lang)
+        # A narrow column keeps the figure and what runs out first, in fewer words.
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(tr("fit.room", lang, n=n, app=app), style="bold")
-        if fit.max_instances < 10**8:
-            text.append(" · ", style="dim")
-            text.append(tr("fit.limit", lang, what=what))
-            if text.cell_len > self.size.width > 0:
-                # A narrow column keeps the figure and what runs out first, in fewer words.
-                text = Text(no_wrap=True, overflow="ellipsis")
-                text.append(tr("fit.room_short", lang, n=n, app=app), style="bold")
-                text.append(" · ", style="dim")
-                text.append(what)
+        text.append(tr("fit.room_short", lang, n=f"{fit.max_instances:,}", app=app), style="bold")
+        text.append(" · ", style="dim")
+        text.append(tr(f"limit.{fit.limited_by}", lang))
         return text
+
+    def long_text(self) -> Text | None:
+        """The line in full words; None when the room is unbounded (no limit to name, nothing to shorten)."""
+        if self.fit is None:
+            return None
+        app, fit = self.fit
+        lang = self.app.lang  # type: ignore[attr-defined]
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(tr("fit.room", lang, n=f"{fit.max_instances:,}", app=app), style="bold")
+        if fit.max_instances >= 10**8:
+            return text
+        text.append(" · ", style="dim")
+        text.append(tr("fit.limit", lang, what=tr(f"limit.{fit.limited_by}", lang)))
+        return text
+
+    def too_long(self) -> bool:
+        """Whether the full-words line would be cut in this column."""
+        long = self.long_text()
+        return (
+            long is not None
+            and self.fit is not None
+            and self.fit[1].max_instances < 10**8
+            and (long.cell_len > self.size.width > 0)
+        )
 
 
 def title_line(kind: str, world: WorldSnapshot | None, width: int, lang: str, short: bool = False) -> Text:
