@@ -78,12 +78,14 @@ def test_names_alone_give_the_count(tmp_path):
         ('[[events]]\nat_s = 0\nadd = "nginx"\ninstance = "nginx-1"\n', "events[0].instance: only goes with fault"),
         (
             '[[events]]\nat_s = 0\nadd = "nginx"\n[[events]]\nat_s = 1\ndeploy = "redis"\nversion = "2"\n',
-            "events[1].deploy: no event adds redis before it: a deploy of an app nobody runs reaches nothing "
+            "events[1].deploy: no event adds redis before it, nor does a lesson step: a deploy of an app nobody runs "
+            "reaches nothing "
             "(apps added by then: nginx)",
         ),
         (
             '[[events]]\nat_s = 0\nadd = "nginx"\n[[events]]\nat_s = 1\nfault = "escape"\ninstance = "redis-1"\n',
-            "events[1].instance: no event adds an app that redis-1 is an instance of (instances are named APP-N, "
+            "events[1].instance: no event before it, nor a lesson step, adds an app that redis-1 is an instance of "
+            "(instances are named APP-N, "
             "e.g. nginx-1; apps added by then: nginx)",
         ),
         (
@@ -118,6 +120,15 @@ def test_names_alone_give_the_count(tmp_path):
 )
 def test_bad_cluster_keys_name_the_key_and_a_close_match(tmp_path, text, expected):
     assert expected in problems(tmp_path, text)
+
+
+def test_an_event_may_reach_an_app_a_lesson_step_adds(tmp_path):
+    """The class reaches the step that adds nginx before the event's time: the fault is not refused (it was
+    for a while, when the event check counted only other events' adds)."""
+    text = '[[events]]\nat_s = 30\nfault = "kernel-panic"\ninstance = "nginx-1"\n'
+    text += '[[lesson]]\ntext.en = "add"\nadd = "nginx"\n[[lesson]]\ntext.en = "watch"\nwatch_s = 60\n'
+    assert load(tmp_path, text).events[0].args[2] == "nginx-1"
+    assert "nor a lesson step, adds an app" in problems(tmp_path, text.replace('add = "nginx"', 'add = "redis"'))
 
 
 def test_more_hosts_may_ask_for_more_instances(tmp_path):

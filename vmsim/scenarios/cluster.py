@@ -141,9 +141,9 @@ def _untargeted(event: EventSpec, added: set[str]) -> tuple[str, str] | None:
     return None
 
 
-def check_deploys(r: Reader, events: list[EventSpec], where: list[str]) -> None:
-    """A deploy goes to an app, and a fault to an instance of an app, some earlier (or simultaneous) event
-    added: else it reaches nothing."""
+def check_deploys(r: Reader, events: list[EventSpec], where: list[str], step_apps: set[str] | None = None) -> None:
+    """A deploy goes to an app, and a fault to an instance of an app, some earlier (or simultaneous) event, or
+    any lesson step (``step_apps``), added: else it reaches nothing."""
     first_added: dict[str, float] = {}  # each app's first add: one pass, not one scan of the events per event
     for e in events:
         if e.verb == "add_workload":
@@ -151,7 +151,7 @@ def check_deploys(r: Reader, events: list[EventSpec], where: list[str]) -> None:
     for event, path in zip(events, where, strict=True):
         if event.verb not in ("deploy", "fault"):
             continue
-        added = {app for app, at_s in first_added.items() if at_s <= event.at_s}
+        added = {app for app, at_s in first_added.items() if at_s <= event.at_s} | (step_apps or set())
         if (miss := _untargeted(event, added)) is not None:
             names = ", ".join(sorted(added)) or msg("scenario.none")
             r.add(f"scenario.{miss[0]}_nobody", path=path, app=miss[1], added=names)

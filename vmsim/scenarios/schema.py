@@ -225,9 +225,12 @@ def parse_scenario(
         overcommit_ratio=r.number(m, "overcommit_ratio", "microvm", md.overcommit_ratio, 1, 100),
     )
 
-    events = _read_events(r, top.get("events", []), catalog)
+    events, paths = _read_events(r, top.get("events", []), catalog)
     build = read_build(r, top["build"], source) if "build" in top else None
     lesson = _read_lesson(r, top.get("lesson", []), catalog)
+    # An event may reach an app a lesson step adds (the class reaches that step before the event's time).
+    step_apps = {str(a.args[0]) for step in lesson for a in step.actions if a.verb == "add_workload"}
+    check_deploys(r, events, paths, step_apps)
     check_lesson_deploys(r, events, [step.actions for step in lesson])
     check_event_hosts(r, cluster)
     broad = sum(1 for e in events if e.verb in ("grow_app", "remove_app")) + sum(
@@ -276,16 +279,16 @@ def _added(actions: Iterable[EventSpec]) -> int:
     return sum(n for a in actions if a.verb == "add_workload" and isinstance(n := a.args[1], int))
 
 
-def _read_events(r: Reader, raw_events: Any, catalog: Catalog) -> list[EventSpec]:
-    """The ``[[events]]``, validated."""
+def _read_events(r: Reader, raw_events: Any, catalog: Catalog) -> tuple[list[EventSpec], list[str]]:
+    """The ``[[events]]``, validated, and where each is in the file (``events[3]``)."""
     events: list[EventSpec] = []
     paths: list[str] = []
     if not isinstance(raw_events, list):
         r.problem("events", raw_events, msg("scenario.events_array"))
-        return events
+        return events, paths
     if len(raw_events) > 10_000:
         r.problem("events", f"{len(raw_events)} events", msg("scenario.events_max"))
-        return events
+        return events, paths
     for i, raw in enumerate(raw_events):
         path = f"events[{i}]"
         e = r.table(raw, path, EVENT_KEYS)
@@ -304,8 +307,7 @@ def _read_events(r: Reader, raw_events: Any, catalog: Catalog) -> list[EventSpec
         if action is not None:
             events.append(action)
             paths.append(path)
-    check_deploys(r, events, paths)
-    return events
+    return events, paths
 
 
 def _read_action(r: Reader, e: dict[str, Any], path: str, catalog: Catalog, at_s: float) -> EventSpec | None:
