@@ -73,6 +73,12 @@ def test_syntax_errors_name_the_line(
     assert words in err
 
 
+def test_a_bare_double_dash_ends_the_flags_as_docker_reads_it(tmp_path: Path) -> None:
+    (tmp_path / "a").write_text("x", encoding="utf-8")
+    path = dockerfile(tmp_path, "FROM alpine\nCOPY --chmod=644 -- a /a\n")
+    assert main(["build", path, "--base-size", "8"]) == 0
+
+
 def test_unknown_instruction_suggests_the_nearest(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = dockerfile(tmp_path, "FROM alpine\nWORKDIR /app\nRUNN make\n")
     err = fails(capsys, path)

@@ -283,14 +283,14 @@ async def test_the_drift_builds_verdicts_are_whole_on_screen_at_80x24(tmp_path, 
         assert any(line.strip() == "✓ " + tr("drift.same_bytes", lang) for line in lines), lines
 
 
-@pytest.mark.parametrize("lang", ["en", "ko"])
-async def test_the_compared_builds_pulls_are_whole_at_80x24(tmp_path, lang):
+@pytest.mark.parametrize(("lang", "width"), [("en", 80), ("ko", 80), ("en", 124), ("ko", 112)])
+async def test_the_compared_builds_pulls_are_whole_on_narrow_screens(tmp_path, lang, width):
     """build-and-ship's comparison: the well-ordered build's line had been cut at 80 columns mid-figure
     ("each server p…", "서버마다 내려받기 6.…"), the kilobytes half of the step's point."""
     spec = load_scenario("build-and-ship")
     number = next(n for n, step in enumerate(spec.lesson, start=1) if step.view == "build-compare")
     app = VmsimApp(spec, animate=False, export_dir=tmp_path, lang=lang, lesson_step=number)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(width, 24)) as pilot:  # (124 and 112: one cell short of one line)
         await pilot.pause()
         await pilot.press("right")
         await pilot.pause()
@@ -321,3 +321,27 @@ async def test_the_fit_lines_side_by_side_use_the_same_words_at_80x24(tmp_path, 
         texts = [str(panel.fit_meter.render()) for panel in wide.main.panels.values()]
         long = tr("fit.room", lang, n="@", app="nginx").split("@")[0]
         assert all(text.startswith(long) for text in texts), texts
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_ready_times_fit_their_rows_and_count_the_rest(lang):
+    """The images view's ready times: at most two rows, none wider than the view, and every container either
+    listed or counted in "+N more" (a last row once ran past the view's edge with its count)."""
+    import re
+
+    from rich.cells import cell_len
+
+    from vmsim.tui.widgets.lesson_views import READY_LINES, _ready_line
+
+    names = tuple(f"python-api-{n}" for n in range(1, 1001))
+    ready: dict[str, float | None] = {name: 0.35 for name in names}
+    ready[names[-1]] = None
+    for count in (1, 3, 11, 1000):
+        for width in range(30, 201, 7):
+            out = _ready_line(names[:count], ready, lang, width).rstrip("\n").split("\n")
+            assert len(out) <= READY_LINES
+            assert all(cell_len(line) <= width for line in out) or width < 40, (width, out)
+            listed = sum(line.count("python-api-") for line in out)
+            more = re.search(r"\+(\d+) more|외 (\d+)개", out[-1])
+            rest = int(next(g for g in more.groups() if g)) if more else 0
+            assert listed + rest == count, (count, width, out)

@@ -161,6 +161,9 @@ def _copy_args(ins: Instruction, values: dict[str, str], where: str) -> tuple[li
     flags: dict[str, str] = {}
     while value.startswith("--"):
         flag, _, value = value.partition(" ")
+        if flag == "--":  # the end of the flags, as Docker reads it: what follows is sources and destination
+            value = value.lstrip()
+            break
         name, _, arg = flag[2:].partition("=")
         known = COPY_FLAGS[ins.keyword]
         if name not in known:

@@ -15,7 +15,7 @@ from vmsim.tui.widgets.charts import BootTimeline
 from vmsim.tui.widgets.drift_view import DriftView
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.key_bar import KeyBar
-from vmsim.tui.widgets.lesson_views import ImageExplorer, Narration, NarrationView, SummaryView
+from vmsim.tui.widgets.lesson_views import READY_LISTED, ImageExplorer, Narration, NarrationView, SummaryView
 from vmsim.tui.widgets.lower_pane import LowerPane
 from vmsim.tui.widgets.real_host import RealHostStrip
 from vmsim.tui.widgets.status import Status, StatusBar
@@ -274,7 +274,9 @@ class MainScreen(Screen):
             world = next((w for w in snap.worlds if w.name == "container"), None)
             explorer.disk_layers_mib = world.disk.get("image_layers") if world else 0.0
             explorer.disk_writable_mib = world.disk.get("writable_layers") if world else 0.0
-            explorer.ready = tuple((i.id, i.boot_s) for i in world.instances) if world else ()
+            # The ready times of the containers the view can list (a few an image), not of thousands a frame.
+            listed = {name for image in explorer.images for name in image.containers[:READY_LISTED]}
+            explorer.ready = tuple((i.id, i.boot_s) for i in world.instances if i.id in listed) if world else ()
         elif active == "drift":
             drift = cast(DriftView, lower.view(active))
             story = extras.drift()

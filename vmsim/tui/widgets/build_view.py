@@ -62,7 +62,7 @@ class BuildView(Widget):
             # Its pulls go to a second line when one line would be cut (at 80 columns, mid-figure).
             head = Text(_name(story.change) + "  ")
             self._totals(head, story.change, story.servers, lang, shipped=True, joiner=" · ", indent=False)
-            joiner = " · " if head.cell_len - 1 <= self.size.width else "\n    "
+            joiner = " · " if head.cell_len <= self.size.width else "\n    "
             out.append(_name(story.change) + "  ", style="bold")
             self._totals(out, story.change, story.servers, lang, shipped=True, joiner=joiner, indent=False)
             self._build(out, story.compare, story, lang, shipped=True)

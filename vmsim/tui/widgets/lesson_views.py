@@ -126,29 +126,34 @@ class ImageExplorer(Widget):
 
 
 READY_LINES = 2  # rows the ready times of one image's containers may take; more are counted, not listed
+READY_LISTED = 40  # containers of an image whose ready times the view is given: more than two rows can hold
 
 
 def _ready_line(containers: tuple[str, ...], ready: dict[str, float | None], lang: str, width: int) -> str:
     """'  ready after: nginx-1 6.04 s · nginx-2 0.35 s', a container still starting as 'starting', broken
-    between containers within ``width`` cells, over at most READY_LINES rows ('· +N more' for the rest)."""
-    parts = []
-    for name in containers:
+    between containers within ``width`` cells, over at most READY_LINES rows ('· +N more' for the rest, with
+    room kept for it). Only the containers shown are described: an image may have thousands."""
+
+    def describe(name: str) -> str:
         seconds = ready.get(name)
         shown = tr("images.starting", lang) if seconds is None else tr("images.seconds", lang, s=f"{seconds:.2f}")
-        parts.append(f"{name} {shown}")
+        return f"{name} {shown}"
+
     indent = "  " + tr("images.ready", lang) + " "
-    lines = [indent]
-    for n, part in enumerate(parts):
-        more = " · " + tr("images.more", lang, n=len(parts) - n)
-        fresh = lines[-1] in (indent, " " * cell_len(indent))
-        joined = lines[-1] + ("" if fresh else " · ") + part
-        rest = n < len(parts) - 1
-        if cell_len(joined) + (cell_len(more) if rest and len(lines) == READY_LINES else 0) <= width or fresh:
-            lines[-1] = joined
-        elif len(lines) < READY_LINES:
-            lines.append(" " * cell_len(indent) + part)
+    lines, count, n, total = [indent], 0, 0, len(containers)
+    while n < total:
+        part = describe(containers[n])
+        last = len(lines) == READY_LINES
+        left = total - n - 1
+        more = " · " + tr("images.more", lang, n=left) if last and left else ""
+        candidate = lines[-1] + (" · " if count else "") + part
+        if cell_len(candidate + more) <= width or (count == 0 and not last):
+            lines[-1], count, n = candidate, count + 1, n + 1
+        elif not last:
+            lines.append(" " * cell_len(indent))
+            count = 0
         else:
-            lines[-1] += more
+            lines[-1] += (" · " if count else "") + tr("images.more", lang, n=total - n)
             break
     return "\n".join(lines) + "\n"
 
