@@ -462,6 +462,24 @@ async def test_a_dialog_holds_simulated_time(tmp_path, key):
         assert app.session.now > before
 
 
+async def test_the_too_small_notice_holds_simulated_time(tmp_path):
+    """Below the smallest dashboard nothing of the simulation is on screen: time waits until it is again."""
+    import time
+
+    from vmsim.tui.too_small import TooSmallScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.paused = False
+        await pilot.resize_terminal(30, 8)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        before = app.session.now
+        app._last_tick = time.monotonic() - 0.2
+        app.tick()
+        assert app.session.now == before
+
+
 async def test_screenshot_and_export_write_files(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

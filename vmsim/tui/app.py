@@ -186,7 +186,7 @@ class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
         dt = min(now - self._last_tick, MAX_FRAME_DT)
         self._last_tick = now
         if isinstance(self.screen, ModalScreen):
-            return  # a dialog (help, add, open, the palette) holds simulated time: a watched step waits for it
+            return  # a dialog (help, add, open, the palette) or the too-small notice holds simulated time
         events = self.session.tick(dt)
         if events is not None:
             self.refresh_view(events)
