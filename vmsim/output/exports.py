@@ -134,8 +134,10 @@ def write_atomic(path: str | Path, text: str | Callable[[TextIO], object]) -> Wr
     except OSError as exc:
         # The new text goes to a new file beside the target first: say that it is the folder that refused
         # (/proc/version exists, but /proc takes no new file: "No such file or directory" alone misleads).
-        reason = exc.strerror or str(exc)
-        raise OSError(exc.errno, f"no new file can be made in {folder} ({reason})", str(target)) from None
+        reason = f"no new file can be made in {folder} ({exc.strerror or exc})"
+        if exc.errno is None:
+            raise OSError(f"{target}: {reason}") from None
+        raise OSError(exc.errno, reason, str(target)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             if isinstance(text, str):

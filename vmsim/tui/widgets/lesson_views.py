@@ -199,7 +199,7 @@ class SummaryView(Widget):
 
 
 MIN_FIGURE = 12  # cells a figure keeps before a measure's name is cut below NAME_KEEP
-NAME_KEEP = 18  # cells a measure's name keeps while a figure can give room ("Memory committed" is 16)
+NAME_KEEP = 20  # cells a measure's name keeps while a figure can give room ("Memory for workloads" is 20)
 
 
 def _column_widths(rows: tuple[tuple[str, ...], ...], room: int) -> tuple[list[int], int]:
