@@ -496,6 +496,39 @@ async def test_screenshot_and_export_write_files(tmp_path):
         assert not [f for f in (tmp_path / "exports").iterdir() if f.name.endswith(".tmp")]
 
 
+@pytest.mark.parametrize("folder", ["a[/]b", "x[link=x]y", "esc\x1b[31mred"])
+async def test_a_notice_shows_brackets_and_escapes_as_written(tmp_path, folder):
+    """A saved file's folder holds "[/]": the "Saved …" notice had stopped the app (Textual read it as markup,
+    MarkupError), and "\x1b[31m" was dropped from it. Every notice shows its words as written."""
+    app = VmsimApp(load_scenario("hello"), paused=True, animate=False, export_dir=tmp_path / folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.is_running and says_as_written(app, folder.replace("\x1b", "\\x1b"))
+
+
+async def test_a_scenario_named_with_brackets_opens_and_says_so(tmp_path):
+    path = tmp_path / "b.toml"
+    path.write_text('name = "Test [/] scenario"\n', encoding="utf-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        app.screen.query_one("#path", Input).value = str(path)
+        await pilot.click("#open")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, MainScreen) and app.session.spec.say("name", "en") == "Test [/] scenario"
+        assert says_as_written(app, "Test [/] scenario")
+
+
+def says_as_written(app: VmsimApp, words: str) -> bool:
+    """Whether a notice shows ``words`` as written: the text a toast draws from it, as Textual reads it (markup
+    is read only when the notice asks; "[/]" read as markup raises the MarkupError that had stopped the app)."""
+    from textual.content import Content
+
+    drawn = [(Content.from_markup(n.message) if n.markup else Content(n.message)).plain for n in app._notifications]
+    return any(words in text for text in drawn)
+
+
 async def test_export_into_an_unwritable_place_notifies_instead_of_crashing(tmp_path):
     blocker = tmp_path / "exports"
     blocker.write_text("a file where the folder should be")

@@ -29,6 +29,7 @@ from vmsim.text import LANGS, default_lang, tr
 from vmsim.tui.commands import KeyGuards, VmsimCommands
 from vmsim.tui.hosts_actions import HostsActions
 from vmsim.tui.keys import KEYS
+from vmsim.tui.notices import PlainNotices
 from vmsim.tui.screens.main import MainScreen
 from vmsim.tui.seeking import Seeking
 from vmsim.tui.teaching import TeachingViews
@@ -44,7 +45,7 @@ REWIND_S = SEEK_STEP_S  # how far the back and forward keys move
 GC_RESUME_S = 0.5  # garbage collection, paused for the start, resumes this long after the first frame
 
 
-class VmsimApp(Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
+class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
     """Watch VMs and containers boot side by side on identical hosts."""
 
     CSS_PATH = "vmsim.tcss"
