@@ -778,6 +778,47 @@ async def test_log_follows_new_events_and_the_language(tmp_path):
         assert len(korean) == len(english) and any("준비 완료" in line for line in korean)
 
 
+def log_shows_newest(log: EventLog) -> bool:
+    """Whether the log's last row on screen is its newest event."""
+    return log.size.height > 0 and int(log.scroll_offset.y) + log.size.height >= len(log.events)
+
+
+async def test_the_log_shows_its_newest_event_when_its_tab_comes_back(tmp_path):
+    """hosts opens on its Hosts tab: the host failure at 45 s and the break-out at 60 s came while the log was
+    hidden, and the Log tab showed its first lines (t = 0.31 s), not them."""
+    app = make_app(tmp_path, "hosts")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.main.lower.active == "hosts"
+        for _ in range(9):
+            app.advance(10.0)
+            await pilot.pause()
+        log = app.screen.query_one(EventLog)
+        app.main.lower.show_view("log")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(log.events) > log.size.height > 0 and log_shows_newest(log)
+
+
+async def test_the_log_follows_batches_that_come_faster_than_its_scroll(tmp_path):
+    """Twenty added through the dialog: batches of events came before the last batch's scroll was made, the
+    log read that as scrolled up, and stopped at its first lines for good."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.session.add_workload("nginx", 20)
+        log = app.screen.query_one(EventLog)
+        for _ in range(30):
+            app.advance(1.0)  # a batch a frame, no pause between them
+        await pilot.pause()
+        await pilot.pause()
+        assert len(log.events) > log.size.height and log_shows_newest(log)
+        log.scroll_to(y=0, animate=False)  # the user goes up to read: the log stays there
+        await pilot.pause()
+        app.advance(5.0)
+        await pilot.pause()
+        assert int(log.scroll_offset.y) == 0 and not log.following
+
+
 async def test_every_bar_gets_the_rows_its_legend_needs_at_any_height(tmp_path):
     """A bar's legend wraps by width and the bar doubles on tall screens: no legend line may be cut off."""
     from vmsim.tui.widgets.world_panel import HostPanel

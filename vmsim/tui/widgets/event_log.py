@@ -52,6 +52,19 @@ class EventLog(StylePerPaint, ScrollView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.events: deque[WorldEvent] = deque(maxlen=MAX_EVENTS)
+        # Whether the log follows the newest event: given up when the user scrolls up, taken again at the end.
+        # Kept, not read off the position when events come: a hidden log has no height to be at the end of,
+        # and a second batch before the first one's scroll has been made would read as "scrolled up".
+        self.following = True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value < old_value or new_value >= self.max_scroll_y:
+            self.following = new_value >= self.max_scroll_y
+
+    def on_resize(self) -> None:
+        if self.following:  # shown again (a tab, the log's room): at the newest event, not where it stood
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
 
     @property
     def lines(self) -> list[Text]:
@@ -61,7 +74,7 @@ class EventLog(StylePerPaint, ScrollView, can_focus=True):
 
     def add_events(self, new: Iterable[WorldEvent]) -> int:
         """Append events; returns how many were kept."""
-        following = self.scroll_offset.y >= self.max_scroll_y
+        following = self.following
         n = 0
         for event in new:
             if event.kind != "added":
@@ -79,6 +92,7 @@ class EventLog(StylePerPaint, ScrollView, can_focus=True):
         self.events.clear()
         self.virtual_size = Size(0, 0)
         self.scroll_to(y=0, animate=False)
+        self.following = True
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
