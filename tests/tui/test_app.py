@@ -355,6 +355,27 @@ async def test_open_dialog_typing_goes_to_the_path_field(tmp_path):
         assert app.session.spec.name == "Mine"
 
 
+async def test_open_dialog_a_pasted_path_goes_to_the_path_field(tmp_path):
+    """A path pasted while the list has focus had been dropped: the field still showed its placeholder."""
+    from textual import events
+
+    scenario = tmp_path / "sp ace" / "héllo 한.toml"
+    scenario.parent.mkdir()
+    scenario.write_text('name = "Pasted"\n', encoding="utf-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.focused, OptionList)
+        app.focused.post_message(events.Paste(f"{scenario}\n"))  # as the terminal gives it: to the list
+        await pilot.pause()
+        path = app.screen.query_one("#path", Input)
+        assert app.focused is path and path.value == str(scenario)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.session.spec.name == "Pasted"
+
+
 def inside_dialog(app: VmsimApp, selector: str) -> bool:
     """The part is laid out whole inside the dialog's content area (not clipped by its padding or edge)."""
     dialog = app.screen.query_one(".dialog")

@@ -272,6 +272,15 @@ class OpenScenarioScreen(ListDialog[ScenarioSpec | None]):
             path.focus()
             event.stop()
 
+    def on_paste(self, event: events.Paste) -> None:
+        # A path pasted while the list has focus goes to the path field too (its first line: a path has one).
+        path = self.query_one("#path", Input)
+        if self.focused is not path and event.text.strip():
+            path.select_on_focus = False
+            path.insert_text_at_cursor(event.text.strip().splitlines()[0])
+            path.focus()
+            event.stop()
+
     def _load(self, name: str) -> None:
         try:
             spec = load_scenario(name)
