@@ -112,3 +112,17 @@ def test_written_particles_agree_with_the_sound_before_them() -> None:
             if closed != (m.group(2) in "이을은과"):
                 wrong.append(text[max(m.start() - 12, 0) : m.end() + 4])
     assert not wrong, wrong
+
+
+def test_a_host_going_down_names_its_worlds_instances_and_promises_no_other_host() -> None:
+    """The two worlds' lines had been the same words ("host host-4 went down: 3 instances … replacements
+    start on the other hosts"), and on a one-host world the promise was false."""
+    session = run_headless(load_scenario("hosts"), until_s=50.0)
+    lines = {
+        lang: [event_text(e, lang) for e in session.recent_events(10_000) if getattr(e, "kind", "") == "host-down"]
+        for lang in ("en", "ko")
+    }
+    assert len(lines["en"]) == 2 and lines["en"][0] != lines["en"][1], lines
+    assert {line.split(": ")[1].split(" on it")[0] for line in lines["en"]} == {"3 VMs", "3 containers"}
+    assert all("host host-4" not in line and "any other host that is up" in line for line in lines["en"])
+    assert all("VM 3개" in line or "컨테이너 3개" in line for line in lines["ko"]), lines["ko"]

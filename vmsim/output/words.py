@@ -174,6 +174,7 @@ def event_text(event: WorldEvent, lang: str = "en") -> str:
             id=event.instance,
             host=event.host,
             n=len(event.reached),
+            what=_counted(event.world, len(event.reached), lang),
         )
     # The common events (added, ready, refused, ...): their template looked up once per kind and language, and
     # filled as tr would, without tr's look-ups and keyword dicts.
@@ -185,6 +186,11 @@ def event_text(event: WorldEvent, lang: str = "en") -> str:
     params["noun"] = _noun(event.world, lang)
     params["id"] = event.instance
     return fill(template, params) if "|" in template else template.format_map(params)
+
+
+def _counted(world: str, n: int, lang: str) -> str:
+    """The world's noun for ``n`` of its instances: '1 VM', '3 VMs', '0 containers' (a host line names its world)."""
+    return tr("noun." + world, lang) if n == 1 else tr("nouns." + world, lang)
 
 
 @cache
