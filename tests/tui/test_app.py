@@ -565,6 +565,9 @@ async def test_charts_key_toggles_the_lower_pane(tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("c")
         assert app.screen.has_class("-lower-max")
+        await pilot.press("L", "m")  # switching language or theme keeps the user's choice (it had undone it)
+        await pilot.pause()
+        assert app.screen.has_class("-lower-max")
         await pilot.press("c")
         assert not app.screen.has_class("-lower-max")
 

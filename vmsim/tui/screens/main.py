@@ -74,6 +74,7 @@ class MainScreen(Screen):
         self._highlight: str | None = None
         self.narration: Narration | None = None
         self._lesson_view: str | None = None  # the view the lesson's step shows (None: no lesson, or none chosen)
+        self._lesson_max = False  # whether the lesson gave the lower pane the whole middle (-lower-max)
         self.real_host: RealHostStrip | None = None
         self._hosts_opened = False
 
@@ -114,7 +115,7 @@ class MainScreen(Screen):
             self.show_narration(None)
             self.set_highlight(None)
             self._lesson_view = None
-            self.set_class(False, "-lower-max")
+            self._lesson_room()  # a lesson's room goes with it; the user's own (c) stays
             return
         step = lesson.step
         index, total = lesson.state.index, lesson.total
@@ -147,7 +148,9 @@ class MainScreen(Screen):
         big = view is not None and (
             view.startswith(("drift", "build-")) or view == "summary" or (short and view != "log")
         )
-        self.set_class(big, "-lower-max")
+        if big or self._lesson_max:  # the lesson takes back only the room it gave, never the user's own (c)
+            self.set_class(big, "-lower-max")
+            self._lesson_max = big
         self.fit_hosts_pane()
         if big and isinstance(self.focused, InstanceList):
             self.set_focus(None)  # a hidden list keeps no cursor the keys would move unseen
