@@ -172,7 +172,7 @@ async def test_add_dialog_rejects_a_bad_count_and_cancels(tmp_path):
         assert ids(app, "vm") == ["nginx-1"]
 
 
-@pytest.mark.parametrize("typed", ["1e3", "2.5", "-1"])
+@pytest.mark.parametrize("typed", ["1e3", "2.5", "-1", "999999"])
 async def test_add_dialog_refuses_a_typed_count_it_cannot_read_instead_of_dropping_keys(tmp_path, typed):
     """Typed key by key, "1e3" must not quietly become 13 (nor "2.5" 25): the count is refused with a message."""
     app = make_app(tmp_path)
@@ -181,6 +181,8 @@ async def test_add_dialog_refuses_a_typed_count_it_cannot_read_instead_of_droppi
         await pilot.click("#count")
         await pilot.press("end", "backspace", *typed)
         assert app.screen.query_one("#count", Input).value == typed
+        await pilot.pause()
+        assert any(typed in strip.text for strip in app.screen._compositor.render_strips()), "all of it is shown"
         await pilot.click("#add")
         await pilot.pause()
         assert isinstance(app.screen, AddWorkloadScreen)
