@@ -378,6 +378,22 @@ async def test_open_dialog_a_pasted_path_goes_to_the_path_field(tmp_path):
         assert isinstance(app.screen, MainScreen) and app.session.spec.name == "Pasted"
 
 
+async def test_open_dialog_shows_a_control_character_in_a_path_escaped(tmp_path):
+    """A pasted path with ESC in it: its error had put the raw escape on the terminal ("^[2Jsc.toml/tmp/…")."""
+    from textual import events
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        app.focused.post_message(events.Paste(f"{tmp_path}/e\x1b[2Jsc.toml"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        error = str(app.screen.query_one("#open-error").render())
+        assert "\x1b" not in error and "e\\x1b[2Jsc.toml" in error, error
+
+
 def inside_dialog(app: VmsimApp, selector: str) -> bool:
     """The part is laid out whole inside the dialog's content area (not clipped by its padding or edge)."""
     dialog = app.screen.query_one(".dialog")

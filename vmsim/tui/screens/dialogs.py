@@ -21,7 +21,7 @@ from vmsim.output.lesson_outline import wrap
 from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import Catalog, ScenarioError, ScenarioSpec, load_scenario, shipped_names
 from vmsim.session.served import ServedLimits
-from vmsim.text import tr
+from vmsim.text import escaped_lines, tr
 from vmsim.tui.style import DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES
 from vmsim.tui.too_small import on_top
 
@@ -285,7 +285,8 @@ class OpenScenarioScreen(ListDialog[ScenarioSpec | None]):
         try:
             spec = load_scenario(name)
         except ScenarioError as exc:
-            self.show_error(Text(exc.text(self.app.lang)))  # type: ignore[attr-defined]
+            # (a path typed or pasted may hold control characters: shown escaped, as the command line does)
+            self.show_error(Text(escaped_lines(exc.text(self.app.lang))))  # type: ignore[attr-defined]
             return
         self.dismiss(spec)
 
