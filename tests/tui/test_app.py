@@ -590,6 +590,26 @@ async def test_charts_key_toggles_the_lower_pane(tmp_path):
         assert not app.screen.has_class("-lower-max")
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_a_narrow_tab_strip_keeps_the_shown_tab_on_screen(tmp_path, lang):
+    """At 40 columns (c gives the views the screen) the strip had shown Log to Boot timeline while Hosts was
+    the one shown: the names now start after '‹', and a click still picks the name under it."""
+    from vmsim.text import tr
+
+    app = make_app(tmp_path, "hosts", lang=lang)
+    async with app.run_test(size=(40, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        strip = app.main.lower.strip
+        assert strip.active == "hosts"
+        line = str(strip.render())
+        assert line.startswith("‹") and f" {tr('tab.hosts', lang)} " in line, line
+        start, end, view = strip.spans[-1]
+        assert view == "hosts" and end <= strip.size.width
+        assert strip.view_at(strip.spans[0][0]) == strip.spans[0][2] != "log"
+
+
 async def test_events_reach_the_log(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -70,10 +70,19 @@ class TabStrip(Widget, can_focus=True):
         active_style = self.get_component_rich_style("tab-strip--active")
         tab_style = self.get_component_rich_style("tab-strip--tab")
         hover_style = self.get_component_rich_style("tab-strip--hover")
-        text = Text(" ", no_wrap=True, overflow="crop", end="")  # lines the first name up with the view's text
+        labels = {view: f" {tr(f'tab.{view}', lang)} " for view in VIEWS}
+        # On a narrow screen the names start further on, after '‹', so the shown one is never cut off the end.
+        first, width = 0, self.size.width
+        active = VIEWS.index(self.active) if self.active in VIEWS else 0
+        while (
+            first < active and width > 0 and 1 + sum(cell_len(labels[v]) + 1 for v in VIEWS[first : active + 1]) > width
+        ):
+            first += 1
+        # A space lines the first name up with the view's text; '‹' says names come before.
+        text = Text("‹" if first else " ", tab_style, no_wrap=True, overflow="crop", end="")
         spans = []
-        for view in VIEWS:
-            label = f" {tr(f'tab.{view}', lang)} "
+        for view in VIEWS[first:]:
+            label = labels[view]
             start = text.cell_len
             style = active_style if view == self.active else tab_style
             if view == self.hover and view != self.active:
