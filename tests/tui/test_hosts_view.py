@@ -88,7 +88,7 @@ async def test_the_stack_of_the_selected_instance_shows_each_layer_down_to_the_p
         assert text.count(f"{instance_id} on {host}") == 2
         for layer in ("guest kernels", "hypervisor", "shims", "host runtime", "EC2 guest OS", "EC2 guest kernel"):
             assert layer in text, layer
-        assert text.count("EC2 hypervisor") == 2 and text.count("provider's hardware") == 2
+        assert text.count("EC2 hypervisor") == 2 and text.count("cloud hardware") == 2
         # The EC2 guest kernel's figure is the snapshot's, for the cloud host's stack.
         kernel = next(layer for layer in app.snapshot.host.stack if layer.name == "guest-kernel")
         assert f"{kernel.memory_mib:.0f} MiB" in text
