@@ -48,6 +48,10 @@ def test_the_instance_list_gives_seconds_in_the_dashboards_language() -> None:
     assert inst.state == "running" and inst.boot_s is not None
     assert instance_line(inst, 30.0, 60, "ko").plain.endswith(f"{inst.boot_s:.2f}초")
     assert instance_line(inst, 30.0, 60, "en").plain.endswith(f"{inst.boot_s:.2f} s")
+    # Three columns at 80x24 (25 cells a row): the time a lesson compares stays whole, "ready" gives way.
+    for lang, unit in (("en", " s"), ("ko", "초")):
+        narrow = instance_line(inst._replace(id="python-api-20"), 30.0, 24, lang).plain
+        assert narrow == f"● python-api-20 {inst.boot_s:.2f}{unit}", narrow
 
 
 def test_the_status_lines_clock_says_seconds_in_the_dashboards_language_at_the_same_width() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -54,8 +55,12 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
             text.append(tr("inst.not_working", lang), style=colour)
             text.truncate(width, overflow="ellipsis")
             return text
-        text.append(tr("inst.ready", lang) + " ", style=colour)
-        text.append(tr("summary.seconds", lang, s=f"{inst.boot_s:.2f}") if inst.boot_s is not None else "")
+        seconds = tr("summary.seconds", lang, s=f"{inst.boot_s:.2f}") if inst.boot_s is not None else ""
+        ready = tr("inst.ready", lang) + " "
+        if text.cell_len + cell_len(ready) + cell_len(seconds) > width and seconds:
+            ready = ""  # a narrow column keeps the figure a lesson compares: the green ● says ready
+        text.append(ready, style=colour)
+        text.append(seconds)
     elif inst.reason is not None and inst.reason.code == "reason.refused_prefix":
         text.append(coded_text(inst.reason, lang), style=colour)  # 'refused: needs …', not 'failed: refused: …'
     else:
