@@ -371,6 +371,9 @@ async def test_the_images_view_keeps_the_disk_sums_back_while_a_question_waits(t
         text = await sums()
         products = text.split("virtual size, ")[1].split(", would be")[0].split(" + ")
         assert len(products) == 2 and products[0] != products[1], text  # "4 × 154 MiB + 1 × 139 MiB", no average
+        # The base both images share is drawn the same length under each (one scale, not one per image).
+        bars = [line.count("█") for line in text.splitlines() if line.strip().startswith("debian-trixie-slim")]
+        assert len(bars) == 2 and bars[0] == bars[1] > 0, text
 
 
 def test_a_narrow_summary_cuts_the_widest_figures_before_any_measures_name():

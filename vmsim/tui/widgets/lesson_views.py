@@ -82,13 +82,14 @@ class ImageExplorer(Widget):
         out = Text(no_wrap=True, overflow="ellipsis")
         width = max(self.size.width, 40)
         name_w = min(max(len(layer.id) for img in images for layer in img.layers) + 2, 28)
+        # One scale for every image: a layer two images share is drawn the same length under both.
+        biggest = max(layer.size_mib for img in images for layer in img.layers) or 1.0
         for img in images:
             out.append(f"{img.ref}", style="bold")
             out.append(f"  {fmt_mib(img.virtual_size_mib)} · ")
             n = len(img.containers)
             out.append(tr("images.container_one" if n == 1 else "images.containers", lang, n=n), style="#009e73")
             out.append("\n")
-            biggest = max(layer.size_mib for layer in img.layers) or 1.0
             for layer in img.layers:
                 bar_w = max(1, int(layer.size_mib / biggest * max(width - name_w - 48, 6)))
                 shared = len(layer.images) > 1
