@@ -345,3 +345,19 @@ def test_the_ready_times_fit_their_rows_and_count_the_rest(lang):
             more = re.search(r"\+(\d+) more|외 (\d+)개", out[-1])
             rest = int(next(g for g in more.groups() if g)) if more else 0
             assert listed + rest == count, (count, width, out)
+
+
+async def test_an_unbounded_room_names_no_limit_even_beside_short_lines(tmp_path):
+    """A room nothing limits reads 'room for N more' in every form: beside a column that takes the short
+    form it must not gain a limit it does not have."""
+    from vmsim.engine.admission import FitResult
+
+    app = VmsimApp(load_scenario("hello"), animate=False, export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        meter = next(iter(app.main.panels.values())).fit_meter
+        meter.fit = ("nginx", FitResult(10**9, "memory", ()))
+        meter.short = True
+        assert "·" not in str(meter.render()) and "1,000,000,000" in str(meter.render())
+        meter.fit = ("nginx", FitResult(6, "memory", ()))
+        assert str(meter.render()).endswith("· memory")

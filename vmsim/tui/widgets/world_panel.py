@@ -39,6 +39,9 @@ KEPT_IN_ORDER = (
 )
 
 
+UNBOUNDED = 10**8  # a room this large names no limit: nothing runs out
+
+
 class FitMeter(Static):
     """'6 more nginx fit · memory runs out first'."""
 
@@ -55,41 +58,31 @@ class FitMeter(Static):
     def render(self) -> Text:
         if self.fit is None:  # a lesson's question waits: where it points, the answer will come
             return Text("?", style="dim") if self.has_class("-highlight") else Text("")
-        long = self.long_text()
-        if long is not None and not self.short and not self.too_long():
-            return long
-        app, fit = self.fit
-        lang = self.app.lang  # type: ignore[attr-defined]
-        # A narrow column keeps the figure and what runs out first, in fewer words.
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(tr("fit.room_short", lang, n=f"{fit.max_instances:,}", app=app), style="bold")
-        text.append(" · ", style="dim")
-        text.append(tr(f"limit.{fit.limited_by}", lang))
-        return text
+        return self.line(short=self.bounded and (self.short or self.too_long()))
 
-    def long_text(self) -> Text | None:
-        """The line in full words; None when the room is unbounded (no limit to name, nothing to shorten)."""
-        if self.fit is None:
-            return None
+    @property
+    def bounded(self) -> bool:
+        """Whether something limits the room (and so a limit is named, in full words or few)."""
+        return self.fit is not None and self.fit[1].max_instances < UNBOUNDED
+
+    def line(self, short: bool) -> Text:
+        """'room for 6 more nginx · limit: memory', or in few words '+6 nginx · memory' (a narrow column)."""
+        assert self.fit is not None
         app, fit = self.fit
         lang = self.app.lang  # type: ignore[attr-defined]
+        what = tr(f"limit.{fit.limited_by}", lang)
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(tr("fit.room", lang, n=f"{fit.max_instances:,}", app=app), style="bold")
-        if fit.max_instances >= 10**8:
-            return text
-        text.append(" · ", style="dim")
-        text.append(tr("fit.limit", lang, what=tr(f"limit.{fit.limited_by}", lang)))
+        text.append(
+            tr("fit.room_short" if short else "fit.room", lang, n=f"{fit.max_instances:,}", app=app), style="bold"
+        )
+        if fit.max_instances < UNBOUNDED:
+            text.append(" · ", style="dim")
+            text.append(what if short else tr("fit.limit", lang, what=what))
         return text
 
     def too_long(self) -> bool:
-        """Whether the full-words line would be cut in this column."""
-        long = self.long_text()
-        return (
-            long is not None
-            and self.fit is not None
-            and self.fit[1].max_instances < 10**8
-            and (long.cell_len > self.size.width > 0)
-        )
+        """Whether the full-words line would be cut in this column (an unbounded room has nothing to shorten)."""
+        return self.bounded and self.line(short=False).cell_len > self.size.width > 0
 
 
 def title_line(kind: str, world: WorldSnapshot | None, width: int, lang: str, short: bool = False) -> Text:
