@@ -264,22 +264,23 @@ class OpenScenarioScreen(ListDialog[ScenarioSpec | None]):
     def on_key(self, event: events.Key) -> None:
         # Typing while the list (or a button) has focus starts a path: the list has no use for characters,
         # and without this they were lost until the user thought of Tab.
-        path = self.query_one("#path", Input)
-        if self.focused is not path and event.is_printable and event.character != " ":
-            # Not selected on focus (which comes later): the next character would replace this one.
-            path.select_on_focus = False
-            path.insert_text_at_cursor(event.character or "")
-            path.focus()
+        if event.is_printable and event.character != " " and self._start_path(event.character or ""):
             event.stop()
 
     def on_paste(self, event: events.Paste) -> None:
         # A path pasted while the list has focus goes to the path field too (its first line: a path has one).
-        path = self.query_one("#path", Input)
-        if self.focused is not path and event.text.strip():
-            path.select_on_focus = False
-            path.insert_text_at_cursor(event.text.strip().splitlines()[0])
-            path.focus()
+        if event.text.strip() and self._start_path(event.text.strip().splitlines()[0]):
             event.stop()
+
+    def _start_path(self, text: str) -> bool:
+        """Put ``text`` in the path field and focus it, unless it has the focus already (it takes keys itself)."""
+        path = self.query_one("#path", Input)
+        if self.focused is path:
+            return False
+        path.select_on_focus = False  # (selected on focus, which comes later, the next character would replace it)
+        path.insert_text_at_cursor(text)
+        path.focus()
+        return True
 
     def _load(self, name: str) -> None:
         try:

@@ -60,11 +60,12 @@ class BuildView(Widget):
         elif story.compare is not None:
             # The well-ordered build in one line above the other one in full: both fit an 80×24 screen.
             # Its pulls go to a second line when one line would be cut (at 80 columns, mid-figure).
-            head = Text(_name(story.change) + "  ")
-            self._totals(head, story.change, story.servers, lang, shipped=True, joiner=" · ", indent=False)
-            joiner = " · " if head.cell_len <= self.size.width else "\n    "
-            out.append(_name(story.change) + "  ", style="bold")
-            self._totals(out, story.change, story.servers, lang, shipped=True, joiner=joiner, indent=False)
+            for joiner in (" · ", "\n    "):
+                line = Text(_name(story.change) + "  ", style="bold")
+                self._totals(line, story.change, story.servers, lang, shipped=True, joiner=joiner, indent=False)
+                if line.cell_len <= self.size.width:
+                    break
+            out.append_text(line)
             self._build(out, story.compare, story, lang, shipped=True)
         if self.edit:
             out.append("\n" + tr("build.edit_keys", lang, path=printable(self.edit)), style="dim italic")

@@ -59,8 +59,10 @@ class EventLog(StylePerPaint, ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if new_value < old_value or new_value >= self.max_scroll_y:
-            self.following = new_value >= self.max_scroll_y
+        if new_value >= self.max_scroll_y:
+            self.following = True
+        elif new_value < old_value:
+            self.following = False
 
     def on_resize(self) -> None:
         if self.following:  # shown again (a tab, the log's room): at the newest event, not where it stood
