@@ -182,6 +182,7 @@ class MainScreen(Screen):
             panel.host_panel.set_highlight(target if target in HOST_PARTS else None)
             panel.instance_list.set_class(target == "instances", "-highlight")
             panel.fit_meter.set_class(target == "fit", "-highlight")
+            panel.show_fit_line()
 
     def on_mount(self) -> None:
         self._apply_size(self.size.width, self.size.height)

@@ -133,6 +133,7 @@ class HostPanel(StylePerPaint, Widget):
         self.short = False  # no blank row between the parts on short screens
         self.highlight: str | None = None
         self.column_rows: int | None = None  # the height of the world's column, once laid out
+        self.fit_rows = 1  # the column's fit line: none while it would be blank (a lesson keeps it back)
         self._lines: list[tuple[str, Text]] = []
         self._key: tuple[object, ...] | None = None
         self._styles: tuple[Style, Style, Style, Style] = (Style(), Style(), Style(), Style())
@@ -157,6 +158,12 @@ class HostPanel(StylePerPaint, Widget):
             self.column_rows = rows
             self._changed()
 
+    def set_fit_rows(self, rows: int) -> None:
+        """Follow the fit line below the list: a blank one is hidden, and its row goes to the list."""
+        if rows != self.fit_rows:
+            self.fit_rows = rows
+            self._changed()
+
     def set_highlight(self, part: str | None) -> None:
         """Mark memory, disk or cpu (or nothing)."""
         if part != self.highlight:
@@ -179,12 +186,12 @@ class HostPanel(StylePerPaint, Widget):
             self.refresh(*(Region(0, y, width, 1) for y in rows))
 
     def room(self, list_rows: int) -> int | None:
-        """The rows this panel may take leaving the fit line and up to ``list_rows`` of the instance list (as many
-        as it has), or None before the column is laid out."""
+        """The rows this panel may take leaving the fit line (when shown) and up to ``list_rows`` of the instance
+        list (as many as it has), or None before the column is laid out."""
         if not self.column_rows:
             return None
         instances = len(self.world.instances) if self.world is not None else 0
-        return max(1, self.column_rows - 1 - min(instances, list_rows))
+        return max(1, self.column_rows - self.fit_rows - min(instances, list_rows))
 
     def lines(self, width: int) -> list[tuple[str, Text]]:
         """(part, line) for every row at ``width``, drawn once per change of data, size or language."""
@@ -326,3 +333,14 @@ class WorldPanel(Vertical):
         self.host_panel.show(world)
         self.instance_list.show(world.instances, now, booting=world.count("booting") > 0, progress=world.progress)
         self.fit_meter.fit = fit
+        self.show_fit_line()
+
+    def show_fit_line(self) -> None:
+        """The fit line takes its row only when it says something (a lesson's '?' included): a lesson keeps it
+        back until a step shows it, and that row serves the list meanwhile (at 80x24 it can be the list's only
+        row, under a legend a step points at)."""
+        meter = self.fit_meter
+        shown = meter.fit is not None or meter.has_class("-highlight")
+        if meter.display != shown:
+            meter.display = shown
+        self.host_panel.set_fit_rows(1 if shown else 0)
