@@ -194,3 +194,46 @@ async def test_the_deploy_keys_ship_a_new_version_of_the_selected_app_by_hand_or
         await pilot.press("b")
         await pilot.pause()
         assert app.session.user_commands[-1].args[:3] == (selected_app, "by-hand", "3")
+
+
+async def test_the_stack_follows_what_a_lesson_step_is_about_until_a_list_moves():
+    # isolation step 3 crashes host-b's kernel from node-web-2: the stack beside the tiles showed the newest
+    # instance (node-web-4, on host-a), not the one the step talks about.
+    from vmsim.tui.widgets.instance_list import InstanceList
+
+    app = VmsimApp(load_scenario("isolation"), animate=False, export_dir="/nonexistent", lesson_step=3)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("right")  # the answer
+        await pilot.press("right")  # watched to its end
+        view = await ready(pilot)
+        assert app.lesson is not None and app.lesson.state.revealed
+        assert plain(view).count("node-web-2 on host-b") == 2, plain(view)
+        assert app.main.selected_instance() == ("vm", "node-web-2")  # the host keys act on it too
+        lists = list(app.screen.query(InstanceList))
+        lists[0].focus()
+        await pilot.press("up")  # the user's choice wins from now on
+        app.refresh_view([], charts=True)
+        await pilot.pause()
+        chosen = lists[0].selected
+        assert chosen is not None and chosen.id != "node-web-2"
+        assert f"{chosen.id} on {chosen.host}" in plain(view), plain(view)
+        await pilot.press("left")  # step 3's question: the same step, the user's choice stays
+        await pilot.pause()
+        assert app.main.selected_instance() == ("vm", chosen.id)
+        await pilot.press("left")  # step 2: what that step is about (node-web-1's guest kernel)
+        await pilot.pause()
+        assert app.lesson.state.index == 1
+        assert app.main.selected_instance() == ("vm", "node-web-1")
+
+
+async def test_a_step_that_deploys_to_a_host_shows_an_instance_on_it():
+    app = VmsimApp(load_scenario("servers-multiply"), animate=False, export_dir="/nonexistent", lesson_step=2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("right")  # the answer, and the step's view: the hosts
+        view = await ready(pilot)
+        selected = app.main.selected_instance()
+        assert selected is not None
+        world, instance_id = selected
+        inst = next(i for i in app.snapshot.world(world).instances if i.id == instance_id)
+        assert inst.host == "ec2-1", inst
+        assert f"{instance_id} on ec2-1" in plain(view), plain(view)

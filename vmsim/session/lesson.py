@@ -63,6 +63,21 @@ class LessonRunner:
         return self.steps[i] if 0 <= i < len(self.steps) else None
 
     @property
+    def subject(self) -> tuple[str | None, str | None] | None:
+        """(instance, host) the step shown now is about: the instance its fault hits, else the host its fault or
+        deploy names first; None when it names neither (or on the summary)."""
+        for action in self.step.actions if self.step is not None else ():
+            if action.verb == "fault":
+                _kind, host, instance = action.args[:3]
+                if instance or host:
+                    return (str(instance), None) if instance else (None, str(host))
+            elif action.verb == "deploy" and action.args[3]:
+                hosts = action.args[3]
+                assert isinstance(hosts, tuple)
+                return None, str(hosts[0])
+        return None
+
+    @property
     def number(self) -> int:
         """The step shown now, counted from 1 (``total`` on the summary)."""
         return self.state.index + 1

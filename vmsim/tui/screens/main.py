@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 
 from vmsim.session import FitResult, ImageUsage, Series, SimulationSnapshot, WorldEvent, hosts_summary
+from vmsim.session.hosts import LIVE
 from vmsim.text import tr
 from vmsim.tui.widgets.charts import BootTimeline
 from vmsim.tui.widgets.drift_view import DriftView
@@ -77,6 +78,10 @@ class MainScreen(Screen):
         self._lesson_max = False  # whether the lesson gave the lower pane the whole middle (-lower-max)
         self.real_host: RealHostStrip | None = None
         self._hosts_opened = False
+        # What the lesson's step is about (a fault's instance, or a host it deploys to), selected in place of the
+        # lists' cursors until one of them moves; and the step it was taken from (each step sets it once).
+        self._subject: tuple[str | None, str | None] | None = None
+        self._subject_step: int | None = None
 
     def compose(self) -> ComposeResult:
         # The real-host strip and the lesson narration are mounted when first needed (most sessions need
@@ -112,6 +117,7 @@ class MainScreen(Screen):
         """Show the lesson's current step in the narration panel (or hide the panel without a lesson), as it
         stands at simulated time ``now`` (a step being watched keeps its question up)."""
         if lesson is None:
+            self._subject = self._subject_step = None
             self.show_narration(None)
             self.set_highlight(None)
             self._lesson_view = None
@@ -119,6 +125,8 @@ class MainScreen(Screen):
             return
         step = lesson.step
         index, total = lesson.state.index, lesson.total
+        if index != self._subject_step:
+            self._subject_step, self._subject = index, lesson.subject
         if step is None:  # the summary that ends every lesson
             summary = tr("summary.text", lang)
             self.show_narration(NarrationView(index, total, tr("summary.title", lang), summary, None, True))
@@ -240,6 +248,9 @@ class MainScreen(Screen):
 
     on_fit_meter_resized = match_fit_meters
 
+    def on_instance_list_moved(self, _message: InstanceList.Moved) -> None:
+        self._subject = None  # the user chose: the selection is the lists' again
+
     def show_events(self, events: list[WorldEvent], reset: bool = False) -> None:
         """Append new events to the log (or, with ``reset``, replace what it shows with them)."""
         if reset:
@@ -315,9 +326,17 @@ class MainScreen(Screen):
         self.app.call_later(self.app.refresh_view, [], True)  # type: ignore[attr-defined]
 
     def selected_instance(self) -> tuple[str, str] | None:
-        """(world, instance id) under the cursor of the focused (or last used) instance list."""
+        """(world, instance id) under the cursor of the focused (or last used) instance list; while a lesson's step
+        is about an instance or a host, that instance (or the host's first live one) until a list's cursor moves:
+        the hosts view's stack and the host keys then follow what the step talks about."""
         focused = self.focused
         lists = list(self.query(InstanceList))
+        if self._subject is not None:
+            instance_id, host = self._subject
+            for lst in lists:
+                for inst in lst.instances:
+                    if inst.id == instance_id or (host is not None and inst.host == host and inst.state in LIVE):
+                        return lst.world, inst.id
         ordered = ([focused] if isinstance(focused, InstanceList) else []) + lists
         for lst in ordered:
             sel = lst.selected

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -180,18 +181,23 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
         elif row >= top + height:
             self.scroll_to(y=row - height + 1, animate=False, force=True)
 
+    class Moved(Message):
+        """The user moved the cursor (a key or a click): the selection is theirs again, not a lesson's."""
+
     def action_cursor(self, delta: int) -> None:
         """Move the selection."""
         if not self.instances:
             return
         start = self.cursor if self.cursor >= 0 else 0
         self.cursor = max(0, min(len(self.instances) - 1, start + delta))
+        self.post_message(self.Moved())
 
     def on_click(self, event: events.Click) -> None:
         index = int(self.scroll_offset.y) + event.y
         if 0 <= index < len(self.instances):
             self.cursor = index
             self.focus()
+            self.post_message(self.Moved())
 
     def on_focus(self) -> None:
         self.refresh()
