@@ -14,7 +14,7 @@ import pytest
 
 from vmsim.scenarios import load_scenario, shipped_names
 from vmsim.tui.app import VmsimApp
-from vmsim.tui.widgets.lesson_views import Narration
+from vmsim.tui.widgets.lesson_views import Narration, narration_text
 from vmsim.tui.widgets.world_panel import FitMeter
 
 LESSONS = [name for name in shipped_names() if load_scenario(name).lesson]
@@ -70,6 +70,11 @@ async def test_no_answer_is_on_screen_before_its_reveal(tmp_path, name, number, 
             await pilot.pause()
             watching = screen_text(app)
             assert reveal[:24] not in flat(watching), "the explanation came before what it explains"
+            # Nor when it ends: 'the answer comes at t = 1132 s', under "how long until the last server is done?",
+            # told the class it would be about 1,000 s (the step's watching is set just past its answer).
+            end = app.lesson.watch_end(app.session.now)
+            told = narration_text(app.screen.query_one(Narration).view, lang).plain
+            assert end is not None and f"{end:.2f}" not in told and f"{end:,.0f}" not in told, told
             assert all(meter.render().plain in ("", "?") for meter in app.screen.query(FitMeter)), "the fit line waits"
         app.advance(step.watch_s)
         app.refresh_view([], charts=True)

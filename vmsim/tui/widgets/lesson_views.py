@@ -56,7 +56,8 @@ def narration_text(v: NarrationView | None, lang: str) -> Text:
     if v.question is not None:
         out.append(tr("lesson.predict", lang) + " ", style="bold #e69f00")
         out.append(v.question + "\n")
-        hint = tr("lesson.reveal", lang) if until is None else tr("lesson.watching", lang, t=until)
+        # Not when the watching ends: under "how long?", that time would be the answer (a step watches just past it).
+        hint = tr("lesson.reveal", lang) if until is None else tr("lesson.watching", lang)
         out.append(hint, style="dim")
         return out
     out.append(v.text + "\n")
