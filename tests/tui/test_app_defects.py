@@ -246,3 +246,30 @@ async def test_the_summary_table_keeps_each_measure_on_one_line(tmp_path, name, 
         heading = next((row for row in table[1:] if not row[0]), None)
         assert heading is not None or name != "ec2-drift", "the drift rows have a heading of their own"
         assert heading is None or (heading[1] and any(heading[1] in line for line in lines))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_the_key_line_shows_a_dialogs_keys_while_it_is_open(tmp_path, lang):
+    # It kept the dashboard's keys (a Add, q Quit …) under every dialog, though none of them act there.
+    from vmsim.text import tr
+    from vmsim.tui.widgets.key_bar import KeyBar
+
+    app = make_app(tmp_path, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar = app.main.query_one(KeyBar)
+
+        def line() -> str:
+            return "".join(segment.text for segment in bar.render_line(0)).strip()
+
+        await until(pilot, lambda: app.dashboard_ready)
+        dashboard = line()
+        assert f"a {tr('key.add', lang)}" in dashboard and f"q {tr('key.quit', lang)}" in dashboard, dashboard
+        for key, words in (("a", "button.cancel"), ("o", "button.cancel"), ("question_mark", "button.close")):
+            await pilot.press(key)
+            await until(pilot, lambda: not isinstance(app.screen, MainScreen))
+            await pilot.pause()
+            assert line() == f"esc {tr(words, lang)}", (key, line())
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, MainScreen))
+            await pilot.pause()
+            assert line() == dashboard, (key, line())

@@ -192,6 +192,11 @@ class MainScreen(Screen):
             panel.fit_meter.set_class(target == "fit", "-highlight")
             panel.show_fit_line()
 
+    def on_screen_suspend(self) -> None:
+        self.query_one(KeyBar).refresh()  # a dialog on top: the key line shows its keys
+
+    on_screen_resume = on_screen_suspend
+
     def on_mount(self) -> None:
         self._apply_size(self.size.width, self.size.height)
         self.app.dashboard_mounted()  # type: ignore[attr-defined]

@@ -17,6 +17,10 @@ from vmsim.text import tr
 ALWAYS_SHOWN = ("help", "quit")
 
 
+# A dialog's keys, in the words of its buttons: cancel (add, open), close (help), escape (the command palette).
+DIALOG_WORDS = {"cancel": "button.cancel", "close": "button.close", "escape": "button.close"}
+
+
 class ShownKey(NamedTuple):
     """One key on the line: what to press, what it does, and whether it applies at this moment."""
 
@@ -81,9 +85,20 @@ class KeyBar(Widget):
     def shown_keys(self) -> tuple[list[ShownKey], ShownKey | None]:
         """The keys to show (one per action, in binding order), and the command palette's key apart."""
         app = self.app
-        palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
+        top = app.screen
         keys: list[ShownKey] = []
         palette: ShownKey | None = None
+        if top is not self.screen:
+            # A dialog over the dashboard (which it holds): its own keys, not the dashboard's, which wait.
+            for key, active in top.active_bindings.items():
+                binding = active.binding
+                if active.node is not app and binding.show and all(k.action != binding.action for k in keys):
+                    words = binding.description
+                    if binding.action in DIALOG_WORDS:  # in the app's language (the command palette's is Textual's)
+                        words = tr(DIALOG_WORDS[binding.action], getattr(app, "lang", "en"))
+                    keys.append(ShownKey(key, app.get_key_display(binding), words, binding.action, True))
+            return keys, None
+        palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
         seen: set[str] = set(getattr(app, "hidden_keys", tuple)())  # keys that act but are not shown now
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
