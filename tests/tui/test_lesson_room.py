@@ -369,3 +369,24 @@ async def test_an_unbounded_room_names_no_limit_even_beside_short_lines(tmp_path
         assert "·" not in str(meter.render()) and "1,000,000,000" in str(meter.render())
         meter.fit = ("nginx", FitResult(6, "memory", ()))
         assert str(meter.render()).endswith("· memory")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_refusal_in_a_narrow_column_says_what_ran_out_rather_than_a_cut_figure(lang):
+    # density at 80x24 listed "✗ node-web-108 refused: 302 MiB fre…": the figure cut where it mattered.
+    from rich.cells import cell_len
+
+    from vmsim.session import Session
+    from vmsim.text import tr
+    from vmsim.tui.widgets.instance_list import instance_line
+
+    session = Session(load_scenario("density"))
+    session.lesson_goto(4)  # after step 3: the VMs refused for memory
+    refused = [i for i in session.snapshot().world("vm").instances if i.state == "failed"]
+    assert refused
+    inst = refused[-1]
+    wide = instance_line(inst, session.now, 100, lang).plain
+    assert "…" not in wide and any(ch.isdigit() for ch in wide.split(inst.id)[1]), wide  # the figures, in full
+    narrow = instance_line(inst, session.now, 37, lang).plain
+    words = tr("reason.refused_prefix", lang, reason=tr("limit.memory", lang))
+    assert narrow.rstrip().endswith(words) and "…" not in narrow and cell_len(narrow) <= 37, narrow

@@ -31,6 +31,19 @@ def phase_label(name: str, lang: str) -> str:
     return name if text == f"phase.{name}" else text
 
 
+# What a refusal's reason says ran out, as the fit line names it: a narrow column's short form of the reason.
+REFUSED_FOR = {
+    "reason.no_memory": "limit.memory",
+    "reason.no_memory_shim": "limit.memory",
+    "reason.host_touched": "limit.memory",
+    "reason.disk_full": "limit.disk",
+    "reason.vcpus": "limit.vcpus",
+    "reason.bridge_full": "limit.network",
+    "reason.no_nested": "limit.nesting",
+    "reason.host_down": "limit.hosts_down",
+}
+
+
 def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "en", progress: float = 0.0) -> Text:
     """One instance as one line of text: state symbol, id, then boot progress (``progress``: how far its phase is,
     0..1), time to ready or reason."""
@@ -63,7 +76,13 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
         text.append(ready, style=colour)
         text.append(seconds)
     elif inst.reason is not None and inst.reason.code == "reason.refused_prefix":
-        text.append(coded_text(inst.reason, lang), style=colour)  # 'refused: needs …', not 'failed: refused: …'
+        words = coded_text(inst.reason, lang)  # 'refused: needs …', not 'failed: refused: …'
+        limit = REFUSED_FOR.get(getattr(dict(inst.reason.params).get("reason"), "code", ""))
+        if limit is not None and text.cell_len + cell_len(words) > width:
+            # Cut, it read "refused: 302 MiB fre…": in a narrow column, what ran out, in the fit line's words (the
+            # log gives the figures).
+            words = tr("reason.refused_prefix", lang, reason=tr(limit, lang))
+        text.append(words, style=colour)
     else:
         text.append(tr(f"state.{inst.state}", lang), style=colour)
         if inst.reason is not None:
