@@ -499,3 +499,32 @@ async def test_the_key_line_at_80_columns_names_the_lesson_keys_whatever_has_the
         assert " a Add" not in line, line
         if line.lstrip().startswith("← Back"):  # (the build view's own keys take that room)
             assert "space Pause/run" in line and "+ Faster" in line, line
+
+
+async def test_a_layer_being_pulled_fills_its_bar_as_it_arrives(tmp_path):
+    # The images view drew every layer's bar full while "pulling": nothing moved until the pull was done.
+    from vmsim.tui.widgets.lesson_views import ImageExplorer
+
+    app = make_app(tmp_path, "image-vs-container")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.add_workload("nginx", 1)
+        app.main.set_view("images")
+
+        async def layer_rows() -> list[str]:
+            app.refresh_view([], charts=True)
+            await pilot.pause()
+            text = str(app.screen.query_one(ImageExplorer).render())
+            return [line for line in text.splitlines() if "MiB" in line and ("pulling" in line or "stored" in line)]
+
+        app.advance(1.0)
+        early = await layer_rows()
+        app.advance(2.0)
+        later = await layer_rows()
+        assert early and all("pulling" in row for row in early), early
+        for before, after in zip(early, later, strict=True):
+            width = before.count("█") + before.count("░")
+            assert 0 < before.count("█") < after.count("█") < width, (before, after)
+            assert after.count("█") + after.count("░") == width, (before, after)  # the same bar, fuller
+        app.advance(30.0)
+        done = await layer_rows()
+        assert done and all("stored" in row and "░" not in row for row in done), done

@@ -149,14 +149,21 @@ def image_usage(world: World) -> tuple[ImageUsage, ...]:
         image = world.catalog.images[name]
         layers = []
         for layer in image.layers:
-            art = world.nodes[0].store.get(layer.id)  # the first host's store (every host has its own)
+            store = world.nodes[0].store  # the first host's store (every host has its own)
+            art = store.get(layer.id)
+            state = "absent" if art is None else art.state
+            fetched = 1.0 if state == "present" else 0.0
+            if art is not None and state == "fetching":
+                done = store.download_progress(art)
+                fetched = 1.0 if done is None else done  # None: downloaded, being unpacked
             layers.append(
                 LayerUsage(
                     id=layer.id,
                     size_mib=layer.size_mib,
-                    state="absent" if art is None else art.state,
+                    state=state,
                     images=tuple(layer_images[layer.id]),
                     containers=layer_users[layer.id],
+                    fetched=fetched,
                 )
             )
         out.append(ImageUsage(name, image.ref, tuple(layers), tuple(ids)))

@@ -342,6 +342,7 @@ class LayerUsage(NamedTuple):
     state: str  # absent | fetching | present
     images: tuple[str, ...]
     containers: int
+    fetched: float = 1.0  # how much of it is on the host, 0–1: downloaded so far while fetching (then unpacked)
 
 
 class ImageUsage(NamedTuple):

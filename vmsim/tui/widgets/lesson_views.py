@@ -95,7 +95,10 @@ class ImageExplorer(Widget):
                 bar_w = max(1, int(layer.size_mib / biggest * max(width - name_w - 48, 6)))
                 shared = len(layer.images) > 1
                 out.append(f"  {layer.id:<{name_w}}", style="bold" if shared else "")
-                out.append("█" * bar_w, style="#0072b2" if shared else "#56b4e9")
+                # A layer being pulled fills as it arrives: the part still to come is drawn faint.
+                got = bar_w if layer.state == "present" else int(bar_w * layer.fetched)
+                out.append("█" * got, style="#0072b2" if shared else "#56b4e9")
+                out.append("░" * (bar_w - got), style="#3a3a3a")
                 out.append(f" {fmt_mib(layer.size_mib):>9}  ")
                 out.append(tr(f"images.{'stored' if layer.state == 'present' else layer.state}", lang), style="dim")
                 if shared:
