@@ -273,3 +273,25 @@ async def test_the_key_line_shows_a_dialogs_keys_while_it_is_open(tmp_path, lang
             await until(pilot, lambda: isinstance(app.screen, MainScreen))
             await pilot.pause()
             assert line() == dashboard, (key, line())
+
+
+async def test_keys_typed_in_one_burst_act_in_order_on_the_dialog_the_first_opened(tmp_path):
+    # 'a' Tab '5' '0' Enter in one write (a paste, a macro) added 1, not 50: all five had been sent to the
+    # dashboard's list before 'a' opened the dialog, and reached the dialog's bindings with no field focused.
+    from textual import events
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.dashboard_ready)
+        for key, character in (("a", "a"), ("tab", "\t"), ("5", "5"), ("0", "0"), ("enter", "\r")):
+            app.post_message(events.Key(key, character))  # all queued at once, as a terminal's read gives them
+        await until(
+            pilot, lambda: isinstance(app.screen, MainScreen) and len(app.snapshot.world("container").instances) > 1
+        )
+        await pilot.pause()
+        assert len(app.snapshot.world("container").instances) == 1 + 50
+        assert app.paused
+        for key, character in (("question_mark", "?"), ("escape", None), ("space", " ")):  # help, closed, run
+            app.post_message(events.Key(key, character))
+        await until(pilot, lambda: not app.paused)  # the space reached the dashboard, not the help
+        assert isinstance(app.screen, MainScreen)

@@ -28,6 +28,7 @@ from vmsim.session.served import ServedLimits
 from vmsim.text import LANGS, default_lang, tr
 from vmsim.tui.commands import KeyGuards, VmsimCommands
 from vmsim.tui.hosts_actions import HostsActions
+from vmsim.tui.key_gate import KeyGate
 from vmsim.tui.keys import KEYS
 from vmsim.tui.notices import PlainNotices
 from vmsim.tui.screens.main import MainScreen
@@ -45,7 +46,7 @@ REWIND_S = SEEK_STEP_S  # how far the back and forward keys move
 GC_RESUME_S = 0.5  # garbage collection, paused for the start, resumes this long after the first frame
 
 
-class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGuards, App[None]):
+class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGate, KeyGuards, App[None]):
     """Watch VMs and containers boot side by side on identical hosts."""
 
     CSS_PATH = "vmsim.tcss"
@@ -73,7 +74,6 @@ class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGuards, Ap
     ) -> None:
         super().__init__()
         self.gc_paused = gc_paused  # the caller paused garbage collection for the start: resumed after it
-        self._held_keys: list[events.Key] | None = []  # keys pressed before the dashboard is mounted
         self.lang = lang if lang in LANGS else default_lang()
         # Chosen before any style is read, and without the theme watcher: the watcher re-reads every stylesheet
         # (a second parse at start-up) and would only set the classes a dark theme already has.
@@ -114,11 +114,6 @@ class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGuards, Ap
         # terminal would get a whole frame only at the next full layout (~50 ms of CPU later).
         return MainScreen(self.session.worlds)
 
-    @property
-    def dashboard_ready(self) -> bool:
-        """True once the dashboard's widgets exist and have shown the first snapshot."""
-        return self._held_keys is None
-
     def on_resize(self, event: events.Resize) -> None:
         """Below the smallest size the dashboard is laid out for, a screen says so (and goes when it fits)."""
         if self.SMALL_NOTICE:
@@ -126,35 +121,19 @@ class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGuards, Ap
 
             follow_terminal_size(self, event.size)
 
-    async def on_event(self, event: events.Event) -> None:
-        if self._held_keys is not None and isinstance(event, events.Key):
-            # The dashboard is built while the app starts, so a key can arrive before its widgets exist: it
-            # waits for them (an action must find what it acts on) and is handled, in order, once they do.
-            self._held_keys.append(event)
-            return
-        await super().on_event(event)
-
     def dashboard_mounted(self) -> None:
         """The dashboard's widgets exist: give them data before the first paint (one full frame, not two)."""
         self._shown = True
         self.refresh_view(self.session.settle(), charts=True)
         self.show_lesson()
         self.refresh_bindings()  # the lesson keys apply once the dashboard is the screen
-        # After the first paint (by then the screen has chosen its focused widget, as it has before any key a
-        # user presses once the dashboard is up), in the app's own queue.
-        self.call_after_refresh(self.call_later, self._handle_held_keys)
+        # Keys typed meanwhile, after the first paint (by then the screen has chosen its focused widget, as it has
+        # before any key a user presses once the dashboard is up).
+        self.call_after_refresh(self.open_gate)
         if self.ticking:
             self._timer = self.set_interval(FRAME_S, self.tick)
         if self.gc_paused:  # later, not after the first refresh: the collection holds the interpreter for ~20 ms,
             self.set_timer(GC_RESUME_S, self._resume_gc)  # and the first frame would wait to be written
-
-    async def _handle_held_keys(self) -> None:
-        # Handled here one by one rather than posted again, which would let a key already waiting in the
-        # queue overtake them; keys that arrive meanwhile wait in the queue, behind them.
-        held = self._held_keys
-        while held:
-            await super().on_event(held.pop(0))
-        self._held_keys = None
 
     def _resume_gc(self) -> None:
         """Collect once, then set everything alive (modules, widgets, styles, the catalogue) aside for good.

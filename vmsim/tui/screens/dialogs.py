@@ -37,6 +37,17 @@ class Dialog(ModalScreen[Result]):
     added twice) and popped the screen below, which raised ``ScreenStackError`` on the dashboard."""
 
     closing = False  # True from the first dismiss on: every later one is ignored
+    ready = False  # its widgets exist and one has the focus: keys typed before then wait (vmsim.tui.key_gate)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._take_keys)
+
+    def _take_keys(self) -> None:
+        self.ready = True
+        self.app.open_gate()  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        self.app.call_later(self.app.open_gate)  # type: ignore[attr-defined]  # (closed before it was ready)
 
     def dismiss(self, result: Result | None = None) -> AwaitComplete:
         """Close with ``result``, the first time only, and only while this dialog is the screen on top."""
