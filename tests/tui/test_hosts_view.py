@@ -237,3 +237,25 @@ async def test_a_step_that_deploys_to_a_host_shows_an_instance_on_it():
         inst = next(i for i in app.snapshot.world(world).instances if i.id == instance_id)
         assert inst.host == "ec2-1", inst
         assert f"{instance_id} on ec2-1" in plain(view), plain(view)
+
+
+def test_a_tile_counts_every_instance_it_has_no_room_for():
+    # A host of 201 instances read "●●●+19": the tile was cut after '+196' had been written.
+    from vmsim.session import Session, hosts_summary
+    from vmsim.tui.widgets.hosts_view import SMALL_TILE, TILE, tile
+
+    session = Session(load_scenario("hello"))
+    session.add_workload("hello", 200)
+    session.advance(60.0)
+    world = session.snapshot().world("container")
+    states = {
+        i.id: (i.state, i.exposed, i.works) for i in world.instances if i.state in ("pending", "booting", "running")
+    }
+    assert len(states) > 100
+    summary = hosts_summary(world)
+    for shape in (TILE, SMALL_TILE):
+        text = tile(world, 0, summary, states, "en", None, shape)
+        text.truncate(shape.cells)  # as the view cuts it
+        drawn = text.plain[shape.name + 1 + shape.bar + 1 :]
+        hidden = int(re.search(r"\+(\d+)$", drawn).group(1))
+        assert len(drawn.split("+")[0]) + hidden == len(states), (shape, drawn)

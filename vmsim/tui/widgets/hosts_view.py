@@ -120,7 +120,10 @@ def tile(
     text.append(" ")
     glyphs = [states[i] for i in host.instances if i in states]
     room = shape.cells - shape.name - shape.bar - 2
-    shown = glyphs if len(glyphs) <= room else glyphs[: room - 3]
+    keep = min(len(glyphs), room)
+    while keep > 0 and keep + (len(f"+{len(glyphs) - keep}") if keep < len(glyphs) else 0) > room:
+        keep -= 1  # room for '+N' whole: the tile is cut at its edge, and '+19' must not stand for 196
+    shown = glyphs[:keep]
     for state, exposed, works in shown:
         symbol, colour = STATE_STYLES[state]
         if exposed:
