@@ -72,3 +72,40 @@ async def test_the_ready_chart_has_whole_number_ticks(tmp_path):
                 break
         labels = [row.plain.split("┤")[0].strip() for row in chart.render().split("\n") if "┤" in row.plain]  # type: ignore[union-attr]
         assert labels and all(label.isdigit() for label in labels), labels
+
+
+def test_a_boot_shorter_than_a_cell_is_drawn_as_a_sliver_not_left_out():
+    # Beside a VM's 25 s boot at 160x48 (the timeline a third of the width), a container's 0.35 s had no bar at
+    # all, as if it had not started.
+    from vmsim.scenarios import load_scenario
+    from vmsim.session import Session
+    from vmsim.tui.widgets.charts import BootTimeline
+
+    session = Session(load_scenario("hello"))
+    session.advance(40.0)
+    snap = session.snapshot()
+    rows = tuple((w.name, w.instances[0]) for w in snap.worlds)
+    assert {w for w, _ in rows} >= {"vm", "container"}
+
+    class Sized(BootTimeline):
+        width = 60
+
+        @property
+        def size(self):  # noqa: ANN201
+            from textual.geometry import Size
+
+            return Size(self.width, 10)
+
+        @property
+        def app(self):  # noqa: ANN201
+            return type("A", (), {"lang": "en"})()
+
+    view = Sized()
+    view.set_reactive(BootTimeline.rows, rows)
+    view.set_reactive(BootTimeline.now, snap.time_s)
+    lines = view.render().plain.splitlines()
+    container = next(line for line in lines if line.startswith("container nginx-1"))
+    vm = next(line for line in lines if line.startswith("VM nginx-1"))
+    bar = container[len("container nginx-1") :].split(" s")[0]
+    assert "▏" in bar or any(ch in bar for ch in "█▓▒░▄▀▌▐▚▞▗▝▙"), container
+    assert sum(ch not in " .0123456789s" for ch in vm[len("VM nginx-1") :]) > 10, vm

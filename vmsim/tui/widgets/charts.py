@@ -72,6 +72,9 @@ class BootTimeline(Widget):
                     used += cells
                 if p.name not in legend_names:
                     legend_names.append(p.name)
+            if not used and inst.phases:  # shorter than a cell (a container beside a VM's boot): a sliver, not none
+                line.append("▏", style=phase_style(inst.phases[-1].name).colour)
+                used = 1
             line.append(" " * max(bar_w - used, 0))
             total = end_of(inst) - inst.added_s
             tail = (
