@@ -295,3 +295,22 @@ async def test_keys_typed_in_one_burst_act_in_order_on_the_dialog_the_first_open
             app.post_message(events.Key(key, character))
         await until(pilot, lambda: not app.paused)  # the space reached the dashboard, not the help
         assert isinstance(app.screen, MainScreen)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_a_short_screen_shows_the_key_to_its_log_and_charts_and_arrows_then_switch_them(tmp_path, lang):
+    # At 80x24 the log and charts are hidden, and the key line had left out c; after c, → did nothing until Tab.
+    from vmsim.tui.widgets.key_bar import KeyBar
+
+    app = make_app(tmp_path, "web-stack", lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.dashboard_ready)
+        bar = app.main.query_one(KeyBar)
+        shown = [k.action for k in bar.shown_keys()[0]]
+        assert shown.index("add") < shown.index("toggle_pause") < shown.index("toggle_lower"), shown
+        line = "".join(segment.text for segment in bar.render_line(0))
+        assert f" c {bar.shown_keys()[0][shown.index('toggle_lower')].description} " in line, line
+        assert app.main.lower.strip.active == "log"
+        await pilot.press("c", "right", "right")
+        await pilot.pause()
+        assert app.main.has_class("-lower-max") and app.main.lower.strip.active == "ready"

@@ -302,8 +302,11 @@ class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGate, KeyG
 
     def action_toggle_lower(self) -> None:
         """Give the log and charts the room (or give it back to the worlds)."""
-        self.main.toggle_class("-lower-max")
-        self.main.fit_hosts_pane()
+        main = self.main
+        main.toggle_class("-lower-max")
+        main.fit_hosts_pane()
+        if main.has_class("-lower-max") and self.lesson is None:
+            main.lower.strip.focus()  # ← → switch the views at once (in a lesson they move the steps)
 
     def action_toggle_microvm(self) -> None:
         """Show or hide the microVM world (rebuilt by replay, so it has seen the same workloads)."""

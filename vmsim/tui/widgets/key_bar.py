@@ -114,6 +114,9 @@ class KeyBar(Widget):
         # What to press next comes first, whatever has the focus (with none, the order of the bindings put ← →
         # last, and an 80-column line dropped them in a lesson): the build view's keys, then the lesson's.
         order = IN_LESSON if any(k.action == "lesson_next" for k in keys) else FIRST
+        if order is FIRST and self.screen.has_class("-short"):
+            # A short screen hides the log and charts: the key that shows them comes right after add and pause.
+            order = {**order, "add": len(order), "toggle_pause": len(order) + 1, "toggle_lower": len(order) + 2}
         keys.sort(key=lambda k: order.get(k.action, len(order)))
         return keys, palette
 
