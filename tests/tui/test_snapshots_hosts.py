@@ -30,7 +30,7 @@ def test_hosts_80x24(snap_compare):
     (VMs) and '3 exposed' (containers) on yellow; twelve tiles two across, host-4 in red with '✗ DOWN', host-5
     with a yellow '!' (VMs) and '!!!' (containers), host-12 in reverse (the selected redis-12's host). Under
     them 'redis-12 on host-12' and its stack: VMs 2.0 GiB, guest services, guest kernels, hypervisor, EC2
-    guest OS 22 MiB, EC2 guest kernel 378 MiB, EC2 hypervisor and provider's hardware 'not here'; containers
+    guest OS 22 MiB, EC2 guest kernel 378 MiB, EC2 hypervisor and provider's hardware 'outside'; containers
     5.5 MiB, shims, host runtime 110 MiB, then the same EC2 layers."""
     assert snap_compare(paused_app(), terminal_size=(80, 24), run_before=at(70.0, "c"))
 
