@@ -96,9 +96,10 @@ def title_line(kind: str, world: WorldSnapshot | None, width: int, lang: str, sh
         booting = world.count("booting")
         if booting:
             text.append(" · " + tr("count.booting", lang, n=booting), style="#e69f00")
-        lost = world.count("failed") + world.count("killed")
-        if lost:
-            text.append(" · " + tr("count.failed", lang, n=lost), style="#d55e00")
+        for state, key in (("failed", "count.failed"), ("killed", "count.killed")):
+            n = world.count(state)  # apart: a VM refused at the door is not one killed while it ran
+            if n:
+                text.append(" · " + tr(key, lang, n=n), style="#d55e00")
     if text.cell_len > width and kind == "vm" and not short:
         return title_line(kind, world, width, lang, short=True)
     if width >= 60:
