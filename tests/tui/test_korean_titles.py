@@ -3,6 +3,7 @@ and the Korean words for boot phases."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import OptionList
 
 from vmsim.scenarios import load_scenario
@@ -68,3 +69,19 @@ def test_boot_phases_use_the_korean_words_for_parts_and_keep_program_names():
         "vmm",
     ]
     assert phase_label("kernel", "en") == "kernel"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_worlds_header_counts_the_killed_apart_from_the_failed(lang):
+    # oom read "1 ready · 3 failed" above "☠ redis-1 killed": a VM refused at the door is not one killed as it ran.
+    from vmsim.session import Session
+    from vmsim.text import tr
+    from vmsim.tui.widgets.world_panel import title_line
+
+    session = Session(load_scenario("oom"))
+    session.advance(session.spec.duration_s)
+    world = session.snapshot().world("vm")
+    killed = world.count("killed")
+    assert killed and not world.count("failed")
+    title = title_line("vm", world, 120, lang).plain
+    assert tr("count.killed", lang, n=killed) in title and tr("count.failed", lang, n=killed) not in title, title
