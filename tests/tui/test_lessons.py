@@ -529,3 +529,18 @@ async def test_a_layer_being_pulled_fills_its_bar_as_it_arrives(tmp_path):
         app.advance(30.0)
         done = await layer_rows()
         assert done and all("stored" in row and "░" not in row for row in done), done
+
+
+@pytest.mark.parametrize(("name", "apart"), [("oom", True), ("ec2-drift", False)])
+async def test_the_drift_view_says_when_its_servers_are_not_the_scenarios(tmp_path, name, apart):
+    # oom's Drift tab showed servers ec2-a, ec2-b and ec2-c, which oom does not have, without a word.
+    from vmsim.tui.widgets.drift_view import DriftView
+
+    app = make_app(tmp_path, name)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.main.set_view("drift")
+        app.refresh_view([], charts=True)
+        await pilot.pause()
+        first = str(app.screen.query_one(DriftView).render()).splitlines()[0]
+        assert ("ec2-drift" in first) == apart, first
+        assert len(first) <= 78, first

@@ -91,6 +91,10 @@ class TeachingViews:
         """The drift story for this session's seed: by hand, from one image, and both recipes."""
         return self.session.drift()
 
+    def drift_apart(self) -> bool:
+        """Whether the drift story is apart from this scenario (none of its lesson steps shows it)."""
+        return not any((step.view or "").startswith("drift") for step in self.session.spec.lesson)
+
     # ------------------------------------------------------------------ the build view's keys
     def build_mode(self) -> str | None:
         """The build view's mode (first, change, compare) when it is on screen with a build to show and no lesson

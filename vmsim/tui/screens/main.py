@@ -40,6 +40,8 @@ class LowerExtras(Protocol):
 
     def drift_typed(self) -> int | None: ...
 
+    def drift_apart(self) -> bool: ...
+
     def summary_table(self) -> tuple[tuple[str, ...], ...]: ...
 
     def build_story(self) -> tuple[BuildStory | None, str]: ...
@@ -303,6 +305,7 @@ class MainScreen(Screen):
             drift.manual, drift.image, drift.recipe, drift.dockerfile = story[:4]
             drift.built_here, drift.shipped, drift.twins = story.built_here, story.shipped, story.siblings
             drift.typed = extras.drift_typed()
+            drift.apart = extras.drift_apart()
         elif active == "build":
             build, problem = extras.build_story()
             widget = lower.view(active)

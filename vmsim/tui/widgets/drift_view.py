@@ -46,12 +46,16 @@ class DriftView(Widget):
     shipped: reactive[tuple[ImageBuild, ...]] = reactive(())
     twins: reactive[tuple[ContainerView, ...]] = reactive(())
     mode: reactive[str] = reactive("setup")
+    # The scenario tells another story (no lesson step shows this view): say these servers are not its hosts.
+    apart: reactive[bool] = reactive(False)
     # The time-lapse of the setup: how many typed lines are shown so far (None: all of them).
     typed: reactive[int | None] = reactive(None)
 
     def render(self) -> Text:
         lang = self.app.lang  # type: ignore[attr-defined]
         out = Text(no_wrap=True, overflow="ellipsis")
+        if self.apart:
+            out.append(tr("drift.apart", lang) + "\n", style="italic dim")
         if self.mode == "setup":
             self._setup(out, lang)
         elif self.mode == "manual":
