@@ -14,9 +14,11 @@ from vmsim.tui.widgets.instance_list import instance_line
 def test_a_stored_layer_or_image_is_named_in_the_logs_language() -> None:
     layer = ArtifactFetched(1.0, "container", "nginx-1", "layer node-24", 148.4)
     image = ArtifactFetched(9.0, "vm", "nginx-1", "Ubuntu Server 24.04 (cloud image) image", 572.0)
-    assert event_text(layer, "en") == "layer node-24 stored on the host (148 MiB)"
-    assert event_text(layer, "ko") == "레이어 node-24: 호스트에 저장됨 (148 MiB)"
-    assert event_text(image, "ko").startswith("이미지 Ubuntu Server 24.04 (cloud image): 호스트에 저장됨")
+    assert event_text(layer, "en") == "layer node-24 stored on a container host (148 MiB)"
+    assert event_text(layer, "ko") == "레이어 node-24: 컨테이너 호스트에 저장됨 (148 MiB)"
+    assert event_text(image, "ko").startswith("이미지 Ubuntu Server 24.04 (cloud image): VM 호스트에 저장됨")
+    microvm = ArtifactFetched(1.0, "microvm", "nginx-1", "layer node-24", 148.4)  # the same layer, another world
+    assert event_text(microvm, "en") == "layer node-24 stored on a microVM host (148 MiB)"
     assert "image" not in event_text(image, "ko").split("(cloud image)")[1]
     assert artifact_name("something else", "ko") == "something else"
 

@@ -154,7 +154,10 @@ def artifact_name(label: str, lang: str) -> str:
 def event_text(event: WorldEvent, lang: str = "en") -> str:
     """One line for a log, in ``lang``. (Formatted directly: a run can have hundreds of thousands.)"""
     if isinstance(event, ArtifactFetched):
-        return tr("event.fetched", lang, artifact=artifact_name(event.artifact, lang), size=fmt_mib(event.size_mib))
+        # Which world's host: the container and microVM worlds each store the same layers (dockerfile-app's log
+        # had every layer line twice, alike).
+        name, noun = artifact_name(event.artifact, lang), _noun(event.world, lang)
+        return tr("event.fetched", lang, artifact=name, noun=noun, size=fmt_mib(event.size_mib))
     if isinstance(event, HostDeployed):
         return tr(
             f"event.deployed.{event.method}",
