@@ -24,6 +24,10 @@ def through_the_catalogue(event, lang: str) -> str:
         extra = {"app": event.app}
     elif event.kind == "ready":
         extra = {"s": f"{event.boot_s:.2f}"}
+    elif event.kind == "grew":
+        plural = "noun." if event.count == 1 else "nouns."
+        what = tr(plural + event.world, lang)
+        extra = {"app": event.app, "mib": words.fmt_mib(event.memory_mib), "n": event.count, "what": what}
     elif hasattr(event, "reason"):
         extra = {"reason": render(as_msg(event.reason), lang)}
     return tr("event." + event.kind, lang, noun=tr("noun." + event.world, lang), id=event.instance, **extra)
@@ -72,3 +76,17 @@ def test_the_remembered_texts_stay_bounded(monkeypatch):
     for n in range(12):
         assert coded_text(coded("reason.bridge_full", per=n, networks=1)).startswith(f"bridge network full: {n} ")
         assert len(words._CODED_TEXTS) <= 5
+
+
+def test_memory_an_app_takes_at_once_is_in_the_log_before_the_kills_it_causes():
+    # oom's memory jumped at 35, 50 and 65 s with nothing in the log until the kills.
+    snap = run_headless(load_scenario("oom")).state()
+    for world in snap.worlds:
+        kinds = [(e.t_s, e.kind) for e in world.events if e.kind in ("grew", "killed")]
+        grew = [t for t, kind in kinds if kind == "grew"]
+        assert grew == [35.0, 50.0, 65.0][: len(grew)] and len(grew) >= 2, (world.name, kinds)
+        first_kill = next(i for i, (_, kind) in enumerate(kinds) if kind == "killed")
+        assert kinds[first_kill - 1][1] == "grew", (world.name, kinds)  # the grow that caused it, just before
+        line = event_text(next(e for e in world.events if e.kind == "grew"), "en")
+        noun = "VMs" if world.name == "vm" else "containers"
+        assert line == f"redis fills its cache: 3 {noun} take 1,000 MiB more memory each", line

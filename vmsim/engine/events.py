@@ -161,6 +161,22 @@ class ArtifactFetched(WorldEvent):
         _set(self, "size_mib", size_mib)
 
 
+class AppGrew(WorldEvent):
+    """Every running instance of ``app`` took ``memory_mib`` more memory (a cache filling): ``count`` of them."""
+
+    __slots__ = ("app", "memory_mib", "count")
+    kind: ClassVar[str] = "grew"
+    app: str
+    memory_mib: float
+    count: int
+
+    def __init__(self, t_s: float, world: str, instance: str | None, app: str, memory_mib: float, count: int) -> None:
+        super().__init__(t_s, world, instance)
+        _set(self, "app", app)
+        _set(self, "memory_mib", memory_mib)
+        _set(self, "count", count)
+
+
 class FaultHappened(WorldEvent):
     """A fault struck (one event per world): ``host`` where, ``reached`` every instance it touched there, and
     ``scope`` how far it went: ``host`` (every instance on the host), ``guest`` (one guest) or ``none``."""

@@ -18,6 +18,7 @@ from vmsim.engine.catalog import App
 from vmsim.engine.clock import Clock
 from vmsim.engine.codes import Coded, coded
 from vmsim.engine.events import (
+    AppGrew,
     ArtifactFetched,
     InstanceAdded,
     InstanceKilled,
@@ -250,14 +251,15 @@ class World:
 
     def grow(self, app_name: str, mib: float) -> int:
         """Every running instance of ``app_name`` takes ``mib`` more private memory (a cache filling)."""
-        grown = 0
-        for inst in [i for i in self.instances if i.state == "running" and i.app.name == app_name]:
-            grown += 1
+        growing = [i for i in self.instances if i.state == "running" and i.app.name == app_name]
+        if growing:  # in the log before what it causes (an OOM killer's kills): memory does not jump unexplained
+            self.record(AppGrew(self.clock.now, self.kind, None, app_name, mib, len(growing)))
+        for inst in growing:
             inst.app_extra_mib += mib
             node = self._node(inst)
             node.behaviour.grow(inst, mib)
             self.host_pressure(node)
-        return grown
+        return len(growing)
 
     @staticmethod
     def _node(inst: Instance) -> Node:

@@ -15,6 +15,7 @@ from vmsim.engine.codes import Coded
 from vmsim.engine.deploy import HostDeployed
 from vmsim.engine.events import (
     AllocationWarned,
+    AppGrew,
     ArtifactFetched,
     FaultHappened,
     InstanceAdded,
@@ -133,6 +134,12 @@ def _reason(event: Any, lang: str) -> dict[str, object]:
 
 _FIELDS: dict[type[WorldEvent], Callable[[Any, str], dict[str, object]]] = {
     InstanceAdded: lambda e, lang: {"app": e.app},
+    AppGrew: lambda e, lang: {
+        "app": e.app,
+        "mib": fmt_mib(e.memory_mib),
+        "n": e.count,
+        "what": _counted(e.world, e.count, lang),
+    },
     InstanceReady: lambda e, lang: {"s": f"{e.boot_s:.2f}"},
     InstanceRefused: _reason,
     InstanceFailed: _reason,

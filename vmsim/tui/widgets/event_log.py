@@ -22,6 +22,7 @@ KIND_COLOURS = {
     "killed": "#d55e00",
     "warning": "#e69f00",
     "fetched": "#56b4e9",
+    "grew": "#e69f00",
     "stopped": "#9a9a9a",
     "added": "",
 }
