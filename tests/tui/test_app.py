@@ -842,7 +842,7 @@ async def test_log_follows_new_events_and_the_language(tmp_path):
 
 def log_shows_newest(log: EventLog) -> bool:
     """Whether the log's last row on screen is its newest event."""
-    return log.size.height > 0 and int(log.scroll_offset.y) + log.size.height >= len(log.events)
+    return log.size.height > 0 and int(log.scroll_offset.y) + log.size.height >= log.virtual_size.height
 
 
 async def test_the_log_shows_its_newest_event_when_its_tab_comes_back(tmp_path):
@@ -982,9 +982,12 @@ async def test_garbage_collection_paused_for_the_start_resumes_after_the_first_f
         gc.enable()
 
 
-async def test_a_cut_log_line_ends_in_an_ellipsis_beside_the_scroll_bar(tmp_path):
-    # The lines are cut to the width left of the scroll bar: cut to the widget's whole width, their last cell
-    # (the '…' saying there is more) was drawn under the bar. The figures that matter come first in a reason.
+async def test_a_long_log_line_wraps_under_its_words_left_of_the_scroll_bar(tmp_path):
+    # A refusal's reason was cut at the log's edge ("… needs 2,078 MiB (2,048 MiB…"), and an OOM kill's
+    # explanation never read whole: a long event now wraps, its later rows indented under its words, within the
+    # width left of the scroll bar (its last cell had been drawn under the bar).
+    from vmsim.output.words import event_text as words_of
+
     app = make_app(tmp_path, "scale-out")
     async with app.run_test(size=(80, 24)) as pilot:
         app.advance(60.0)
@@ -993,12 +996,20 @@ async def test_a_cut_log_line_ends_in_an_ellipsis_beside_the_scroll_bar(tmp_path
         log = app.screen.query_one(EventLog)
         width = log.scrollable_content_region.width
         assert log.show_vertical_scrollbar and width < log.size.width + log.scrollbar_size_vertical
-        rows = ["".join(s.text for s in log.render_line(y)) for y in range(log.size.height)]
-        refused = [row for row in rows if "refused" in row]
-        assert refused, rows
-        for row in refused:
-            assert len(row) == width and row.rstrip().endswith("…"), row
-            assert "MiB free" in row, "how much was free is the reason: it comes before the breakdown"
+        log.scroll_to(y=0, animate=False)
+        await pilot.pause()
+        rows = ["".join(s.text for s in log.render_line(y)).rstrip() for y in range(log.size.height)]
+        assert all(len(row) <= width and not row.endswith("…") for row in rows), rows
+        first = next(i for i, row in enumerate(rows) if "refused" in row and i + 1 < len(rows))
+        event = next(e for e in log.events if e.kind == "refused")
+        said = words_of(event, "en")
+        indent = rows[first].index(said[:10])
+        assert rows[first + 1].startswith(" " * indent) and rows[first + 1].strip(), rows[first : first + 2]
+        height = next(i for i, row in enumerate(rows[first + 1 :] + ["x"]) if not row.startswith(" " * indent)) + 1
+        assert first + height <= len(rows), "the whole event is on screen"
+        joined = " ".join(row[indent:].strip() for row in rows[first : first + height])
+        assert joined == said, (said, joined)
+        assert log.virtual_size.height > len(log.events)  # the rows, not the events, are what scrolls
         # In the instance list a refused instance reads 'refused: … free, needs …', not 'failed: refused: …'.
         from vmsim.tui.widgets.instance_list import instance_line
 

@@ -103,6 +103,7 @@ class MainScreen(Screen):
         """Show every fixed label again in the app's current language."""
         for widget in self.query("*"):
             widget.refresh()
+        self.lower.event_log.rewrap()  # its events take other rows in other words
 
     def show_narration(self, view: NarrationView | None) -> None:
         """Show (or, with None, hide) the lesson narration."""
