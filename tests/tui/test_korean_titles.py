@@ -85,3 +85,19 @@ def test_a_worlds_header_counts_the_killed_apart_from_the_failed(lang):
     assert killed and not world.count("failed")
     title = title_line("vm", world, 120, lang).plain
     assert tr("count.killed", lang, n=killed) in title and tr("count.failed", lang, n=killed) not in title, title
+
+
+async def test_the_korean_help_wraps_its_lines_at_80_columns_rather_than_cut_them(tmp_path):
+    # "b / i  고른 인스턴스의 앱(없으면 마지막에 추가한 앱) 새 버 …": each wrapped line was cut with '…'.
+    from textual.geometry import Region
+    from textual.widgets import Static
+
+    app = VmsimApp(load_scenario("hello"), paused=True, animate=False, export_dir=tmp_path, lang="ko")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        for part in ("#help-keys", ".legend"):
+            static = app.screen.query(part).first(Static)
+            width, height = static.size
+            rows = ["".join(s.text for s in strip) for strip in static.render_lines(Region(0, 0, width, height))]
+            assert len(rows) > 3 and not any(row.rstrip().endswith("…") for row in rows), rows

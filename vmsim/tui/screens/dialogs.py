@@ -377,7 +377,7 @@ def _legend(styles: dict, title: str, lang: str) -> Group:
     # A grid, as the keys: a name that wraps in a narrow column stays beside its glyphs, not under them.
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # (Korean at 80 columns: folded, not cut)
     for cat, style in [*styles.items(), ("free", FREE)]:
         grid.add_row(Text(f"  {style.glyph * 3}", style=style.colour), tr("cat." + cat, lang))
     return Group(Text(title, style="bold"), grid)
@@ -393,7 +393,7 @@ class HelpScreen(Dialog[None]):
         # A grid, so a description that wraps (at 80 columns) stays in its column, under its first line.
         keys = Table.grid(padding=(0, 1))
         keys.add_column(style="bold #56b4e9", no_wrap=True, min_width=14)
-        keys.add_column()
+        keys.add_column(overflow="fold")  # Korean at 80 columns was cut ("새 버 …"), not wrapped
         for key, what in HELP_KEYS:
             keys.add_row(f"  {key.format(click=tr('help.click', lang))}", tr(what, lang))
         states = Text()
