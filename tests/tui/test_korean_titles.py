@@ -101,3 +101,22 @@ async def test_the_korean_help_wraps_its_lines_at_80_columns_rather_than_cut_the
             width, height = static.size
             rows = ["".join(s.text for s in strip) for strip in static.render_lines(Region(0, 0, width, height))]
             assert len(rows) > 3 and not any(row.rstrip().endswith("…") for row in rows), rows
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_narrow_worlds_header_keeps_every_count_as_its_glyph_and_figure(lang):
+    # Three worlds at 80 columns: "VMs  0 ready · 50 boot…" hid how many were booting.
+    from rich.cells import cell_len
+
+    from vmsim.session import Session
+    from vmsim.tui.widgets.world_panel import title_line
+
+    session = Session(load_scenario("boot-storm"))
+    session.advance(3.0)
+    world = session.snapshot().world("vm")
+    booting = world.count("booting")
+    assert booting >= 50
+    wide = title_line("vm", world, 120, lang).plain
+    assert str(booting) in wide and "▶" not in wide, wide  # in words where they fit
+    narrow = title_line("vm", world, 24, lang).plain
+    assert cell_len(narrow) <= 24 and "…" not in narrow and f"▶{booting}" in narrow and "●0" in narrow, narrow

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from vmsim.session import FitResult, WorldSnapshot
 from vmsim.text import tr
-from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES
+from vmsim.tui.style import DISK_STYLES, MEMORY_STYLES, STATE_STYLES
 from vmsim.tui.widgets.bars import LedgerRows, cpu_line, ledger_rows
 from vmsim.tui.widgets.instance_list import InstanceList
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
@@ -85,23 +85,35 @@ class FitMeter(Static):
         return self.bounded and self.line(short=False).cell_len > self.size.width > 0
 
 
-def title_line(kind: str, world: WorldSnapshot | None, width: int, lang: str, short: bool = False) -> Text:
+COUNTED = (
+    ("running", "count.ready"),
+    ("booting", "count.booting"),
+    ("failed", "count.failed"),
+    ("killed", "count.killed"),
+)
+
+
+def title_line(
+    kind: str, world: WorldSnapshot | None, width: int, lang: str, short: bool = False, glyphs: bool = False
+) -> Text:
     """The world's name, counts by state, and a one-line reminder of what it is; the VMs' short name where the
-    long one would cut the counts (the failed count is often what a lesson asks about)."""
+    long one would cut the counts (the failed count is often what a lesson asks about), and where even that
+    would, each count as its list's glyph and a figure ('● 0 ▶ 50', three worlds at 80 columns)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     short = short or (width < 34 and kind == "vm")
     text.append(tr("world.vm.short" if short else f"world.{kind}", lang), style="bold")
     if world is not None:
-        text.append("  " + tr("count.ready", lang, n=world.count("running")), style="#009e73")
-        booting = world.count("booting")
-        if booting:
-            text.append(" · " + tr("count.booting", lang, n=booting), style="#e69f00")
-        for state, key in (("failed", "count.failed"), ("killed", "count.killed")):
-            n = world.count(state)  # apart: a VM refused at the door is not one killed while it ran
-            if n:
-                text.append(" · " + tr(key, lang, n=n), style="#d55e00")
+        # Killed apart from failed: a VM refused at the door is not one killed while it ran.
+        for i, (state, key) in enumerate(COUNTED):
+            n = world.count(state)
+            if n or state == "running":
+                symbol, colour = STATE_STYLES[state]
+                words = f"{symbol}{n:,}" if glyphs else tr(key, lang, n=n)
+                text.append(("  " if i == 0 else " " if glyphs else " · ") + words, style=colour)
     if text.cell_len > width and kind == "vm" and not short:
         return title_line(kind, world, width, lang, short=True)
+    if text.cell_len > width and world is not None and not glyphs:
+        return title_line(kind, world, width, lang, short=short, glyphs=True)
     if width >= 60:
         text.append("  — " + tr(f"blurb.{kind}", lang), style="dim")
     return text
