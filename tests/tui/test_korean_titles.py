@@ -119,4 +119,6 @@ def test_a_narrow_worlds_header_keeps_every_count_as_its_glyph_and_figure(lang):
     wide = title_line("vm", world, 120, lang).plain
     assert str(booting) in wide and "▶" not in wide, wide  # in words where they fit
     narrow = title_line("vm", world, 24, lang).plain
-    assert cell_len(narrow) <= 24 and "…" not in narrow and f"▶{booting}" in narrow and "●0" in narrow, narrow
+    assert cell_len(narrow) <= 24 and "…" not in narrow and str(booting) in narrow, narrow
+    if lang == "en":  # "VMs  0 ready · 50 booting" is 25 cells; the Korean words fit in 24
+        assert f"▶{booting}" in narrow and "●0" in narrow, narrow
