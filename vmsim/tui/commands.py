@@ -35,10 +35,16 @@ def _select_while_open(self: CommandPalette, event: Input.Submitted | Button.Pre
     """``CommandPalette._select_or_command``, only while the palette is the screen on top.
 
     Workaround for Textual 8.2.8: Enter pressed twice in one moment selected twice; the second ran the command
-    again and dismissed the palette again, popping the dashboard (``ScreenStackError``).
+    again and dismissed the palette again, popping the dashboard (``ScreenStackError``). Once the palette has
+    run its command and begun to close, it forgets the command: a second Enter, which reaches Textual's own
+    handler (``@on(Input.Submitted)`` calls the unpatched method) while the palette is still on top (keys wait
+    their turn, vmsim.tui.key_gate), finds none to run again.
     """
-    if self.app.screen_stack[-1:] == [self]:
-        _textual_select(self, event)
+    if self.app.screen_stack[-1:] != [self] or getattr(self, "_vmsim_closing", False):
+        return
+    _textual_select(self, event)
+    if getattr(self, "_vmsim_closing", False):
+        self._selected_command = None  # (its callback is already queued)
 
 
 def _dismiss_while_open(self: CommandPalette, result: None = None) -> AwaitComplete:
@@ -49,8 +55,9 @@ def _dismiss_while_open(self: CommandPalette, result: None = None) -> AwaitCompl
     closed meanwhile (by vmsim when the terminal shrinks, or by Escape): firing while the palette's widgets were
     being removed, it raised ``NoMatches`` for the palette's list.
     """
-    if self.app.screen_stack[-1:] != [self]:
+    if self.app.screen_stack[-1:] != [self] or getattr(self, "_vmsim_closing", False):
         return AwaitComplete.nothing()
+    self._vmsim_closing = True  # type: ignore[attr-defined]
     self._cancel_gather_commands()
     self._stop_no_matches_countdown()
     return _textual_dismiss(self, result)
