@@ -283,18 +283,25 @@ async def test_keys_typed_in_one_burst_act_in_order_on_the_dialog_the_first_open
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.dashboard_ready)
-        for key, character in (("a", "a"), ("tab", "\t"), ("5", "5"), ("0", "0"), ("enter", "\r")):
-            app.post_message(events.Key(key, character))  # all queued at once, as a terminal's read gives them
+        keys = (("a", "a"), ("tab", "\t"), ("5", "5"), ("0", "0"), ("enter", "\r"), ("space", " "))
+        for key, character in keys:  # all queued at once, as a terminal's read gives them
+            app.post_message(events.Key(key, character))
         await until(
             pilot, lambda: isinstance(app.screen, MainScreen) and len(app.snapshot.world("container").instances) > 1
         )
         await pilot.pause()
         assert len(app.snapshot.world("container").instances) == 1 + 50
-        assert app.paused
-        for key, character in (("question_mark", "?"), ("escape", None), ("space", " ")):  # help, closed, run
+        # The space after Enter went to the dashboard once the dialog had closed (it had gone into the closing
+        # dialog's field, "50 ", which then refused to add).
+        await until(pilot, lambda: not app.paused)
+        for key, character in (("question_mark", "?"), ("escape", None), ("space", " ")):  # help, closed, pause
             app.post_message(events.Key(key, character))
-        await until(pilot, lambda: not app.paused)  # the space reached the dashboard, not the help
+        await until(pilot, lambda: app.paused)  # the space reached the dashboard, not the help
         assert isinstance(app.screen, MainScreen)
+        app.post_message(events.Key("o", "o"))  # a paste right after the key that opens the dialog: its path
+        app.post_message(events.Paste("/no/such/dir/x.toml"))
+        await until(pilot, lambda: not isinstance(app.screen, MainScreen))
+        await until(pilot, lambda: app.screen.query_one("#path").value == "/no/such/dir/x.toml")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -314,3 +321,29 @@ async def test_a_short_screen_shows_the_key_to_its_log_and_charts_and_arrows_the
         await pilot.press("c", "right", "right")
         await pilot.pause()
         assert app.main.has_class("-lower-max") and app.main.lower.strip.active == "ready"
+
+
+async def test_c_twice_gives_the_focus_back_and_a_language_switch_keeps_the_log_at_its_newest(tmp_path):
+    from vmsim.tui.widgets.event_log import EventLog
+    from vmsim.tui.widgets.instance_list import InstanceList
+
+    app = make_app(tmp_path, "oom")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.dashboard_ready)
+        app.advance(80.0)
+        await pilot.pause()
+        first = app.screen.query(InstanceList).first()
+        first.focus()
+        await pilot.press("c", "c")
+        await pilot.pause()
+        assert app.focused is first  # c then c: back on the list, not on nothing
+        log = app.screen.query_one(EventLog)
+        for lang_key in ("L", "L"):  # ko and back: other words take other rows; the newest stays on screen
+            await pilot.press(lang_key)
+            await pilot.pause()
+            await pilot.pause()
+            assert log.virtual_size.height > log.size.height
+            assert int(log.scroll_offset.y) + log.size.height >= log.virtual_size.height, (
+                log.scroll_offset,
+                log.virtual_size,
+            )

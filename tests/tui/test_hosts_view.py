@@ -208,7 +208,7 @@ async def test_the_stack_follows_what_a_lesson_step_is_about_until_a_list_moves(
         view = await ready(pilot)
         assert app.lesson is not None and app.lesson.state.revealed
         assert plain(view).count("node-web-2 on host-b") == 2, plain(view)
-        assert app.main.selected_instance() == ("vm", "node-web-2")  # the host keys act on it too
+        assert app.main.selected_instance() != ("vm", "node-web-2")  # d and the host keys: the lists' selection
         lists = list(app.screen.query(InstanceList))
         lists[0].focus()
         await pilot.press("up")  # the user's choice wins from now on
@@ -219,11 +219,11 @@ async def test_the_stack_follows_what_a_lesson_step_is_about_until_a_list_moves(
         assert f"{chosen.id} on {chosen.host}" in plain(view), plain(view)
         await pilot.press("left")  # step 3's question: the same step, the user's choice stays
         await pilot.pause()
-        assert app.main.selected_instance() == ("vm", chosen.id)
+        assert app.main.stack_instance() == chosen.id
         await pilot.press("left")  # step 2: what that step is about (node-web-1's guest kernel)
         await pilot.pause()
         assert app.lesson.state.index == 1
-        assert app.main.selected_instance() == ("vm", "node-web-1")
+        assert app.main.stack_instance() == "node-web-1"
 
 
 async def test_a_step_that_deploys_to_a_host_shows_an_instance_on_it():
@@ -231,10 +231,9 @@ async def test_a_step_that_deploys_to_a_host_shows_an_instance_on_it():
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("right")  # the answer, and the step's view: the hosts
         view = await ready(pilot)
-        selected = app.main.selected_instance()
-        assert selected is not None
-        world, instance_id = selected
-        inst = next(i for i in app.snapshot.world(world).instances if i.id == instance_id)
+        instance_id = app.main.stack_instance()
+        assert instance_id is not None
+        inst = next(i for i in app.snapshot.world("container").instances if i.id == instance_id)
         assert inst.host == "ec2-1", inst
         assert f"{instance_id} on ec2-1" in plain(view), plain(view)
 

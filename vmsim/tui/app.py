@@ -305,8 +305,14 @@ class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGate, KeyG
         main = self.main
         main.toggle_class("-lower-max")
         main.fit_hosts_pane()
+        strip = main.lower.strip
         if main.has_class("-lower-max") and self.lesson is None:
-            main.lower.strip.focus()  # ← → switch the views at once (in a lesson they move the steps)
+            self._before_c = self.focused
+            strip.focus()  # ← → switch the views at once (in a lesson they move the steps)
+        elif self.focused is strip:
+            before = getattr(self, "_before_c", None)
+            if before is not None and before.is_attached:
+                before.focus()  # c again: the focus goes back where it was (a list's cursor), not nowhere
 
     def action_toggle_microvm(self) -> None:
         """Show or hide the microVM world (rebuilt by replay, so it has seen the same workloads)."""

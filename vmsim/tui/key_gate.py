@@ -1,17 +1,19 @@
-"""Keys one at a time, in the order they were typed, each on the screen that is up when its turn comes.
+"""Keys (and pastes) one at a time, in the order they were typed, each on the screen that is up when its turn
+comes.
 
 Textual sends every key to the focused widget as it arrives, and a key that no widget takes reaches the app's
-bindings only after it has passed up through the widget's parents. Keys typed in one burst (a paste into the
-terminal, a macro, a fast typist) were all sent before the first had acted: ``a`` Tab ``5`` ``0`` Enter opened
-the add dialog, but Tab, the digits and Enter had gone to the dashboard's list, reached the dialog's bindings
-with no field focused, and the dialog added 1, not 50. Here a key waits until the one before it is done (taken
-by a widget, or through the app's bindings), and while the dashboard or a dialog is still being built (a key
-must find what it acts on): then it is handled as the app handles a key.
+bindings only after it has passed up through the widget's parents. Keys typed in one burst (a macro, a fast
+typist, keys and a paste) were all sent before the first had acted: ``a`` Tab ``5`` ``0`` Enter opened the add
+dialog, but Tab, the digits and Enter had gone to the dashboard's list, reached the dialog's bindings with no
+field focused, and the dialog added 1, not 50. Here a key waits until the one before it is done: taken by a
+widget, or through the app's bindings, and then what it set going has been handled by the widget it went to and
+every parent up to the app (Enter in a dialog's field submits, and the dialog closes, before the next key goes
+anywhere). It also waits while the dashboard or a dialog is still being built (a key must find what it acts on).
 """
 
 from __future__ import annotations
 
-from functools import partial
+import time
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
@@ -20,8 +22,9 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
 
+GATE_TIMEOUT_S = 0.5  # the longest a key waits on the one before it while that one makes no progress
 
-GATE_TIMEOUT_S = 0.5  # the longest a key waits for the one before it
+Gated = events.Key | events.Paste
 
 
 class KeyGate:
@@ -29,8 +32,9 @@ class KeyGate:
     ``ready`` attribute (the dialogs) holds keys until it is True, then calls ``open_gate`` again."""
 
     _gate_open = False  # False until the dashboard's widgets exist and have shown the first snapshot
-    _gate_busy: events.Key | None = None  # the key being handled
-    _gate_waiting: list[events.Key]
+    _gate_busy: Gated | None = None  # the key (or paste) being handled
+    _gate_moved = 0.0  # when it last made progress (monotonic seconds)
+    _gate_waiting: list[Gated]
 
     @property
     def dashboard_ready(self) -> bool:
@@ -39,14 +43,15 @@ class KeyGate:
         return self._gate_open and not getattr(self, "_gate_waiting", None)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
+        if isinstance(event, events.Key | events.Paste):
             if not event.is_forwarded:  # from the terminal: it waits its turn
                 self.__dict__.setdefault("_gate_waiting", []).append(event)
                 self._gate_next()
                 return
             if event is self._gate_busy:  # it came up through the widgets: the app's bindings now
                 await super().on_event(event)  # type: ignore[misc]
-                self._gate_done(event)
+                self._gate_step()
+                self._gate_drain(event)
                 return
         await super().on_event(event)  # type: ignore[misc]
 
@@ -64,31 +69,65 @@ class KeyGate:
             return  # a dialog being built: it opens the gate when it can take keys
         event = waiting.pop(0)
         self._gate_busy = event
+        self._gate_step()
         app.call_later(self._gate_start, event)  # in the app's own queue: no key already there overtakes it
+        app.set_timer(GATE_TIMEOUT_S, lambda: self._gate_stalled(event))
 
-    async def _gate_start(self, event: events.Key) -> None:
-        app = cast("App[Any]", self)
-        target = app.focused or app.screen  # where the app sends it (unless a priority binding takes it)
-        await super().on_event(event)  # type: ignore[misc]
-        if not event.is_forwarded or not target.call_later(self._gate_follow, target, event):
-            self._gate_done(event)  # taken by a priority binding, or its widget has gone
-            return
-        # A widget removed with the key still in its queue (a world's column, as m swaps the worlds) never
-        # handles it: the next key goes anyway, a moment later, rather than every key after it waiting for good.
-        app.set_timer(GATE_TIMEOUT_S, partial(self._gate_done, event))
+    def _gate_step(self) -> None:
+        self._gate_moved = time.monotonic()
 
-    def _gate_follow(self, node: MessagePump, event: events.Key) -> None:
-        """``node`` has handled ``event``: done if it stopped there, else follow it to the parent it went to."""
+    def _gate_stalled(self, event: Gated) -> None:
+        """A widget removed with the key still in its queue (a world's column, as m swaps the worlds) never
+        handles it: after a while with no progress the next key goes anyway, rather than every key waiting."""
         if event is not self._gate_busy:
             return
+        left = GATE_TIMEOUT_S - (time.monotonic() - self._gate_moved)
+        if left > 0:  # still moving (a slow frame): wait on
+            cast("App[Any]", self).set_timer(left, lambda: self._gate_stalled(event))
+            return
+        self._gate_done(event)
+
+    async def _gate_start(self, event: Gated) -> None:
+        app = cast("App[Any]", self)
+        target = app.focused or app.screen  # where the app sends it (unless a priority binding takes it)
+        self._gate_target: MessagePump = target
+        await super().on_event(event)  # type: ignore[misc]
+        if not event.is_forwarded:
+            self._gate_drain(event)  # taken by a priority binding
+        elif not target.call_later(self._gate_follow, target, event):
+            self._gate_done(event)  # its widget has gone
+
+    def _gate_follow(self, node: MessagePump, event: Gated) -> None:
+        """``node`` has handled ``event``: if it stopped there, drain; else follow it to the parent it went to."""
+        if event is not self._gate_busy:
+            return
+        self._gate_step()
         parent = node._parent
         # A key stopped below the screen goes no further; the screen passes every key up to the app (stopped
-        # there, as Textual marks a key the app sent). At the app, on_event above has seen it first: done.
+        # there, as Textual marks a key the app sent). At the app, on_event above has seen it first.
         stopped = event._stop_propagation and parent is not self
-        if stopped or parent is None or not parent.call_later(self._gate_follow, parent, event):
+        if stopped or parent is None:
+            self._gate_drain(event)
+        elif not parent.call_later(self._gate_follow, parent, event):
             self._gate_done(event)
 
-    def _gate_done(self, event: events.Key) -> None:
+    def _gate_drain(self, event: Gated) -> None:
+        """Once more from the widget the key went to up to the app, each after what is in its queue: the messages
+        the key set going (an Input's Submitted, bubbling up to its dialog, which closes) are handled first."""
+        if event is self._gate_busy:
+            target = getattr(self, "_gate_target", None) or cast("App[Any]", self)
+            if not target.call_later(self._gate_drained, target, event):
+                self._gate_done(event)
+
+    def _gate_drained(self, node: MessagePump, event: Gated) -> None:
+        if event is not self._gate_busy:
+            return
+        self._gate_step()
+        parent = node._parent
+        if parent is None or not parent.call_later(self._gate_drained, parent, event):
+            self._gate_done(event)
+
+    def _gate_done(self, event: Gated) -> None:
         if event is self._gate_busy:
             self._gate_busy = None
             self._gate_next()

@@ -41,10 +41,14 @@ class Dialog(ModalScreen[Result]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._take_keys)
+        # Should that call be lost (Textual runs it on the screen on top when it comes, which may be one that
+        # closes first, the too-small notice), the dialog takes keys a moment later all the same.
+        self.set_timer(0.5, self._take_keys)
 
     def _take_keys(self) -> None:
-        self.ready = True
-        self.app.open_gate()  # type: ignore[attr-defined]
+        if not self.ready:
+            self.ready = True
+            self.app.open_gate()  # type: ignore[attr-defined]
 
     def on_unmount(self) -> None:
         self.app.call_later(self.app.open_gate)  # type: ignore[attr-defined]  # (closed before it was ready)

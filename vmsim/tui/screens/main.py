@@ -317,9 +317,8 @@ class MainScreen(Screen):
         elif active == "hosts":
             from vmsim.tui.widgets.hosts_view import HostsData, HostsView
 
-            selected = self.selected_instance()
             summaries = tuple(hosts_summary(w) for w in snap.worlds)
-            cast(HostsView, lower.view(active)).data = HostsData(snap, summaries, selected[1] if selected else None)
+            cast(HostsView, lower.view(active)).data = HostsData(snap, summaries, self.stack_instance())
             self.fit_hosts_pane()
 
     def fit_hosts_pane(self) -> None:
@@ -334,18 +333,23 @@ class MainScreen(Screen):
         # A view just shown gets its data now rather than at the next chart refresh.
         self.app.call_later(self.app.refresh_view, [], True)  # type: ignore[attr-defined]
 
-    def selected_instance(self) -> tuple[str, str] | None:
-        """(world, instance id) under the cursor of the focused (or last used) instance list; while a lesson's step
-        is about an instance or a host, that instance (or the host's first live one) until a list's cursor moves:
-        the hosts view's stack and the host keys then follow what the step talks about."""
-        focused = self.focused
-        lists = list(self.query(InstanceList))
+    def stack_instance(self) -> str | None:
+        """The instance whose stack the hosts view shows: while a lesson's step is about an instance or a host,
+        that instance (or the host's first live one) until a list's cursor moves, else the selected one. (Only the
+        picture follows the step: d and the host keys act on the lists' selection, as the user sees it.)"""
         if self._subject is not None:
             instance_id, host = self._subject
-            for lst in lists:
+            for lst in self.query(InstanceList):
                 for inst in lst.instances:
                     if inst.id == instance_id or (host is not None and inst.host == host and inst.state in LIVE):
-                        return lst.world, inst.id
+                        return inst.id
+        selected = self.selected_instance()
+        return selected[1] if selected else None
+
+    def selected_instance(self) -> tuple[str, str] | None:
+        """(world, instance id) under the cursor of the focused (or last used) instance list."""
+        focused = self.focused
+        lists = list(self.query(InstanceList))
         ordered = ([focused] if isinstance(focused, InstanceList) else []) + lists
         for lst in ordered:
             sel = lst.selected

@@ -120,6 +120,8 @@ class EventLog(StylePerPaint, ScrollView, can_focus=True):
         self._wrapped_for = (width, lang)
         self._heights = deque((self._height(e, width, lang) for e in self.events), maxlen=MAX_EVENTS)
         self._sized()
+        if self.following:  # more rows or fewer (another language): still at the newest
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
 
     def _sized(self) -> None:
         self._starts = None
