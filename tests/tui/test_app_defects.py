@@ -347,3 +347,21 @@ async def test_c_twice_gives_the_focus_back_and_a_language_switch_keeps_the_log_
                 log.scroll_offset,
                 log.virtual_size,
             )
+
+
+async def test_a_click_on_a_dialogs_key_on_the_key_line_presses_it(tmp_path):
+    # The key line showed "esc Cancel" under the add dialog, but the dialog took the click and nothing happened.
+    from vmsim.tui.screens.dialogs import AddWorkloadScreen
+    from vmsim.tui.widgets.key_bar import KeyBar
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.dashboard_ready)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AddWorkloadScreen) and app.screen.ready)
+        bar = app.main.query_one(KeyBar)
+        bar.render()  # where each key is drawn
+        span = next(s for s in bar.spans if s.key.key == "escape")
+        await pilot.click(offset=(span.start + 1, 23))
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert len(app.snapshot.world("container").instances) == 1  # cancelled, nothing added

@@ -53,6 +53,20 @@ class Dialog(ModalScreen[Result]):
     def on_unmount(self) -> None:
         self.app.call_later(self.app.open_gate)  # type: ignore[attr-defined]  # (closed before it was ready)
 
+    def on_click(self, event: events.Click) -> None:
+        """A click on the key line below (which shows this dialog's keys, but lies under it) presses that key."""
+        from vmsim.tui.widgets.key_bar import KeyBar
+
+        if event.screen_y != self.app.size.height - 1 or len(self.app.screen_stack) < 2:
+            return
+        bars = self.app.screen_stack[-2].query(KeyBar)
+        shown = bars.first().key_at(event.screen_x) if bars else None
+        if shown is not None:
+            event.stop()
+            # Sent by the app, as a typed key is: sent from here, Textual would stop it at this screen (its
+            # sender), before the app's bindings, where Escape closes the dialog.
+            self.app.call_later(self.app.simulate_key, shown.key)
+
     def dismiss(self, result: Result | None = None) -> AwaitComplete:
         """Close with ``result``, the first time only, and only while this dialog is the screen on top."""
         if self.closing or not on_top(self):
