@@ -46,3 +46,12 @@ def test_fit_hosts_out_of_range_is_a_usage_error(capsys, bad):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "--hosts" in err and "from 1 to 1,000" in err and "Traceback" not in err
+
+
+def test_fit_says_what_an_instance_needs_in_words_a_student_reads():
+    # 'each needs' read "0.00208692 cpu_cores": a raw key and eight digits of a modelling figure.
+    from vmsim.output.formats import _need
+
+    assert _need("cpu_cores", 0.00208692) == "0.0021 CPU cores"
+    assert _need("cpu_cores", 0.001) == "0.001 CPU cores"
+    assert _need("memory_mib", 2078.0) == "2,078 MiB memory"

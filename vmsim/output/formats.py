@@ -256,16 +256,22 @@ def render_fit(app: str, host_label: str, fits: dict[str, FitResult], fmt: str, 
         return json.dumps(_with_scenario(data, scenario), indent=2) + "\n"
     rows = [["world", "fit", "runs out first", "then", "each needs"]]
     for name, fit in fits.items():
-        each = ", ".join(
-            f"{fmt_mib(v)} {k.removesuffix('_mib')}" if k.endswith("_mib") else f"{v:g} {k}"
-            for k, v in fit.per_instance
-        )
+        each = ", ".join(_need(k, v) for k, v in fit.per_instance)
         others = sorted((n, k) for k, n in fit.limits if k != fit.limited_by)
         then = f"{others[0][1]} at {others[0][0]:,}" if others else ""
         rows.append([name, f"{fit.max_instances:,}", fit.limited_by, then, each])
     notes = [FIT_NOTES[by] for by in dict.fromkeys(f.limited_by for f in fits.values()) if by in FIT_NOTES]
     head = f"How many {app} fit on {host_label}{_in_scenario(scenario)}:\n"
     return head + table(rows, "lrlll") + "\n" + "".join(f"{n}\n" for n in notes)
+
+
+def _need(key: str, value: float) -> str:
+    """One thing an instance needs, in words: '2,078 MiB memory', '0.0021 CPU cores' (not '0.00208692 cpu_cores')."""
+    if key.endswith("_mib"):
+        return f"{fmt_mib(value)} {key.removesuffix('_mib')}"
+    if key == "cpu_cores":
+        return f"{plain(float(f'{value:.2g}'))} CPU cores"
+    return f"{value:g} {key}"
 
 
 # What a binding limit means, printed under `vmsim fit`'s table.
