@@ -34,6 +34,7 @@ class KeyGate:
     _gate_open = False  # False until the dashboard's widgets exist and have shown the first snapshot
     _gate_busy: Gated | None = None  # the key (or paste) being handled
     _gate_moved = 0.0  # when it last made progress (monotonic seconds)
+    _gate_target: MessagePump  # where the app sent it
     _gate_waiting: list[Gated]
 
     @property
@@ -43,16 +44,10 @@ class KeyGate:
         return self._gate_open and not getattr(self, "_gate_waiting", None)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.Paste):
-            if not event.is_forwarded:  # from the terminal: it waits its turn
-                self.__dict__.setdefault("_gate_waiting", []).append(event)
-                self._gate_next()
-                return
-            if event is self._gate_busy:  # it came up through the widgets: the app's bindings now
-                await super().on_event(event)  # type: ignore[misc]
-                self._gate_step()
-                self._gate_drain(event)
-                return
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            self.__dict__.setdefault("_gate_waiting", []).append(event)  # from the terminal: it waits its turn
+            self._gate_next()
+            return
         await super().on_event(event)  # type: ignore[misc]
 
     def open_gate(self) -> None:
@@ -90,42 +85,32 @@ class KeyGate:
     async def _gate_start(self, event: Gated) -> None:
         app = cast("App[Any]", self)
         target = app.focused or app.screen  # where the app sends it (unless a priority binding takes it)
-        self._gate_target: MessagePump = target
+        self._gate_target = target
         await super().on_event(event)  # type: ignore[misc]
-        if not event.is_forwarded:
-            self._gate_drain(event)  # taken by a priority binding
-        elif not target.call_later(self._gate_follow, target, event):
+        # Followed up from where it went (taken by a priority binding: only what that set going is waited for).
+        self._gate_walk(target, event, draining=not event.is_forwarded)
+
+    def _gate_walk(self, node: MessagePump, event: Gated, draining: bool) -> None:
+        """The walk's next step, run by ``node`` once it has handled what is already in its queue."""
+        if not node.call_later(self._gate_walked, node, event, draining):
             self._gate_done(event)  # its widget has gone
 
-    def _gate_follow(self, node: MessagePump, event: Gated) -> None:
-        """``node`` has handled ``event``: if it stopped there, drain; else follow it to the parent it went to."""
+    def _gate_walked(self, node: MessagePump, event: Gated, draining: bool) -> None:
+        """Two walks from the widget the key went to up to the app. The first follows the key to where it stops: a
+        widget that took it, or the app, whose bindings have then run (the screen passes every key up to the app,
+        though Textual marks a key the app sent as stopped there). The second, once more from that widget, waits
+        for what the key set going (an Input's Submitted, bubbling up to its dialog, which closes)."""
         if event is not self._gate_busy:
             return
         self._gate_step()
         parent = node._parent
-        # A key stopped below the screen goes no further; the screen passes every key up to the app (stopped
-        # there, as Textual marks a key the app sent). At the app, on_event above has seen it first.
-        stopped = event._stop_propagation and parent is not self
-        if stopped or parent is None:
-            self._gate_drain(event)
-        elif not parent.call_later(self._gate_follow, parent, event):
+        stopped = not draining and event._stop_propagation and parent is not self
+        if parent is not None and not stopped:
+            self._gate_walk(parent, event, draining)
+        elif draining:
             self._gate_done(event)
-
-    def _gate_drain(self, event: Gated) -> None:
-        """Once more from the widget the key went to up to the app, each after what is in its queue: the messages
-        the key set going (an Input's Submitted, bubbling up to its dialog, which closes) are handled first."""
-        if event is self._gate_busy:
-            target = getattr(self, "_gate_target", None) or cast("App[Any]", self)
-            if not target.call_later(self._gate_drained, target, event):
-                self._gate_done(event)
-
-    def _gate_drained(self, node: MessagePump, event: Gated) -> None:
-        if event is not self._gate_busy:
-            return
-        self._gate_step()
-        parent = node._parent
-        if parent is None or not parent.call_later(self._gate_drained, parent, event):
-            self._gate_done(event)
+        else:
+            self._gate_walk(self._gate_target, event, draining=True)
 
     def _gate_done(self, event: Gated) -> None:
         if event is self._gate_busy:

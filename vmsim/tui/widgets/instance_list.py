@@ -77,11 +77,12 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
         text.append(seconds)
     elif inst.reason is not None and inst.reason.code == "reason.refused_prefix":
         words = coded_text(inst.reason, lang)  # 'refused: needs …', not 'failed: refused: …'
-        limit = REFUSED_FOR.get(getattr(dict(inst.reason.params).get("reason"), "code", ""))
-        if limit is not None and text.cell_len + cell_len(words) > width:
+        if text.cell_len + cell_len(words) > width:
             # Cut, it read "refused: 302 MiB fre…": in a narrow column, what ran out, in the fit line's words (the
             # log gives the figures).
-            words = tr("reason.refused_prefix", lang, reason=tr(limit, lang))
+            limit = REFUSED_FOR.get(getattr(dict(inst.reason.params).get("reason"), "code", ""))
+            if limit is not None:
+                words = tr("reason.refused_prefix", lang, reason=tr(limit, lang))
         text.append(words, style=colour)
     else:
         text.append(tr(f"state.{inst.state}", lang), style=colour)
