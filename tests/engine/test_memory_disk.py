@@ -217,6 +217,36 @@ def test_uncached_vm_image_takes_disk_as_soon_as_the_download_starts(cat, make_s
     assert sim.snapshot().world("vm").disk.get("base_images") == cat.guests["ubuntu-24.04"].image_download_mib.value
 
 
+def test_the_disk_says_how_much_of_a_download_has_arrived(cat, make_sim):
+    sim = make_sim(worlds=("vm",))
+    sim.add_workload("nginx")
+    size = cat.guests["ubuntu-24.04"].image_download_mib.value
+    arrived = []
+    for _ in range(400):
+        disk = sim.snapshot().world("vm").disk
+        if not disk.arriving:
+            break
+        ((category, held, got),) = disk.arriving
+        assert (category, held) == ("base_images", size)
+        arrived.append(got)
+        sim.advance(0.25)
+    assert len(arrived) > 10, "the download should take a while"
+    assert arrived[0] < arrived[len(arrived) // 2] < arrived[-1] < size  # it grows, and is held whole meanwhile
+    assert sim.snapshot().world("vm").disk.get("base_images") == size
+    assert "arriving" not in sim.snapshot().world("vm").disk.as_dict()  # the JSON is unchanged
+
+
+def test_layers_being_pulled_are_arriving_on_the_disk(make_sim):
+    sim = make_sim(worlds=("container",), container={"cached_images": ()})
+    sim.add_workload("nginx")
+    disk = sim.snapshot().world("container").disk
+    assert [c for c, _, _ in disk.arriving] == ["image_layers"]
+    ((_, held, got),) = disk.arriving
+    assert held == disk.get("image_layers") and 0 <= got < held
+    sim.advance(600)
+    assert sim.snapshot().world("container").disk.arriving == ()
+
+
 def test_a_refused_microvm_names_its_shim_beside_the_vmm(cat, make_sim):
     sim = make_sim(
         worlds=("microvm",), host="cloud-nested", container={"cached_images": ("hello",)}, microvm={"memory_mib": 1024}

@@ -194,3 +194,22 @@ async def test_a_frame_where_only_the_clock_moved_repaints_only_the_clocks_cells
         await pilot.press("space")  # running: more than the clock changes
         await pilot.pause()
         assert refreshed and () in refreshed, "the whole line"
+
+
+async def test_the_disk_legend_says_a_download_is_still_arriving(tmp_path):
+    """cold-vs-warm's VM downloads its OS image: the disk holds all 572 MiB from the start, and the legend says
+    how much has arrived (wide: in MiB; narrow: a percent), then says nothing once it is there."""
+    cases = (((120, 36), "en", "downloaded so far"), ((120, 36), "ko", "내려받음"), ((80, 24), "en", "↓"))
+    for size, lang, words in cases:
+        app = VmsimApp(load_scenario("cold-vs-warm"), paused=True, animate=False, export_dir=tmp_path, lang=lang)
+        async with app.run_test(size=size) as pilot:
+            app.advance(5.0)
+            await pilot.pause()
+            during = screen_text(app)
+            app.advance(60.0)
+            await pilot.pause()
+            after = screen_text(app)
+        lines = [row for row in during.splitlines() if words in row]
+        assert lines, during
+        assert ("572 MiB" in lines[0]) and ("OS" in lines[0]), lines
+        assert words not in after

@@ -53,6 +53,7 @@ class ArtifactStore:
         self._on_fetched = on_fetched
         self.artifacts: dict[str, Artifact] = {}
         self._downloads: set[Job] = set()  # network jobs (an artifact's later unpack job is on the CPU)
+        self.fetching: dict[str, Artifact] = {}  # downloading or unpacking, by id (insertion order: deterministic)
 
     def get(self, key: str) -> Artifact | None:
         """The artifact ``key`` if the store knows it."""
@@ -109,6 +110,7 @@ class ArtifactStore:
     def fetch(self, art: Artifact) -> None:
         """Start downloading ``art`` (its disk space is taken now, so admission sees it)."""
         art.state = "fetching"
+        self.fetching[art.id] = art
         self.disk.add(art.category, art.stored_mib)
         nominal = art.download_mib / self._registry_mibps()
         job = self.net.submit(nominal, 1.0, self._downloaded, art)
@@ -129,7 +131,17 @@ class ArtifactStore:
         else:
             self._fetched(art)
 
+    def arriving(self, into: dict[str, list[float]]) -> None:
+        """Add to ``into`` each category's disk space held for downloads not yet done: [MiB held, MiB arrived]
+        (an artifact downloaded and being unpacked has arrived)."""
+        for art in self.fetching.values():
+            done = self.download_progress(art)
+            sums = into.setdefault(art.category, [0.0, 0.0])
+            sums[0] += art.stored_mib
+            sums[1] += art.stored_mib * (1.0 if done is None else done)
+
     def _fetched(self, art: Artifact) -> None:
         art.state = "present"
+        self.fetching.pop(art.id, None)
         art.job = None
         self._on_fetched(art)

@@ -9,13 +9,16 @@ from vmsim.engine.sharing import SharedCapacity
 from vmsim.engine.snapshot import (
     DISK_CATEGORIES,
     MEMORY_CATEGORIES,
+    STATES,
     Clocks,
+    CpuSnapshot,
     HostUsage,
     ImageUsage,
     InstanceSnapshot,
     LayerUsage,
     PhaseRecord,
     PhaseWork,
+    WorldSnapshot,
 )
 
 if TYPE_CHECKING:
@@ -128,6 +131,33 @@ def _boot_progress(inst: Instance) -> float:
                     have += art.download_mib * done
         return have / total
     return 0.0
+
+
+def world_snapshot(world: World, include_events: bool) -> WorldSnapshot:
+    """An immutable view of the whole world now."""
+    cores, capacity = world.cpu_cores, len(world.nodes)
+    instances, clocks = instance_snapshots(world)
+    disk = world.disk.freeze(DISK_CATEGORIES, world.host.disk_mib * capacity)
+    arriving: dict[str, list[float]] = {}
+    for node in world.nodes:
+        if node.store.fetching:
+            node.store.arriving(arriving)
+    if arriving:
+        disk = disk._replace(arriving=tuple((c, held, got) for c, (held, got) in arriving.items() if got < held))
+    return WorldSnapshot(
+        name=world.kind,
+        label=world.label,
+        instances=instances,
+        memory=world.memory.freeze(MEMORY_CATEGORIES, world.host.memory_mib * capacity),
+        memory_touched_mib=world.touched_mib(),
+        ksm_saved_mib=world.ksm_saved_mib(),
+        disk=disk,
+        cpu=CpuSnapshot(cores, world.cpu_demand(), world.steady_cpu),
+        counts=tuple((s, world.counts[s]) for s in STATES),
+        events=tuple(world.events) if include_events else (),
+        hosts=tuple(host_usage(n) for n in world.nodes),
+        clocks=clocks,
+    )
 
 
 def image_usage(world: World) -> tuple[ImageUsage, ...]:

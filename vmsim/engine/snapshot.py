@@ -143,6 +143,9 @@ class Ledger(NamedTuple):
     total_mib: float
     capacity_mib: float
     by_category: tuple[tuple[str, float], ...]
+    # Disk only: categories with space held for downloads still arriving, (category, MiB held, MiB arrived so
+    # far). Space is taken when a download starts; this says how much of it is there yet. Not in the JSON.
+    arriving: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def free_mib(self) -> float:

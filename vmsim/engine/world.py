@@ -33,18 +33,9 @@ from vmsim.engine.ledger import MutableLedger
 from vmsim.engine.machines import Cluster, Host, Settings
 from vmsim.engine.memory import host_pressure
 from vmsim.engine.node import Node
-from vmsim.engine.observation import check_world, host_usage, image_usage, instance_snapshot, instance_snapshots
+from vmsim.engine.observation import check_world, image_usage, instance_snapshot, world_snapshot
 from vmsim.engine.placement import Placement
-from vmsim.engine.snapshot import (
-    DISK_CATEGORIES,
-    MEMORY_CATEGORIES,
-    STATES,
-    CpuSnapshot,
-    ImageUsage,
-    InstanceSnapshot,
-    PhaseRecord,
-    WorldSnapshot,
-)
+from vmsim.engine.snapshot import STATES, ImageUsage, InstanceSnapshot, PhaseRecord, WorldSnapshot
 
 __all__ = ["LIVE_STATES", "Artifact", "FitResult", "Instance", "World"]
 
@@ -472,22 +463,7 @@ class World:
 
     def snapshot(self, include_events: bool = True) -> WorldSnapshot:
         """An immutable view of the whole world now."""
-        cores, capacity = self.cpu_cores, len(self.nodes)
-        instances, clocks = instance_snapshots(self)
-        return WorldSnapshot(
-            name=self.kind,
-            label=self.label,
-            instances=instances,
-            memory=self.memory.freeze(MEMORY_CATEGORIES, self.host.memory_mib * capacity),
-            memory_touched_mib=self.touched_mib(),
-            ksm_saved_mib=self.ksm_saved_mib(),
-            disk=self.disk.freeze(DISK_CATEGORIES, self.host.disk_mib * capacity),
-            cpu=CpuSnapshot(cores, self.cpu_demand(), self.steady_cpu),
-            counts=tuple((s, self.counts[s]) for s in STATES),
-            events=tuple(self.events) if include_events else (),
-            hosts=tuple(host_usage(n) for n in self.nodes),
-            clocks=clocks,
-        )
+        return world_snapshot(self, include_events)
 
     def image_usage(self) -> tuple[ImageUsage, ...]:
         """Images that live instances run from, with each layer's size, state and users (O(instances))."""

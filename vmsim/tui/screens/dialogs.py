@@ -391,13 +391,15 @@ HELP_KEYS = [
 ]
 
 
-def _legend(styles: dict, title: str, lang: str) -> Group:
+def _legend(styles: dict, title: str, lang: str, *extra: tuple[str, str]) -> Group:
     # A grid, as the keys: a name that wraps in a narrow column stays beside its glyphs, not under them.
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")  # (Korean at 80 columns: folded, not cut)
     for cat, style in [*styles.items(), ("free", FREE)]:
         grid.add_row(Text(f"  {style.glyph * 3}", style=style.colour), tr("cat." + cat, lang))
+    for mark, what in extra:
+        grid.add_row(Text(f"  {mark}", style="italic"), what)
     return Group(Text(title, style="bold"), grid)
 
 
@@ -426,7 +428,8 @@ class HelpScreen(Dialog[None]):
             yield Static(keys, id="help-keys")
             with Horizontal(id="help-legends"):
                 yield Static(_legend(MEMORY_STYLES, tr("bar.memory", lang), lang), classes="legend")
-                yield Static(_legend(DISK_STYLES, tr("bar.disk", lang), lang), classes="legend")
+                arriving = (tr("disk.arrived_short", lang, pct="40"), tr("help.arriving", lang))
+                yield Static(_legend(DISK_STYLES, tr("bar.disk", lang), lang, arriving), classes="legend")
                 yield Static(states, classes="legend")
             yield Static(about)
             yield Button(tr("button.close", lang), id="close", variant="primary")

@@ -125,6 +125,7 @@ def legend_lines(ledger: Ledger, styles: dict[str, CategoryStyle], width: int, l
     if width >= NARROW:
         entries.append(("free", FREE, ledger.free_mib))
     wide = width >= 56
+    arriving = {cat: (held, got) for cat, held, got in ledger.arriving}
     items: list[Text] = []
     for cat, style, mib in entries:
         item = Text(no_wrap=True)
@@ -137,6 +138,12 @@ def legend_lines(ledger: Ledger, styles: dict[str, CategoryStyle], width: int, l
         if wide:
             pct = mib / ledger.capacity_mib * 100 if ledger.capacity_mib else 0
             item.append(f" {pct:.0f}%" if pct >= 1 else " <1%", style="dim")
+        if cat in arriving:  # the space is held from the download's start; say how much is there yet
+            held, got = arriving[cat]
+            if wide:
+                item.append(" · " + tr("disk.arrived", lang, got=fmt_mib(got)), style="italic")
+            else:
+                item.append(" " + tr("disk.arrived_short", lang, pct=f"{got / held * 100:.0f}"), style="italic")
         items.append(item)
     # Flow the entries left to right, wrapping at the edge: denser than a grid for uneven lengths.
     return flow(items, width)
