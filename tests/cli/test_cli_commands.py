@@ -76,7 +76,7 @@ def test_fit_table(capsys):
     assert code == 0
     assert out.startswith("How many nginx fit on Laptop")
     lines = out.splitlines()
-    vm_line = next(line for line in lines if line.startswith("vm "))
+    vm_line = next(line for line in lines if line.startswith("Virtual machines "))
     assert " 7 " in vm_line and "memory" in vm_line
 
 

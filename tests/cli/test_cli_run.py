@@ -67,7 +67,7 @@ def test_run_table_shows_each_world_and_each_instance_phases(capsys):
         "median time to ready",
         "max time to ready",
         "memory committed",
-        "memory touched",
+        "memory in use",
         "disk used",
         "hypervisor",
         "reserved, untouched",

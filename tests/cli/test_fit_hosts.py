@@ -33,9 +33,9 @@ def test_fit_hosts_table_names_what_runs_out_on_each_host(capsys):
     code, out, _ = run_cli(capsys, "fit", "nginx", "--hosts", "12", "--host", "small-cloud")
     assert code == 0
     assert out.startswith("How many nginx fit on 12 hosts (")
-    vm = next(line for line in out.splitlines() if line.startswith("vm "))
-    assert " 0 " in vm and "nesting at 0 (host-1 … host-12, 12 hosts)" in vm
-    container = next(line for line in out.splitlines() if line.startswith("container "))
+    vm = next(line for line in out.splitlines() if line.startswith("Virtual machines "))
+    assert " 0 " in vm and "no nested virtualization at 0 (host-1 … host-12, 12 hosts)" in vm
+    container = next(line for line in out.splitlines() if line.startswith("Containers "))
     assert "memory at" in container
 
 
@@ -50,8 +50,10 @@ def test_fit_hosts_out_of_range_is_a_usage_error(capsys, bad):
 
 def test_fit_says_what_an_instance_needs_in_words_a_student_reads():
     # 'each needs' read "0.00208692 cpu_cores": a raw key and eight digits of a modelling figure.
-    from vmsim.output.formats import _need
+    from vmsim.output.result_tables import _need
 
-    assert _need("cpu_cores", 0.00208692) == "0.0021 CPU cores"
-    assert _need("cpu_cores", 0.001) == "0.001 CPU cores"
-    assert _need("memory_mib", 2078.0) == "2,078 MiB memory"
+    assert _need("cpu_cores", 0.00208692, "en") == "0.0021 CPU cores"
+    assert _need("cpu_cores", 0.001, "en") == "0.001 CPU cores"
+    assert _need("memory_mib", 2078.0, "en") == "2,078 MiB memory"
+    assert _need("memory_mib", 2078.0, "ko") == "메모리 2,078 MiB"
+    assert _need("cpu_cores", 0.00208692, "ko") == "CPU 0.0021코어"

@@ -172,7 +172,9 @@ def test_out_writes_the_sheet_and_replaces_a_file(capsys, tmp_path):
     target.write_text("old", encoding="utf-8")
     argv = ["worksheet", "density", "--lang", "ko", "--format", "html", "--answers", "--out", str(target)]
     code, out, err = run(capsys, *argv)
-    assert code == 0 and out == "" and str(target) in err and "replaced" in err
+    assert (
+        code == 0 and out == "" and str(target) in err and "있던 파일을 바꿨어요" in err
+    )  # said in the sheet's language
     assert target.read_text(encoding="utf-8") == printed
 
 

@@ -20,7 +20,7 @@ from vmsim.cli.commands import report
 from vmsim.engine.snapshot import MEMORY_CATEGORIES
 from vmsim.output import palette as colour_palette
 from vmsim.output import svg_charts
-from vmsim.output.formats import CATEGORY_LABELS
+from vmsim.output.result_tables import category_label
 from vmsim.output.words import event_message
 from vmsim.scenarios import build_simulation, load_scenario
 
@@ -170,7 +170,7 @@ def test_tables_hold_the_snapshots_numbers(pages, name):
             assert event_message(e) in body
     assert "memory committed" in body and "memory touched" in body and "disk used" in body
     assert "median time to ready" in body and "max time to ready" in body
-    assert sum(1 for c in MEMORY_CATEGORIES if CATEGORY_LABELS[c] in body) >= 4
+    assert sum(1 for c in MEMORY_CATEGORIES if category_label(c) in body) >= 4
 
 
 def test_charts_have_a_line_per_world_and_a_bar_per_phase(pages):

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from vmsim.engine import default_catalog
-from vmsim.output import formats
+from vmsim.output import formats, result_tables
 from vmsim.scenarios import ScenarioError, build_simulation, load_scenario, schema
 from vmsim.scenarios.loader import MAX_FILE_BYTES, shipped_dir
 
@@ -700,7 +700,8 @@ def check_file(path: Path) -> Outcome:
     assert snap.time_s == spec.duration_s
     strict_json(formats.render_json(snap))
     formats.render_csv(snap)
-    formats.render_table(snap)
+    result_tables.render_table(snap)
+    result_tables.render_table(snap, lang="ko")
     return Outcome("ran-cut" if cut else "ran")
 
 

@@ -94,3 +94,15 @@ def lesson_step(text: str) -> int:
     if not 1 <= value <= 201:
         raise argparse.ArgumentTypeError(f"{text!r} is out of range; steps are counted from 1")
     return value
+
+
+def add_lang(parser: argparse.ArgumentParser, what: str = "the output") -> None:
+    """``--lang en|ko``: the language of what a command prints (default: the locale, as the dashboard's)."""
+    parser.add_argument("--lang", choices=["en", "ko"], help=f"language of {what} (default: from LC_ALL or LANG)")
+
+
+def lang_of(args: argparse.Namespace) -> str:
+    """The language a command speaks: its ``--lang``, else the locale's."""
+    from vmsim.text import default_lang
+
+    return getattr(args, "lang", None) or default_lang()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from vmsim.cli.errors import CliError
-from vmsim.text import escaped_lines
+from vmsim.text import escaped_lines, tr
 
 if TYPE_CHECKING:
     from vmsim.scenarios.spec import ScenarioSpec
@@ -29,7 +29,9 @@ def with_host(spec: ScenarioSpec, host: str | None) -> ScenarioSpec:
     return spec._replace(host=HostSpec(preset=host))
 
 
-def emit(text: str | Callable[[TextIO], object], out: str | None, reading: Sequence[str] = ()) -> None:
+def emit(
+    text: str | Callable[[TextIO], object], out: str | None, reading: Sequence[str] = (), lang: str = "en"
+) -> None:
     """Write ``text`` to the file ``out`` atomically (and say so on stderr), or to stdout (no ``out``, or ``-``).
     ``text`` may be a function that writes to a text file (a large document streamed in pieces). ``reading``: the
     files the output was made from, which ``out`` may not replace."""
@@ -41,8 +43,8 @@ def emit(text: str | Callable[[TextIO], object], out: str | None, reading: Seque
             written = write_atomic(out, text)
         except UnsafeTargetError as exc:
             raise CliError(f"--out {exc.filename}: {exc.strerror}") from None
-        replaced = " (replaced the file that was there)" if written.replaced else ""
-        print(escaped_lines(f"vmsim: wrote {written.path}{replaced}"), file=sys.stderr)
+        said = tr("cli.wrote_replaced" if written.replaced else "cli.wrote", lang, path=written.path)
+        print(escaped_lines(f"vmsim: {said}"), file=sys.stderr)
     elif isinstance(text, str):
         sys.stdout.write(text)
     else:

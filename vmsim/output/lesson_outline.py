@@ -5,9 +5,9 @@ summary step with the figures of a headless run. ``vmsim lesson`` prints it; the
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from vmsim.output.formats import columns
 from vmsim.output.lesson_summary import Row, summary_rows
 from vmsim.session.summary import lesson_summary, run_lesson
 from vmsim.text import table, tr
@@ -137,9 +137,7 @@ def outline_json(outline: LessonOutline) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: wide (Hangul, CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+width = columns  # columns ``text`` takes in a terminal: wide (Hangul, CJK) characters take two
 
 
 def wrap(text: str, columns: int, sep: str | None = None) -> list[str]:

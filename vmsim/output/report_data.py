@@ -12,7 +12,8 @@ from typing import Protocol
 
 from vmsim.engine.events import WorldEvent
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, InstanceSnapshot, SimulationSnapshot, WorldSnapshot
-from vmsim.output.formats import CATEGORY_LABELS, world_summary
+from vmsim.output.formats import world_summary
+from vmsim.output.result_tables import category_label
 from vmsim.output.words import count_text, fmt_mib, reason_text
 
 MAX_TIMELINE_ROWS = 25  # per world: more bars than this are unreadable; the table has them all
@@ -225,7 +226,7 @@ def ledger_rows(snap: SimulationSnapshot, which: str) -> list[TableRow]:
     rows = []
     for cat in cats:
         if any(lg.get(cat) > 0 for lg in ledgers):
-            rows.append(TableRow(CATEGORY_LABELS.get(cat, cat), tuple(fmt_mib(lg.get(cat)) for lg in ledgers)))
+            rows.append(TableRow(category_label(cat), tuple(fmt_mib(lg.get(cat)) for lg in ledgers)))
     rows.append(TableRow("total", tuple(fmt_mib(lg.total_mib) for lg in ledgers), "total"))
     rows.append(TableRow("host capacity", tuple(fmt_mib(lg.capacity_mib) for lg in ledgers)))
     return rows

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from vmsim.cli.arguments import vm_memory_mib
+from vmsim.cli.arguments import add_lang, lang_of, vm_memory_mib
 from vmsim.cli.errors import CliError
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         "--hosts", type=host_count, help="across this many copies of the host, 1 to 1000 (default 1, or the scenario's)"
     )
     f.add_argument("--format", choices=["table", "json"], default="table")
+    add_lang(f, "the table (JSON is always English)")
     f.set_defaults(func=handle)
     return f
 
@@ -68,11 +69,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
 def handle(args: argparse.Namespace) -> int:
     """``vmsim fit``."""
     from vmsim.engine import UnknownAppError
-    from vmsim.output import formats
+    from vmsim.output import formats, result_tables
+    from vmsim.output.result_tables import fit_heading, host_words
 
     if args.scenario is None:
         sim = _bare_simulation(args)
-        where = None
+        where = shown = None
     else:
         from vmsim.scenarios import load_scenario
 
@@ -86,12 +88,26 @@ def handle(args: argparse.Namespace) -> int:
 
         sim = build_simulation(spec)  # its events are only scheduled: fit looks at the worlds before any runs
         where = spec.name
-    label = sim.host.label
+    label, lang = sim.host.label, lang_of(args)
+    h = sim.host
+    shown_host = host_words(label, h.name, h.cpu_cores, h.memory_mib, h.disk_mib, lang)
+    if where is not None:
+        shown = spec.say("name", lang)
     try:
         if sim.cluster.hosts == 1 and args.hosts is None:
-            text = formats.render_fit(args.app, label, sim.fit(args.app), args.format, scenario=where)
+            fits = sim.fit(args.app)
+            if args.format == "json":
+                text = formats.fit_json(args.app, label, fits, where)
+            else:
+                text = result_tables.render_fit(fits, fit_heading(args.app, shown_host, None, shown, lang), lang)
         else:
-            text = formats.render_fit_hosts(args.app, label, sim.fit_hosts(args.app), args.format, scenario=where)
+            per_host = sim.fit_hosts(args.app)
+            if args.format == "json":
+                text = formats.fit_hosts_json(args.app, label, per_host, where)
+            else:
+                n = max((len(hosts) for hosts in per_host.values()), default=0)
+                head = fit_heading(args.app, shown_host, n, shown, lang)
+                text = result_tables.render_fit_hosts(per_host, head, lang)
     except UnknownAppError as exc:
         if where is not None:
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from vmsim.cli.arguments import add_lang
 from vmsim.cli.errors import CliError
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     )
     p.add_argument("lesson", help="a shipped lesson (see 'vmsim scenarios') or a .toml path with [[lesson]] steps")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--lang", choices=["en", "ko"], help="language of the lesson (default: from LANG)")
+    add_lang(p, "the lesson")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.set_defaults(func=handle)
     return p
@@ -49,5 +50,5 @@ def handle(args: argparse.Namespace) -> int:
     spec = lesson_spec(args.lesson)
     lang = args.lang or default_lang()
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
-    emit(outline_json(outline) if args.format == "json" else outline_text(outline), args.out, files_read(spec))
+    emit(outline_json(outline) if args.format == "json" else outline_text(outline), args.out, files_read(spec), lang)
     return 0

@@ -7,7 +7,7 @@ import sys
 import time
 from functools import partial
 
-from vmsim.cli.arguments import seconds, seed
+from vmsim.cli.arguments import add_lang, lang_of, seconds, seed
 from vmsim.cli.errors import CliError
 from vmsim.cli.scenario_options import emit, files_read, with_host
 
@@ -28,6 +28,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     r.add_argument("--format", choices=["table", "json", "csv"], default="table")
     r.add_argument("--host", help="run on this host instead of the scenario's: a preset or 'local' (this machine)")
     r.add_argument("--out", help="write to this file (atomically) instead of stdout")
+    add_lang(r, "the table (JSON and CSV are always English)")
     r.add_argument(
         "--series", action="store_true", help="with --format csv: the recorded time series instead of the instances"
     )
@@ -41,7 +42,7 @@ def handle(args: argparse.Namespace) -> int:
     from vmsim.scenarios import load_scenario
     from vmsim.session import run_headless
 
-    spec = with_host(load_scenario(args.scenario), args.host)
+    spec, lang = with_host(load_scenario(args.scenario), args.host), lang_of(args)
     until = spec.duration_s if args.until is None else args.until
     if args.seek_to is not None and args.seek_to > until:
         raise CliError(f"--seek-to {args.seek_to:g} is after the end of the run ({until:g} s): give 0 to {until:g}")
@@ -63,12 +64,16 @@ def handle(args: argparse.Namespace) -> int:
             raise CliError("--series goes with --format csv (the time series as rows: series,world,t_s,value)")
         from vmsim.output.series_export import render_series_csv
 
-        emit(render_series_csv(session.sim), args.out, files_read(spec))
+        emit(render_series_csv(session.sim), args.out, files_read(spec), lang)
         return 0
     snap = session.snapshot(include_events=True)
     if args.format == "json":  # streamed: a run of 100,000 instances never holds its whole document as a string
-        emit(partial(formats.write_json, snap), args.out, files_read(spec))
+        emit(partial(formats.write_json, snap), args.out, files_read(spec), lang)
         return 0
-    render = {"table": formats.render_table, "csv": formats.render_csv}[args.format]
-    emit(render(snap), args.out, files_read(spec))
+    if args.format == "csv":
+        emit(formats.render_csv(snap), args.out, files_read(spec), lang)
+        return 0
+    from vmsim.output.result_tables import render_table
+
+    emit(render_table(snap, lang=lang, title=spec.say("name", lang)), args.out, files_read(spec), lang)
     return 0

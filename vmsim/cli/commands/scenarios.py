@@ -6,11 +6,14 @@ import argparse
 import sys
 from typing import Any
 
+from vmsim.cli.arguments import add_lang, lang_of
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim scenarios``."""
     s = sub.add_parser("scenarios", help="list the shipped scenarios")
     s.add_argument("--format", choices=["table", "json"], default="table")
+    add_lang(s, "the names and descriptions")
     s.set_defaults(func=handle)
     return s
 
@@ -21,21 +24,27 @@ def handle(args: argparse.Namespace) -> int:
 
     from vmsim.output import formats
     from vmsim.scenarios import ScenarioError, load_scenario, shipped_names
+    from vmsim.text import tr
 
+    lang = lang_of(args)
     rows: list[dict[str, Any]] = []
     for name in shipped_names():
         try:
             spec = load_scenario(name)
             rows.append(
-                {"name": name, "title": spec.name, "worlds": list(spec.worlds), "description": spec.description}
+                {
+                    "name": name,
+                    "title": spec.say("name", lang),
+                    "worlds": list(spec.worlds),
+                    "description": spec.say("description", lang),
+                }
             )
         except ScenarioError as exc:
             print(f"vmsim: {exc}", file=sys.stderr)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     else:
-        table: list[list[str]] = [["name", "worlds", "description"]] + [
-            [r["name"], ",".join(r["worlds"]), r["description"]] for r in rows
-        ]
+        head = [tr("scenarios.name", lang), tr("scenarios.worlds", lang), tr("scenarios.description", lang)]
+        table: list[list[str]] = [head] + [[r["name"], ",".join(r["worlds"]), r["description"]] for r in rows]
         sys.stdout.write(formats.table(table) + "\n")
     return 0

@@ -7,7 +7,7 @@ import gc
 import os
 import sys
 
-from vmsim.cli.arguments import lesson_step, seed, speed
+from vmsim.cli.arguments import add_lang, lesson_step, seed, speed
 from vmsim.cli.errors import CliError
 from vmsim.cli.scenario_options import DEFAULT_SCENARIO, check_lesson_step, with_host
 
@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         metavar="N",
         help="open a lesson at step N, its question up, as steps 1..N-1 left it",
     )
-    t.add_argument("--lang", choices=["en", "ko"], help="language of the dashboard (default: from LANG)")
+    add_lang(t, "the dashboard")
     t.add_argument("--export-dir", default="vmsim-exports", help="where s (SVG) and e (JSON) write their files")
     t.add_argument("--host", help="run on this host instead of the scenario's: a preset or 'local' (this machine)")
     t.set_defaults(func=handle)

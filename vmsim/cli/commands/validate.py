@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vmsim.text import escaped_lines
+from vmsim.cli.arguments import add_lang, lang_of
+from vmsim.text import escaped_lines, tr
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim validate``."""
     v = sub.add_parser("validate", help="check scenario files and explain any problem")
     v.add_argument("files", nargs="+", help="scenario names or .toml paths")
+    add_lang(v, "the messages")
     v.set_defaults(func=handle)
     return v
 
@@ -20,18 +22,19 @@ def handle(args: argparse.Namespace) -> int:
     """``vmsim validate``: exit 0 when every file is good, 2 otherwise."""
     from vmsim.scenarios import ScenarioError, build_simulation, load_scenario
 
-    bad = 0
+    bad, lang = 0, lang_of(args)
     for name in args.files:
         try:
             spec = load_scenario(name)
             build_simulation(spec)  # what only the engine can refuse (a host too small for its runtime)
         except ScenarioError as exc:
             bad += 1
-            from vmsim.text import default_lang
-
-            print(escaped_lines(exc.text(default_lang())), file=sys.stderr)
+            print(escaped_lines(exc.text(lang)), file=sys.stderr)
             continue
-        n = len(spec.events)
-        events = f"{n:,} {'event' if n == 1 else 'events'}"
-        print(escaped_lines(f"{spec.source}: ok — {spec.name!r}, {events}, worlds {', '.join(spec.worlds)}"))
+        worlds = ", ".join(tr("world." + w, lang) for w in spec.worlds)
+        name, n, steps = spec.say("name", lang), f"{len(spec.events):,}", len(spec.lesson)
+        line = tr("validate.ok", lang, source=spec.source, name=name, n=n, worlds=worlds)
+        if steps:
+            line += tr("validate.steps", lang, steps=steps)
+        print(escaped_lines(line))
     return 2 if bad else 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from vmsim.cli.arguments import add_lang
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim worksheet``."""
@@ -16,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         "no network.",
     )
     p.add_argument("lesson", help="a shipped lesson (see 'vmsim scenarios') or a .toml path with [[lesson]] steps")
-    p.add_argument("--lang", choices=["en", "ko"], help="language of the sheet (default: from LANG)")
+    add_lang(p, "the sheet")
     p.add_argument("--answers", action="store_true", help="the answer key: explanations and a run's figures")
     p.add_argument("--format", choices=["md", "html"], default="md")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
@@ -35,5 +37,5 @@ def handle(args: argparse.Namespace) -> int:
     spec = lesson_spec(args.lesson)
     lang = args.lang or default_lang()
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
-    emit(render_worksheet(outline, args.answers, args.format), args.out, files_read(spec))
+    emit(render_worksheet(outline, args.answers, args.format), args.out, files_read(spec), lang)
     return 0

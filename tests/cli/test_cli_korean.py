@@ -1,0 +1,81 @@
+"""The headless commands speak the reader's language: --lang ko, or a Korean locale, gives Korean tables."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from vmsim.cli import main
+from vmsim.scenarios import load_scenario, shipped_names
+
+
+def columns(text: str) -> int:
+    """Terminal columns: Hangul takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_table_in_korean_names_rows_worlds_host_and_what_happened(capsys):
+    code, out, err = run_cli(capsys, "run", "hosts", "--lang", "ko")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].startswith("호스트 열두 대 — 시드 7, t = 120.00초")
+    assert lines[1] == "호스트: 코어 4개, 메모리 16.0 GiB, 디스크 30.0 GiB (cloud-nested) × 12대, 배치 spread"
+    for row in ("준비된 인스턴스", "메모리 확보", "메모리 사용 중", "디스크 사용", "가상 머신(VM):", "컨테이너:"):
+        assert any(line.startswith(row) for line in lines), row
+    for english in ("instances ready", "memory committed", "disk used", "Virtual machines", "running", "What happened"):
+        assert english not in out, english
+    # Each world's faults, in its own words: the VM keeps the break-out inside its guest, the container does not.
+    assert out.count("일어난 일:") == 2
+    vm, container = out.split("\n컨테이너:\n")
+    assert "게스트" in vm.split("일어난 일:")[1] and "host-5" in container.split("일어난 일:")[1]
+
+
+def test_run_table_in_english_says_how_many_hosts_once_and_lists_the_faults(capsys):
+    code, out, _ = run_cli(capsys, "run", "hosts")
+    assert code == 0
+    host_line = out.splitlines()[1]
+    assert host_line.startswith("hosts: 12 × Custom host (cloud-nested)") and host_line.endswith("placed by spread")
+    assert host_line.count("cores") == 1  # the label's figures, not the label and the figures again
+    events = out.split("What happened:\n")
+    assert len(events) == 3
+    assert "t = 45.00  host-4 went down: 3 VMs on it stopped" in events[1]
+    assert "t = 60.00  nginx-5 broke out of its container onto host-5" in events[2]
+
+
+def test_a_korean_locale_gives_korean_without_a_flag(capsys, monkeypatch):
+    monkeypatch.setenv("LC_ALL", "ko_KR.UTF-8")
+    code, out, _ = run_cli(capsys, "scenarios")
+    assert code == 0
+    assert out.splitlines()[0].split() == ["이름", "칸", "설명"]
+    for name in shipped_names():
+        line = next(line for line in out.splitlines() if line.startswith(name + " "))
+        assert load_scenario(name).say("description", "ko") in line
+    code, out, _ = run_cli(capsys, "validate", "density")
+    assert code == 0 and out.rstrip().endswith(
+        "문제없어요 — '집적도', 이벤트 0개, 칸: 가상 머신(VM), 컨테이너; 수업 5단계"
+    )
+
+
+@pytest.mark.parametrize("argv", [("fit", "nginx"), ("fit", "nginx", "--hosts", "3")])
+def test_fit_in_korean_lines_up_its_columns_under_wide_characters(capsys, argv):
+    code, out, _ = run_cli(capsys, *argv, "--lang", "ko")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].endswith("에 들어가는 nginx 수:") and "코어 8개, 메모리 16.0 GiB" in lines[0]
+    table = lines[1:5]
+    assert [line.split()[0] for line in table[2:]] == ["가상", "컨테이너"]
+    # The count column is right-aligned: it ends at the same terminal column on every row, as its dashes do.
+    dashes = table[1].split("  ")
+    end = columns(dashes[0]) + 2 + columns(dashes[1])
+    for line in [table[0], *table[2:]]:
+        count = re.split(r"\s{2,}", line)[1]
+        assert columns(line[: line.index(count) + len(count)]) == end, line
+    assert "world" not in out and "runs out first" not in out
