@@ -138,6 +138,10 @@ def test_an_unknown_word_is_taken_as_a_scenario_and_named(capsys):
             "vmsim run: error: unrecognized arguments: --untill 5 (did you mean --until?)",
         ),
         (["catalog", "extra"], "usage: vmsim catalog"),
+        # A control character in an argument is shown escaped, never sent to the terminal.
+        (["run", "hello", "--\x1b[31m"], "unrecognized arguments: --\\x1b[31m"),
+        # A 5,000-digit number is cut, not echoed whole.
+        (["probe", "--runs", "9" * 5000], "'99999999999999999'... (5,000 characters) is out of range"),
     ],
 )
 def test_a_misspelt_command_or_option_is_named_with_the_one_meant(capsys, argv, needle):
@@ -146,6 +150,7 @@ def test_a_misspelt_command_or_option_is_named_with_the_one_meant(capsys, argv, 
     assert info.value.code == 2
     out, err = capsys.readouterr()
     assert out == "" and needle in err, err
+    assert "\x1b" not in err and len(err) < 2000
 
 
 @pytest.mark.parametrize(("word", "needle"), [("./run", "file not found"), ("hots", "did you mean 'hosts'?")])

@@ -9,7 +9,7 @@ import sys
 from vmsim import __version__
 from vmsim.cli.errors import CliError
 from vmsim.cli.registry import COMMANDS, command_module
-from vmsim.text import escaped_lines
+from vmsim.text import escaped, escaped_lines
 
 __all__ = ["CliError", "build_parser", "main"]
 
@@ -113,7 +113,8 @@ def _unrecognized(parser: argparse.ArgumentParser, command: str, extra: list[str
     options = [o for action in sub._actions for o in action.option_strings]
     guess = difflib.get_close_matches(extra[0].split("=")[0], options, n=1) if extra[0].startswith("-") else []
     hint = f" (did you mean {guess[0]}?)" if guess else ""
-    sub.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+    # (escaped: argparse prints the message as it is, and an argument may carry a terminal control character)
+    sub.error(f"unrecognized arguments: {escaped(' '.join(extra))}{hint}")
 
 
 def _run(raw: list[str]) -> int:

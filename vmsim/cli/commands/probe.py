@@ -12,10 +12,13 @@ MAX_RUNS = 50
 
 
 def _runs(text: str) -> int:
+    shown = repr(text) if len(text) <= 20 else f"{text[:17]!r}... ({len(text):,} characters)"
+    if len(text) > 20:  # no such number is in range (and int() of thousands of digits is slow)
+        raise argparse.ArgumentTypeError(f"{shown} is out of range; give --runs 1 to {MAX_RUNS}")
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give --runs 1 to {MAX_RUNS}") from None
+        raise argparse.ArgumentTypeError(f"{shown} is not a whole number; give --runs 1 to {MAX_RUNS}") from None
     if not 1 <= value <= MAX_RUNS:
         raise argparse.ArgumentTypeError(f"{value} is out of range; give --runs 1 to {MAX_RUNS}")
     return value
