@@ -159,3 +159,12 @@ def test_an_outline_names_every_action_and_view_in_words(capsys, name, lang):
     assert main(["lesson", name, "--lang", lang]) == 0
     out = capsys.readouterr().out
     assert "outline." not in out and "build-first" not in out and "build-change" not in out
+
+
+def test_a_figure_and_its_unit_are_never_split_between_lines():
+    from vmsim.output.lesson_outline import wrap
+
+    lines = wrap("메모리는 약 34 MiB 정도예요, 그리고 0.35 s에 끝나요", 12)
+    assert "약" in lines[0] and any(line.endswith("34 MiB") or "34 MiB " in line for line in lines), lines
+    assert all(not line.rstrip().endswith(("34", "0.35")) for line in lines), lines
+    assert wrap("5 servers", 3) == ["5", "servers"]  # a word that is not a unit still breaks

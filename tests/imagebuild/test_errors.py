@@ -198,7 +198,7 @@ def test_a_problem_reads_in_korean_with_the_same_file_and_line(tmp_path: Path) -
     with pytest.raises(BuildInputError) as caught:
         build(Path(path))
     assert caught.value.text("en").startswith(f"{path}:2: unknown instruction 'RUNN' (did you mean RUN?)")
-    assert caught.value.text("ko").startswith(f"{path}:2: 모르는 명령이에요: 'RUNN' (혹시 RUN인가요?)")
+    assert caught.value.text("ko").startswith(f"{path}:2: 알 수 없는 명령이에요: 'RUNN' (혹시 RUN인가요?)")
 
 
 @pytest.mark.parametrize(

@@ -195,7 +195,7 @@ def test_validate_exits_2_with_the_dockerfiles_line_in_korean_too(tmp_path, caps
     assert main(["validate", path]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert f"apps.web.dockerfile: {tmp_path / 'app' / 'Dockerfile'}:2: 모르는 명령이에요: 'RUNN'" in err
+    assert f"apps.web.dockerfile: {tmp_path / 'app' / 'Dockerfile'}:2: 알 수 없는 명령이에요: 'RUNN'" in err
 
 
 def test_a_run_of_a_dockerfile_app_reports_its_layers_in_json(tmp_path, capsys):
