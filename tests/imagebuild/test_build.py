@@ -210,6 +210,10 @@ def test_the_table_gives_a_code_layer_and_its_push_in_kib_as_the_lesson_does(lan
     row = next(line for line in text.splitlines() if line.startswith(f"{len(result.layers)} "))
     assert f"{code.size_mib * 1024:.1f} KiB" in row
     assert f"{result.layers[0].size_mib:.1f} MiB" in text
+    # The size's source and the cache in the table's language, as its headings are ("measured", "miss" in Korean
+    # under Korean headings was half a translation).
+    words = {"en": ("measured", "miss"), "ko": ("측정", "다시 빌드")}[lang]
+    assert all(word in row for word in words), row
 
 
 def test_a_first_build_says_a_new_server_pulls_it_and_a_rebuild_the_previous_versions() -> None:

@@ -9,6 +9,7 @@ from vmsim.imagebuild.build import BuildResult
 from vmsim.imagebuild.messages import printable, say
 from vmsim.output.formats import table
 from vmsim.output.words import fmt_transfer
+from vmsim.text import tr
 
 _INSTRUCTION_WIDTH = 48
 
@@ -99,8 +100,8 @@ def render_table(result: BuildResult, lang: str = "en") -> str:
                 "-" if layer.line is None else str(layer.line),
                 _short(layer.instruction, _INSTRUCTION_WIDTH),
                 size,
-                layer.size_source,
-                layer.cache,
+                tr(f"imagebuild.source.{layer.size_source}", lang),
+                tr(f"imagebuild.cache.{layer.cache}", lang),
                 layer.digest[:19],
             ]
         )
