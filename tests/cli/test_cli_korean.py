@@ -79,3 +79,19 @@ def test_fit_in_korean_lines_up_its_columns_under_wide_characters(capsys, argv):
         count = re.split(r"\s{2,}", line)[1]
         assert columns(line[: line.index(count) + len(count)]) == end, line
     assert "world" not in out and "runs out first" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "korean", "english"),
+    [
+        (("run", "hello", "--host", "mars"), "알 수 없는 호스트예요: 'mars'", "unknown host 'mars'"),
+        (("run", "hello", "--seek-to", "99"), "--seek-to 99은(는) 실행이 끝난 뒤(40초)예요", "is after the end"),
+        (("lesson", "nosuch"), "그런 시나리오는 없어요", "no such scenario"),
+        (("fit", "nginx", "--guest-os", "win"), "알 수 없는 게스트 OS예요: 'win'", "unknown guest OS 'win'"),
+    ],
+)
+def test_a_mistake_is_said_in_the_command_s_language(capsys, argv, korean, english):
+    code, out, err = run_cli(capsys, *argv, "--lang", "ko")
+    assert code == 2 and out == "" and korean in err and english not in err, err
+    code, _, err = run_cli(capsys, *argv, "--lang", "en")
+    assert code == 2 and english in err and korean not in err, err

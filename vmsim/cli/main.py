@@ -136,11 +136,13 @@ def _run(raw: list[str]) -> int:
         _print_notes(notes)
         return int(args.func(args))
     except (ScenarioError, UnknownAppError, CliError) as exc:
-        if isinstance(exc, ScenarioError):
-            # Scenario problems follow the locale (LANG=ko_KR.UTF-8 gives Korean), as the dashboard does.
-            from vmsim.text import default_lang
+        from vmsim.cli.arguments import lang_of
 
-            print(escaped_lines(exc.text(default_lang())), file=sys.stderr)
+        if isinstance(exc, ScenarioError):
+            # Scenario problems follow --lang, else the locale (LANG=ko_KR.UTF-8 gives Korean), as the dashboard does.
+            print(escaped_lines(exc.text(lang_of(args))), file=sys.stderr)
+        elif isinstance(exc, CliError):
+            print(escaped_lines(f"vmsim: {exc.text(lang_of(args))}"), file=sys.stderr)
         else:
             print(escaped_lines(f"vmsim: {exc}"), file=sys.stderr)
         return 2

@@ -25,7 +25,7 @@ def with_host(spec: ScenarioSpec, host: str | None) -> ScenarioSpec:
 
     presets = list(default_catalog().hosts)
     if host not in presets:
-        raise CliError(f"unknown host {host!r}; choose one of {', '.join(presets)}")
+        raise CliError.say("cli.unknown_host", host=repr(host), known=", ".join(presets))
     return spec._replace(host=HostSpec(preset=host))
 
 
@@ -64,15 +64,15 @@ def check_out(out: str, reading: Sequence[str]) -> None:
     import os
 
     if not out:
-        raise CliError("--out needs a file name (or - for stdout)")
+        raise CliError.say("cli.out_empty")
     for source in reading:
         try:
             same = os.path.samefile(out, source)
         except (OSError, ValueError):
             continue
         if same:
-            what = "the scenario being read" if source == reading[0] else "a Dockerfile the scenario reads"
-            raise CliError(f"--out {out}: that is {what}, which the output would replace; name another file")
+            code = "cli.out_is_scenario" if source == reading[0] else "cli.out_is_dockerfile"
+            raise CliError.say(code, out=out)
 
 
 def check_lesson_step(spec: ScenarioSpec, step: int | None, name: str) -> None:
@@ -80,12 +80,10 @@ def check_lesson_step(spec: ScenarioSpec, step: int | None, name: str) -> None:
     if step is None:
         return
     if not spec.lesson:
-        raise CliError(f"--step: {name!r} has no lesson; lessons: {', '.join(lesson_names())}")
+        raise CliError.say("cli.step_no_lesson", name=repr(name), lessons=", ".join(lesson_names()))
     total = len(spec.lesson) + 1
     if step > total:
-        raise CliError(
-            f"--step {step}: {name!r} has {total} steps ({len(spec.lesson)} and the summary); give 1 to {total}"
-        )
+        raise CliError.say("cli.step_range", step=step, name=repr(name), total=total, steps=len(spec.lesson))
 
 
 def lesson_names() -> list[str]:

@@ -111,7 +111,7 @@ def handle(args: argparse.Namespace) -> int:
     except UnknownAppError as exc:
         if where is not None:
             raise
-        raise CliError(f"{exc}; for an app a scenario defines in its [apps], add --scenario SCENARIO") from None
+        raise CliError.say("cli.fit_app", error=str(exc)) from None
     sys.stdout.write(text)
     return 0
 
@@ -124,7 +124,7 @@ def _bare_simulation(args: argparse.Namespace) -> Simulation:
     catalog = default_catalog()
     preset = args.host or DEFAULT_HOST
     if preset not in catalog.hosts:
-        raise CliError(f"unknown host {preset!r}; choose one of {', '.join(catalog.hosts)}")
+        raise CliError.say("cli.unknown_host", host=repr(preset), known=", ".join(catalog.hosts))
     _check_guest_os(args.guest_os)
     default = VmSettings()
     vm = VmSettings(memory_mib=args.vm_memory or default.memory_mib, guest_os=args.guest_os or default.guest_os)
@@ -160,4 +160,4 @@ def _check_guest_os(guest_os: str | None) -> None:
 
     guests = [g for g in default_catalog().guests if g != "microvm-linux"]
     if guest_os is not None and guest_os not in guests:
-        raise CliError(f"unknown guest OS {guest_os!r}; choose one of {', '.join(guests)}")
+        raise CliError.say("cli.unknown_guest", guest=repr(guest_os), known=", ".join(guests))

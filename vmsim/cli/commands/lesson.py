@@ -36,8 +36,10 @@ def lesson_spec(name: str) -> ScenarioSpec:
 
     spec = load_scenario(name)
     if not spec.lesson:
-        where = "" if spec.source == name else f" (file {spec.source!r})"
-        raise CliError(f"{name!r}{where} has no lesson ([[lesson]] steps); lessons: {', '.join(lesson_names())}")
+        lessons = ", ".join(lesson_names())
+        if spec.source == name:
+            raise CliError.say("cli.no_lesson", name=repr(name), lessons=lessons)
+        raise CliError.say("cli.no_lesson_file", name=repr(name), file=repr(spec.source), lessons=lessons)
     return spec
 
 

@@ -45,7 +45,7 @@ def handle(args: argparse.Namespace) -> int:
     spec, lang = with_host(load_scenario(args.scenario), args.host), lang_of(args)
     until = spec.duration_s if args.until is None else args.until
     if args.seek_to is not None and args.seek_to > until:
-        raise CliError(f"--seek-to {args.seek_to:g} is after the end of the run ({until:g} s): give 0 to {until:g}")
+        raise CliError.say("cli.seek_after_end", seek=f"{args.seek_to:g}", until=f"{until:g}")
     start = time.perf_counter()
     session = run_headless(spec, seed=args.seed, until_s=until, checkpoints=args.seek_to is not None)
     ran = time.perf_counter() - start
@@ -61,7 +61,7 @@ def handle(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr)
     if args.series:
         if args.format != "csv":
-            raise CliError("--series goes with --format csv (the time series as rows: series,world,t_s,value)")
+            raise CliError.say("cli.series_csv")
         from vmsim.output.series_export import render_series_csv
 
         emit(render_series_csv(session.sim), args.out, files_read(spec), lang)

@@ -39,13 +39,13 @@ def handle(args: argparse.Namespace) -> int:
     spec = with_host(load_scenario(args.scenario), args.host)
     check_lesson_step(spec, args.step, args.scenario)
     if os.path.exists(args.export_dir) and not os.path.isdir(args.export_dir):  # said now, not at the first export
-        raise CliError(f"--export-dir {args.export_dir}: not a folder; name a folder (it is made if it does not exist)")
+        raise CliError.say("cli.export_dir", path=args.export_dir)
     if not sys.stdout.isatty() and not os.environ.get("VMSIM_FORCE_TUI"):
-        raise CliError(f"the dashboard needs a terminal; for a headless result use 'vmsim run {args.scenario}'")
+        raise CliError.say("cli.no_terminal", scenario=args.scenario)
     try:
         from vmsim.tui.app import VmsimApp
     except ImportError as exc:  # pragma: no cover - only when installed without its dependencies
-        raise CliError(f"the dashboard needs Textual ({exc}); reinstall with 'pip install vmsim'") from None
+        raise CliError.say("cli.no_textual", error=str(exc)) from None
     pace = min(max(args.speed, 0.1), 100.0)
     app = VmsimApp(
         spec,
