@@ -79,6 +79,8 @@ def test_missing_folder_and_unknown_names(tmp_path, capsys):
         out, err = capsys.readouterr()
         assert out == ""
         assert needle in err and target in err
+    assert main(["run", ""]) == 2  # an empty name is named as one, not left as an empty prefix
+    assert capsys.readouterr().err.startswith("'': no such scenario")
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists() or sys.platform != "linux", reason="needs Linux /dev/zero")

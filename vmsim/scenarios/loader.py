@@ -53,7 +53,8 @@ def resolve(name_or_path: str) -> tuple[Path, str]:
     names = shipped_names()
     local = local_file(name_or_path)
     hint = msg("scenario.local_hint", path=local) if local else suggest(name_or_path, names)
-    raise ScenarioError(name_or_path, [msg("scenario.no_such", hint=hint, shipped=", ".join(names))])
+    shown = name_or_path if name_or_path.strip() else repr(name_or_path)  # '' named, not an empty prefix
+    raise ScenarioError(shown, [msg("scenario.no_such", hint=hint, shipped=", ".join(names))])
 
 
 def local_file(name: str) -> str | None:
