@@ -95,3 +95,11 @@ def test_a_mistake_is_said_in_the_command_s_language(capsys, argv, korean, engli
     assert code == 2 and out == "" and korean in err and english not in err, err
     code, _, err = run_cli(capsys, *argv, "--lang", "en")
     assert code == 2 and english in err and korean not in err, err
+
+
+def test_figures_side_by_side_share_a_unit():
+    from vmsim.output.result_tables import same_unit
+
+    assert same_unit([8668.0, 81920.0]) == ["8.5 GiB", "80.0 GiB"]  # not '8,668 MiB' beside '80.0 GiB'
+    assert same_unit([0.0, 59187.2]) == ["0 GiB", "57.8 GiB"]
+    assert same_unit([110.0, 61.2]) == ["110 MiB", "61.2 MiB"]  # below 10 GiB each keeps its own

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from vmsim.engine.admission import FitResult
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, SimulationSnapshot, WorldSnapshot
 from vmsim.output.formats import plain, table, world_summary
@@ -63,19 +65,14 @@ def render_table(
             rows.append(["  " + tr("state." + state, lang), *[f"{w.count(state):,}" for w in worlds]])
     rows.append([tr("run.median", lang), *[_secs(s["median_ready_s"], lang) for s in summaries]])  # type: ignore[arg-type]
     rows.append([tr("run.max", lang), *[_secs(s["max_ready_s"], lang) for s in summaries]])  # type: ignore[arg-type]
-    committed = [fmt_mib(w.memory.total_mib) for w in worlds]
+    committed = same_unit([w.memory.total_mib for w in worlds])
+    caps = [fmt_mib(w.memory.capacity_mib) for w in worlds]
     rows.append(
-        [
-            tr("run.committed", lang),
-            *[
-                tr("bar.of", lang, used=c, cap=fmt_mib(w.memory.capacity_mib))
-                for c, w in zip(committed, worlds, strict=True)
-            ],
-        ]
+        [tr("run.committed", lang), *[tr("bar.of", lang, used=c, cap=n) for c, n in zip(committed, caps, strict=True)]]
     )
     _category_rows(rows, [w.memory.by_category for w in worlds], MEMORY_CATEGORIES, lang)
-    rows.append([tr("run.in_use", lang), *[fmt_mib(w.memory_touched_mib) for w in worlds]])
-    rows.append([tr("run.disk", lang), *[fmt_mib(w.disk.total_mib) for w in worlds]])
+    rows.append([tr("run.in_use", lang), *same_unit([w.memory_touched_mib for w in worlds])])
+    rows.append([tr("run.disk", lang), *same_unit([w.disk.total_mib for w in worlds])])
     _category_rows(rows, [w.disk.by_category for w in worlds], [c for c, _ in worlds[0].disk.by_category], lang)
     lines.append(table(rows, "l" + "r" * len(worlds)))
     if phases:
@@ -86,12 +83,22 @@ def render_table(
     return "\n".join(lines) + "\n"
 
 
-def _category_rows(rows: list[list[str]], ledgers: list, order: object, lang: str) -> None:
+def _category_rows(
+    rows: list[list[str]], ledgers: list[tuple[tuple[str, float], ...]], order: Sequence[str], lang: str
+) -> None:
     """One row per category any world holds some of, indented under its total."""
     by = [dict(cats) for cats in ledgers]
-    for cat in order:  # type: ignore[attr-defined]
+    for cat in order:
         if any(d.get(cat, 0.0) > 0 for d in by):
-            rows.append(["  " + category_label(cat, lang), *[fmt_mib(d.get(cat, 0.0)) for d in by]])
+            rows.append(["  " + category_label(cat, lang), *same_unit([d.get(cat, 0.0) for d in by])])
+
+
+def same_unit(values: Sequence[float]) -> list[str]:
+    """Figures side by side in one unit: all in GiB when any reaches 10 GiB ('8.5 GiB' beside '80.0 GiB', not
+    '8,668 MiB'); else as :func:`fmt_mib` writes each."""
+    if any(v >= 10 * 1024 for v in values):
+        return [f"{v / 1024:,.1f} GiB" if v else "0 GiB" for v in values]
+    return [fmt_mib(v) for v in values]
 
 
 def _instance_lines(w: WorldSnapshot, max_instances: int, lang: str) -> list[str]:
