@@ -168,7 +168,7 @@ def test_tables_hold_the_snapshots_numbers(pages, name):
                 assert p.name in body
         for e in w.events:
             assert event_message(e) in body
-    assert "memory committed" in body and "memory touched" in body and "disk used" in body
+    assert "memory committed" in body and "memory in use" in body and "disk used" in body
     assert "median time to ready" in body and "max time to ready" in body
     assert sum(1 for c in MEMORY_CATEGORIES if category_label(c) in body) >= 4
 
@@ -392,3 +392,31 @@ def test_a_lesson_report_plays_the_lessons_actions(tmp_path, capsys):
     for name, world in data["worlds"].items():
         ready = sum(1 for i in world["instances"] if i["state"] == "running")
         assert f"{ready} of {len(world['instances'])}" in body, name
+
+
+def test_refusals_in_the_timeline_are_said_in_words(tmp_path, capsys):
+    """density refuses ~100 VMs: the timeline's group line gave the reason as its code's repr ('Coded(code=...')."""
+    for lang, words in (("en", "never started"), ("ko", "시작하지 못함")):
+        out = tmp_path / f"density-{lang}.html"
+        code, _, _ = run(capsys, "density", "--lang", lang, "--out", str(out))
+        text = out.read_text(encoding="utf-8")
+        assert code == 0 and "Coded(" not in text
+        group = next(t for t in parse(text).text if words in t)
+        assert ("302 MiB" in group) and ("2,078 MiB" in group), group
+
+
+def test_a_korean_report_speaks_korean(tmp_path, capsys):
+    out = tmp_path / "hosts-ko.html"
+    code, _, err = run(capsys, "hosts", "--lang", "ko", "--out", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert code == 0 and "파일을 썼어요" in err
+    page = parse(text)
+    assert '<html lang="ko">' in text and "<title>호스트 열두 대 — vmsim 보고서</title>" in text
+    headings = [t.strip() for t in page.text if t.strip() in ("요약", "메모리와 디스크", "차트", "인스턴스", "이벤트")]
+    assert len(set(headings)) == 5, headings
+    shown = " ".join(page.text)
+    for english in ("Summary per world", "memory committed", "Boot timeline", "every instance", "what happened"):
+        assert english not in shown, english
+    assert "호스트 12대, 각각 코어 4개" in shown  # twelve hosts, said (the page named one host before)
+    assert "컨테이너를 벗어나 호스트 host-5에 닿았어요" in shown  # the event, in Korean
+    assert_offline(text)

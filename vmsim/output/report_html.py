@@ -26,9 +26,12 @@ from vmsim.output.report_data import (
     phases_text,
     secs,
     summary_rows,
+    world_label,
 )
+from vmsim.output.result_tables import word
 from vmsim.output.svg_charts import esc, line_chart, phase_styles, timeline_chart
-from vmsim.output.words import event_message, fmt_mib, reason_text
+from vmsim.output.words import coded_text, event_text, fmt_mib
+from vmsim.text import tr
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -92,124 +95,148 @@ def _row(row: TableRow) -> str:
     return f'<tr{klass}><th scope="row">{esc(row.label)}</th>{tds}</tr>'
 
 
-def summary_table(snap: SimulationSnapshot) -> str:
+CODE = "\x00"  # where a sentence of the catalogue names a command, set as <code>
+
+
+def _with_code(text: str, command: str) -> str:
+    """``text`` escaped, with the command it names (at :data:`CODE`) as code."""
+    return esc(text).replace(CODE, f"<code>{esc(command)}</code>")
+
+
+def _heads(snap: SimulationSnapshot, lang: str) -> list[str]:
+    return ["", *[world_label(w, lang) for w in snap.worlds]]
+
+
+def summary_table(snap: SimulationSnapshot, lang: str = "en") -> str:
     """Per world: ready count, times to ready, memory committed and touched, disk used."""
-    worlds = snap.worlds
-    body = [_row(r) for r in summary_rows(snap)]
-    return _table(
-        "Summary per world", ["", *[w.label for w in worlds]], body, set(range(1, len(worlds) + 1)), "summary"
-    )
+    body = [_row(r) for r in summary_rows(snap, lang)]
+    caption = tr("report.summary_caption", lang)
+    return _table(caption, _heads(snap, lang), body, set(range(1, len(snap.worlds) + 1)), "summary")
 
 
-def ledger_table(snap: SimulationSnapshot, which: str) -> str:
+def ledger_table(snap: SimulationSnapshot, which: str, lang: str = "en") -> str:
     """Memory or disk by category, a column per world, with the total."""
-    worlds = snap.worlds
-    body = [_row(r) for r in ledger_rows(snap, which)]
-    caption = "Memory committed by category" if which == "memory" else "Disk used by category"
-    return _table(caption, ["", *[w.label for w in worlds]], body, set(range(1, len(worlds) + 1)), which)
+    body = [_row(r) for r in ledger_rows(snap, which, lang)]
+    caption = tr("report.memory_caption" if which == "memory" else "report.disk_caption", lang)
+    return _table(caption, _heads(snap, lang), body, set(range(1, len(snap.worlds) + 1)), which)
 
 
-def instance_tables(snap: SimulationSnapshot) -> str:
+INSTANCE_COLUMNS = ("instance", "app", "state", "added", "ready_at", "boot", "memory", "disk", "phases", "note")
+
+
+def instance_tables(snap: SimulationSnapshot, lang: str = "en") -> str:
     """Every instance of every world with its boot phases."""
     out = []
-    head = ["instance", "app", "state", "added", "ready at", "time to ready", "memory", "disk", "boot phases", "note"]
+    head = [tr(f"report.col.{c}", lang) for c in INSTANCE_COLUMNS]
     for w in snap.worlds:
         body = []
         for inst in w.instances[:MAX_TABLE_ROWS]:
             cells = [
                 f'<th scope="row">{esc(inst.id)}</th>',
                 f"<td>{esc(inst.app)}</td>",
-                f'<td class="state-{esc(inst.state)}">{esc(inst.state)}</td>',
-                f'<td class="num">{esc(secs(inst.added_s))}</td>',
-                f'<td class="num">{esc(secs(inst.ready_s))}</td>',
-                f'<td class="num">{esc(secs(inst.boot_s))}</td>',
+                f'<td class="state-{esc(inst.state)}">{esc(word("state.", inst.state, lang))}</td>',
+                f'<td class="num">{esc(secs(inst.added_s, lang))}</td>',
+                f'<td class="num">{esc(secs(inst.ready_s, lang))}</td>',
+                f'<td class="num">{esc(secs(inst.boot_s, lang))}</td>',
                 f'<td class="num">{esc(fmt_mib(inst.memory_mib))}</td>',
                 f'<td class="num">{esc(fmt_mib(inst.disk_mib))}</td>',
-                f'<td class="phases">{esc(phases_text(inst, snap.time_s))}</td>',
-                f"<td>{esc(reason_text(inst.reason) or '')}</td>",
+                f'<td class="phases">{esc(phases_text(inst, snap.time_s, lang))}</td>',
+                f"<td>{esc(coded_text(inst.reason, lang) if inst.reason else '')}</td>",
             ]
             body.append(f"<tr>{''.join(cells)}</tr>")
         if not body:
-            body.append(f'<tr><td colspan="{len(head)}">no instances</td></tr>')
-        out.append(f"<h3>{esc(w.label)}</h3>")
-        out.append(_table(f"{w.label}: every instance", head, body, {3, 4, 5, 6, 7}, "instances"))
+            body.append(f'<tr><td colspan="{len(head)}">{esc(tr("report.no_instances", lang))}</td></tr>')
+        label = world_label(w, lang)
+        out.append(f"<h3>{esc(label)}</h3>")
+        out.append(_table(tr("report.every_instance", lang, world=label), head, body, {3, 4, 5, 6, 7}, "instances"))
         if len(w.instances) > MAX_TABLE_ROWS:
-            out.append(
-                f'<p class="note">… and {len(w.instances) - MAX_TABLE_ROWS:,} more; '
-                "<code>vmsim run … --format csv</code> lists every one.</p>"
-            )
+            more = tr("report.more_instances", lang, n=f"{len(w.instances) - MAX_TABLE_ROWS:,}", command=CODE)
+            out.append(f'<p class="note">{_with_code(more, "vmsim run … --format csv")}</p>')
     return "\n".join(out)
 
 
-def events_table(snap: SimulationSnapshot) -> str:
+EVENT_COLUMNS = ("time", "world", "instance", "event", "what")
+
+
+def events_table(snap: SimulationSnapshot, lang: str = "en") -> str:
     """Every world's events in time order."""
     events = events_in_order(snap)
     body = []
     for e, w in events[:MAX_EVENTS]:
         body.append(
             "<tr>"
-            f'<td class="num">{esc(f"{e.t_s:.2f} s")}</td>'
-            f'<td class="nowrap">{esc(w.label)}</td>'
+            f'<td class="num">{esc(secs(e.t_s, lang))}</td>'
+            f'<td class="nowrap">{esc(world_label(w, lang))}</td>'
             f'<td class="nowrap">{esc(e.instance or "")}</td>'
             f"<td>{esc(e.kind)}</td>"
-            f"<td>{esc(event_message(e))}</td>"
+            f"<td>{esc(event_text(e, lang))}</td>"
             "</tr>"
         )
     if not body:
-        body.append('<tr><td colspan="5">no events</td></tr>')
-    text = _table("Events, in time order", ["time", "world", "instance", "event", "what happened"], body, {0}, "events")
+        body.append(f'<tr><td colspan="5">{esc(tr("report.no_events", lang))}</td></tr>')
+    head = [tr(f"report.ecol.{c}", lang) for c in EVENT_COLUMNS]
+    text = _table(tr("report.events_caption", lang), head, body, {0}, "events")
     if len(events) > MAX_EVENTS:
-        text += (
-            f'<p class="note">… and {len(events) - MAX_EVENTS:,} more events; '
-            "<code>vmsim run … --format json</code> has them all.</p>"
-        )
+        more = tr("report.more_events", lang, n=f"{len(events) - MAX_EVENTS:,}", command=CODE)
+        text += f'<p class="note">{_with_code(more, "vmsim run … --format json")}</p>'
     return text
 
 
 # ------------------------------------------------------------------------------------------- page
 def render_report(data: ReportData) -> str:
-    """The whole page for a run's report data."""
-    snap = data.snapshot
+    """The whole page for a run's report data, in its language."""
+    snap, lang = data.snapshot, data.lang
     h = snap.host
     t_end = snap.time_s
+    host_mem = fmt_mib(h.memory_mib)
 
     mem_lines = data.memory_lines
     peak = max((v for ln in mem_lines for v in ln.values), default=0.0)
     use_gib = max(peak, 0) >= 4096
     host_off_chart = h.memory_mib > max(peak * 1.6, 1e-9)  # the same rule line_chart uses for its reference
+    mem_desc = tr("report.memory_desc", lang, t=f"{snap.time_s:g}")
+    mem_desc += "." if host_off_chart else tr("report.memory_desc_line", lang, mib=host_mem)
     mem_chart = line_chart(
         "chart-memory",
-        "Memory committed over time",
-        f"Host memory committed by each world over {snap.time_s:g} simulated seconds"
-        + ("." if host_off_chart else f"; the dotted line is the host's {fmt_mib(h.memory_mib)}."),
+        tr("report.memory_title", lang),
+        mem_desc,
         mem_lines,
         t_end,
-        "memory committed (GiB)" if use_gib else "memory committed (MiB)",
+        tr("report.memory_axis_gib" if use_gib else "report.memory_axis_mib", lang),
         unit_div=1024 if use_gib else 1,
         value_fmt=(lambda v: f"{v / 1024:,.1f} GiB") if use_gib else (lambda v: f"{v:,.0f} MiB"),
-        reference=(h.memory_mib, f"host memory: {fmt_mib(h.memory_mib)}"),
+        reference=(h.memory_mib, tr("report.host_memory", lang, mib=host_mem)),
+        time_axis=tr("report.time_axis", lang),
     )
+    ready_word = tr("report.ready_value", lang, n="{n}")
     ready_chart = line_chart(
         "chart-ready",
-        "Instances ready over time",
-        "How many instances are running and ready in each world.",
+        tr("report.ready_title", lang),
+        tr("report.ready_desc", lang),
         data.ready_lines,
         t_end,
-        "instances ready",
-        value_fmt=lambda v: f"{v:g} ready",
+        tr("report.ready_axis", lang),
+        value_fmt=lambda v: ready_word.format(n=f"{v:g}"),
         integer=True,
+        time_axis=tr("report.time_axis", lang),
     )
-    styles = phase_styles(snap)
-    timeline, tl_notes = timeline_chart(snap, styles)
-    ref_note = ""
-    if host_off_chart:
-        ref_note = f" The host's {fmt_mib(h.memory_mib)} is above the top of this chart."
+    styles = phase_styles(snap, lang)
+    timeline, tl_notes = timeline_chart(snap, styles, lang=lang)
+    ref_note = " " + tr("report.off_chart", lang, mib=host_mem) if host_off_chart else ""
 
     fact_html = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in data.facts)
-    title = f"{snap.scenario} — vmsim report"
+    name = data.title or snap.scenario
+    title = tr("report.title", lang, scenario=name)
+    sections = [("summary", "report.h.summary"), ("resources", "report.h.resources"), ("charts", "report.h.charts")]
+    sections += [("instances", "report.h.instances"), ("events", "report.h.events")]
+    nav = "".join(f'<li><a href="#{key}">{esc(tr(code, lang))}</a></li>' for key, code in sections)
+    heads = {key: f'<section id="{key}"><h2>{esc(tr(code, lang))}</h2>' for key, code in sections}
+    footer = esc(tr("report.made_by", lang, version=__version__))
+    if data.command:
+        footer = _with_code(tr("report.made_with", lang, version=__version__, command=CODE), data.command)
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{esc(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">',
@@ -221,43 +248,34 @@ def render_report(data: ReportData) -> str:
         "<body>",
         "<main>",
         "<header>",
-        f"<h1>{esc(snap.scenario)}</h1>",
+        f"<h1>{esc(name)}</h1>",
         f'<p class="lead">{esc(data.description)}</p>' if data.description else "",
-        '<p><span class="sim">Simulated by vmsim\'s model, not measured: every figure comes from its catalog '
-        "(<code>vmsim catalog</code> lists each with its source).</span></p>",
+        f'<p><span class="sim">{_with_code(tr("report.simulated", lang, command=CODE), "vmsim catalog")}</span></p>',
         f'<dl class="facts">{fact_html}</dl>',
         "</header>",
-        '<nav aria-label="Sections"><ul>'
-        '<li><a href="#summary">Summary</a></li><li><a href="#resources">Memory and disk</a></li>'
-        '<li><a href="#charts">Charts</a></li><li><a href="#instances">Instances</a></li>'
-        '<li><a href="#events">Events</a></li></ul></nav>',
-        '<section id="summary"><h2>Summary</h2>',
-        summary_table(snap),
+        f'<nav aria-label="{esc(tr("report.sections", lang))}"><ul>{nav}</ul></nav>',
+        heads["summary"],
+        summary_table(snap, lang),
         "</section>",
-        '<section id="resources"><h2>Memory and disk</h2>',
-        ledger_table(snap, "memory"),
-        ledger_table(snap, "disk"),
+        heads["resources"],
+        ledger_table(snap, "memory", lang),
+        ledger_table(snap, "disk", lang),
         "</section>",
-        '<section id="charts"><h2>Charts</h2>',
-        f"<figure>{mem_chart}<figcaption>Memory committed on the host by each world (lines differ by colour, "
-        f"dash and marker, and are named at their ends).{esc(ref_note)}</figcaption></figure>",
-        f"<figure>{ready_chart}<figcaption>Instances running and ready in each world.</figcaption></figure>",
-        f"<figure>{timeline}<figcaption>Boot timeline: each bar runs from when an instance was asked for to "
-        "when it was ready; segments are its boot phases (named in the legend, inside wide segments, and in "
-        "the instance table below). Hover a segment for its duration."
+        heads["charts"],
+        f"<figure>{mem_chart}<figcaption>{esc(tr('report.memory_caption_fig', lang) + ref_note)}</figcaption></figure>",
+        f"<figure>{ready_chart}<figcaption>{esc(tr('report.ready_caption_fig', lang))}</figcaption></figure>",
+        f"<figure>{timeline}<figcaption>{esc(tr('report.timeline_caption_fig', lang))}"
         + "".join(f" {esc(n)}" for n in tl_notes)
         + "</figcaption></figure>",
         "</section>",
-        '<section id="instances"><h2>Instances</h2>',
-        instance_tables(snap),
+        heads["instances"],
+        instance_tables(snap, lang),
         "</section>",
-        '<section id="events"><h2>Events</h2>',
-        events_table(snap),
+        heads["events"],
+        events_table(snap, lang),
         "</section>",
         "<footer>",
-        f"Made by vmsim {esc(__version__)}"
-        + (f" with <code>{esc(data.command)}</code>" if data.command else "")
-        + ". The same command gives the same page: the simulation is deterministic.",
+        footer,
         "</footer>",
         "</main>",
         "</body>",

@@ -19,7 +19,7 @@ def _secs(x: float | None, lang: str) -> str:
     return "-" if x is None else tr("summary.seconds", lang, s=f"{x:.2f}")
 
 
-def _word(prefix: str, name: str, lang: str) -> str:
+def word(prefix: str, name: str, lang: str) -> str:
     """The catalogue's word for ``name`` (a phase, a state), or the name itself where it has none."""
     text = tr(prefix + name, lang)
     return name if text == prefix + name else text
@@ -109,12 +109,12 @@ def _instance_lines(w: WorldSnapshot, max_instances: int, lang: str) -> list[str
         for p in inst.phases:
             if p.name not in names:
                 names.append(p.name)
-    head = [tr("run.instance", lang), tr("run.state", lang), *[_word("phase.", n, lang) for n in names]]
+    head = [tr("run.instance", lang), tr("run.state", lang), *[word("phase.", n, lang) for n in names]]
     prow = [[*head, tr("run.ready_at", lang)]]
     for inst in shown:
         dur = {p.name: (p.end_s - p.start_s) if p.end_s is not None else None for p in inst.phases}
         cells = [f"{dur[n]:.2f}" if dur.get(n) is not None else ("…" if n in dur else "") for n in names]
-        prow.append([inst.id, _word("state.", inst.state, lang), *cells, _secs(inst.boot_s, lang)])
+        prow.append([inst.id, word("state.", inst.state, lang), *cells, _secs(inst.boot_s, lang)])
     lines = [table(prow, "ll" + "r" * (len(names) + 1))]
     if len(w.instances) > max_instances:
         lines.append(tr("run.more", lang, n=f"{len(w.instances) - max_instances:,}"))
@@ -170,7 +170,7 @@ def fit_heading(app: str, host_label: str, hosts: int | None, scenario: str | No
 
 
 def _limit(by: str, lang: str) -> str:
-    return _word("limit.", by, lang)
+    return word("limit.", by, lang)
 
 
 def _limit_at(by: str, n: int, lang: str) -> str:

@@ -13,9 +13,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from vmsim.engine.snapshot import SimulationSnapshot
+from vmsim.output.formats import columns
 from vmsim.output.palette import PALETTE, WORLD_COLOURS, luminance
-from vmsim.output.report_data import MAX_TIMELINE_ROWS, Line, instance_end, timeline_end_label, timeline_rows
-from vmsim.output.words import WORLD_NOUN
+from vmsim.output.report_data import (
+    MAX_TIMELINE_ROWS,
+    Line,
+    instance_end,
+    timeline_end_label,
+    timeline_rows,
+    world_label,
+)
+from vmsim.output.result_tables import word
+from vmsim.output.words import coded_text
+from vmsim.text import tr
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,7 @@ def line_chart(
     value_fmt: Callable[[float], str] = lambda v: f"{v:g}",
     integer: bool = False,
     reference: tuple[float, str] | None = None,
+    time_axis: str = "simulated time (s)",
 ) -> str:
     """A step-line chart as inline SVG: one line per world, a legend, and each line labelled at its end."""
     width, height = 900, 340
@@ -160,7 +171,7 @@ def line_chart(
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="#555"/>'
     )
     out.append(
-        f'<text x="{left + pw / 2:.0f}" y="{height - 10}" text-anchor="middle" font-size="13">simulated time (s)</text>'
+        f'<text x="{left + pw / 2:.0f}" y="{height - 10}" text-anchor="middle" font-size="13">{esc(time_axis)}</text>'
     )
     out.append(
         f'<text transform="translate(18 {top + ph / 2:.0f}) rotate(-90)" text-anchor="middle" font-size="13">'
@@ -231,6 +242,11 @@ class PhaseStyle:
 
     name: str
     index: int
+    label: str = ""  # the phase's name in the report's language (its name when empty)
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.name
 
     @property
     def color(self) -> str:
@@ -249,7 +265,7 @@ class PhaseStyle:
         return "#000000" if self.striped else _text_on(self.color)
 
 
-def phase_styles(snap: SimulationSnapshot) -> dict[str, PhaseStyle]:
+def phase_styles(snap: SimulationSnapshot, lang: str = "en") -> dict[str, PhaseStyle]:
     """Every phase name in the run, in order of first appearance, with its fill."""
     names: list[str] = []
     for w in snap.worlds:
@@ -257,18 +273,18 @@ def phase_styles(snap: SimulationSnapshot) -> dict[str, PhaseStyle]:
             for p in inst.phases:
                 if p.name not in names:
                     names.append(p.name)
-    return {n: PhaseStyle(n, i) for i, n in enumerate(names)}
+    return {n: PhaseStyle(n, i, word("phase.", n, lang)) for i, n in enumerate(names)}
 
 
 def timeline_chart(
-    snap: SimulationSnapshot, styles: dict[str, PhaseStyle], max_rows: int = MAX_TIMELINE_ROWS
+    snap: SimulationSnapshot, styles: dict[str, PhaseStyle], max_rows: int = MAX_TIMELINE_ROWS, lang: str = "en"
 ) -> tuple[str, list[str]]:
     """Boot timeline: per world, one bar per instance from when it was added, a segment per phase."""
     width = 900
     left, right, top = 150, 150, 16
     pw = width - left - right
     row_h, bar_h = 22, 15
-    laid_out = timeline_rows(snap, max_rows)
+    laid_out = timeline_rows(snap, max_rows, lang)
     rows = laid_out.rows
     t_end = max([instance_end(i, snap.time_s) for i in laid_out.drawn] or [1.0])
     xticks = nice_ticks(t_end if t_end >= 1e-3 else 1.0, 8)
@@ -281,14 +297,11 @@ def timeline_chart(
     legend_h = 10 + 24 * legend_rows
     plot_top = top + legend_h
     height = plot_top + row_h * len(rows) + 48
-    desc = (
-        "One bar per instance, starting when it was added and ending when it was ready; each segment is a boot "
-        "phase, named in the legend and, where there is room, inside the bar."
-    )
+    desc = tr("report.timeline_desc", lang)
     out = [
         f'<svg class="chart" id="chart-timeline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         'role="img" aria-labelledby="chart-timeline-t chart-timeline-d">',
-        '<title id="chart-timeline-t">Boot timeline</title>',
+        f'<title id="chart-timeline-t">{esc(tr("report.timeline_title", lang))}</title>',
         f'<desc id="chart-timeline-d">{esc(desc)}</desc>',
         "<defs>",
     ]
@@ -307,7 +320,7 @@ def timeline_chart(
         ly = top + 24 * (k // 6)
         out.append(
             f'<rect x="{lx}" y="{ly}" width="22" height="14" fill="{st.fill}" stroke="#333" stroke-width="0.8"/>'
-            f'<text x="{lx + 28}" y="{ly + 11.5}" font-size="12.5">{esc(st.name)}</text>'
+            f'<text x="{lx + 28}" y="{ly + 11.5}" font-size="12.5">{esc(st.shown)}</text>'
         )
     # grid
     grid_bottom = plot_top + row_h * len(rows)
@@ -321,7 +334,7 @@ def timeline_chart(
     out.append(f'<line x1="{left}" y1="{grid_bottom}" x2="{left + pw}" y2="{grid_bottom}" stroke="#555"/>')
     out.append(
         f'<text x="{left + pw / 2:.0f}" y="{grid_bottom + 38}" text-anchor="middle" font-size="13">'
-        "simulated time (s)</text>"
+        f"{esc(tr('report.time_axis', lang))}</text>"
     )
     for n, row in enumerate(rows):
         kind, w, insts = row.kind, row.world, row.instances
@@ -329,24 +342,27 @@ def timeline_chart(
         if kind == "world":
             out.append(
                 f'<text x="8" y="{y + 15}" font-size="13.5" font-weight="700">'
-                f"{esc(w.label)} ({len(w.instances)})</text>"
+                f"{esc(world_label(w, lang))} ({len(w.instances)})</text>"
             )
             out.append(f'<line x1="8" y1="{y + row_h - 1}" x2="{left + pw}" y2="{y + row_h - 1}" stroke="#bbb"/>')
             continue
         if kind == "empty":
-            out.append(f'<text x="{left}" y="{y + 15}" font-size="12" font-style="italic">no instances</text>')
+            none = esc(tr("report.no_instances", lang))
+            out.append(f'<text x="{left}" y="{y + 15}" font-size="12" font-style="italic">{none}</text>')
             continue
         inst = insts[0]
-        noun = WORLD_NOUN.get(w.name, w.name)
+        noun = tr("noun." + w.name, lang)
         name = inst.id if len(insts) == 1 else f"{inst.id} …"
         out.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="12.5">{esc(name)}</text>')
         by = y + (row_h - bar_h) / 2
         if kind == "group":
-            why = f": {inst.reason}" if inst.reason else f" ({inst.state})"
+            why = f": {coded_text(inst.reason, lang)}" if inst.reason else f" ({word('state.', inst.state, lang)})"
             if len(insts) > 1:
-                reason = f"{len(insts)} {noun}s never started ({inst.id} to {insts[-1].id}){why}"
+                nouns = tr("nouns." + w.name, lang)
+                reason = tr("report.never_many", lang, n=len(insts), nouns=nouns, first=inst.id, last=insts[-1].id)
             else:
-                reason = f"never started{why}"
+                reason = tr("report.never", lang)
+            reason += why
             short = reason if len(reason) <= 118 else reason[:117] + "…"
             out.append(
                 f'<text x="{left + 4}" y="{y + 15}" font-size="11.5" font-style="italic">'
@@ -358,20 +374,30 @@ def timeline_chart(
             x0, x1 = sx(p.start_s), sx(end)
             wpx = max(x1 - x0, 0.8)
             st = styles[p.name]
-            tip = f"{noun} {inst.id}: {p.name} {end - p.start_s:.2f} s ({p.start_s:.2f}–{end:.2f} s)"
+            tip = tr(
+                "report.tip",
+                lang,
+                noun=noun,
+                id=inst.id,
+                phase=st.shown,
+                s=f"{end - p.start_s:.2f}",
+                start=f"{p.start_s:.2f}",
+                end=f"{end:.2f}",
+            )
             if p.end_s is None:
-                tip += ", still running"
+                tip += tr("report.tip_running", lang)
             out.append(
                 f'<rect x="{_num(x0)}" y="{_num(by)}" width="{_num(wpx)}" height="{bar_h}" fill="{st.fill}" '
                 f'stroke="#ffffff" stroke-width="0.6"><title>{esc(tip)}</title></rect>'
             )
-            if wpx >= 7 * len(p.name) + 8:
+            if wpx >= 7 * columns(st.shown) + 8:
                 halo = ' stroke="#ffffff" stroke-width="3" paint-order="stroke"' if st.striped else ""
                 out.append(
                     f'<text x="{_num(x0 + wpx / 2)}" y="{_num(by + 11.5)}" text-anchor="middle" font-size="11" '
-                    f'style="fill:{st.text}"{halo}>{esc(p.name)}</text>'
+                    f'style="fill:{st.text}"{halo}>{esc(st.shown)}</text>'
                 )
         x_end = sx(instance_end(inst, snap.time_s))
-        out.append(f'<text x="{_num(x_end + 6)}" y="{y + 15}" font-size="12">{esc(timeline_end_label(inst))}</text>')
+        end_label = esc(timeline_end_label(inst, lang))
+        out.append(f'<text x="{_num(x_end + 6)}" y="{y + 15}" font-size="12">{end_label}</text>')
     out.append("</svg>")
     return "\n".join(out), list(laid_out.notes)

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from vmsim.cli.arguments import seconds, seed
-from vmsim.text import escaped_lines
+from vmsim.cli.arguments import add_lang, lang_of, seconds, seed
+from vmsim.text import escaped_lines, tr
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -23,6 +23,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     p.add_argument("--seed", type=seed, help="override the scenario's seed")
     p.add_argument("--until", type=seconds, help="simulated seconds to run (default: the scenario's duration_s)")
     p.add_argument("--out", metavar="FILE.html", help="the file to write, atomically (required; '-' writes to stdout)")
+    add_lang(p, "the page")
     p.set_defaults(func=handle)
     return p
 
@@ -78,8 +79,15 @@ def handle(args: argparse.Namespace) -> int:
         command += f" --seed {seed}"
     if until is not None:
         command += f" --until {until:g}"
+    lang = lang_of(args)
     data = collect(
-        session.snapshot(include_events=True), session.sim.series, spec.description, Path(spec.source).name, command
+        session.snapshot(include_events=True),
+        session.sim.series,
+        spec.say("description", lang),
+        Path(spec.source).name,
+        command,
+        lang,
+        spec.say("name", lang),
     )
     page = render_report(data)
     if out == "-":
@@ -95,10 +103,7 @@ def handle(args: argparse.Namespace) -> int:
             escaped_lines(f"vmsim report: cannot write {exc.filename or out}: {exc.strerror or exc}"), file=sys.stderr
         )
         return 1
-    replaced = ", replacing the file that was there" if written.replaced else ""
-    print(
-        f"vmsim: wrote {written.path} ({len(page.encode('utf-8')) / 1024:,.0f} KiB{replaced}; "
-        "opens offline in any browser)",
-        file=sys.stderr,
-    )
+    kib = f"{len(page.encode('utf-8')) / 1024:,.0f}"
+    said = tr("report.wrote_replaced" if written.replaced else "report.wrote", lang, path=written.path, kib=kib)
+    print(escaped_lines(f"vmsim: {said}"), file=sys.stderr)
     return 0
