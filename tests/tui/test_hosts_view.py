@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import vmsim.tui.app
 from vmsim.engine.machines import Cluster
 from vmsim.scenarios import load_scenario
@@ -258,3 +260,28 @@ def test_a_tile_counts_every_instance_it_has_no_room_for():
         drawn = text.plain[shape.name + 1 + shape.bar + 1 :]
         hidden = int(re.search(r"\+(\d+)$", drawn).group(1))
         assert len(drawn.split("+")[0]) + hidden == len(states), (shape, drawn)
+
+
+@pytest.mark.parametrize(("size", "lang"), [((80, 24), "en"), ((160, 48), "ko")])
+async def test_a_deploy_step_shows_its_time_and_result_beside_the_hosts(size, lang):
+    """servers-multiply 2 asks how long one server takes by hand and whether it works: the answer's 101 s was only
+    in the Log tab, and the stack drew the broken instance with a healthy dot beside the tile's x."""
+    spec = load_scenario("servers-multiply")
+    app = VmsimApp(spec, animate=False, export_dir="/nonexistent", lesson_step=2, lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("right")  # the answer
+        await pilot.press("right")  # watched to its end
+        view = await ready(pilot)
+        text = plain(view)
+        done = {"en": "done 101 s after the deploy began", "ko": "시작 101초 뒤 끝남"}[lang]
+        assert "ec2-1: " in text and done in " ".join(line.strip() for line in text.splitlines()), text
+        assert "x node-web-1" in text and "● node-web-1" not in text, text
+        said = spec.lesson[1].text[lang]
+        assert "101" in said and ("Log" not in said and "로그" not in said)  # it points at what is on screen
+
+
+async def test_no_deploy_line_before_a_deploy():
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = await ready(pilot, 10.0)
+        assert "deploy began" not in plain(view)

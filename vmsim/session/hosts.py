@@ -4,8 +4,10 @@ running and how many apps do not work (from a frozen snapshot)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
+from vmsim.engine.events import WorldEvent
 from vmsim.engine.snapshot import SimulationSnapshot, WorldSnapshot
 
 LIVE = frozenset({"pending", "booting", "running"})
@@ -27,6 +29,7 @@ class HostsSummary(NamedTuple):
     up_flags: tuple[bool, ...]
     versions: tuple[tuple[str, int], ...] = ()  # live instances by the version a deploy left them running
     broken: int = 0  # live instances whose app does not work (a deploy by hand that drifted)
+    last_deploy: WorldEvent | None = None  # the latest host a deploy finished on (how long, how many work)
 
 
 def hosts_summary(world: WorldSnapshot) -> HostsSummary:
@@ -58,6 +61,14 @@ def hosts_summary(world: WorldSnapshot) -> HostsSummary:
         versions=tuple(sorted(versions.items())),
         broken=broken,
     )
+
+
+def last_deploy(events: Sequence[WorldEvent]) -> WorldEvent | None:
+    """The latest host a deploy finished on among a world's ``events`` (how long it took, how many work)."""
+    for event in reversed(events):
+        if event.kind == "deployed":
+            return event
+    return None
 
 
 def next_version(snap: SimulationSnapshot, app: str) -> str:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from vmsim.imagebuild.story import BuildReplay, BuildStory
-    from vmsim.session import Catalog, DriftStory, ImageUsage, LessonRunner, ScenarioSpec, Session
+    from vmsim.session import Catalog, DriftStory, ImageUsage, LessonRunner, ScenarioSpec, Session, WorldEvent
     from vmsim.tui.screens.main import MainScreen
 
 TYPED_LINE_S = 0.4  # the drift story's time-lapse: simulated seconds per line typed on a server
@@ -44,6 +44,12 @@ class TeachingViews:
     def lesson(self) -> LessonRunner | None:
         """The session's lesson (None for a scenario without one)."""
         return self.session.lesson
+
+    def last_deploy(self, world: str) -> WorldEvent | None:
+        """The latest host a deploy finished on in ``world`` (None before any deploy)."""
+        from vmsim.session.hosts import last_deploy
+
+        return last_deploy(self.session.sim.worlds[world].events)
 
     def images(self) -> tuple[ImageUsage, ...]:
         """Images in use in the container world (empty without one)."""

@@ -34,6 +34,8 @@ class LowerExtras(Protocol):
 
     def images(self) -> tuple[ImageUsage, ...]: ...
 
+    def last_deploy(self, world: str) -> WorldEvent | None: ...
+
     def question_open(self) -> bool: ...
 
     def drift(self) -> DriftStory: ...
@@ -318,6 +320,11 @@ class MainScreen(Screen):
             from vmsim.tui.widgets.hosts_view import HostsData, HostsView
 
             summaries = tuple(hosts_summary(w) for w in snap.worlds)
+            # The deploy's own figures, once a deploy has left a version (the view's snapshot has no events).
+            summaries = tuple(
+                s._replace(last_deploy=extras.last_deploy(w.name)) if s.versions else s
+                for s, w in zip(summaries, snap.worlds, strict=True)
+            )
             cast(HostsView, lower.view(active)).data = HostsData(snap, summaries, self.stack_instance())
             self.fit_hosts_pane()
 

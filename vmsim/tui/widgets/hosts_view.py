@@ -11,15 +11,17 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from vmsim.output.words import event_text as event_words
 from vmsim.session import HostsSummary, SimulationSnapshot, WorldSnapshot
 from vmsim.session.hosts import LIVE
 from vmsim.text import tr
 from vmsim.tui.style import STATE_STYLES
-from vmsim.tui.widgets.stack_view import stack_lines, stack_rows
+from vmsim.tui.widgets.stack_view import DOWN, EXPOSED, stack_lines, stack_rows
 
 
 class TileShape(NamedTuple):
@@ -36,8 +38,6 @@ TILE_CELLS = TILE.cells
 GAP = 2  # between world columns
 STACK_ROOM = 11
 SIDE_STACK_CELLS = 30  # a column this much wider than a tile puts the stack beside its tiles
-DOWN = "#d55e00"
-EXPOSED = "bold #000000 on #f0e442"
 LEVELS = "░▒▓█"  # a cell's memory in use: under a quarter, half, three quarters, more
 
 
@@ -89,7 +89,29 @@ def summary_lines(world: WorldSnapshot, summary: HostsSummary, width: int, lang:
             line.append(" · ", style="dim")
         line.append(words, style=style)
     lines.append(line)
+    if summary.last_deploy is not None:  # how long the deploy took and how many work: the figures a lesson asks for
+        lines += [
+            Text(row, style="dim", no_wrap=True, overflow="ellipsis")
+            for row in folded(event_words(summary.last_deploy, lang), width, 2)
+        ]
     return lines
+
+
+def folded(text: str, width: int, rows: int) -> list[str]:
+    """``text`` broken at spaces into at most ``rows`` rows of ``width`` cells (the last one cut if need be)."""
+    out: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and cell_len(candidate) > width:
+            out.append(line)
+            line = word
+        else:
+            line = candidate
+    out.append(line)
+    if len(out) > rows:
+        out = out[: rows - 1] + [" ".join(out[rows - 1 :])]
+    return out
 
 
 def tile(

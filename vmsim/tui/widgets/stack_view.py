@@ -25,6 +25,8 @@ WORLD_LAYERS: dict[str, tuple[str, ...]] = {
 }
 HOST_LAYER_STYLE = {"host-os": "host_os", "guest-os": "host_os", "guest-kernel": "guest_kernel"}
 OUTSIDE_COLOUR = "#6f6f6f"
+DOWN = "#d55e00"  # a host down, an app that does not work
+EXPOSED = "bold #000000 on #f0e442"  # an instance a break-out reached
 
 
 class StackRow(NamedTuple):
@@ -40,6 +42,10 @@ def stack_rows(
 ) -> list[StackRow]:
     """The layers under ``inst`` (top down) on the host whose ledger is ``memory``."""
     symbol, colour = STATE_STYLES[inst.state]
+    if inst.exposed:  # as its host's tile draws it: the tile's x beside a healthy dot here contradicted it
+        symbol, colour = "!", EXPOSED
+    elif not inst.works:
+        symbol, colour = "x", f"bold {DOWN}"
     rows = [StackRow(f"{symbol} {inst.id}", inst.memory_mib, colour)]
     for cat in WORLD_LAYERS.get(world, ()):
         label = tr(f"cat.{cat}", lang)
