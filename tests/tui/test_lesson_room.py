@@ -262,7 +262,7 @@ def test_a_summary_at_80_columns_cuts_no_measures_name_and_no_figure(name, lang)
     assert widths[0] == max(len_cells(row[0]) for row in rows), (widths, rows)
     for row in rows[1:]:
         for cell, width in zip(row[1:], widths[1:], strict=True):
-            whole = cell.split(" (")[0]  # "7 (14 refused or killed)": the 7 is the figure, the rest its detail
+            whole = cell.split(" (")[0]  # "7 (14 still starting)": the 7 is the figure, the rest its detail
             assert len_cells(whole) <= width, (cell, width)
 
 

@@ -382,18 +382,18 @@ def test_a_narrow_summary_cuts_the_widest_figures_before_any_measures_name():
 
     rows = (
         ("", "Virtual machines", "Containers"),
-        ("Running", "1 (6 still starting, 102 refused or killed)", "1 (108 still starting)"),
+        ("Running", "1 (6 still starting, and one more long detail)", "1 (108 still starting)"),
         ("Memory committed", "14.2 GiB / 16.0 GiB", "174 MiB / 16.0 GiB"),
         ("Memory in use", "672 MiB", "174 MiB"),
     )
     widths, gap = _column_widths(rows, 78)
     assert widths[0] == len("Memory committed") and sum(widths) + gap * 2 <= 78
     assert widths[1] < len(rows[1][1]) and widths[2] == len(rows[1][2])  # only the widest figure gave room
-    # Three worlds at 80 columns: the one long figure ("7 (14 refused or killed)") levels with the next widest
+    # Three worlds at 80 columns: the one long figure ("7 (14 still starting)") levels with the next widest
     # column before a measure's name gives its tail ("Memory for worklo…" had said less than "…or kil…").
     three = (
         ("", "Virtual machines", "Containers", "MicroVMs"),
-        ("Running", "7 (14 refused or killed)", "21", "21"),
+        ("Running", "7 (14 still starting here)", "21", "21"),
         ("Memory for workloads", "14.5 GiB", "14.5 GiB", "14.5 GiB"),
         ("Fit more python-api", "0 more (memory)", "648 more (memory)", "34 more (memory)"),
     )

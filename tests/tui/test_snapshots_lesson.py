@@ -18,7 +18,7 @@ async def reveal_second_step(pilot) -> None:
 
 def test_lesson_step_english(snap_compare):
     """vm-vs-container, step 2 revealed, at t = 12 s, 140×44: the narration panel under the worlds reads
-    'Step 2 of 8  Start one nginx in each' with the explanation (container ≈0.35 s, VM ≈9 s); the instance
+    'Step 2 of 8  Start one nginx in each' with the explanation (container ≈0.36 s, VM ≈25 s); the instance
     lists are highlighted; the footer shows → Next, ← Back and Lesson."""
     assert snap_compare(lesson_app("en"), terminal_size=(140, 44), run_before=reveal_second_step)
 

@@ -21,13 +21,9 @@ def _fit(w: WorldSummary, app: str | None, lang: str) -> str:
 
 
 def _running(w: WorldSummary, lang: str) -> str:
-    """How many run, and how many are still starting or were lost (said only when there are any)."""
-    if w.starting and w.lost:
-        return tr("summary.count_starting_lost", lang, n=w.running, starting=w.starting, lost=w.lost)
+    """How many run, and how many are still starting (said only when there are any)."""
     if w.starting:
         return tr("summary.count_starting", lang, n=w.running, starting=w.starting)
-    if w.lost:
-        return tr("summary.count_lost", lang, n=w.running, lost=w.lost)
     return str(w.running)
 
 
@@ -68,6 +64,8 @@ def summary_rows(summary: LessonSummary, lang: str) -> tuple[Row, ...]:
     worlds = summary.worlds
     rows: list[Row] = [("", *(tr(f"world.{w.kind}", lang) for w in worlds))]
     rows.append((tr("summary.running", lang), *(_running(w, lang) for w in worlds)))
+    if any(w.lost for w in worlds):  # a row of its own: "7 (14 refused or killed)" was cut at 80 columns
+        rows.append((tr("summary.lost", lang), *(str(w.lost) for w in worlds)))
     rows.append((tr("summary.first_ready", lang), *(_seconds(w.first_ready_s, lang) for w in worlds)))
     rows.append((tr("summary.slowest_ready", lang), *(_seconds(w.slowest_ready_s, lang) for w in worlds)))
     # What the host OS leaves, then what was committed of it: two short cells, not "14.2 GiB / 14.5 GiB", which
