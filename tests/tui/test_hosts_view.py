@@ -11,6 +11,7 @@ import vmsim.tui.app
 from vmsim.engine.machines import Cluster
 from vmsim.scenarios import load_scenario
 from vmsim.scenarios.spec import ScenarioSpec
+from vmsim.text import tr
 from vmsim.tui.app import VmsimApp
 from vmsim.tui.widgets.hosts_view import DOWN, HostsView
 from vmsim.tui.widgets.key_bar import KeyBar
@@ -285,3 +286,14 @@ async def test_no_deploy_line_before_a_deploy():
     async with app.run_test(size=(160, 48)) as pilot:
         view = await ready(pilot, 10.0)
         assert "deploy began" not in plain(view)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_a_lesson_at_80_columns_keeps_the_faster_key_its_first_step_names(lang):
+    """isolation's first step says '+ speeds it up': the Korean key line at 80×24 had no room left for '+ 빠르게'."""
+    app = VmsimApp(load_scenario("isolation"), animate=False, export_dir="/nonexistent", lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        bar = app.main.query_one(KeyBar)
+        line = "".join(segment.text for segment in bar.render_line(0))
+        assert f" + {tr('key.faster', lang)} " in line, line
