@@ -390,3 +390,19 @@ def test_a_refusal_in_a_narrow_column_says_what_ran_out_rather_than_a_cut_figure
     narrow = instance_line(inst, session.now, 37, lang).plain
     words = tr("reason.refused_prefix", lang, reason=tr("limit.memory", lang))
     assert narrow.rstrip().endswith(words) and "…" not in narrow and cell_len(narrow) <= 37, narrow
+    # Three worlds at 80 columns (microvm): not even "refused: memory" fits; the red ✗ says refused, the word
+    # what ran out ("✗ python-api-19 refus…" said neither).
+    narrower = instance_line(inst, session.now, cell_len(narrow) - 3, lang).plain
+    assert narrower.rstrip().endswith(tr("limit.memory", lang)) and "…" not in narrower, narrower
+
+
+def test_a_short_narrow_memory_headline_keeps_its_figure_whole():
+    # microvm at 80x24, three worlds: the VM column read "Memory committed 15.7 …", the figure cut.
+    from vmsim.engine.snapshot import Ledger
+    from vmsim.tui.widgets.bars import memory_headline
+
+    ledger = Ledger(16076.8, 16384.0, (("host_os", 1536.0),))
+    lines = [t.plain for t in memory_headline("Memory", ledger, 4710.4, 23, "en", compact=True)]
+    assert lines == ["Committed 15.7 GiB", " in use 4.6 GiB"], lines
+    wide = [t.plain for t in memory_headline("Memory", ledger, 4710.4, 30, "en", compact=True)]
+    assert wide[0] == "Memory committed 15.7 GiB"  # where it fits, the title stays

@@ -83,6 +83,8 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
             limit = REFUSED_FOR.get(getattr(dict(inst.reason.params).get("reason"), "code", ""))
             if limit is not None:
                 words = tr("reason.refused_prefix", lang, reason=tr(limit, lang))
+                if text.cell_len + cell_len(words) > width:  # narrower still (three worlds at 80): the red ✗
+                    words = tr(limit, lang)  # says refused, the word what ran out
         text.append(words, style=colour)
     else:
         text.append(tr(f"state.{inst.state}", lang), style=colour)
