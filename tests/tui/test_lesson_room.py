@@ -406,3 +406,23 @@ def test_a_short_narrow_memory_headline_keeps_its_figure_whole():
     assert lines == ["Committed 15.7 GiB", " in use 4.6 GiB"], lines
     wide = [t.plain for t in memory_headline("Memory", ledger, 4710.4, 30, "en", compact=True)]
     assert wide[0] == "Memory committed 15.7 GiB"  # where it fits, the title stays
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_stop_in_a_narrow_column_says_what_stopped_it_in_a_few_words(lang):
+    # isolation at 80x24 listed "☠ node-web-4 killed: its host hos…"; the log keeps the whole reason.
+    from rich.cells import cell_len
+
+    from vmsim.session import Session
+    from vmsim.text import tr
+    from vmsim.tui.widgets.instance_list import instance_line
+
+    session = Session(load_scenario("isolation"))
+    session.lesson_goto(len(session.spec.lesson))  # every fault has happened
+    killed = [i for w in session.snapshot().worlds for i in w.instances if i.state == "killed"]
+    down = next(i for i in killed if i.reason is not None and i.reason.code == "reason.host_went_down")
+    wide = instance_line(down, session.now, 100, lang).plain
+    assert "host-a" in wide and "…" not in wide, wide
+    narrow = instance_line(down, session.now, 37, lang).plain  # a world's column, two worlds at 80
+    assert narrow.rstrip().endswith(tr("short.host_down", lang)) and "…" not in narrow, narrow
+    assert cell_len(narrow) <= 37

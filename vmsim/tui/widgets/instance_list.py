@@ -42,6 +42,18 @@ REFUSED_FOR = {
     "reason.no_nested": "limit.nesting",
     "reason.host_down": "limit.hosts_down",
 }
+# What stopped an instance, in a few words, for a column too narrow for the whole reason (the log has it whole).
+STOPPED_FOR = {
+    "reason.host_went_down": "short.host_down",
+    "reason.kernel_panic": "short.kernel_panic",
+    "reason.guest_kernel_panic": "short.guest_kernel_panic",
+    "reason.guest_oom_start": "short.guest_oom",
+    "reason.guest_oom_grow": "short.guest_oom",
+    "reason.boot_oom": "short.guest_oom",
+    "reason.cgroup_start": "short.cgroup_oom",
+    "reason.cgroup_grow": "short.cgroup_oom",
+    "reason.host_oom": "short.host_oom",
+}
 
 
 def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "en", progress: float = 0.0) -> Text:
@@ -89,7 +101,11 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
     else:
         text.append(tr(f"state.{inst.state}", lang), style=colour)
         if inst.reason is not None:
-            text.append(f": {coded_text(inst.reason, lang)}", style="dim")
+            said = f": {coded_text(inst.reason, lang)}"
+            short = STOPPED_FOR.get(inst.reason.code)
+            if short is not None and text.cell_len + cell_len(said) > width:  # "killed: its host hos…"
+                said = f": {tr(short, lang)}"
+            text.append(said, style="dim")
     text.truncate(width, overflow="ellipsis")
     return text
 
