@@ -28,13 +28,14 @@ def test_run_table_in_korean_names_rows_worlds_host_and_what_happened(capsys):
     lines = out.splitlines()
     assert lines[0].startswith("호스트 열두 대 — 시드 7, t = 120.00초")
     assert lines[1] == "호스트: 코어 4개, 메모리 16.0 GiB, 디스크 30.0 GiB (cloud-nested) × 12대, 배치 spread"
-    for row in ("준비된 인스턴스", "메모리 확보", "메모리 사용 중", "디스크 사용", "가상 머신(VM):", "컨테이너:"):
+    rows = ("준비된 인스턴스", "메모리 확보", "메모리 사용 중", "디스크 사용")
+    for row in (*rows, "가상 머신(VM): 인스턴스마다", "컨테이너: 인스턴스마다"):
         assert any(line.startswith(row) for line in lines), row
     for english in ("instances ready", "memory committed", "disk used", "Virtual machines", "running", "What happened"):
         assert english not in out, english
     # Each world's faults, in its own words: the VM keeps the break-out inside its guest, the container does not.
     assert out.count("일어난 일:") == 2
-    vm, container = out.split("\n컨테이너:\n")
+    vm, container = out.split("\n컨테이너: 인스턴스마다 부팅 단계별 시간(초)\n")
     assert "게스트" in vm.split("일어난 일:")[1] and "host-5" in container.split("일어난 일:")[1]
 
 

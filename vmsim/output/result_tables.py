@@ -77,7 +77,7 @@ def render_table(
     lines.append(table(rows, "l" + "r" * len(worlds)))
     if phases:
         for w in worlds:
-            lines += ["", tr("world." + w.name, lang) + ":"]
+            lines += ["", tr("run.phases_heading", lang, world=tr("world." + w.name, lang))]
             lines += _instance_lines(w, max_instances, lang)
             lines += _event_lines(w, lang)
     return "\n".join(lines) + "\n"
