@@ -544,3 +544,25 @@ async def test_the_drift_view_says_when_its_servers_are_not_the_scenarios(tmp_pa
         first = str(app.screen.query_one(DriftView).render()).splitlines()[0]
         assert ("ec2-drift" in first) == apart, first
         assert len(first) <= 78, first
+
+
+async def test_escape_takes_the_focus_off_the_view_tabs_and_the_arrows_move_the_lesson_again():
+    """Tab put the focus on the view tabs, where ← → switch views; nothing led back, and → never revealed the
+    answer again (the key line had lost ← Back → Next)."""
+    from vmsim.tui.widgets.key_bar import KeyBar
+    from vmsim.tui.widgets.lower_pane import TabStrip
+
+    app = VmsimApp(load_scenario("servers-multiply"), animate=False, export_dir="/nonexistent", lesson_step=2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        while not app.dashboard_ready:
+            await pilot.pause()
+        await pilot.press("tab")
+        assert isinstance(app.focused, TabStrip)
+        bar = app.main.query_one(KeyBar)
+        assert [k.action for k in bar.shown_keys()[0]][0] == "leave_tabs"
+        await pilot.press("escape")
+        assert not isinstance(app.focused, TabStrip)
+        assert app.lesson is not None and not app.lesson.state.revealed
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.lesson.state.index == 1 and app.lesson.state.revealed  # → acts on the lesson again

@@ -227,6 +227,10 @@ class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGate, KeyG
             return self.session.last_app is not None
         if action in ("build_pick", "build_rebuild"):
             return self.build_mode() is not None and isinstance(self.screen, MainScreen)
+        if action == "leave_tabs":  # in a lesson, the way back from the view tabs (where ← → switch views)
+            return (
+                self.lesson is not None and isinstance(self.focused, TabStrip) and isinstance(self.screen, MainScreen)
+            )
         if action in ("lesson_next", "lesson_back", "toggle_narration"):
             # Lesson keys act only on the dashboard itself, never inside a dialog; ←/→ on the focused tabs switch
             # views (as the help says), never reveal an answer.
@@ -299,6 +303,10 @@ class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGate, KeyG
     def action_forward(self) -> None:
         """While paused: forward 10 s, at most to where time had already reached."""
         self.refresh_view(self.session.forward(REWIND_S), charts=True)
+
+    def action_leave_tabs(self) -> None:
+        """Take the focus off the view tabs: ← → move a lesson's steps again."""
+        self.screen.set_focus(None)
 
     def action_toggle_lower(self) -> None:
         """Give the log and charts the room (or give it back to the worlds)."""

@@ -19,6 +19,7 @@ KEYS: list[tuple[str, str, str, bool, str | None, bool]] = [
     ("right", "lesson_next", "key.next", True, "→", True),
     ("left", "lesson_back", "key.back", True, "←", True),
     ("l", "toggle_narration", "key.lesson", True, None, False),
+    ("escape", "leave_tabs", "key.leave_tabs", True, "esc", False),
     ("c", "toggle_lower", "key.lower", True, None, False),
     ("m", "toggle_microvm", "key.microvm", False, None, False),
     ("r", "restart", "key.restart", False, None, False),

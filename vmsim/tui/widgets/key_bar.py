@@ -39,7 +39,7 @@ class KeySpan(NamedTuple):
     key: ShownKey
 
 
-FIRST = {"build_pick": 0, "build_rebuild": 1, "lesson_back": 2, "lesson_next": 3}
+FIRST = {"leave_tabs": -1, "build_pick": 0, "build_rebuild": 1, "lesson_back": 2, "lesson_next": 3}
 # In a lesson, what a teacher presses between the steps comes next (before adding and removing workloads).
 IN_LESSON = {**FIRST, "toggle_pause": 4, "faster": 5, "slower": 6, "toggle_narration": 7}
 
