@@ -209,3 +209,18 @@ def test_an_export_dir_that_is_a_file_is_refused_at_start(capsys, tmp_path):
     err = capsys.readouterr().err
     assert "--export-dir" in err and "not a folder" in err, err
     assert notes.read_text() == "mine"
+
+
+def test_an_event_after_the_end_is_allowed_and_said_in_a_note(tmp_path, capsys):
+    # validate said ok and run printed empty tables: the run ends at duration_s, before the event.
+    late = tmp_path / "late.toml"
+    late.write_text('name = "late"\nduration_s = 10\n[[events]]\nat_s = 99\nadd = "nginx"\n', encoding="utf-8")
+    assert main(["validate", str(late)]) == 0
+    out = capsys.readouterr().out
+    assert "ok" in out and "events[0].at_s: 99 s is after the scenario's end (duration_s = 10)" in out
+    assert main(["run", str(late)]) == 0
+    err = capsys.readouterr().err
+    assert "this run ends at t = 10 s, before 1 event of the scenario (the first at 99 s)" in err, err
+    assert "--until 99" in err
+    assert main(["run", str(late), "--until", "120"]) == 0  # long enough: it runs, and nothing to say
+    assert "note" not in capsys.readouterr().err

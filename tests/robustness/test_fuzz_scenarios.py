@@ -340,13 +340,12 @@ def test_ten_thousand_events_load_and_run(tmp_path):
     # The loader's limit is 10,000 events: exactly at the limit loads and runs.
     events = "".join(f'[[events]]\nat_s = {i * 0.01:.2f}\nremove = "hello-{i}"\n' for i in range(9_999))
     path = tmp_path / "many.toml"
-    path.write_text('name = "many"\nduration_s = 100\n[[events]]\nat_s = 0\nadd = "hello"\n' + events)
+    path.write_text('name = "many"\n[[events]]\nat_s = 0\nadd = "hello"\n' + events)
     assert path.stat().st_size < MAX_FILE_BYTES
     with deadline(CASE_TIMEOUT_S):
         assert check_file(path).kind == "ran"
     path.write_text(
-        'name = "many"\nduration_s = 100\n[[events]]\nat_s = 0\nadd = "hello"\n[[events]]\nat_s = 0\nadd = "hello"\n'
-        + events
+        'name = "many"\n[[events]]\nat_s = 0\nadd = "hello"\n[[events]]\nat_s = 0\nadd = "hello"\n' + events
     )
     with deadline(CASE_TIMEOUT_S):
         assert check_file(path).kind == "error"  # 10,001

@@ -163,16 +163,6 @@ def test_event_with_two_verbs(tmp_path):
     assert "exactly one of add, remove, grow, fault, deploy" in line and "found add, remove" in line
 
 
-def test_an_event_after_the_end_is_refused_saying_when_the_run_ends(tmp_path):
-    text = 'name = "x"\nduration_s = 10\n[[events]]\nat_s = {at}\nadd = "nginx"\n'
-    msg, _ = problem(tmp_path, text.format(at=999))
-    assert "events[0].at_s: 999 s is after the scenario's end (duration_s = 10)" in msg
-    assert "raise duration_s" in msg
-    ok = tmp_path / "ok.toml"
-    ok.write_text(text.format(at=10), encoding="utf-8")  # at the end itself: the run reaches it
-    assert load_scenario(str(ok)).events[0].at_s == 10
-
-
 def test_event_without_verb_or_time(tmp_path):
     msg, _ = problem(tmp_path, 'name = "x"\n[[events]]\ncount = 2\n')
     assert "events[0].at_s: missing" in msg

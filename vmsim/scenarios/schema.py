@@ -225,7 +225,7 @@ def parse_scenario(
         overcommit_ratio=r.number(m, "overcommit_ratio", "microvm", md.overcommit_ratio, 1, 100),
     )
 
-    events, paths = _read_events(r, top.get("events", []), catalog, float(duration_s))
+    events, paths = _read_events(r, top.get("events", []), catalog)
     build = read_build(r, top["build"], source) if "build" in top else None
     lesson = _read_lesson(r, top.get("lesson", []), catalog)
     # An event may reach an app a lesson step adds (the class reaches that step before the event's time).
@@ -279,7 +279,7 @@ def _added(actions: Iterable[EventSpec]) -> int:
     return sum(n for a in actions if a.verb == "add_workload" and isinstance(n := a.args[1], int))
 
 
-def _read_events(r: Reader, raw_events: Any, catalog: Catalog, duration_s: float) -> tuple[list[EventSpec], list[str]]:
+def _read_events(r: Reader, raw_events: Any, catalog: Catalog) -> tuple[list[EventSpec], list[str]]:
     """The ``[[events]]``, validated, and where each is in the file (``events[3]``)."""
     events: list[EventSpec] = []
     paths: list[str] = []
@@ -299,8 +299,6 @@ def _read_events(r: Reader, raw_events: Any, catalog: Catalog, duration_s: float
         if "at_s" not in e:
             r.add("scenario.at_s_missing", path=path)
         at_s = r.number(e, "at_s", path, 0.0, 0, MAX_TIME_S)
-        if at_s > duration_s:  # never reached by `vmsim run`: said, not left to an empty table
-            r.add("scenario.after_end", path=path, at=f"{at_s:g}", end=f"{duration_s:g}")
         verbs = [k for k in VERBS if k in e]
         if len(verbs) != 1:
             r.add("scenario.one_verb", path=path, found=", ".join(verbs) or msg("scenario.none"))

@@ -10,6 +10,7 @@ from functools import partial
 from vmsim.cli.arguments import add_lang, lang_of, seconds, seed
 from vmsim.cli.errors import CliError
 from vmsim.cli.scenario_options import emit, files_read, with_host
+from vmsim.text import escaped_lines, tr
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -46,6 +47,10 @@ def handle(args: argparse.Namespace) -> int:
     until = spec.duration_s if args.until is None else args.until
     if args.seek_to is not None and args.seek_to > until:
         raise CliError.say("cli.seek_after_end", seek=f"{args.seek_to:g}", until=f"{until:g}")
+    late = [e.at_s for e in spec.events if e.at_s > until]
+    if late:  # said, not left to an empty table: the run ends before them
+        note = tr("cli.late_events", lang, n=len(late), until=f"{until:g}", first=f"{min(late):g}")
+        print(escaped_lines(f"vmsim: {note}"), file=sys.stderr)
     start = time.perf_counter()
     session = run_headless(spec, seed=args.seed, until_s=until, checkpoints=args.seek_to is not None)
     ran = time.perf_counter() - start

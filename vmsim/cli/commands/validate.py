@@ -37,4 +37,18 @@ def handle(args: argparse.Namespace) -> int:
         if steps:
             line += tr("validate.steps", lang, steps=steps)
         print(escaped_lines(line))
+        for i, event in enumerate(spec.events):  # allowed (the dashboard runs on), but `vmsim run` stops before it
+            if event.at_s > spec.duration_s:
+                print(
+                    escaped_lines(
+                        "  "
+                        + tr(
+                            "scenario.after_end",
+                            lang,
+                            path=f"events[{i}]",
+                            at=f"{event.at_s:g}",
+                            end=f"{spec.duration_s:g}",
+                        )
+                    )
+                )
     return 2 if bad else 0
