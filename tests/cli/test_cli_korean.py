@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -71,8 +72,8 @@ def test_fit_in_korean_lines_up_its_columns_under_wide_characters(capsys, argv):
     assert code == 0
     lines = out.splitlines()
     assert lines[0].endswith("에 들어가는 nginx 수:") and "코어 8개, 메모리 16.0 GiB" in lines[0]
-    table = lines[1:5]
-    assert [line.split()[0] for line in table[2:]] == ["가상", "컨테이너"]
+    table = lines[1:6]
+    assert [line.split()[0] for line in table[2:]] == ["가상", "컨테이너", "마이크로VM"]
     # The count column is right-aligned: it ends at the same terminal column on every row, as its dashes do.
     dashes = table[1].split("  ")
     end = columns(dashes[0]) + 2 + columns(dashes[1])
@@ -104,3 +105,10 @@ def test_figures_side_by_side_share_a_unit():
     assert same_unit([8668.0, 81920.0]) == ["8.5 GiB", "80.0 GiB"]  # not '8,668 MiB' beside '80.0 GiB'
     assert same_unit([0.0, 59187.2]) == ["0 GiB", "57.8 GiB"]
     assert same_unit([110.0, 61.2]) == ["110 MiB", "61.2 MiB"]  # below 10 GiB each keeps its own
+
+
+def test_the_scenarios_json_stays_english_under_a_korean_locale(capsys, monkeypatch):
+    monkeypatch.setenv("LC_ALL", "ko_KR.UTF-8")
+    code, out, _ = run_cli(capsys, "scenarios", "--format", "json")
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert code == 0 and rows["hello"]["title"] == "Hello" and rows["hello"]["description"].startswith("One nginx")

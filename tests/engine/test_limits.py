@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from vmsim.output.words import event_message, fmt_mib, reason_text
+from vmsim.output.words import event_text, fmt_mib, reason_text
 
 
 def states(world):
@@ -30,7 +30,7 @@ def test_vm_admission_is_refused_when_the_memory_commit_is_exhausted(cat, make_s
     free = host.memory_mib.value - host.host_os_memory_mib.value - fits * each
     (event,) = [e for e in w.events if e.kind == "refused"]
     assert event.instance == refused.id
-    assert fmt_mib(each) in event_message(event) and f"{fmt_mib(free)} free" in event_message(event)
+    assert fmt_mib(each) in event_text(event, "en") and f"{fmt_mib(free)} free" in event_text(event, "en")
     assert w.memory.total_mib == pytest.approx(host.host_os_memory_mib.value + fits * each)
     sim.run_until(60)
     assert sim.snapshot().world("vm").count("running") == fits
@@ -46,7 +46,7 @@ def test_disk_full_refuses_a_container_that_would_not_fit(cat, make_sim):
     assert "disk full" in reason_text(inst.reason)
     need = cat.images["nginx"].size_mib + cat.runtimes["containerd"].writable_layer_mib.value
     (event,) = [e for e in w.events if e.kind == "refused"]
-    assert fmt_mib(need) in event_message(event) and fmt_mib(100) + " free" in event_message(event)
+    assert fmt_mib(need) in event_text(event, "en") and fmt_mib(100) + " free" in event_text(event, "en")
     assert w.disk.total_mib == pytest.approx(host_os_disk)
 
 
@@ -59,8 +59,8 @@ def test_disk_full_refuses_a_vm(cat, make_sim):
     assert w.instances[0].state == "failed"
     disk = cat.guests["ubuntu-24.04"].installed_disk_mib.value + cat.apps["nginx"].installed_mib
     (event,) = [e for e in w.events if e.kind == "refused"]
-    assert "disk full" in event_message(event)
-    assert fmt_mib(disk) in event_message(event) and fmt_mib(1000) + " free" in event_message(event)
+    assert "disk full" in event_text(event, "en")
+    assert fmt_mib(disk) in event_text(event, "en") and fmt_mib(1000) + " free" in event_text(event, "en")
     assert w.memory.get("reserved_idle") == 0 and w.memory.get("hypervisor") == 0
 
 
@@ -75,8 +75,8 @@ def test_allocation_below_recommended_boots_with_one_warning(cat, make_sim):
     warnings = [e for e in w.events if e.kind == "warning"]
     assert len(warnings) == 1
     assert warnings[0].instance == "nginx-1"
-    assert fmt_mib(alloc) in event_message(warnings[0])
-    assert fmt_mib(g.recommended_memory_mib.value) in event_message(warnings[0])
+    assert fmt_mib(alloc) in event_text(warnings[0], "en")
+    assert fmt_mib(g.recommended_memory_mib.value) in event_text(warnings[0], "en")
     assert w.count("running") == 3
 
 
@@ -250,7 +250,7 @@ def test_without_limits_the_host_oom_killer_kills_the_largest_container(cat, mak
     assert states(w) == {"redis-1": "killed", "nginx-1": "running", "nginx-2": "running"}
     (event,) = [e for e in w.events if e.kind == "killed"]
     assert event.instance == "redis-1"
-    assert "host out of memory" in event_message(event)
+    assert "host out of memory" in event_text(event, "en")
     assert w.memory_touched_mib <= host_mem
     sim.check_invariants()
 
@@ -318,7 +318,7 @@ def test_cpu_allocation_ratio_limits_vms_by_vcpus(cat, make_sim):
     assert w.count("booting") == admitted
     refused = [e for e in w.events if e.kind == "refused"]
     assert len(refused) == 6 - admitted
-    assert all("vCPUs" in event_message(e) for e in refused)
+    assert all("vCPUs" in event_text(e, "en") for e in refused)
     fit = sim.fit("hello")["vm"]
     assert (fit.max_instances, fit.limited_by) == (0, "vcpus")
 

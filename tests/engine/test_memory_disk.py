@@ -291,3 +291,18 @@ def test_moving_memory_is_bit_for_bit_two_holds(make_sim):
     node_a, node_b = a.nodes[0], b.nodes[0]
     assert (node_a.memory.total, dict(node_a.memory.items())) == (node_b.memory.total, dict(node_b.memory.items()))
     assert a.touched_mib() == b.touched_mib()
+
+
+def test_a_host_that_went_down_is_not_downloading(cat, make_sim):
+    from vmsim.engine.machines import Cluster
+
+    sim = make_sim(worlds=("vm",), cluster=Cluster(2, "spread", ()))
+    sim.add_workload("nginx", 2)  # one per host: each host downloads the guest image
+    size = cat.guests["ubuntu-24.04"].image_download_mib.value
+    ((_, held, _),) = sim.snapshot().world("vm").disk.arriving
+    assert held == 2 * size
+    sim.advance(1.0)
+    sim.fault("host-down", host="host-1")
+    sim.advance(1.0)
+    ((_, held, _),) = sim.snapshot().world("vm").disk.arriving
+    assert held == size  # only host-2's download is on its way

@@ -21,7 +21,7 @@ from vmsim.engine.snapshot import MEMORY_CATEGORIES
 from vmsim.output import palette as colour_palette
 from vmsim.output import svg_charts
 from vmsim.output.result_tables import category_label
-from vmsim.output.words import event_message
+from vmsim.output.words import event_text
 from vmsim.scenarios import build_simulation, load_scenario
 
 VOID = {"meta", "br", "link", "img", "input", "hr", "wbr", "source", "area", "base", "col", "embed", "track"}
@@ -167,7 +167,7 @@ def test_tables_hold_the_snapshots_numbers(pages, name):
             for p in inst.phases:
                 assert p.name in body
         for e in w.events:
-            assert event_message(e) in body
+            assert event_text(e, "en") in body
     assert "memory committed" in body and "memory in use" in body and "disk used" in body
     assert "median time to ready" in body and "max time to ready" in body
     assert sum(1 for c in MEMORY_CATEGORIES if category_label(c) in body) >= 4

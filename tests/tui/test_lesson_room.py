@@ -426,3 +426,19 @@ def test_a_stop_in_a_narrow_column_says_what_stopped_it_in_a_few_words(lang):
     narrow = instance_line(down, session.now, 37, lang).plain  # a world's column, two worlds at 80
     assert narrow.rstrip().endswith(tr("short.host_down", lang)) and "…" not in narrow, narrow
     assert cell_len(narrow) <= 37
+
+
+def test_the_stack_draws_a_stopped_instance_by_its_state_not_as_exposed():
+    # After isolation's faults a killed container that a break-out had reached showed '!' (a live one's mark).
+    from vmsim.session import Session
+    from vmsim.tui.style import STATE_STYLES
+    from vmsim.tui.widgets.stack_view import stack_rows
+
+    session = Session(load_scenario("isolation"))
+    session.lesson_goto(len(session.spec.lesson))
+    snap = session.snapshot()
+    world = snap.world("container")
+    gone = next(i for i in world.instances if i.exposed and i.state not in ("pending", "booting", "running"))
+    host = next(h for h in world.hosts if h.name == gone.host)
+    top = stack_rows("container", gone, host.memory, snap, "en")[0]
+    assert top.label == f"{STATE_STYLES[gone.state][0]} {gone.id}", top

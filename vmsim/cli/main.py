@@ -90,14 +90,15 @@ def _shadow_notes(args: argparse.Namespace) -> list[str]:
     names = [names] if isinstance(names, str) else list(getattr(args, "files", None) or [])
     if not names:
         return []
+    from vmsim.cli.arguments import lang_of
     from vmsim.scenarios.loader import shadowed_note
-    from vmsim.text import default_lang, render
+    from vmsim.text import render
 
     notes = []
     for name in names:
         note = shadowed_note(name)
         if note is not None:
-            notes.append(f"vmsim: {render(note, default_lang())}")
+            notes.append(f"vmsim: {render(note, lang_of(args))}")
     return notes
 
 

@@ -140,7 +140,7 @@ def world_snapshot(world: World, include_events: bool) -> WorldSnapshot:
     disk = world.disk.freeze(DISK_CATEGORIES, world.host.disk_mib * capacity)
     arriving: dict[str, list[float]] = {}
     for node in world.nodes:
-        if node.store.fetching:
+        if node.up and node.store.fetching:  # (a host that went down is not downloading anything)
             node.store.arriving(arriving)
     if arriving:
         disk = disk._replace(arriving=tuple((c, held, got) for c, (held, got) in arriving.items() if got < held))

@@ -168,7 +168,7 @@ def events_table(snap: SimulationSnapshot, lang: str = "en") -> str:
             f'<td class="num">{esc(secs(e.t_s, lang))}</td>'
             f'<td class="nowrap">{esc(world_label(w, lang))}</td>'
             f'<td class="nowrap">{esc(e.instance or "")}</td>'
-            f"<td>{esc(e.kind)}</td>"
+            f"<td>{esc(tr(f'kind.{e.kind}', lang))}</td>"
             f"<td>{esc(event_text(e, lang))}</td>"
             "</tr>"
         )

@@ -28,8 +28,6 @@ from vmsim.engine.events import (
 from vmsim.text import LANGS, Msg, msg, render, table, tr
 from vmsim.text.catalogue import fill
 
-WORLD_NOUN = {"vm": "VM", "container": "container", "microvm": "microVM"}
-
 
 def count_text(n: int, one: str, other: str) -> str:
     """'1 core', '8 cores', '1,024 containers': a count and its noun in agreement (English; the catalogue's
@@ -214,11 +212,6 @@ def _template(kind: str, lang: str) -> str | None:
 @cache
 def _noun(world: str, lang: str) -> str:
     return tr("noun." + world, lang)
-
-
-def event_message(event: WorldEvent) -> str:
-    """The event's English line: the ``message`` of the JSON contract."""
-    return event_text(event, "en")
 
 
 class _English:

@@ -13,8 +13,9 @@ MAX_RUNS = 50
 
 def _runs(text: str) -> int:
     shown = repr(text) if len(text) <= 20 else f"{text[:17]!r}... ({len(text):,} characters)"
-    if len(text) > 20:  # no such number is in range (and int() of thousands of digits is slow)
-        raise argparse.ArgumentTypeError(f"{shown} is out of range; give --runs 1 to {MAX_RUNS}")
+    if len(text.strip().lstrip("0")) > 20:  # no such number is in range (and int() of thousands of digits is slow)
+        what = "out of range" if text.strip().isdigit() else "not a whole number"
+        raise argparse.ArgumentTypeError(f"{shown} is {what}; give --runs 1 to {MAX_RUNS}")
     try:
         value = int(text)
     except ValueError:

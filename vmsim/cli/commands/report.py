@@ -69,9 +69,12 @@ def handle(args: argparse.Namespace) -> int:
             check_out(out, files_read(spec))  # before the run: the scenario's own file is refused at once
         session = run_headless(spec, seed=seed, until_s=until)
     except ScenarioError as exc:
-        print(escaped_lines(str(exc)), file=sys.stderr)
+        print(escaped_lines(exc.text(lang_of(args))), file=sys.stderr)
         return 2
-    except (UnknownAppError, ValueError, CliError) as exc:
+    except CliError as exc:
+        print(escaped_lines(f"vmsim report: {exc.text(lang_of(args))}"), file=sys.stderr)
+        return 2
+    except (UnknownAppError, ValueError) as exc:
         print(escaped_lines(f"vmsim report: {exc}"), file=sys.stderr)
         return 2
     command = f"vmsim report {args.scenario}"

@@ -32,12 +32,9 @@ def handle(args: argparse.Namespace) -> int:
         try:
             spec = load_scenario(name)
             rows.append(
-                {
-                    "name": name,
-                    "title": spec.say("name", lang),
-                    "worlds": list(spec.worlds),
-                    "description": spec.say("description", lang),
-                }
+                {"name": name, "title": spec.name, "worlds": list(spec.worlds), "description": spec.description}
+                if args.format == "json"  # the JSON stays English, as every JSON vmsim writes
+                else {"name": name, "worlds": list(spec.worlds), "description": spec.say("description", lang)}
             )
         except ScenarioError as exc:
             print(f"vmsim: {exc}", file=sys.stderr)

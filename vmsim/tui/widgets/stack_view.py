@@ -42,10 +42,11 @@ def stack_rows(
 ) -> list[StackRow]:
     """The layers under ``inst`` (top down) on the host whose ledger is ``memory``."""
     symbol, colour = STATE_STYLES[inst.state]
-    if inst.exposed:  # as its host's tile draws it: the tile's x beside a healthy dot here contradicted it
-        symbol, colour = "!", EXPOSED
-    elif not inst.works:
-        symbol, colour = "x", f"bold {DOWN}"
+    if inst.state in ("pending", "booting", "running"):  # as its host's tile draws a live one (its x beside a
+        if inst.exposed:  # healthy dot here contradicted it)
+            symbol, colour = "!", EXPOSED
+        elif not inst.works:
+            symbol, colour = "x", f"bold {DOWN}"
     rows = [StackRow(f"{symbol} {inst.id}", inst.memory_mib, colour)]
     for cat in WORLD_LAYERS.get(world, ()):
         label = tr(f"cat.{cat}", lang)
