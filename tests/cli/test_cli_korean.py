@@ -28,8 +28,8 @@ def test_run_table_in_korean_names_rows_worlds_host_and_what_happened(capsys):
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0].startswith("호스트 열두 대 — 시드 7, t = 120.00초")
-    assert lines[1] == "호스트: 코어 4개, 메모리 16.0 GiB, 디스크 30.0 GiB (cloud-nested) × 12대, 배치 spread"
-    rows = ("준비된 인스턴스", "메모리 확보", "메모리 사용 중", "디스크 사용")
+    assert lines[1] == "호스트 12대: 각각 코어 4개, 메모리 16.0 GiB, 디스크 30.0 GiB (cloud-nested), 배치 방식 spread"
+    rows = ("준비된 인스턴스", "확보된 메모리", "사용 중인 메모리", "디스크 사용량")
     for row in (*rows, "가상 머신(VM): 인스턴스마다", "컨테이너: 인스턴스마다"):
         assert any(line.startswith(row) for line in lines), row
     for english in ("instances ready", "memory committed", "disk used", "Virtual machines", "running", "What happened"):
@@ -62,7 +62,7 @@ def test_a_korean_locale_gives_korean_without_a_flag(capsys, monkeypatch):
         assert load_scenario(name).say("description", "ko") in line
     code, out, _ = run_cli(capsys, "validate", "density")
     assert code == 0 and out.rstrip().endswith(
-        "문제없어요 — '집적도', 이벤트 0개, 칸: 가상 머신(VM), 컨테이너; 수업 5단계"
+        "문제없어요 — '집적도', 이벤트 0개, 칸: 가상 머신(VM), 컨테이너 · 수업 5단계"
     )
 
 
@@ -87,7 +87,7 @@ def test_fit_in_korean_lines_up_its_columns_under_wide_characters(capsys, argv):
     ("argv", "korean", "english"),
     [
         (("run", "hello", "--host", "mars"), "알 수 없는 호스트예요: 'mars'", "unknown host 'mars'"),
-        (("run", "hello", "--seek-to", "99"), "--seek-to 99은(는) 실행이 끝난 뒤(40초)예요", "is after the end"),
+        (("run", "hello", "--seek-to", "99"), "--seek-to 99: 실행은 40초에 끝나요", "is after the end"),
         (("lesson", "nosuch"), "그런 시나리오는 없어요", "no such scenario"),
         (("fit", "nginx", "--guest-os", "win"), "알 수 없는 게스트 OS예요: 'win'", "unknown guest OS 'win'"),
     ],

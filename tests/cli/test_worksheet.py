@@ -173,7 +173,7 @@ def test_out_writes_the_sheet_and_replaces_a_file(capsys, tmp_path):
     argv = ["worksheet", "density", "--lang", "ko", "--format", "html", "--answers", "--out", str(target)]
     code, out, err = run(capsys, *argv)
     assert (
-        code == 0 and out == "" and str(target) in err and "있던 파일을 바꿨어요" in err
+        code == 0 and out == "" and str(target) in err and "있던 파일을 덮어썼어요" in err
     )  # said in the sheet's language
     assert target.read_text(encoding="utf-8") == printed
 

@@ -409,7 +409,7 @@ def test_a_korean_report_speaks_korean(tmp_path, capsys):
     out = tmp_path / "hosts-ko.html"
     code, _, err = run(capsys, "hosts", "--lang", "ko", "--out", str(out))
     text = out.read_text(encoding="utf-8")
-    assert code == 0 and "파일을 썼어요" in err
+    assert code == 0 and "파일을 저장했어요" in err
     page = parse(text)
     assert '<html lang="ko">' in text and "<title>호스트 열두 대 — vmsim 보고서</title>" in text
     headings = [t.strip() for t in page.text if t.strip() in ("요약", "메모리와 디스크", "차트", "인스턴스", "이벤트")]
