@@ -214,6 +214,8 @@ def test_the_table_gives_a_code_layer_and_its_push_in_kib_as_the_lesson_does(lan
     # under Korean headings was half a translation).
     words = {"en": ("measured", "miss"), "ko": ("측정", "다시 빌드")}[lang]
     assert all(word in row for word in words), row
+    base = next(line for line in text.splitlines() if line.startswith("1 "))
+    assert {"en": "layer 1/2", "ko": "레이어 1/2"}[lang] in base, base
 
 
 def test_a_first_build_says_a_new_server_pulls_it_and_a_rebuild_the_previous_versions() -> None:

@@ -92,13 +92,17 @@ def render_table(result: BuildResult, lang: str = "en") -> str:
     lines.append("")
     rows: list[list[str]] = [say("head", lang).split("|")]
     notes: list[str] = []
+    bases = sum(1 for layer in result.layers if layer.line is None)
     for n, layer in enumerate(result.layers, start=1):
         size = say("unknown_size", lang) if layer.size_mib is None else _size(layer.size_mib)
+        what = layer.instruction
+        if layer.line is None and lang != "en":  # a base layer, said as the build view says it ("레이어 1/2")
+            what = tr("build.base_layer", lang, ref=result.base, i=n, n=bases)
         rows.append(
             [
                 str(n),
                 "-" if layer.line is None else str(layer.line),
-                _short(layer.instruction, _INSTRUCTION_WIDTH),
+                _short(what, _INSTRUCTION_WIDTH),
                 size,
                 tr(f"imagebuild.source.{layer.size_source}", lang),
                 tr(f"imagebuild.cache.{layer.cache}", lang),
