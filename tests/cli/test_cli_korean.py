@@ -112,3 +112,12 @@ def test_the_scenarios_json_stays_english_under_a_korean_locale(capsys, monkeypa
     code, out, _ = run_cli(capsys, "scenarios", "--format", "json")
     rows = {r["name"]: r for r in json.loads(out)}
     assert code == 0 and rows["hello"]["title"] == "Hello" and rows["hello"]["description"].startswith("One nginx")
+
+
+def test_an_unknown_app_is_said_in_one_language(capsys):
+    code, _, err = run_cli(capsys, "fit", "ngnix", "--lang", "ko")
+    assert code == 2 and "알 수 없는 앱이에요: 'ngnix' (혹시 'nginx'인가요?)" in err and "unknown app" not in err, err
+    code, _, err = run_cli(capsys, "fit", "ngnix", "--scenario", "hosts", "--lang", "ko")
+    assert code == 2 and "알 수 없는 앱이에요" in err and "unknown" not in err, err
+    code, _, err = run_cli(capsys, "fit", "ngnix")
+    assert "unknown app 'ngnix' (did you mean 'nginx'?); apps: hello, nginx" in err, err

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vmsim.text import Msg, msg, render
+
+if TYPE_CHECKING:
+    from vmsim.engine import UnknownAppError
 
 
 class CliError(Exception):
@@ -17,6 +22,13 @@ class CliError(Exception):
     def say(cls, code: str, /, **params: object) -> CliError:
         """The catalogue message ``code`` with ``params``."""
         return cls(msg(code, **params))
+
+    @classmethod
+    def unknown_app(cls, exc: UnknownAppError, code: str = "cli.unknown_app") -> CliError:
+        """The engine's unknown app, in words of the catalogue (``code`` may wrap it, as ``{error}``)."""
+        hint = msg("scenario.suggest", choice=repr(exc.close)) if exc.close else ""
+        said = msg("cli.unknown_app", name=repr(exc.name), hint=hint, apps=", ".join(exc.apps))
+        return cls(said if code == "cli.unknown_app" else msg(code, error=said))
 
     def text(self, lang: str) -> str:
         """The problem in ``lang``."""

@@ -144,6 +144,8 @@ def _run(raw: list[str]) -> int:
             print(escaped_lines(exc.text(lang_of(args))), file=sys.stderr)
         elif isinstance(exc, CliError):
             print(escaped_lines(f"vmsim: {exc.text(lang_of(args))}"), file=sys.stderr)
+        elif isinstance(exc, UnknownAppError):
+            print(escaped_lines(f"vmsim: {CliError.unknown_app(exc).text(lang_of(args))}"), file=sys.stderr)
         else:
             print(escaped_lines(f"vmsim: {exc}"), file=sys.stderr)
         return 2

@@ -29,7 +29,13 @@ GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections while the c
 
 
 class UnknownAppError(ValueError):
-    """An app name that is not in the catalog; the message suggests the closest one."""
+    """An app name that is not in the catalog; the message suggests the closest one (``close``, or None), and the
+    front ends can say it in their language from ``name``, ``close`` and ``apps``."""
+
+    def __init__(self, name: str, close: str | None, apps: tuple[str, ...]) -> None:
+        hint = f" (did you mean {close!r}?)" if close else ""
+        super().__init__(f"unknown app {name!r}{hint}; apps: {', '.join(apps)}")
+        self.name, self.close, self.apps = name, close, apps
 
 
 class Command(NamedTuple):
@@ -115,8 +121,7 @@ class Simulation:
             return self.catalog.apps[name]
         except KeyError:
             close = difflib.get_close_matches(name, list(self.catalog.apps), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise UnknownAppError(f"unknown app {name!r}{hint}; apps: {', '.join(self.catalog.apps)}") from None
+            raise UnknownAppError(name, close[0] if close else None, tuple(self.catalog.apps)) from None
 
     def add_workload(self, app: str, count: int = 1, host: str | None = None) -> list[str]:
         """Add ``count`` instances of ``app`` to every world at once (on ``host`` if named, else where each world's

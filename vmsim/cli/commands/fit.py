@@ -111,7 +111,7 @@ def handle(args: argparse.Namespace) -> int:
     except UnknownAppError as exc:
         if where is not None:
             raise
-        raise CliError.say("cli.fit_app", error=str(exc)) from None
+        raise CliError.unknown_app(exc, "cli.fit_app") from None
     sys.stdout.write(text)
     return 0
 
