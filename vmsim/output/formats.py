@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import statistics
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -38,6 +39,36 @@ def columns(text: str) -> int:
     if text.isascii():
         return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+_UNIT = re.compile(r"(?:[KMGT]i?B|ms|µs|s|%|vCPUs?|cores?|CPU)(?![A-Za-z0-9])")
+
+
+def wrap(text: str, width: int, sep: str | None = None) -> list[str]:
+    """``text`` broken at spaces (or at ``sep``, kept between the parts of a line) into lines of at most
+    ``width`` terminal columns (a longer word stands alone)."""
+    lines: list[str] = []
+    line = ""
+    joiner = " " if sep is None else sep
+    words = text.split(sep)
+    if sep is None:  # a figure and its unit stay on one line: '34 MiB', never '34' / 'MiB'
+        glued: list[str] = []
+        for word in words:
+            if glued and glued[-1][-1:].isdigit() and _UNIT.match(word):
+                glued[-1] += " " + word
+            else:
+                glued.append(word)
+        words = glued
+    for word in words:
+        candidate = f"{line}{joiner}{word}" if line else word
+        if line and columns(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    if line:
+        lines.append(line)
+    return lines
 
 
 def table(rows: Sequence[Sequence[str]], align: str = "") -> str:

@@ -5,10 +5,9 @@ summary step with the figures of a headless run. ``vmsim lesson`` prints it; the
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from vmsim.output.formats import columns
+from vmsim.output.formats import columns, wrap
 from vmsim.output.lesson_summary import Row, summary_rows
 from vmsim.session.summary import lesson_summary, run_lesson
 from vmsim.text import table, tr
@@ -139,36 +138,6 @@ def outline_json(outline: LessonOutline) -> str:
 
 
 width = columns  # columns ``text`` takes in a terminal: wide (Hangul, CJK) characters take two
-
-
-_UNIT = re.compile(r"(?:[KMGT]i?B|ms|µs|s|%|vCPUs?|cores?|CPU)(?![A-Za-z0-9])")
-
-
-def wrap(text: str, columns: int, sep: str | None = None) -> list[str]:
-    """``text`` broken at spaces (or at ``sep``, kept between the parts of a line) into lines of at most
-    ``columns`` terminal columns (a longer word stands alone)."""
-    lines: list[str] = []
-    line = ""
-    joiner = " " if sep is None else sep
-    words = text.split(sep)
-    if sep is None:  # a figure and its unit stay on one line: '34 MiB', never '34' / 'MiB'
-        glued: list[str] = []
-        for word in words:
-            if glued and glued[-1][-1:].isdigit() and _UNIT.match(word):
-                glued[-1] += " " + word
-            else:
-                glued.append(word)
-        words = glued
-    for word in words:
-        candidate = f"{line}{joiner}{word}" if line else word
-        if line and width(candidate) > columns:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    if line:
-        lines.append(line)
-    return lines
 
 
 def action_words(action: dict[str, Any], lang: str) -> str:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from vmsim.output.formats import wrap
 from vmsim.output.words import event_text as event_words
 from vmsim.session import HostsSummary, SimulationSnapshot, WorldSnapshot
 from vmsim.session.hosts import LIVE
@@ -99,19 +99,8 @@ def summary_lines(world: WorldSnapshot, summary: HostsSummary, width: int, lang:
 
 def folded(text: str, width: int, rows: int) -> list[str]:
     """``text`` broken at spaces into at most ``rows`` rows of ``width`` cells (the last one cut if need be)."""
-    out: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if line and cell_len(candidate) > width:
-            out.append(line)
-            line = word
-        else:
-            line = candidate
-    out.append(line)
-    if len(out) > rows:
-        out = out[: rows - 1] + [" ".join(out[rows - 1 :])]
-    return out
+    out = wrap(text, width)
+    return out[: rows - 1] + [" ".join(out[rows - 1 :])] if len(out) > rows else out
 
 
 def tile(
