@@ -420,3 +420,12 @@ def test_a_korean_report_speaks_korean(tmp_path, capsys):
     assert "호스트 12대, 각각 코어 4개" in shown  # twelve hosts, said (the page named one host before)
     assert "컨테이너를 벗어나 호스트 host-5에 닿았어요" in shown  # the event, in Korean
     assert_offline(text)
+
+
+def test_the_report_s_own_mistakes_are_said_in_its_language(tmp_path, capsys):
+    code, _, err = run(capsys, "hello", "--lang", "ko")
+    assert code == 2 and "--out이 필요해요" in err
+    code, _, err = run(capsys, "hello", "--lang", "ko", "--out", str(tmp_path))
+    assert code == 2 and "폴더예요" in err
+    code, _, err = run(capsys, "nosuch", "--lang", "ko", "--out", str(tmp_path / "r.html"))
+    assert code == 2 and "그런 시나리오는 없어요" in err

@@ -39,19 +39,14 @@ def handle(args: argparse.Namespace) -> int:
     from vmsim.scenarios import ScenarioError, load_scenario
     from vmsim.session import run_headless
 
-    out = getattr(args, "out", None)
+    out, lang = getattr(args, "out", None), lang_of(args)
     if not out:
-        print(
-            "vmsim report: --out is required: name the HTML file to write, e.g. "
-            f"'vmsim report {getattr(args, 'scenario', 'hello')} --out report.html'",
-            file=sys.stderr,
-        )
+        scenario = getattr(args, "scenario", "hello")
+        print(escaped_lines("vmsim report: " + tr("report.out_required", lang, scenario=scenario)), file=sys.stderr)
         return 2
     if out != "-" and Path(out).is_dir() and not Path(out).is_symlink():
-        print(
-            f"vmsim report: --out {out!r} is a folder; give a file name, e.g. {out.rstrip('/')}/report.html",
-            file=sys.stderr,
-        )
+        said = tr("report.out_folder", lang, out=repr(out), example=f"{out.rstrip('/')}/report.html")
+        print(escaped_lines("vmsim report: " + said), file=sys.stderr)
         return 2
     try:
         if out != "-":
@@ -82,7 +77,6 @@ def handle(args: argparse.Namespace) -> int:
         command += f" --seed {seed}"
     if until is not None:
         command += f" --until {until:g}"
-    lang = lang_of(args)
     data = collect(
         session.snapshot(include_events=True),
         session.sim.series,
