@@ -297,3 +297,16 @@ async def test_a_lesson_at_80_columns_keeps_the_faster_key_its_first_step_names(
         bar = app.main.query_one(KeyBar)
         line = "".join(segment.text for segment in bar.render_line(0))
         assert f" + {tr('key.faster', lang)} " in line, line
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_a_stopped_instance_s_stack_names_what_replaced_it_and_how_soon(lang):
+    """isolation 2 says node-web-1 boots again as node-web-4 'in about 12 s': at 80×24 no time was on screen."""
+    app = VmsimApp(load_scenario("isolation"), animate=False, export_dir="/nonexistent", lesson_step=2, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right")  # the answer
+        await pilot.press("right")  # watched to its end
+        view = await ready(pilot)
+        new = next(i for i in app.snapshot.world("vm").instances if i.replaces == "node-web-1")
+        said = tr("hosts.replaced_ready", lang, id=new.id, s=f"{new.boot_s:.2f}")
+        assert new.id == "node-web-4" and 11 < new.boot_s < 13 and said in plain(view), plain(view)

@@ -97,6 +97,18 @@ def summary_lines(world: WorldSnapshot, summary: HostsSummary, width: int, lang:
     return lines
 
 
+def replacement_line(world: WorldSnapshot, stopped: str, lang: str) -> list[Text]:
+    """The instance that replaced ``stopped`` and how long it took to be ready (none: no line)."""
+    new = next((i for i in world.instances if i.replaces == stopped), None)
+    if new is None:
+        return []
+    if new.boot_s is not None:
+        said = tr("hosts.replaced_ready", lang, id=new.id, s=f"{new.boot_s:.2f}")
+    else:
+        said = tr("hosts.replaced_booting", lang, id=new.id)
+    return [Text("↳ " + said, style="dim", no_wrap=True, overflow="ellipsis")]
+
+
 def folded(text: str, width: int, rows: int) -> list[str]:
     """``text`` broken at spaces into at most ``rows`` rows of ``width`` cells (the last one cut if need be)."""
     out = wrap(text, width)
@@ -219,6 +231,8 @@ def world_column(
         stack_width = SIDE_STACK_CELLS if side else min(width, SIDE_STACK_CELLS + 8)
         rows = stack_rows(world.name, inst, host.memory, data.snap, lang, stack_width)
         stack = stack_lines(rows, tr("hosts.stack", lang, id=inst.id, host=inst.host), stack_width, lang)
+        if inst.state not in LIVE:  # what took its place, and how soon (isolation 2's "about 12 s")
+            stack[1:1] = replacement_line(world, inst.id, lang)
     else:
         side = False
         stack = [Text(tr("hosts.stack_none", lang), style="dim")]
