@@ -4,8 +4,13 @@ per language. This module fills them in and strips terminal control characters f
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from vmsim.text import Msg, msg, render, tr
+
+if TYPE_CHECKING:
+    from vmsim.imagebuild.build import Layer
 
 
 def say(key: str, lang: str = "en", /, **values: object) -> str:
@@ -29,3 +34,18 @@ _CONTROL = re.compile(
 def printable(text: str) -> str:
     """``text`` without terminal control characters (escape sequences, bells, carriage returns)."""
     return _CONTROL.sub("", text.replace("\t", " "))
+
+
+def layer_words(layers: Sequence[Layer], base: str, lang: str) -> list[str]:
+    """Each layer as a reader sees it, bottom first: a base layer as '{base} layer 1/2' in ``lang``, any other as
+    its instruction (control characters stripped). The build view and the Korean build table say them alike."""
+    bases = sum(1 for layer in layers if layer.line is None)
+    out: list[str] = []
+    base_no = 0
+    for layer in layers:
+        if layer.line is None:
+            base_no += 1
+            out.append(tr("build.base_layer", lang, ref=printable(base), i=base_no, n=bases))
+        else:
+            out.append(printable(layer.instruction))
+    return out

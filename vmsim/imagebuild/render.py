@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from vmsim.imagebuild.build import BuildResult
-from vmsim.imagebuild.messages import printable, say
+from vmsim.imagebuild.messages import layer_words, printable, say
 from vmsim.output.formats import table
 from vmsim.output.words import fmt_transfer
 from vmsim.text import tr
@@ -92,12 +92,11 @@ def render_table(result: BuildResult, lang: str = "en") -> str:
     lines.append("")
     rows: list[list[str]] = [say("head", lang).split("|")]
     notes: list[str] = []
-    bases = sum(1 for layer in result.layers if layer.line is None)
+    words = layer_words(result.layers, result.base, lang)
     for n, layer in enumerate(result.layers, start=1):
         size = say("unknown_size", lang) if layer.size_mib is None else _size(layer.size_mib)
-        what = layer.instruction
-        if layer.line is None and lang != "en":  # a base layer, said as the build view says it ("레이어 1/2")
-            what = tr("build.base_layer", lang, ref=result.base, i=n, n=bases)
+        # (English keeps the instruction as built, which the JSON carries too; other languages word a base layer)
+        what = layer.instruction if lang == "en" else words[n - 1]
         rows.append(
             [
                 str(n),

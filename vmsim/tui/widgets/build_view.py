@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from vmsim.imagebuild.messages import printable
+from vmsim.imagebuild.messages import layer_words, printable
 from vmsim.output.words import fmt_transfer
 from vmsim.text import tr
 
@@ -114,18 +114,12 @@ class BuildView(Widget):
         # The instruction column gives way on a narrow screen, so the cache column stays whole.
         bar_cells = BAR_CELLS if self.size.width >= 96 else 6
         text_w = max(16, min(40, self.size.width - 32 - bar_cells))
-        bases = sum(1 for layer in result.layers if layer.line is None)
-        base_no = 0
+        words = layer_words(result.layers, result.base, lang)
         for i, layer in enumerate(result.layers):
             hit = layer.cache == "hit"
             line = f"{layer.line:>3} " if layer.line is not None else "    "
             out.append(line, style="dim")
-            if layer.line is None:
-                base_no += 1
-                what = tr("build.base_layer", lang, ref=printable(result.base), i=base_no, n=bases)
-            else:
-                what = printable(layer.instruction)
-            cell = Text(what)
+            cell = Text(words[i])
             cell.truncate(text_w, pad=True)  # by terminal cells: a Hangul character takes two
             out.append_text(cell)
             out.append(" ")
