@@ -6,17 +6,12 @@ import json
 import math
 
 import pytest
+from cli_support import run_cli
 
 from vmsim import __version__
 from vmsim.cli import main
 from vmsim.engine import default_catalog
 from vmsim.scenarios import load_scenario, shipped_names
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_fit_json_schema_and_values(capsys):

@@ -7,20 +7,14 @@ import re
 import unicodedata
 
 import pytest
+from cli_support import run_cli
 
-from vmsim.cli import main
 from vmsim.scenarios import load_scenario, shipped_names
 
 
 def columns(text: str) -> int:
     """Terminal columns: Hangul takes two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_run_table_in_korean_names_rows_worlds_host_and_what_happened(capsys):

@@ -9,16 +9,10 @@ import os
 import stat
 
 import pytest
+from cli_support import run_cli
 
-from vmsim.cli import main
 from vmsim.output import formats
 from vmsim.scenarios import build_simulation, load_scenario
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def expected_snapshot(name="hello", until=None, seed=None):

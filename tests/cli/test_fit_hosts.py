@@ -5,14 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_support import run_cli
 
 from vmsim.cli import main
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_fit_across_hosts_is_the_sum_of_each_hosts_fit(capsys):
