@@ -118,6 +118,17 @@ def test_a_scenario_without_a_lesson_is_refused_naming_it_and_the_lessons(capsys
         assert name in err
 
 
+@pytest.mark.parametrize("command", ["lesson", "worksheet"])
+def test_a_name_that_is_no_scenario_lists_the_lessons_not_every_scenario(capsys, command):
+    # It listed every shipped scenario (hello, oom, web-stack…), most of which are no lesson.
+    code, out, err = run(capsys, command, "isolaton", "--lang", "en")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "isolaton: no such lesson (did you mean 'isolation'?); lessons: " + ", ".join(LESSONS) in err
+    assert "web-stack" not in err and "hello" not in err
+    code, _, err = run(capsys, command, "nosuch", "--lang", "ko")
+    assert code == 2 and "nosuch: 그런 수업은 없어요. 수업: " + ", ".join(LESSONS) in err
+
+
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [

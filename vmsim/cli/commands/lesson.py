@@ -33,7 +33,14 @@ def lesson_spec(name: str) -> ScenarioSpec:
     """The scenario ``name``, refused with the list of lessons when it has no lesson."""
     from vmsim.cli.scenario_options import lesson_names
     from vmsim.scenarios import load_scenario
+    from vmsim.scenarios.errors import suggest
+    from vmsim.scenarios.loader import is_path, local_file, shipped_names
 
+    if not is_path(name) and name not in shipped_names() and not local_file(name):
+        # a name that is no scenario at all: the lessons are the choices, not every shipped scenario
+        names = lesson_names()
+        shown = name if name.strip() else repr(name)
+        raise CliError.say("cli.no_such_lesson", name=shown, hint=suggest(name, names), lessons=", ".join(names))
     spec = load_scenario(name)
     if not spec.lesson:
         lessons = ", ".join(lesson_names())
