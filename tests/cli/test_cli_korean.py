@@ -82,7 +82,7 @@ def test_fit_in_korean_lines_up_its_columns_under_wide_characters(capsys, argv):
     [
         (("run", "hello", "--host", "mars"), "알 수 없는 호스트예요: 'mars'", "unknown host 'mars'"),
         (("run", "hello", "--seek-to", "99"), "--seek-to 99: 실행은 40초에 끝나요", "is after the end"),
-        (("lesson", "nosuch"), "그런 시나리오는 없어요", "no such scenario"),
+        (("lesson", "nosuch"), "그런 수업은 없어요", "no such lesson"),
         (("fit", "nginx", "--guest-os", "win"), "알 수 없는 게스트 OS예요: 'win'", "unknown guest OS 'win'"),
     ],
 )

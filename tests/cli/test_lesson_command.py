@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_support import run_cli
 
 from vmsim.cli import main
 from vmsim.cli.scenario_options import build_summary_rows, lesson_names
@@ -19,14 +20,7 @@ from vmsim.text import tr
 LESSONS = lesson_names()
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Exit code, stdout and stderr of ``vmsim ARGV`` (argparse's own refusals included)."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_the_shipped_lessons_are_found():

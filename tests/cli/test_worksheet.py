@@ -8,6 +8,7 @@ import re
 from html import unescape
 
 import pytest
+from cli_support import run_cli
 
 from vmsim.cli import main
 from vmsim.cli.scenario_options import lesson_names
@@ -20,14 +21,7 @@ LANGS = ("en", "ko")
 FORMATS = ("md", "html")
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Exit code, stdout and stderr of ``vmsim ARGV`` (argparse's own refusals included)."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def sheet(capsys, name: str, lang: str, fmt: str, answers: bool) -> str:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import argparse
 import math
 
+from vmsim.text import msg
+from vmsim.text.parsing import refuse
+
 MAX_SECONDS = 1_000_000.0  # the same bound scenario files have for times (loader.MAX_TIME_S)
 MAX_SEED = 2**63 - 1  # the scenario key ``seed``
 MIN_VM_MEMORY_MIB = 16.0  # the scenario key ``vm.memory_mib``
@@ -19,80 +22,66 @@ MAX_DIGITS = 40  # longer numbers are refused before they are converted (int() o
 
 
 def _parse_float(text: str, what: str) -> float:
+    """``text`` as a float; refused as not ``what`` (a key ``arg.what.*``) when it is none or too long."""
     if len(text.strip()) > MAX_DIGITS:
-        raise argparse.ArgumentTypeError(f"{text[:20]!r}… is out of range: too long to be {what}")
+        raise refuse("arg.too_long", value=repr(text[:20]), what=msg(what))
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
-
-
-def bounded_number(text: str, low: float, high: float, what: str = "a number", unit: str = "") -> float:
-    """A finite number from ``low`` to ``high``; the message says the range."""
-    value = _parse_float(text, what)
-    if not math.isfinite(value) or not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"{text!r} is out of range; give {low:,g} to {high:,g}{unit}")
-    return value
-
-
-def finite_number(text: str) -> float:
-    """A finite number, 0 or more."""
-    value = _parse_float(text, "a number")
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number, 0 or more")
-    return value
+        raise refuse("arg.not_a", value=repr(text), what=msg(what)) from None
 
 
 def seconds(text: str) -> float:
     """Simulated seconds, from 0 to MAX_SECONDS."""
-    value = _parse_float(text, "a number of seconds")
+    value = _parse_float(text, "arg.what.seconds")
     if not math.isfinite(value) or value < 0 or value > MAX_SECONDS:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a number of seconds from 0 to {MAX_SECONDS:,.0f}")
+        raise refuse("arg.seconds", value=repr(text), high=f"{MAX_SECONDS:,.0f}")
     return value
 
 
 def seed(text: str) -> int:
     """A seed: a whole number from 0 to 2**63 - 1 (as the scenario key)."""
     if len(text.strip()) > MAX_DIGITS:
-        raise argparse.ArgumentTypeError(f"{text[:20]!r}… is out of range: too long; give a seed from 0 to {MAX_SEED}")
+        raise refuse("arg.seed_long", value=repr(text[:20]), high=MAX_SEED)
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise refuse("arg.not_whole", value=repr(text)) from None
     if value < 0:
-        raise argparse.ArgumentTypeError("the seed must be 0 or more")
+        raise refuse("arg.seed_negative")
     if value > MAX_SEED:
-        raise argparse.ArgumentTypeError(f"{text!r} is out of range; give a seed from 0 to {MAX_SEED} (2**63 - 1)")
+        raise refuse("arg.seed_range", value=repr(text), high=MAX_SEED)
     return value
 
 
 def vm_memory_mib(text: str) -> float:
     """Memory per VM in MiB, as the scenario key ``vm.memory_mib``: 16 to 4 TiB."""
-    value = _parse_float(text, "a number of MiB")
+    value = _parse_float(text, "arg.what.mib")
     if math.isfinite(value) and value < MIN_VM_MEMORY_MIB:
-        raise argparse.ArgumentTypeError("a VM needs at least 16 MiB")
+        raise refuse("arg.vm_min", low=f"{MIN_VM_MEMORY_MIB:g}")
     if not math.isfinite(value) or not MIN_VM_MEMORY_MIB <= value <= MAX_VM_MEMORY_MIB:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is out of range; give {MIN_VM_MEMORY_MIB:g} to {MAX_VM_MEMORY_MIB:,.0f} MiB"
-        )
+        raise refuse("arg.vm_range", value=repr(text), low=f"{MIN_VM_MEMORY_MIB:g}", high=f"{MAX_VM_MEMORY_MIB:,.0f}")
     return value
 
 
 def speed(text: str) -> float:
     """Simulated seconds per real second: 0.1 to 100."""
-    return bounded_number(text, MIN_SPEED, MAX_SPEED, "a speed", " simulated seconds per real second")
+    value = _parse_float(text, "arg.what.speed")
+    if not math.isfinite(value) or not MIN_SPEED <= value <= MAX_SPEED:
+        raise refuse("arg.speed", value=repr(text), low=f"{MIN_SPEED:,g}", high=f"{MAX_SPEED:,g}")
+    return value
 
 
 def lesson_step(text: str) -> int:
     """A lesson step to open, counted from 1 (a lesson has at most 200 steps and its summary)."""
     if len(text.strip()) > MAX_DIGITS:
-        raise argparse.ArgumentTypeError(f"{text[:20]!r}… is out of range: too long to be a step number")
+        raise refuse("arg.step_long", value=repr(text[:20]))
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a step number (1 is the first step)") from None
+        raise refuse("arg.step_not", value=repr(text)) from None
     if not 1 <= value <= 201:
-        raise argparse.ArgumentTypeError(f"{text!r} is out of range; steps are counted from 1")
+        raise refuse("arg.step_range", value=repr(text))
     return value
 
 

@@ -9,7 +9,8 @@ import sys
 from vmsim import __version__
 from vmsim.cli.errors import CliError
 from vmsim.cli.registry import COMMANDS, command_module
-from vmsim.text import escaped, escaped_lines
+from vmsim.text import escaped, escaped_lines, render
+from vmsim.text.parsing import Parser, prescan, speaking
 
 __all__ = ["CliError", "build_parser", "main"]
 
@@ -20,13 +21,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     With ``command`` the name of a command, only that command's parser is built: importing the others
     costs start-up time (the dashboard is the default command). Otherwise (``--help``) every command's.
     """
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="vmsim",
         description="Watch why containers are light and virtual machines are heavy, on a simulated host. "
         "With no command, opens the dashboard on the 'hello' scenario.",
     )
     p.add_argument("--version", action="version", version=f"vmsim {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub: argparse._SubParsersAction[argparse.ArgumentParser]
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")  # type: ignore[assignment]  # of Parser
     for name in [command] if command in COMMANDS else COMMANDS:
         command_module(name).add_parser(sub)
     return p
@@ -44,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(raw: list[str]) -> int:
+    with speaking(prescan(raw)):  # the command line's own mistakes in the language it asks for
+        return _main_in(raw)
+
+
+def _main_in(raw: list[str]) -> int:
     # `vmsim`, `vmsim hello`, `vmsim my.toml --paused`: anything that is not a command opens the dashboard.
     if not raw or (raw[0] not in COMMANDS and raw[0] not in ("-h", "--help", "--version")):
         _refuse_a_misspelt_command(raw[0] if raw else "")
@@ -74,9 +81,11 @@ def _refuse_a_misspelt_command(word: str) -> None:
     names = shipped_names()
     if is_path(word) or Path(word).exists() or difflib.get_close_matches(word, names, n=1, cutoff=0.75):
         return  # a file, or a scenario's name (misspelt, the loader names the one meant)
-    raise SystemExit(
-        _say_usage_error(f"unknown command {word!r} (did you mean {close[0]}?); 'vmsim --help' lists the commands")
-    )
+    from vmsim.text import msg
+    from vmsim.text.parsing import current
+
+    said = render(msg("cli.unknown_command", word=repr(word), command=close[0]), current())
+    raise SystemExit(_say_usage_error(said))
 
 
 def _say_usage_error(text: str) -> int:
@@ -113,9 +122,12 @@ def _unrecognized(parser: argparse.ArgumentParser, command: str, extra: list[str
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices.get(command, parser)
     options = [o for action in sub._actions for o in action.option_strings]
     guess = difflib.get_close_matches(extra[0].split("=")[0], options, n=1) if extra[0].startswith("-") else []
-    hint = f" (did you mean {guess[0]}?)" if guess else ""
+    from vmsim.text import msg
+    from vmsim.text.parsing import current
+
+    hint = msg("scenario.suggest", choice=guess[0]) if guess else ""
     # (escaped: argparse prints the message as it is, and an argument may carry a terminal control character)
-    sub.error(f"unrecognized arguments: {escaped(' '.join(extra))}{hint}")
+    sub.error(render(msg("cli.unrecognized", args=escaped(" ".join(extra)), hint=hint), current()))
 
 
 def _run(raw: list[str]) -> int:

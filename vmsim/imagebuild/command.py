@@ -9,14 +9,14 @@ import sys
 
 def _base_size(text: str) -> float:
     from vmsim.imagebuild.messages import say
-    from vmsim.text import default_lang
+    from vmsim.text.parsing import current
 
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(say("base_size", default_lang())) from None
+        raise argparse.ArgumentTypeError(say("base_size", current())) from None
     if not math.isfinite(value) or not 0 <= value <= 1048576:
-        raise argparse.ArgumentTypeError(say("base_size", default_lang()))
+        raise argparse.ArgumentTypeError(say("base_size", current()))
     return value
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vmsim.text.parsing import refuse, shown
 from vmsim.web.admission import HostPolicy
 from vmsim.web.start_rate import DEFAULT_STARTS_PER_MINUTE, MAX_STARTS_PER_MINUTE
 
@@ -24,27 +24,21 @@ SESSION_MEMORY_MIB = 1536
 
 def port(text: str) -> int:
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 20 else 0
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a port number; give a whole number from 1 to 65535"
-        ) from None
+        raise refuse("arg.port", value=shown(text)) from None
     if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port number; give a whole number from 1 to 65535")
+        raise refuse("arg.port", value=value if len(text) <= 20 else shown(text))
     return value
 
 
 def max_sessions(text: str) -> int:
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 20 else MAX_SESSIONS_LIMIT + 1
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a whole number; give 1 to {MAX_SESSIONS_LIMIT} browser tabs"
-        ) from None
+        raise refuse("arg.sessions_not", value=shown(text), high=MAX_SESSIONS_LIMIT) from None
     if not 1 <= value <= MAX_SESSIONS_LIMIT:
-        raise argparse.ArgumentTypeError(
-            f"{value} is out of range; give 1 to {MAX_SESSIONS_LIMIT} browser tabs (each one runs its own app)"
-        )
+        raise refuse("arg.sessions_range", value=value if len(text) <= 20 else shown(text), high=MAX_SESSIONS_LIMIT)
     return value
 
 
@@ -54,9 +48,7 @@ def starts_per_minute(text: str) -> int:
     except ValueError:
         value = -1
     if not 0 <= value <= MAX_STARTS_PER_MINUTE:
-        raise argparse.ArgumentTypeError(
-            f"{text[:20]!r} is not a number of starts; give 0 (no limit) to {MAX_STARTS_PER_MINUTE} a minute"
-        )
+        raise refuse("arg.starts", value=shown(text), high=MAX_STARTS_PER_MINUTE)
     return value
 
 
@@ -121,7 +113,7 @@ def lesson_step(text: str) -> int:
     try:
         value = int(text) if len(text) <= 6 else 0
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a step number (1 is the first step)") from None
+        raise refuse("arg.step_not", value=shown(text)) from None
     if not 1 <= value <= 201:
-        raise argparse.ArgumentTypeError(f"{text[:20]!r} is out of range; steps are counted from 1")
+        raise refuse("arg.step_range", value=shown(text))
     return value

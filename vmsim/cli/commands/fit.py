@@ -19,17 +19,17 @@ DEFAULT_HOST = "laptop"
 def host_count(text: str) -> int:
     """A number of hosts from 1 to 1,000 (argparse turns the ValueError into a usage message, exit 2)."""
     from vmsim.engine.machines import MAX_HOSTS
+    from vmsim.text.parsing import refuse, shown
 
-    shown = repr(text) if len(text) <= 20 else f"{text[:17]!r}... ({len(text):,} characters)"
-    expected = f"expected a whole number of hosts from 1 to {MAX_HOSTS:,}, got {shown}"
+    expected = refuse("arg.hosts", high=f"{MAX_HOSTS:,}", value=shown(text))
     if len(text) > 20:  # int() of thousands of digits is slow, and no such number is in range
-        raise argparse.ArgumentTypeError(expected)
+        raise expected
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(expected) from None
+        raise expected from None
     if not 1 <= n <= MAX_HOSTS:
-        raise argparse.ArgumentTypeError(expected)
+        raise expected
     return n
 
 

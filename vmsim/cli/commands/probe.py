@@ -12,16 +12,17 @@ MAX_RUNS = 50
 
 
 def _runs(text: str) -> int:
-    shown = repr(text) if len(text) <= 20 else f"{text[:17]!r}... ({len(text):,} characters)"
+    from vmsim.text.parsing import refuse, shown
+
     if len(text.strip().lstrip("0")) > 20:  # no such number is in range (and int() of thousands of digits is slow)
-        what = "out of range" if text.strip().isdigit() else "not a whole number"
-        raise argparse.ArgumentTypeError(f"{shown} is {what}; give --runs 1 to {MAX_RUNS}")
+        code = "arg.runs_range" if text.strip().isdigit() else "arg.runs_not"
+        raise refuse(code, value=shown(text), high=MAX_RUNS)
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{shown} is not a whole number; give --runs 1 to {MAX_RUNS}") from None
+        raise refuse("arg.runs_not", value=shown(text), high=MAX_RUNS) from None
     if not 1 <= value <= MAX_RUNS:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; give --runs 1 to {MAX_RUNS}")
+        raise refuse("arg.runs_range", value=value, high=MAX_RUNS)
     return value
 
 
