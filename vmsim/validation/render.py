@@ -44,7 +44,7 @@ def render_validation(checks: Sequence[Check], fmt: str = "table") -> str:
         f"marked *), {s['failed']} fail.",
         f"{s['validation']} validation checks (a published experiment the model was not calibrated on, two-sided "
         f"tolerance from the source's spread); {s['calibration']} calibration checks (the model's own inputs read "
-        "back, or a one-sided bound).",
+        "back, a one-sided bound, or a source close to those a figure was chosen with).",
         "",
         "Conditions and notes (source keys as in the calibration notes):",
     ]
