@@ -15,7 +15,7 @@ DERIVED = "derived"
 CHOICE = "choice"
 KINDS = (MEASURED, DERIVED, CHOICE)
 
-UNIT_SUFFIXES = (("_mibps", "MiB/s"), ("_mib", "MiB"), ("_s", "s"), ("_cores", "cores"))
+UNIT_SUFFIXES = (("_mibps", "MiB/s"), ("_mbps", "Mbit/s"), ("_mib", "MiB"), ("_s", "s"), ("_cores", "cores"))
 
 
 class Figure(NamedTuple):
