@@ -61,6 +61,25 @@ def test_ec2_stack_room_beside_three_nested_vms():
     assert f"where {more} more containers fit" in SCENARIOS_MD
 
 
+def test_ec2_stack_first_step_splits_the_instances_os_as_the_engine_does():
+    # The step said ≈186 and ≈214 MiB while the engine's stack held 228 and 172.
+    spec = load_scenario("ec2-stack")
+    layers = {layer.name: layer.memory_mib for layer in run_headless(spec).state().host.stack}
+    kernel, rest = round(layers["guest-kernel"]), round(layers["guest-os"])
+    text = spec.lesson[0]
+    assert f"its kernel (≈{kernel} MiB " in text.say("text", "en") and f"rest of the OS (≈{rest} MiB)" in text.say(
+        "text", "en"
+    )
+    assert f"약 {kernel} MiB)과 나머지 OS(약 {rest} MiB)" in text.say("text", "ko")
+
+
+def test_cold_vs_warm_names_the_vm_image_the_catalog_downloads():
+    from vmsim.engine import default_catalog
+
+    mib = round(default_catalog().guests["ubuntu-24.04"].image_download_mib.value)
+    assert f"(a {mib} MiB VM image, or image layers)" in SCENARIOS_MD
+
+
 def test_the_validate_example_is_what_validate_prints(tmp_path, capsys, monkeypatch):
     bad = SCENARIOS_MD.split("gives, on stderr, with exit code 2")[0].rsplit("```toml", 1)[1].split("```")[0]
     (tmp_path / "bad.toml").write_text(bad, encoding="utf-8")
