@@ -126,7 +126,7 @@ def test_table_labels_every_row(capsys):
     model = [r for r in rows if "vmsim model (source " in r]
     assert len(measured) + len(model) == len(rows)
     assert len(measured) >= 4 and len(model) == len(probe.model_figures())
-    assert any("container start" in r and "300 ms" in r and "HEGERDES" in r for r in model)
+    assert any("container start" in r and "300 ms" in r and "SHARMA" in r for r in model)
     assert children() <= before
 
 

@@ -1,6 +1,6 @@
 """catalog.toml, parsed: written by ``python -m vmsim.engine.data``; do not edit (see catalog_data)."""
 
-CHECKSUM = '52040-4aedcca0'
+CHECKSUM = '52219-9a4a7d05'
 
 DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note beside the figure says what it rests on.',
              'FC-DATA': "Agache et al., Firecracker (NSDI 2020): authors' raw data, "
@@ -1078,7 +1078,8 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                         'range': [78.8, 78.8],
                                         'kind': 'derived',
                                         'src': 'REPOINFO',
-                                        'formula': '(161.3 MB nginx:1.31.3 − 78.6 MB debian:trixie-slim) × 10^6 / 2^20',
+                                        'formula': '(161.3 MB nginx:1.31.3 − 78.6 MB debian:trixie-slim) × 10^6 / 2^20 '
+                                                   '= 78.87, cut to 78.8 (0.07 MiB under)',
                                         'note': 'nginx:1.31.3 161.3 MB less debian:trixie-slim'}},
             'node-24': {'size_mib': {'v': 148.4,
                                      'range': [148.4, 148.4],
@@ -1214,7 +1215,8 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                        'range': [20, 45],
                                        'kind': 'derived',
                                        'src': 'NODE-7703',
-                                       'formula': '60 MB RSS × 1/2 (V8 heap)',
+                                       'formula': '60 MB RSS × 1/2 (V8 heap); the MB read as MiB (60 × 10^6 B would be '
+                                                  '57.2 MiB, within the range)',
                                        'note': "private half of an http hello world's RSS; the split is a modelling "
                                                'choice'},
                        'file_mib': {'v': 30,
@@ -1289,7 +1291,8 @@ DATA = {'sources': {'MODEL': 'Modelling choice: not a measurement. The note besi
                                     'range': [1, 3],
                                     'kind': 'derived',
                                     'src': 'REDIS-FAQ',
-                                    'formula': '3 MB (empty instance) × 1/2',
+                                    'formula': '3 MB (empty instance) × 1/2; the MB read as MiB (3 × 10^6 B would be '
+                                               '2.86 MiB, within the range)',
                                     'note': 'private half of an empty instance; the split is a modelling choice'},
                     'file_mib': {'v': 1.5,
                                  'range': [1, 3],
