@@ -17,6 +17,7 @@ from vmsim.engine.hosts import ProcessLimits, make_host
 from vmsim.host import hostinfo
 from vmsim.host import local as hosts
 from vmsim.host.local import probe_local_machine, read_process_limits
+from vmsim.text import render
 
 GIB = 2**30
 
@@ -75,7 +76,7 @@ def test_local_machine_is_what_this_process_may_use(big_machine):
     machine = probe_local_machine("/", limits)
     assert (machine.cpu_cores, machine.memory_mib) == (2, 512.0)
     assert (machine.machine_cpu_cores, machine.machine_memory_mib) == (64, 256 * 1024)
-    notes = hostinfo.process_limits(machine)
+    notes = [render(m, "en") for m in hostinfo.process_limits(machine)]
     assert notes == [
         "this process may run on only 2 of the 64 cores (CPU affinity)",
         "a cgroup limits this process to 512 of 262,144 MiB of memory (/x/memory.max)",
@@ -85,7 +86,7 @@ def test_local_machine_is_what_this_process_may_use(big_machine):
 def test_cpu_max_rounds_up_to_whole_cores(big_machine):
     machine = probe_local_machine("/", ProcessLimits(cpu_max_cores=2.5, cpu_max_path="/c/cpu.max"))
     assert machine.cpu_cores == 3
-    assert "2.5 cores of CPU time (/c/cpu.max)" in hostinfo.process_limits(machine)[0]
+    assert "2.5 cores of CPU time (/c/cpu.max)" in render(hostinfo.process_limits(machine)[0], "en")
 
 
 def test_limits_wider_than_the_machine_are_not_reported(big_machine):

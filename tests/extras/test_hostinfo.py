@@ -16,6 +16,7 @@ from vmsim.engine.hosts import LocalMachine
 from vmsim.host import hostinfo
 from vmsim.host import local as hosts
 from vmsim.scenarios import build_simulation, parse_scenario
+from vmsim.text import msg
 
 GIB = 2**30
 MIB = 2**20
@@ -151,11 +152,34 @@ def test_process_limits_are_notes_not_errors():
 
 
 def test_limits_are_shown_in_text_and_json(machine, capsys, monkeypatch):
-    monkeypatch.setattr(hostinfo, "process_limits", lambda m: ["a cgroup limits this process to 2 cores"])
-    _, out, _ = run(capsys)
-    assert "psutil reports the whole machine, but a cgroup limits this process to 2 cores" in out
-    _, out, _ = run(capsys, "--format", "json")
-    assert json.loads(out)["limits"] == ["a cgroup limits this process to 2 cores"]
+    monkeypatch.setattr(hostinfo, "process_limits", lambda m: [msg("host.limit.cpu", cores="2", path="/c/cpu.max")])
+    _, out, _ = run(capsys, "--lang", "en")
+    said = "a cgroup limits this process to 2 cores of CPU time (/c/cpu.max)"
+    assert f"psutil reports the whole machine, but {said}. The figures above" in out
+    _, out, _ = run(capsys, "--lang", "ko")
+    assert "하지만 이 프로세스에는 제한이 있어요: cgroup이 이 프로세스의 CPU 시간을 코어 2개 분량으로 제한해요" in out
+    _, out, _ = run(capsys, "--format", "json", "--lang", "ko")
+    assert json.loads(out)["limits"] == [said]  # the JSON stays English
+
+
+def test_korean_text_and_block_comments_and_the_block_still_loads(machine, capsys):
+    code, out, err = run(capsys, "--lang", "ko")
+    assert code == 0 and err == ""
+    assert "  CPU 코어  12개 (논리 코어)" in out and "  메모리    15.6 GiB" in out
+    for english in ("logical", "measured here", "Paste this", "supplies what psutil"):
+        assert english not in out, english
+    block = out[out.index("# 이 컴퓨터를") :]
+    assert "# 논리 CPU 코어 12개, 메모리 15.6 GiB, 디스크 476.8 GiB" in block
+    assert load_block(block).host.cpu_cores == 12
+    code, toml_out, _ = run(capsys, "--format", "toml", "--lang", "ko")
+    assert code == 0 and toml_out == block
+
+
+def test_a_whole_number_of_gib_reads_the_same_in_the_text_and_the_block(machine, capsys):
+    # The text said '252.0 GiB' where the block's comment said '252 GiB'.
+    machine(2, 24 * GIB, 252 * GIB)
+    _, out, _ = run(capsys, "--lang", "en")
+    assert "  disk       252 GiB (258,048 MiB)" in out and "24 GiB memory, 252 GiB disk" in out
 
 
 def test_a_vanished_working_directory_is_a_clear_error(machine, capsys, monkeypatch):

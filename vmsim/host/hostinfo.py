@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from vmsim.engine.catalog import Catalog, default_catalog
 from vmsim.engine.hosts import LocalMachine
+from vmsim.output.formats import columns
+from vmsim.text import Msg, msg, render, tr
 
 # Presets tried in order for the pasted block: a desktop OS first, then a headless one for small machines.
 PRESETS = ("laptop", "small-cloud")
@@ -39,7 +41,7 @@ class HostBlock:
     disk_gib: float | None
     measured_memory_gib: float
     measured_disk_gib: float
-    notes: tuple[str, ...] = ()
+    notes: tuple[Msg, ...] = ()  # worded in the reader's language when shown (English in the JSON)
 
     def as_dict(self) -> dict[str, object]:
         """The keys a scenario's [host] table takes (left-out figures absent)."""
@@ -50,27 +52,31 @@ class HostBlock:
             out["disk_gib"] = self.disk_gib
         return out
 
-    def toml(self) -> str:
-        """The block as TOML, with comments saying where the numbers come from."""
+    def toml(self, lang: str = "en") -> str:
+        """The block as TOML, with comments (in ``lang``) saying where the numbers come from."""
         lines = [
-            "# This machine, read with psutil by 'vmsim host' (measured here, not a preset):",
-            f"# {self.cpu_cores} logical CPU core{'s' if self.cpu_cores != 1 else ''}, "
-            f"{self.measured_memory_gib:g} GiB memory, "
-            f"{self.measured_disk_gib:g} GiB disk (the one holding the working directory).",
-            f'# preset = "{self.preset}" supplies what psutil cannot tell: the host OS\'s own memory and disk,',
-            '# and the disk\'s speed. (preset = "local" instead reads whichever machine runs the scenario.)',
+            tr("host.toml.read", lang),
+            tr(
+                "host.toml.figures",
+                lang,
+                cores=self.cpu_cores,
+                memory=f"{self.measured_memory_gib:g}",
+                disk=f"{self.measured_disk_gib:g}",
+            ),
+            *tr("host.toml.preset", lang, preset=self.preset).split("\n"),
         ]
         for note in self.notes:
-            lines += textwrap.wrap(note, width=100, initial_indent="# ", subsequent_indent="# ")
+            lines += textwrap.wrap(render(note, lang), width=100, initial_indent="# ", subsequent_indent="# ")
         lines += ["[host]", f'preset = "{self.preset}"', f"cpu_cores = {self.cpu_cores}"]
+        left_out = tr("host.toml.left_out", lang)
         if self.memory_gib is not None:
             lines.append(f"memory_gib = {self.memory_gib}")
         else:
-            lines.append(f"# memory_gib = {self.measured_memory_gib}  (left out: see above)")
+            lines.append(f"# memory_gib = {self.measured_memory_gib}  {left_out}")
         if self.disk_gib is not None:
             lines.append(f"disk_gib = {self.disk_gib}")
         else:
-            lines.append(f"# disk_gib = {self.measured_disk_gib}  (left out: see above)")
+            lines.append(f"# disk_gib = {self.measured_disk_gib}  {left_out}")
         return "\n".join(lines) + "\n"
 
 
@@ -86,86 +92,98 @@ def host_block(machine: LocalMachine, catalog: Catalog | None = None) -> HostBlo
 
     for preset in PRESETS:
         if all(fits(preset)):
-            notes: tuple[str, ...] = ()
+            notes: tuple[Msg, ...] = ()
             if preset != PRESETS[0]:
                 first = catalog.hosts[PRESETS[0]]
                 mem_first, disk_first = fits(PRESETS[0])
-                short = [
-                    *([] if mem_first else [f"{first.host_os_memory_mib.value:g} MiB of memory"]),
-                    *([] if disk_first else [f"{first.host_os_disk_mib.value / 1024:g} GiB of disk"]),
-                ]
-                notes = (
-                    f'Not "{PRESETS[0]}": its desktop OS alone takes {" and ".join(short)}, '
-                    "more than this machine has.",
-                )
+                memory = msg("host.note.memory", mib=f"{first.host_os_memory_mib.value:g}")
+                disk_msg = msg("host.note.disk", gib=f"{first.host_os_disk_mib.value / 1024:g}")
+                if not mem_first and not disk_first:
+                    short: Msg | str = msg("host.note.both", memory=memory, disk=disk_msg)
+                else:
+                    short = disk_msg if mem_first else memory
+                notes = (msg("host.note.not_first", preset=PRESETS[0], short=short),)
             return HostBlock(preset, cores, mem, disk, mem, disk, notes)
     # Smaller than even the headless preset's OS: keep its defaults for what does not fit.
     preset = PRESETS[-1]
     p = catalog.hosts[preset]
     mem_ok, disk_ok = fits(preset)
-    short_notes: list[str] = []
+    short_notes: list[Msg] = []
     if not mem_ok:
         short_notes.append(
-            f"memory_gib left out: {mem:g} GiB is not more than the {p.host_os_memory_mib.value:g} MiB the "
-            f"simulated host OS takes; the preset's {p.memory_mib.value / 1024:g} GiB is used instead."  # type: ignore[union-attr]
+            msg(
+                "host.note.memory_left_out",
+                memory=f"{mem:g}",
+                os=f"{p.host_os_memory_mib.value:g}",
+                preset_gib=f"{p.memory_mib.value / 1024:g}",  # type: ignore[union-attr]
+            )
         )
     if not disk_ok:
         short_notes.append(
-            f"disk_gib left out: {disk:g} GiB is not more than the {p.host_os_disk_mib.value / 1024:g} GiB the "
-            f"simulated host OS takes; the preset's {p.disk_mib.value / 1024:g} GiB is used instead."  # type: ignore[union-attr]
+            msg(
+                "host.note.disk_left_out",
+                disk=f"{disk:g}",
+                os=f"{p.host_os_disk_mib.value / 1024:g}",
+                preset_gib=f"{p.disk_mib.value / 1024:g}",  # type: ignore[union-attr]
+            )
         )
     return HostBlock(preset, cores, mem if mem_ok else None, disk if disk_ok else None, mem, disk, tuple(short_notes))
 
 
-def process_limits(machine: LocalMachine) -> list[str]:
-    """What narrowed the machine to this process's share (CPU affinity, cgroup v2), in words; empty if nothing.
+def process_limits(machine: LocalMachine) -> list[Msg]:
+    """What narrowed the machine to this process's share (CPU affinity, cgroup v2), as messages; empty if nothing.
 
     The figures above already are the narrowed ones (:func:`vmsim.host.local.probe_local_machine`)."""
     limits = machine.limits
     whole_cores = machine.machine_cpu_cores or machine.cpu_cores
     whole_memory = machine.machine_memory_mib or machine.memory_mib
-    notes: list[str] = []
+    notes: list[Msg] = []
     if limits.affinity_cores is not None:
-        notes.append(f"this process may run on only {limits.affinity_cores} of the {whole_cores} cores (CPU affinity)")
+        notes.append(msg("host.limit.affinity", n=limits.affinity_cores, total=whole_cores))
     if limits.cpu_max_cores is not None:
-        notes.append(
-            f"a cgroup limits this process to {limits.cpu_max_cores:g} cores of CPU time ({limits.cpu_max_path})"
-        )
+        notes.append(msg("host.limit.cpu", cores=f"{limits.cpu_max_cores:g}", path=limits.cpu_max_path))
     if limits.memory_max_mib is not None:
         notes.append(
-            f"a cgroup limits this process to {limits.memory_max_mib:,.0f} of {whole_memory:,.0f} MiB of memory "
-            f"({limits.memory_max_path})"
+            msg(
+                "host.limit.memory",
+                mib=f"{limits.memory_max_mib:,.0f}",
+                total=f"{whole_memory:,.0f}",
+                path=limits.memory_max_path,
+            )
         )
     return notes
 
 
-def render_text(machine: LocalMachine, block: HostBlock, limits: list[str]) -> str:
-    """The human-readable answer."""
-    lines = [
-        "This machine, as psutil sees it (measured here, not simulated):",
-        f"  CPU cores  {machine.cpu_cores} (logical)",
-        f"  memory     {machine.memory_mib / 1024:,.1f} GiB ({machine.memory_mib:,.0f} MiB)",
-        f"  disk       {machine.disk_mib / 1024:,.1f} GiB ({machine.disk_mib:,.0f} MiB), "
-        f"the disk holding {machine.disk_path}",
+def render_text(machine: LocalMachine, block: HostBlock, limits: list[Msg], lang: str = "en") -> str:
+    """The human-readable answer, in ``lang``."""
+    rows = [
+        (tr("host.label.cores", lang), tr("host.cores", lang, n=machine.cpu_cores)),
+        (
+            tr("host.label.memory", lang),
+            tr("host.size", lang, gib=f"{gib(machine.memory_mib):,g}", mib=f"{machine.memory_mib:,.0f}"),
+        ),
+        (
+            tr("host.label.disk", lang),
+            tr(
+                "host.disk",
+                lang,
+                gib=f"{gib(machine.disk_mib):,g}",
+                mib=f"{machine.disk_mib:,.0f}",
+                path=machine.disk_path,
+            ),
+        ),
     ]
+    width = max(columns(label) for label, _ in rows)
+    lines = [tr("host.title", lang)]
+    lines += [f"  {label}{' ' * (width - columns(label))}  {value}" for label, value in rows]
     if limits:
-        lines.append(
-            "  note: psutil reports the whole machine, but "
-            + "; ".join(limits)
-            + ". The figures above are this process's share."
-        )
-    lines += [
-        "",
-        'Paste this into a scenario file to simulate this machine (or use preset = "local";',
-        "'vmsim host --format toml' prints the block alone):",
-        "",
-        block.toml().rstrip("\n"),
-    ]
+        lines.append("  " + tr("host.limits", lang, limits="; ".join(render(m, lang) for m in limits)))
+    lines += ["", *tr("host.paste", lang).split("\n"), "", block.toml(lang).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 
-def render_json(machine: LocalMachine, block: HostBlock, limits: list[str]) -> str:
-    """The measured figures, the limits seen, and the suggested [host] table."""
+def render_json(machine: LocalMachine, block: HostBlock, limits: list[Msg]) -> str:
+    """The measured figures, the limits seen, and the suggested [host] table (notes in English, as all JSON)."""
     data = {
         "measured": {
             "cpu_cores": machine.cpu_cores,
@@ -173,12 +191,12 @@ def render_json(machine: LocalMachine, block: HostBlock, limits: list[str]) -> s
             "disk_mib": machine.disk_mib,
             "disk_path": machine.disk_path,
         },
-        "limits": limits,
+        "limits": [render(m, "en") for m in limits],
         "machine": {
             "cpu_cores": machine.machine_cpu_cores or machine.cpu_cores,
             "memory_mib": machine.machine_memory_mib or machine.memory_mib,
         },
         "scenario_host": block.as_dict(),
-        "notes": list(block.notes),
+        "notes": [render(m, "en") for m in block.notes],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from vmsim.cli.arguments import add_lang, lang_of
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Register ``vmsim host``."""
@@ -20,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         default="text",
         help="text (default): readable, with the block; toml: the [host] block alone; json: the figures",
     )
+    add_lang(p, "the text and the block's comments (the JSON stays English)")
     p.set_defaults(func=handle)
     return p
 
@@ -28,31 +31,28 @@ def handle(args: argparse.Namespace) -> int:
     """``vmsim host``: 0 when the machine could be read, 2 otherwise (with the reason on stderr)."""
     from vmsim.host import hostinfo
     from vmsim.host.local import probe_local_machine
+    from vmsim.text import tr
 
+    lang = lang_of(args)
     try:
         machine = probe_local_machine()
     except ImportError:
-        print("vmsim host: psutil is not installed; install it with 'python -m pip install psutil'", file=sys.stderr)
+        print(tr("host.no_psutil", lang), file=sys.stderr)
         return 2
     except FileNotFoundError:
-        print(
-            "vmsim host: the working directory no longer exists, so its disk cannot be read; "
-            "cd into an existing folder and run it again",
-            file=sys.stderr,
-        )
+        print(tr("host.cwd_gone", lang), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(
-            f"vmsim host: cannot read this machine's disk ({exc.strerror or exc}); "
-            "run it from a folder on a local disk you can read",
-            file=sys.stderr,
-        )
+        print(tr("host.disk_unreadable", lang, reason=exc.strerror or exc), file=sys.stderr)
         return 2
     block = hostinfo.host_block(machine)
     fmt = getattr(args, "format", "text")
     if fmt == "toml":
-        sys.stdout.write(block.toml())
+        sys.stdout.write(block.toml(lang))
         return 0
     limits = hostinfo.process_limits(machine)
-    sys.stdout.write((hostinfo.render_json if fmt == "json" else hostinfo.render_text)(machine, block, limits))
+    if fmt == "json":
+        sys.stdout.write(hostinfo.render_json(machine, block, limits))
+    else:
+        sys.stdout.write(hostinfo.render_text(machine, block, limits, lang))
     return 0
