@@ -18,6 +18,7 @@ import pytest
 from vmsim.cli.commands import probe as probe_command
 from vmsim.engine import default_catalog
 from vmsim.host import probe
+from vmsim.text import render
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="vmsim probe's programs are POSIX ones")
 
@@ -154,15 +155,18 @@ def test_a_failing_program_is_reported_not_raised(monkeypatch):
         "_programs",
         lambda: {"true": ("/bin/false",), "python": (sys.executable, "-c", "pass"), "sleep": None, "python_idle": None},
     )
-    measured, problems = probe.measure(2)
+    measured, said = probe.measure(2)
+    problems = [render(p, "en") for p in said]
     assert {m.key for m in measured} == {"python.create_s", "python.start_exit_s"}
     assert any("exited with status 1" in p for p in problems)
     assert any("sleep" in p and "not measured" in p for p in problems)
+    korean = [render(p, "ko") for p in said]
+    assert "이 컴퓨터에서 'sleep' 프로그램을 찾지 못해서 작은 프로그램의 메모리를 재지 않았어요" in korean
 
 
 def test_the_time_budget_stops_further_runs():
     measured, problems = probe.measure(3, budget_s=-1)
-    assert measured == [] and any("time budget" in p for p in problems)
+    assert measured == [] and any("time budget" in render(p, "en") for p in problems)
 
 
 @pytest.mark.parametrize("value", ["0", "51", "-3", "x", "2.5"])
@@ -226,3 +230,16 @@ def test_the_signal_handlers_are_restored_after_a_run():
     with probe.signals_end_the_run():
         assert signal.getsignal(signal.SIGTERM) is not before
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_the_table_and_its_notes_in_korean_and_the_json_in_english(capsys):
+    code, out, err = run(capsys, "--runs", "1", "--lang", "ko")
+    assert code == 0 and "실제 프로세스를 띄우고 있어요" in err
+    assert out.startswith("컨테이너는 프로세스예요.") and "항목" in out and "여기서 잰 값" in out
+    assert "vmsim 모델 (출처 SHARMA)" in out and "컨테이너 시작: 런타임 create + start" in out
+    for english in ("measured here", "vmsim model", "A container is a process", "RSS counts"):
+        assert english not in out, english
+    code, out, _ = run(capsys, "--runs", "1", "--format", "json", "--lang", "ko")
+    data = json.loads(out)
+    assert {row["from"] for row in data["measured"]} == {"measured here"}
+    assert any(row["what"] == "container start: runtime create + start" for row in data["model"])

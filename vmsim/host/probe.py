@@ -29,12 +29,12 @@ import signal
 import statistics
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from vmsim.engine.catalog import Catalog, Figure, default_catalog
+from vmsim.text import Msg, msg, render, tr
 
 DEFAULT_RUNS = 5
 MAX_RUNS = 50
@@ -42,7 +42,7 @@ CHILD_TIMEOUT_S = 5.0
 BUDGET_S = 30.0
 SETTLE_S = 0.05  # a live tiny program is given this long to finish loading before its memory is read
 
-MEASURED = "measured here"
+MEASURED = "measured here"  # the JSON's "from" (the table says it in its language: probe.measured)
 
 PY_IDLE = "import sys, time; sys.stdout.write('ready\\n'); sys.stdout.flush(); time.sleep(30)"
 
@@ -52,7 +52,7 @@ class Measurement:
     """One thing measured here: its samples, and the program that was run."""
 
     key: str
-    what: str
+    what: Msg  # in the table's language; English in the JSON
     command: tuple[str, ...]
     unit: str  # "s" or "MiB"
     samples: list[float] = field(default_factory=list)
@@ -66,7 +66,7 @@ class Measurement:
         """JSON form."""
         return {
             "key": self.key,
-            "what": self.what,
+            "what": render(self.what, "en"),
             "from": MEASURED,
             "command": list(self.command),
             "unit": self.unit,
@@ -83,24 +83,23 @@ class ModelFigure:
     """One figure of the model (a catalog value or a sum of them), with its sources."""
 
     key: str
-    what: str
+    what: Msg
     value: float
     unit: str
     figures: tuple[str, ...]
     sources: tuple[str, ...]
 
-    @property
-    def origin(self) -> str:
-        """'vmsim model (source KEY)' or '(sources A, B)'."""
-        label = "source" if len(self.sources) == 1 else "sources"
-        return f"vmsim model ({label} {', '.join(self.sources)})"
+    def origin(self, lang: str = "en") -> str:
+        """'vmsim model (source KEY)' or '(sources A, B)', in ``lang``."""
+        key = "probe.origin" if len(self.sources) == 1 else "probe.origin_many"
+        return tr(key, lang, sources=", ".join(self.sources))
 
     def as_dict(self) -> dict[str, object]:
         """JSON form."""
         return {
             "key": self.key,
-            "what": self.what,
-            "from": self.origin,
+            "what": render(self.what, "en"),
+            "from": self.origin(),
             "unit": self.unit,
             "value": self.value,
             "figures": list(self.figures),
@@ -123,7 +122,7 @@ def model_figures(catalog: Catalog | None = None, runtime: str = "containerd") -
     rows = [
         ModelFigure(
             "container_start_s",
-            "container start: runtime create + start",
+            msg("probe.model.start"),
             rt.create_s.value + rt.start_s.value,
             "s",
             (f"runtimes.{runtime}.create_s", f"runtimes.{runtime}.start_s"),
@@ -131,7 +130,7 @@ def model_figures(catalog: Catalog | None = None, runtime: str = "containerd") -
         ),
         ModelFigure(
             "shim_memory_mib",
-            "container overhead: shim memory, each",
+            msg("probe.model.shim"),
             rt.shim_memory_mib.value,
             "MiB",
             (f"runtimes.{runtime}.shim_memory_mib",),
@@ -145,7 +144,7 @@ def model_figures(catalog: Catalog | None = None, runtime: str = "containerd") -
         rows.append(
             ModelFigure(
                 f"{name}.start_s",
-                f"app start: {name}",
+                msg("probe.model.app_start", name=name),
                 app.start_s.value,
                 "s",
                 (f"apps.{name}.start_s",),
@@ -155,7 +154,7 @@ def model_figures(catalog: Catalog | None = None, runtime: str = "containerd") -
         rows.append(
             ModelFigure(
                 f"{name}.rss_mib",
-                f"app RSS: {name} (private + file pages)",
+                msg("probe.model.app_rss", name=name),
                 app.rss_mib,
                 "MiB",
                 (f"apps.{name}.private_mib", f"apps.{name}.file_mib"),
@@ -229,7 +228,9 @@ def _reap(proc: subprocess.Popen[bytes]) -> None:
     try:
         proc.wait(timeout=CHILD_TIMEOUT_S)
     except subprocess.TimeoutExpired:  # pragma: no cover - a process stuck in the kernel
-        print(f"vmsim probe: process {proc.pid} did not exit after being killed", file=sys.stderr)
+        from vmsim.text.parsing import current
+
+        print(tr("probe.not_reaped", current(), pid=proc.pid), file=sys.stderr)
     else:
         _live.discard(proc)
     for stream in (proc.stdout, proc.stderr, proc.stdin):
@@ -342,34 +343,32 @@ def _short(command: tuple[str, ...]) -> str:
     return command[0] if len(command) == 1 else f"{head} {' '.join(command[1:])}"
 
 
-def measure(runs: int, budget_s: float = BUDGET_S) -> tuple[list[Measurement], list[str]]:
+def measure(runs: int, budget_s: float = BUDGET_S) -> tuple[list[Measurement], list[Msg]]:
     """Run each probe ``runs`` times (round-robin, so a busy moment touches all alike); (measurements, problems)."""
     progs = _programs()
-    problems: list[str] = []
+    problems: list[Msg] = []
     rows: dict[str, Measurement] = {}
     plan: list[tuple[str, tuple[str, ...]]] = []
-    for name, what in (("true", "a tiny program"), ("python", "a Python interpreter")):
+    for name, what in (("true", msg("probe.what.tiny")), ("python", msg("probe.what.python"))):
         cmd = progs[name]
         if cmd is None:
-            problems.append(f"no {name!r} program found on this machine; {what} was not measured")
+            problems.append(msg("probe.problem.missing", name=repr(name), what=what))
             continue
-        rows[f"{name}.create_s"] = Measurement(
-            f"{name}.create_s", f"process created (fork + exec): {_short(cmd)}", cmd, "s"
-        )
+        rows[f"{name}.create_s"] = Measurement(f"{name}.create_s", msg("probe.row.create", cmd=_short(cmd)), cmd, "s")
         rows[f"{name}.start_exit_s"] = Measurement(
-            f"{name}.start_exit_s", f"start, run and exit: {_short(cmd)}", cmd, "s"
+            f"{name}.start_exit_s", msg("probe.row.start_exit", cmd=_short(cmd)), cmd, "s"
         )
         plan.append((name, cmd))
     for name, what, label in (
-        ("sleep", "a tiny program", "tiny program (sleep)"),
-        ("python_idle", "a Python interpreter", "python, idle"),
+        ("sleep", msg("probe.what.tiny"), msg("probe.label.sleep")),
+        ("python_idle", msg("probe.what.python"), msg("probe.label.python_idle")),
     ):
         cmd = progs[name]
         if cmd is None:
-            problems.append(f"no {name!r} program found on this machine; {what}'s memory was not measured")
+            problems.append(msg("probe.problem.missing_memory", name=repr(name), what=what))
             continue
-        rows[f"{name}.rss_mib"] = Measurement(f"{name}.rss_mib", f"RSS of a live one: {label}", cmd, "MiB")
-        rows[f"{name}.uss_mib"] = Measurement(f"{name}.uss_mib", f"private (USS) of a live one: {label}", cmd, "MiB")
+        rows[f"{name}.rss_mib"] = Measurement(f"{name}.rss_mib", msg("probe.row.rss", label=label), cmd, "MiB")
+        rows[f"{name}.uss_mib"] = Measurement(f"{name}.uss_mib", msg("probe.row.uss", label=label), cmd, "MiB")
         plan.append((name, cmd))
 
     start = time.monotonic()
@@ -377,7 +376,7 @@ def measure(runs: int, budget_s: float = BUDGET_S) -> tuple[list[Measurement], l
     done = 0
     for _ in range(runs):
         if time.monotonic() - start > budget_s:
-            problems.append(f"stopped after {done} of {runs} runs: the {budget_s:g} s time budget ran out")
+            problems.append(msg("probe.problem.budget", done=done, runs=runs, budget=f"{budget_s:g}"))
             break
         for name, cmd in plan:
             if name in broken:
@@ -394,7 +393,7 @@ def measure(runs: int, budget_s: float = BUDGET_S) -> tuple[list[Measurement], l
                         rows[f"{name}.uss_mib"].samples.append(uss)
             except (OSError, subprocess.SubprocessError) as exc:
                 broken.add(name)
-                problems.append(f"{_short(cmd)}: {exc}; not measured further")
+                problems.append(msg("probe.problem.failed", cmd=_short(cmd), error=str(exc)))
         done += 1
     out = [m for m in rows.values() if m.samples and all(math.isfinite(x) and x > 0 for x in m.samples)]
     return out, problems
@@ -408,45 +407,40 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.1f} MiB" if value >= 1 else f"{value:.2f} MiB"
 
 
-def render_table(measured: list[Measurement], model: list[ModelFigure], runs: int) -> str:
-    """Measured rows, then model rows, each saying where it comes from; then what the gap means."""
-    from vmsim.output.formats import table
+def render_table(measured: list[Measurement], model: list[ModelFigure], runs: int, lang: str = "en") -> str:
+    """Measured rows, then model rows, each saying where it comes from; then what the gap means (in ``lang``)."""
+    from vmsim.output.formats import table, wrap
 
-    rows = [["what", "median", "range", "from"]]
+    here = tr("probe.measured", lang)
+    rows = [[tr(f"probe.head.{h}", lang) for h in ("what", "median", "range", "from")]]
     for m in measured:
         low, high = _fmt(min(m.samples), m.unit), _fmt(max(m.samples), m.unit)
         span = f"{low.split()[0]}–{high}" if low.split()[1] == high.split()[1] else f"{low}–{high}"
-        rows.append([m.what, _fmt(m.median, m.unit), span, MEASURED])
+        rows.append([render(m.what, lang), _fmt(m.median, m.unit), span, here])
     for f in model:
-        rows.append([f.what, _fmt(f.value, f.unit), "", f.origin])
-    lines = [
-        f"A container is a process: real processes started on this machine ({runs} run{'s' if runs != 1 else ''} "
-        "each, medians), beside vmsim's model.",
-        "",
-        table(rows, "lrrl"),
-        "",
-    ]
+        rows.append([render(f.what, lang), _fmt(f.value, f.unit), "", f.origin(lang)])
+    lines = [tr("probe.intro", lang, runs=runs), "", table(rows, "lrrl"), ""]
     notes = []
     by_key = {m.key: m for m in measured}
     start = next((f for f in model if f.key == "container_start_s"), None)
     proc = by_key.get("true.start_exit_s")
     if start is not None and proc is not None and proc.median > 0:
         notes.append(
-            f"Starting a process took {_fmt(proc.median, 's')} here; the model's container start is "
-            f"{_fmt(start.value, 's')}, {start.value / proc.median:,.0f}× longer: the difference is the runtime's "
-            "work around the same process (namespaces, cgroups, an overlay mount, a shim)."
+            tr(
+                "probe.note.start",
+                lang,
+                proc=_fmt(proc.median, "s"),
+                model=_fmt(start.value, "s"),
+                times=f"{start.value / proc.median:,.0f}",
+            )
         )
-    notes.append(
-        "RSS counts every resident page, shared libraries included; private (USS) is what that process alone "
-        "holds. The model's app memory is private + file-backed pages; containers of one image share the file "
-        "pages."
-    )
+    notes.append(tr("probe.note.rss", lang))
     for note in notes:
-        lines += textwrap.wrap(note, width=100)
+        lines += wrap(note, 100)
     return "\n".join(lines) + "\n"
 
 
-def render_json(measured: list[Measurement], model: list[ModelFigure], runs: int, problems: list[str]) -> str:
+def render_json(measured: list[Measurement], model: list[ModelFigure], runs: int, problems: list[Msg]) -> str:
     """The measurements with their samples, and the model's figures with their sources."""
     import platform
 
@@ -455,6 +449,6 @@ def render_json(measured: list[Measurement], model: list[ModelFigure], runs: int
         "machine": {"platform": platform.platform(), "python": sys.version.split()[0]},
         "measured": [m.as_dict() for m in measured],
         "model": [f.as_dict() for f in model],
-        "problems": problems,
+        "problems": [render(p, "en") for p in problems],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -6,6 +6,8 @@ import argparse
 import importlib
 import sys
 
+from vmsim.cli.arguments import add_lang
+
 # The limits live here, not in vmsim.host.probe, so building this parser imports nothing else.
 DEFAULT_RUNS = 5
 MAX_RUNS = 50
@@ -40,38 +42,43 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         "--runs", type=_runs, default=DEFAULT_RUNS, help=f"runs per program, 1 to {MAX_RUNS} (default {DEFAULT_RUNS})"
     )
     p.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
+    add_lang(p, "the table and the messages (the JSON stays English)")
     p.set_defaults(func=handle)
     return p
 
 
 def handle(args: argparse.Namespace) -> int:
     """``vmsim probe``: 0 when something could be measured, 2 for bad options, 1 when nothing could run."""
+    from vmsim.cli.arguments import lang_of
+    from vmsim.text import render, tr
+
+    lang = lang_of(args)
     runs = getattr(args, "runs", DEFAULT_RUNS)
     if not isinstance(runs, int) or not 1 <= runs <= MAX_RUNS:
-        print(f"vmsim probe: --runs must be a whole number from 1 to {MAX_RUNS}, not {runs!r}", file=sys.stderr)
+        print(tr("probe.runs_bad", lang, high=MAX_RUNS, value=repr(runs)), file=sys.stderr)
         return 2
     try:
         importlib.import_module("psutil")  # imported by name: it has no type information to check
     except ImportError:
-        print("vmsim probe: psutil is not installed; install it with 'python -m pip install psutil'", file=sys.stderr)
+        print(tr("probe.no_psutil", lang), file=sys.stderr)
         return 2
     from vmsim.host import probe
 
-    print(f"vmsim probe: starting real processes, {runs} run(s) each…", file=sys.stderr)
+    print(tr("probe.starting", lang, runs=runs), file=sys.stderr)
     try:
         with probe.signals_end_the_run():
             measured, problems = probe.measure(runs)
     except probe.Stopped as stop:  # every child was killed and reaped on the way out
-        print(f"vmsim probe: stopped by signal {stop.signum}; every process it started has ended", file=sys.stderr)
+        print(tr("probe.stopped", lang, signum=stop.signum), file=sys.stderr)
         return 128 + stop.signum
     for problem in problems:
-        print(f"vmsim probe: {problem}", file=sys.stderr)
+        print(f"vmsim probe: {render(problem, lang)}", file=sys.stderr)
     if not measured:
-        print("vmsim probe: no process could be started and measured on this machine", file=sys.stderr)
+        print(tr("probe.nothing", lang), file=sys.stderr)
         return 1
     model = probe.model_figures()
     if getattr(args, "format", "table") == "json":
         sys.stdout.write(probe.render_json(measured, model, runs, problems))
     else:
-        sys.stdout.write(probe.render_table(measured, model, runs))
+        sys.stdout.write(probe.render_table(measured, model, runs, lang))
     return 0
