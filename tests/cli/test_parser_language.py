@@ -17,8 +17,8 @@ from vmsim.text.parsing import ARGPARSE_KEYS, prescan
 @pytest.mark.parametrize(
     ("argv", "korean", "english"),
     [
-        (["run", "hello", "--format", "yaml"], "'yaml'은(는) 고를 수 없는 값이에요", "invalid choice"),
-        (["run"], "꼭 줘야 하는 인수가 빠졌어요: scenario", "the following arguments"),
+        (["run", "hello", "--format", "yaml"], "'yaml'은(는) 쓸 수 없는 값이에요", "invalid choice"),
+        (["run"], "필수 인수가 빠졌어요: scenario", "the following arguments"),
         (["run", "hello", "--until"], "--until: 값을 하나 줘야 해요", "expected one argument"),
         (["run", "hello", "--until", "abc"], "'abc'은(는) 초 단위 숫자가 아니에요", "is not a number of seconds"),
         (["run", "hello", "--seed", "-1"], "시드는 0 이상이어야 해요", "the seed must be"),
@@ -26,7 +26,7 @@ from vmsim.text.parsing import ARGPARSE_KEYS, prescan
         (["tui", "--step", "x"], "'x'은(는) 단계 번호가 아니에요", "is not a step number"),
         (["fit", "nginx", "--hosts", "0"], "호스트 수는 1부터 1,000까지의 정수로 주세요", "expected a whole number"),
         (["fit", "nginx", "--vm-memory", "8"], "VM에는 적어도 16 MiB가 필요해요", "a VM needs"),
-        (["probe", "--runs", "9" * 30], "'99999999999999999'... (30자)", "characters"),
+        (["probe", "--runs", "9" * 30], "30자짜리 값 '99999999999999999'…은(는) 범위를 벗어나요", "characters"),
         (["run", "hello", "--untill", "3"], "알 수 없는 인수: --untill 3 (혹시 --until인가요?)", "unrecognized"),
     ],
 )
@@ -55,7 +55,7 @@ def test_a_korean_locale_without_lang_gives_korean_and_lang_en_overrides_it(caps
 def test_a_misspelt_command_is_refused_in_korean(capsys):
     code, out, err = run_cli(capsys, "rn", "hello", "--lang", "ko")
     assert code == 2 and out == ""
-    assert err == "vmsim: 'rn': 알 수 없는 명령이에요 (혹시 run인가요?). 'vmsim --help'에 명령이 모두 나와요\n"
+    assert err == "vmsim: 'rn': 알 수 없는 명령이에요 (혹시 run인가요?). 명령 목록은 'vmsim --help'로 볼 수 있어요\n"
 
 
 def test_help_stays_english_in_korean(capsys):

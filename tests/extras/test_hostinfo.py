@@ -157,7 +157,7 @@ def test_limits_are_shown_in_text_and_json(machine, capsys, monkeypatch):
     said = "a cgroup limits this process to 2 cores of CPU time (/c/cpu.max)"
     assert f"psutil reports the whole machine, but {said}. The figures above" in out
     _, out, _ = run(capsys, "--lang", "ko")
-    assert "하지만 이 프로세스에는 제한이 있어요: cgroup이 이 프로세스의 CPU 시간을 코어 2개 분량으로 제한해요" in out
+    assert "이 프로세스에는 다음 제한이 있어요: cgroup이 이 프로세스의 CPU 시간을 코어 2개 분량으로 제한해요" in out
     _, out, _ = run(capsys, "--format", "json", "--lang", "ko")
     assert json.loads(out)["limits"] == [said]  # the JSON stays English
 
@@ -168,7 +168,7 @@ def test_korean_text_and_block_comments_and_the_block_still_loads(machine, capsy
     assert "  CPU 코어  12개 (논리 코어)" in out and "  메모리    15.6 GiB" in out
     for english in ("logical", "measured here", "Paste this", "supplies what psutil"):
         assert english not in out, english
-    block = out[out.index("# 이 컴퓨터를") :]
+    block = out[out.index("# 'vmsim host'가") :]
     assert "# 논리 CPU 코어 12개, 메모리 15.6 GiB, 디스크 476.8 GiB" in block
     assert load_block(block).host.cpu_cores == 12
     code, toml_out, _ = run(capsys, "--format", "toml", "--lang", "ko")
