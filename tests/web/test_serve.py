@@ -28,6 +28,7 @@ import psutil
 import pytest
 
 from vmsim.cli.commands import serve as serve_command
+from vmsim.scenarios import load_scenario
 from vmsim.web import serve
 
 # A tiny stand-alone runner of the serve command, for servers whose app command a test replaces.
@@ -318,6 +319,20 @@ def test_default_bind_is_loopback_and_quiet(monkeypatch, capsys):
     assert seen[0].loopback and seen[0].bind == "127.0.0.1" and seen[0].scenario == "hello"
     assert serve.run(parse("--bind", "localhost")) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_lang_opens_every_tab_in_that_language(monkeypatch, capsys):
+    seen = []
+    monkeypatch.setattr(serve, "_serve", lambda config: seen.append(config) or 0)
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert serve.run(parse("isolation", "--lang", "ko", "--step", "2")) == 0
+    config = seen[-1]
+    assert config.app_options == ("--step", "2", "--lang", "ko")
+    assert serve.guarded_command(1, config.scenario, None, *config.app_options)[-4:] == ["--step", "2", "--lang", "ko"]
+    korean = load_scenario("isolation").say("name", "ko")
+    assert korean != load_scenario("isolation").say("name", "en") and config.title == f"vmsim — {korean}"
+    assert serve.run(parse("isolation")) == 0  # without --lang, the tabs read the locale, as before
+    assert seen[-1].app_options == ()
 
 
 @pytest.mark.parametrize("address", ["0.0.0.0", "::"])

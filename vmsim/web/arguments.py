@@ -70,4 +70,9 @@ def add_serve_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
         metavar="N",
         help="open a lesson at step N in every tab, its question up, as steps 1..N-1 left it",
     )
+    p.add_argument(
+        "--lang",
+        choices=["en", "ko"],
+        help="the language every tab's dashboard opens in (default: from LC_ALL or LANG; each tab can switch)",
+    )
     return p

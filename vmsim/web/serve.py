@@ -438,6 +438,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"vmsim: --step {step}: {args.scenario!r} has no step {step}; open it with 'vmsim lesson "
               f"{args.scenario}' to see its steps", file=sys.stderr)  # fmt: skip
         return 2
+    chosen = getattr(args, "lang", None)
+    lang = chosen or default_lang()
     # A file given by path is passed on absolute (and so never mistaken for an option); a shipped name as is.
     scenario = str(path.resolve()) if path == Path(args.scenario) else args.scenario
 
@@ -471,14 +473,14 @@ def run(args: argparse.Namespace) -> int:
 
     config = ServeConfig(
         scenario=scenario,
-        title=f"vmsim — {spec.say('name', default_lang())}",  # the language the served dashboard opens in
+        title=f"vmsim — {spec.say('name', lang)}",  # the language the served dashboard opens in
         bind=args.bind,
         port=args.port,
         max_sessions=args.max_sessions,
         loopback=loopback,
         hosts=HostPolicy.for_bind(args.bind, loopback, extra),
         scenario_dir=scenario_dir,
-        app_options=("--step", str(step)) if step is not None else (),
+        app_options=(*(("--step", str(step)) if step is not None else ()), *(("--lang", lang) if chosen else ())),
         starts_per_minute=getattr(args, "starts_per_minute", DEFAULT_STARTS_PER_MINUTE),
     )
     return _serve(config)
