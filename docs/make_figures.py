@@ -246,6 +246,46 @@ CHANGES: tuple[tuple[str, str, str, str], ...] = (
         "same values, kind = derived, with their formula",
         "computed from a quoted figure (a split, a difference or a quotient), not quoted themselves",
     ),
+    (
+        "hypervisors.qemu-kvm.overhead_mib (range)",
+        "17–40 MiB",
+        "17–50 MiB, the value unchanged (30 MiB)",
+        "kubevirt/kubevirt PR #18388 raised KubeVirt's own allowance to 50 MiB after its CI measured 30–39.6 MiB",
+    ),
+    (
+        "guests.ubuntu-24.04/22.04.phases.cloud-init (first boot)",
+        "5 s, derived from cloud-init.service 2.7–4.1 s plus the config and final stages",
+        "5 s (3–10), derived from cloudinit_done − ssh = 40.44 − 34.75 = 5.7 s (CI-4687)",
+        "cloud-init.service is the network stage (growpart, resizefs, host keys), already the ssh keys phase; what "
+        "runs after SSH answers is the config and final stages, measured end to end",
+    ),
+    (
+        "guests.ubuntu-24.04/22.04.phases.cloud-init.reboot, guests.ubuntu-22.04.phases.snapd seeding, "
+        "guests.debian-12.kernel_runtime_mib",
+        "derived (no arithmetic) / measured on noble / measured on a 2017 Xen jessie guest (LIGHTVM)",
+        "same values, kind = choice",
+        "a per-boot 'about a second' with no formula; noble's seeding assumed for jammy; a Xen guest's figure reused "
+        "for Debian 12 on KVM: none is a measurement of the figure it stands for",
+    ),
+    (
+        "runtimes.containerd.create_s, start_s (source)",
+        "HEGERDES, 0.3 s × 1/2",
+        "SHARMA, 0.3 s × 1/2 (the split a modelling choice)",
+        "the 0.3 s warm start is SHARMA's figure; HEGERDES measured a 0.34 s mean",
+    ),
+    (
+        "apps.java-spring.private_mib (range)",
+        "110–150 MiB",
+        "110–300 MiB, the value unchanged (130 MiB)",
+        "SYER-MEM's 150–190 MB RSS is a squeezed JVM (java -Xmx32m -Xss256k, JDK 8); a JRE 17 with default heap "
+        "sizing holds more",
+    ),
+    (
+        "guests.microvm-linux.phases.kernel (range)",
+        "0.172–0.211 s",
+        "0.172–0.218 s, the value unchanged (0.199 s)",
+        "other versions of FC-DATA's raw/boot-serial-fc-net.dat give medians of 215 and 229.5 ms end to end",
+    ),
 )
 
 
