@@ -103,7 +103,9 @@ def test_lesson_next_and_back_move_the_simulation_with_the_steps():
         shown = len(lesson.history)
         s.lesson_next()  # a step being watched first runs on to the end of its watching: no new state
         if len(lesson.history) > shown:
-            counts.append((lesson.state.index, lesson.state.revealed, len(s.user_commands), lesson.state.t_s))
+            state = lesson.state
+            shown_at = state.t_s if state.watch_until is None else state.watch_until  # a watched step: its end
+            counts.append((state.index, state.revealed, len(s.user_commands), shown_at))
     assert lesson.finished and s.lesson_next() is None  # nothing past the end
     for expected in reversed(counts[:-1]):
         s.lesson_back()
@@ -115,6 +117,25 @@ def test_lesson_next_and_back_move_the_simulation_with_the_steps():
     assert s.lesson_back() is None and s.paused, "nothing before the start: ← changes nothing (time ran on)"
     s.resume()
     assert s.lesson_back() is None and not s.paused
+
+
+@pytest.mark.parametrize(("name", "step"), [("isolation", 3), ("isolation", 7), ("servers-multiply", 3)])
+def test_back_to_a_watched_step_shows_its_explanation_as_it_stood_not_its_question_again(name, step):
+    # ← from a step's question went to the instant the step before had run its fault: its question was up again
+    # ("which instances stop?") beside the fault's effects.
+    s = session(name)
+    s.lesson_goto(step)
+    lesson = s.lesson
+    assert lesson is not None and lesson.number == step
+    leaving = s.now  # the moment → moved on from the step before
+    s.lesson_back()
+    assert lesson.state.index == step - 2 and lesson.state.revealed
+    assert not lesson.question_shown(s.now), "the question the class already answered is not asked again"
+    assert s.now == pytest.approx(min(leaving, lesson.state.watch_until or lesson.state.t_s))
+    again = session(name)
+    again.lesson_goto(step)
+    again.restore(s.now, len(s.user_commands))
+    assert s.snapshot(include_events=False) == again.snapshot(include_events=False)
 
 
 def test_a_revealed_lesson_step_sets_the_fit_app_and_its_pause():

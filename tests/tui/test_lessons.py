@@ -566,3 +566,34 @@ async def test_escape_takes_the_focus_off_the_view_tabs_and_the_arrows_move_the_
         await pilot.press("right")
         await pilot.pause()
         assert app.lesson.state.index == 1 and app.lesson.state.revealed  # → acts on the lesson again
+
+
+async def test_a_lesson_opened_after_c_moves_its_steps_with_the_arrows_not_the_view_tabs():
+    """'c' in a scenario without a lesson focuses the view tabs; a lesson opened then kept that focus, so → switched
+    views and the steps never moved (a student could not tell why)."""
+    from vmsim.tui.widgets.lower_pane import TabStrip
+
+    app = VmsimApp(load_scenario("hello"), animate=False, export_dir="/nonexistent")
+    async with app.run_test(size=(120, 36)) as pilot:
+        while not app.dashboard_ready:
+            await pilot.pause()
+        app.screen.set_focus(None)  # nothing focused before 'c': the second 'c' leaves the focus on the tabs
+        await pilot.pause()
+        await pilot.press("c")
+        assert isinstance(app.focused, TabStrip)
+        await pilot.press("c")
+        assert isinstance(app.focused, TabStrip)
+        await pilot.press("o")  # the open dialog, closed with the lesson chosen: its screen gives the focus back
+        await pilot.pause()
+        app.screen.dismiss(load_scenario("isolation"))
+        await pilot.pause()
+        while not app.settled:
+            await pilot.pause()
+        assert not isinstance(app.focused, TabStrip)
+        view = app.main.lower.active
+        await pilot.press("right")  # step 1 is watched for 90 s: → first runs time on to its end
+        await pilot.pause()
+        assert app.session.now == pytest.approx(90.0) and app.main.lower.active == view
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.lesson is not None and app.lesson.number == 2

@@ -138,7 +138,10 @@ class LessonRunner:
         self.history.pop()
         state = self.state
         session.worlds = state.worlds
-        session.restore(state.t_s, state.commands)
+        # A step whose answer was watched comes back as it stood once the watching ended (its explanation up, as
+        # when → moved on), not at the instant its action ran: there its question was up again beside the answer.
+        until = state.t_s if state.watch_until is None else max(state.t_s, state.watch_until)
+        session.restore(until, state.commands)
         return self.step
 
     def _push(self, session: Session, index: int, revealed: bool, watched: LessonStep | None = None) -> None:

@@ -356,6 +356,8 @@ class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGate, KeyG
     def load(self, spec: ScenarioSpec) -> None:
         """Replace the running scenario."""
         self.session = Session(spec, speed=self.session.speed, paused=self.session.paused)
+        if spec.lesson and isinstance(self.focused, TabStrip):
+            self.screen.set_focus(None)  # ← → move the lesson's steps, not the view tabs 'c' had focused
         self._log_reset = True
         self._swap_worlds(self.session.settle())
         self.notify(tr("note.opened", self.lang, name=spec.say("name", self.lang)), timeout=2)
