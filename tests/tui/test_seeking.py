@@ -136,3 +136,27 @@ async def test_the_key_pressed_before_the_rewind_starts_being_made_ahead_makes_i
         assert app.session.now == pytest.approx(15.0) and app.session.sim.snapshot() == at_15
         assert replayed and not prepared, "made on the key, on a worker thread; the wait for the other cancelled"
         assert app._prepare_timer is not None, "and the next one is due to be made ahead"
+
+
+async def test_a_command_at_a_rewound_moment_says_that_the_later_history_is_gone(tmp_path):
+    """Adding after a rewind dropped the workloads added later, and '.' could no longer go forward: silently."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.add_workload("nginx", 1)
+        app.advance(30.0)
+        await pilot.press("comma")
+        await pilot.pause()
+        assert app.session.rewound and app.session.now == pytest.approx(20.0)
+        notes = len(app._notifications)
+        await pilot.press("A")  # one more of the last app, at the rewound moment
+        await pilot.pause()
+        said = [n.message for n in list(app._notifications)[notes:]]
+        assert said == ["A new future from t = 20.00 s: what had happened after it, up to t = 30.00 s, is gone"]
+        app.advance(5.0)  # time running on from there says nothing more
+        await pilot.pause()
+        assert len(app._notifications) == notes + 1
+        await pilot.press("comma")
+        await pilot.pause()
+        await pilot.press("full_stop")  # back and forward again, no command: nothing is gone, nothing said
+        await pilot.pause()
+        assert len(app._notifications) == notes + 1

@@ -179,6 +179,7 @@ class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGate, KeyG
         """Take a snapshot and hand it to the screen."""
         session = self.session
         self.snapshot = session.snapshot()
+        self.note_new_future()
         main = self.main
         # While a lesson's question waits (or its answer is watched), the fit line (often the answer) is not shown.
         lesson = session.lesson

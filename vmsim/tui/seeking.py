@@ -43,6 +43,18 @@ class Seeking(App[None]):
     _prepare_timer: Timer | None = None  # set while the next rewind is about to be made in advance
     snapshot: SimulationSnapshot
     _log_reset: bool
+    _rewound: tuple[Session, float] | None = None  # at the last refresh: a moment earlier than time had reached
+
+    def note_new_future(self) -> None:
+        """Called on each refresh. A command given at a rewound moment (outside a lesson, which keeps its own
+        history) starts a new future and drops what came after it: say so, once, with the moments it spans."""
+        session, was = self.session, self._rewound
+        self._rewound = (session, session.high_water_s) if session.rewound else None
+        if was is None or was[0] is not session or session.rewound or session.lesson is not None:
+            return
+        now, commands = session.now, session.user_commands
+        if now < was[1] - 1e-9 and commands and abs(commands[-1].t_s - now) < 1e-9:
+            self.notify(tr("note.new_future", self.lang, at=f"{now:.2f}", until=f"{was[1]:.2f}"), timeout=5)
 
     if TYPE_CHECKING:
 
