@@ -132,3 +132,21 @@ def test_a_host_going_down_names_its_worlds_instances_and_promises_no_other_host
     assert {line.split(": ")[1].split(" on it")[0] for line in lines["en"]} == {"3 VMs", "3 containers"}
     assert all("host host-4" not in line and "any other host that is up" in line for line in lines["en"])
     assert all("VM 3개" in line or "컨테이너 3개" in line for line in lines["ko"]), lines["ko"]
+
+
+def test_a_deploy_line_names_its_worlds_instances() -> None:
+    """With VMs and containers side by side the log read '…1 of 1 instance working' and then '…0 of 1 instance
+    working' for the same host, with nothing to say which world each line was about."""
+    from vmsim.output.words import event_text
+    from vmsim.session import Session, load_scenario
+    from vmsim.session.hosts import last_deploy
+
+    session = Session(load_scenario("hello"))
+    session.advance(40.0)
+    session.deploy("nginx", "by-hand")
+    session.advance(600.0)
+    lines = {w.name: event_text(last_deploy(w.events), "en") for w in session.snapshot(include_events=True).worlds}
+    assert lines["vm"].endswith(" of 1 VM working") and lines["container"].endswith(" of 1 container working")
+    assert lines["microvm"].endswith(" of 1 microVM working")
+    korean = event_text(last_deploy(session.snapshot(include_events=True).world("container").events), "ko")
+    assert korean.endswith("컨테이너 1개 중 1개 정상") or korean.endswith("컨테이너 1개 중 0개 정상")

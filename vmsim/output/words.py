@@ -167,7 +167,7 @@ def event_text(event: WorldEvent, lang: str = "en") -> str:
         return tr(
             f"event.deployed.{event.method}",
             lang,
-            noun=tr("noun." + event.world, lang),
+            what=_counted(event.world, len(event.reached), lang),  # which world's: 'VM', 'containers'
             host=event.host,
             version=event.version,
             n=len(event.reached),
