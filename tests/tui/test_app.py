@@ -479,6 +479,23 @@ async def test_help_opens_and_closes(tmp_path):
         assert isinstance(app.screen, HelpScreen)
 
 
+@pytest.mark.parametrize(("lang", "words"), [("en", "app not working"), ("ko", "앱 동작 안 함")])
+async def test_help_explains_the_x_of_an_instance_whose_app_does_not_work(tmp_path, lang, words):
+    """A deploy by hand that broke an app marks it 'x' in the lists and the hosts view; the help's states never
+    said what x means."""
+    from textual.widgets import Static
+
+    from vmsim.text import tr
+
+    assert tr("inst.not_working", lang) == words
+    app = make_app(tmp_path)
+    app.lang = lang
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("question_mark")
+        text = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        assert f"  x {words}" in text
+
+
 @pytest.mark.parametrize("key", ["question_mark", "a"])
 async def test_a_dialog_holds_simulated_time(tmp_path, key):
     """Help (or the add dialog) open during a watched lesson step: the class would miss what happens behind

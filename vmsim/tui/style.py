@@ -75,6 +75,8 @@ STATE_STYLES: dict[str, tuple[str, str]] = {
     "killed": ("☠", "#d55e00"),
     "stopped": ("■", "#9a9a9a"),
 }
+# A running instance whose app does not work (a deploy broke it): the lists, the hosts view and the help draw it so.
+BROKEN_SYMBOL, BROKEN_COLOUR = "x", "#d55e00"
 
 
 def fmt_speed(speed: float) -> str:

@@ -22,7 +22,7 @@ from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import Catalog, ScenarioError, ScenarioSpec, load_scenario, shipped_names
 from vmsim.session.served import ServedLimits
 from vmsim.text import escaped_lines, tr
-from vmsim.tui.style import DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES
+from vmsim.tui.style import BROKEN_COLOUR, BROKEN_SYMBOL, DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES
 from vmsim.tui.too_small import on_top
 
 MAX_ADD = 1000
@@ -421,6 +421,8 @@ class HelpScreen(Dialog[None]):
         for state, (symbol, colour) in STATE_STYLES.items():
             states.append(f"  {symbol} ", style=colour)
             states.append(tr(f"state.{state}", lang) + "\n")
+        states.append(f"  {BROKEN_SYMBOL} ", style=BROKEN_COLOUR)  # running, its app not working (a deploy broke it)
+        states.append(tr("inst.not_working", lang) + "\n")
         about = Text(tr("help.about", lang) + "\n", style="dim")
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Label(tr("help.title", lang), classes="dialog-title")

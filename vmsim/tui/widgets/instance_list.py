@@ -19,7 +19,7 @@ from textual.strip import Strip
 from vmsim.output.words import coded_text
 from vmsim.session import InstanceSnapshot
 from vmsim.text import tr
-from vmsim.tui.style import STATE_STYLES
+from vmsim.tui.style import BROKEN_COLOUR, BROKEN_SYMBOL, STATE_STYLES
 from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 BAR_CELLS = 8
@@ -62,7 +62,7 @@ def instance_line(inst: InstanceSnapshot, now: float, width: int, lang: str = "e
     symbol, colour = STATE_STYLES[inst.state]
     broken = inst.state == "running" and not inst.works  # runs, but the app does not work (a drifted deploy)
     if broken:
-        symbol, colour = "x", "#d55e00"  # as the hosts view draws it
+        symbol, colour = BROKEN_SYMBOL, BROKEN_COLOUR  # as the hosts view draws it
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{symbol} ", style=colour)
     text.append(f"{inst.id:<12} " if width >= 34 else f"{inst.id} ", style="bold")
