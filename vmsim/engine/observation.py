@@ -16,6 +16,7 @@ from vmsim.engine.snapshot import (
     ImageUsage,
     InstanceSnapshot,
     LayerUsage,
+    Ledger,
     PhaseRecord,
     PhaseWork,
     WorldSnapshot,
@@ -133,6 +134,20 @@ def _boot_progress(inst: Instance) -> float:
     return 0.0
 
 
+def _without(memory: Ledger, down: list[Node], per_host_mib: float) -> Ledger:
+    """The world's memory less that of the hosts that are down: their capacity and what their books still hold."""
+    held: dict[str, float] = {}
+    for node in down:
+        for category, mib in node.memory.items():
+            held[category] = held.get(category, 0.0) + mib
+    by = tuple((c, max(0.0, mib - held.get(c, 0.0))) for c, mib in memory.by_category)
+    return memory._replace(
+        total_mib=max(0.0, memory.total_mib - sum(held.values())),
+        capacity_mib=memory.capacity_mib - per_host_mib * len(down),
+        by_category=by,
+    )
+
+
 def world_snapshot(world: World, include_events: bool) -> WorldSnapshot:
     """An immutable view of the whole world now."""
     cores, capacity = world.cpu_cores, len(world.nodes)
@@ -144,12 +159,16 @@ def world_snapshot(world: World, include_events: bool) -> WorldSnapshot:
             node.store.arriving(arriving)
     if arriving:
         disk = disk._replace(arriving=tuple((c, held, got) for c, (held, got) in arriving.items() if got < held))
+    memory, touched = world.memory.freeze(MEMORY_CATEGORIES, world.host.memory_mib * capacity), world.touched_mib()
+    down = [node for node in world.nodes if not node.up]
+    if down and len(down) < capacity:  # a host that is down lends the world none of its memory, nor what it held
+        memory, touched = _without(memory, down, world.host.memory_mib), touched - sum(n.touched_mib() for n in down)
     return WorldSnapshot(
         name=world.kind,
         label=world.label,
         instances=instances,
-        memory=world.memory.freeze(MEMORY_CATEGORIES, world.host.memory_mib * capacity),
-        memory_touched_mib=world.touched_mib(),
+        memory=memory,
+        memory_touched_mib=touched,
         ksm_saved_mib=world.ksm_saved_mib(),
         disk=disk,
         cpu=CpuSnapshot(cores, world.cpu_demand(), world.steady_cpu),
