@@ -112,6 +112,20 @@ def test_a_scenario_without_a_lesson_is_refused_naming_it_and_the_lessons(capsys
         assert name in err
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_without_a_name_lesson_lists_the_lessons_and_worksheet_asks_for_one(capsys, lang):
+    # 'vmsim lesson' was an argparse error that named no lesson.
+    code, out, err = run(capsys, "lesson", "--lang", lang)
+    assert code == 0 and err == ""
+    rows = out.splitlines()[2:]
+    assert [row.split()[0] for row in rows] == LESSONS
+    spec = load_scenario("isolation")
+    steps = f"{len(spec.lesson) + 1} steps" if lang == "en" else f"{len(spec.lesson) + 1}단계"
+    assert any(row.split()[0] == "isolation" and row.endswith(f"{spec.say('name', lang)} ({steps})") for row in rows)
+    code, out, err = run(capsys, "worksheet", "--lang", lang)
+    assert code == 2 and out == "" and "isolation" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize("command", ["lesson", "worksheet"])
 def test_a_name_that_is_no_scenario_lists_the_lessons_not_every_scenario(capsys, command):
     # It listed every shipped scenario (hello, oom, web-stack…), most of which are no lesson.

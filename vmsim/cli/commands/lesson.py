@@ -21,7 +21,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         "(asked before →), the explanation → reveals, the view and the action, and the summary step with the "
         "figures of a headless run. Text for the teacher to read before class; JSON for tools.",
     )
-    p.add_argument("lesson", help="a shipped lesson (see 'vmsim scenarios') or a .toml path with [[lesson]] steps")
+    p.add_argument(
+        "lesson",
+        nargs="?",
+        help="a shipped lesson or a .toml path with [[lesson]] steps (without one: the list of lessons)",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     add_lang(p, "the lesson")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
@@ -56,8 +60,29 @@ def handle(args: argparse.Namespace) -> int:
     from vmsim.output.lesson_outline import lesson_outline, outline_json, outline_text
     from vmsim.text import default_lang
 
-    spec = lesson_spec(args.lesson)
     lang = args.lang or default_lang()
+    if args.lesson is None:
+        return _list_lessons(lang)
+    spec = lesson_spec(args.lesson)
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
     emit(outline_json(outline) if args.format == "json" else outline_text(outline), args.out, files_read(spec), lang)
+    return 0
+
+
+def _list_lessons(lang: str) -> int:
+    """``vmsim lesson`` without a name: the shipped lessons, each with its title and steps."""
+    import sys
+
+    from vmsim.cli.scenario_options import lesson_names
+    from vmsim.scenarios import load_scenario
+    from vmsim.text import tr
+
+    names = lesson_names()
+    width = max(map(len, names), default=0)
+    lines = [tr("cli.lessons_head", lang), ""]
+    for name in names:
+        spec = load_scenario(name)
+        steps = tr("cli.lesson_steps", lang, n=len(spec.lesson) + 1)  # with its summary, as the dashboard counts
+        lines.append(f"  {name:<{width}}  {spec.say('name', lang)} ({steps})")
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0

@@ -17,7 +17,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         "explanation and the table with the figures of a run of the lesson. HTML prints on A4 and needs "
         "no network.",
     )
-    p.add_argument("lesson", help="a shipped lesson (see 'vmsim scenarios') or a .toml path with [[lesson]] steps")
+    p.add_argument(
+        "lesson", nargs="?", help="a shipped lesson ('vmsim lesson' lists them) or a .toml path with [[lesson]] steps"
+    )
     add_lang(p, "the sheet")
     p.add_argument("--answers", action="store_true", help="the answer key: explanations and a run's figures")
     p.add_argument("--format", choices=["md", "html"], default="md")
@@ -29,11 +31,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
 def handle(args: argparse.Namespace) -> int:
     """``vmsim worksheet``: 0 written, 2 bad input (message on stderr)."""
     from vmsim.cli.commands.lesson import lesson_spec
-    from vmsim.cli.scenario_options import build_summary_rows, emit, files_read
+    from vmsim.cli.errors import CliError
+    from vmsim.cli.scenario_options import build_summary_rows, emit, files_read, lesson_names
     from vmsim.output.lesson_outline import lesson_outline
     from vmsim.output.worksheet import render_worksheet
     from vmsim.text import default_lang
 
+    if args.lesson is None:
+        raise CliError.say("cli.worksheet_which", lessons=", ".join(lesson_names()))
     spec = lesson_spec(args.lesson)
     lang = args.lang or default_lang()
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
