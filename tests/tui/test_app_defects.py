@@ -105,6 +105,20 @@ async def test_open_dialog_on_web_stack_fits_on_a_starved_machine(tmp_path, star
         assert any(line.strip().startswith("web-stack ") for line in shown), shown
 
 
+@pytest.mark.parametrize(("key", "chosen"), [("a", "nginx"), ("o", "hello")])
+async def test_a_dialogs_list_opens_with_the_chosen_options_name_on_its_first_row(tmp_path, key, chosen):
+    """At 80×24 the add and open dialogs' four-row lists opened scrolled to the tail of the option before the
+    chosen one: the first row read 'RSS 1.0 MiB · image 8.0 MiB …', with no name."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(key)
+        await until(pilot, lambda: getattr(app.screen, "fitted", False))
+        options = app.screen.query_one(OptionList)
+        assert options.get_option_at_index(options.highlighted).id == chosen
+        first = "".join(seg.text for seg in options.render_line(0))
+        assert first.strip().startswith(chosen + " "), first
+
+
 async def test_open_dialog_loads_web_stack_on_a_starved_machine(tmp_path, starved_machine):
     """Choosing web-stack in the open dialog replaces the world columns; the app says when that is done."""
     app = make_app(tmp_path)

@@ -114,14 +114,15 @@ class ListDialog(Dialog[Result]):
         options.call_after_refresh(self._keep_chosen_in_view, options)
 
     def _keep_chosen_in_view(self, options: OptionList) -> None:
-        # After the repaint that gave the list its new height: the chosen option stays in the shorter list.
-        options.scroll_to_highlight()
+        # After the repaint that gave the list its new height: the chosen option stays in the shorter list, its
+        # first line (the name) at the top, not below the tail of the option before it (a 4-row list at 80×24).
+        options.scroll_to_highlight(top=True)
         # Options that wrap get their heights at that repaint too: scroll once more after the next one, so a
         # chosen option below wrapped ones is in view when the dialog says it has fitted.
         options.call_after_refresh(self._confirm_chosen_in_view, options)
 
     def _confirm_chosen_in_view(self, options: OptionList) -> None:
-        options.scroll_to_highlight(top=False)
+        options.scroll_to_highlight(top=True)
         self.fitted = True
 
     def show_error(self, message: str | Text) -> None:
@@ -260,20 +261,16 @@ class OpenScenarioScreen(ListDialog[ScenarioSpec | None]):
             lang = self.app.lang  # type: ignore[attr-defined]
             yield Label(tr("open.title", lang), classes="dialog-title")
             options = []
-            for name in shipped_names():
+            names, folder = shipped_names(), self.limits.folder_scenarios()
+            width = max(len(n) for n in [*names, *(p.stem for p in folder), "-" * 14])  # one column for all
+            for name in names:
                 try:
                     spec = load_scenario(name)
                 except ScenarioError:
                     continue
-                label = Text()
-                label.append(f"{name:<14}", style="bold")
-                label.append(f" {spec.say('description', lang)}", style="dim")
-                options.append(Option(label, id=name))
-            for path in self.limits.folder_scenarios():  # the teacher's folder ('vmsim serve --scenarios')
-                label = Text()
-                label.append(f"{path.stem:<14}", style="bold")
-                label.append(f" {tr('open.teachers', lang)}", style="dim")
-                options.append(Option(label, id=str(path)))
+                options.append(Option(_named(name, spec.say("description", lang), width), id=name))
+            for path in folder:  # the teacher's folder ('vmsim serve --scenarios')
+                options.append(Option(_named(path.stem, tr("open.teachers", lang), width), id=str(path)))
             yield OptionList(*options, id="scenario-list")
             with Horizontal(classes="dialog-row"):
                 yield Label(tr("open.file", lang), classes="field-label")
@@ -401,6 +398,16 @@ def _legend(styles: dict, title: str, lang: str, *extra: tuple[str, str]) -> Gro
     for mark, what in extra:
         grid.add_row(Text(f"  {mark}", style="italic"), what)
     return Group(Text(title, style="bold"), grid)
+
+
+def _named(name: str, description: str, width: int) -> Table:
+    """A scenario in the open dialog: its name in a column ``width`` wide, and its description wrapped beside it
+    (not under the name)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, width=width, style="bold")
+    grid.add_column(overflow="fold", style="dim")
+    grid.add_row(name, description)
+    return grid
 
 
 class HelpScreen(Dialog[None]):
