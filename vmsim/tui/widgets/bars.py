@@ -157,9 +157,11 @@ def cpu_line(cpu: CpuSnapshot, width: int, lang: str) -> Text:
     """CPU of one world: cores busy booting and running, as a bar and a number."""
     label = Text()
     label.append(tr("bar.cpu", lang), style="bold")
-    figures = f" {cpu.used_cores:.1f}/{cpu.cores}"
+    # An idle guest's sliver (0.001 core) still draws a cell of the bar: its figure says '<0.1', not '0.0'.
+    used = "<0.1" if 0 < cpu.used_cores < 0.05 else f"{cpu.used_cores:.1f}"
+    figures = f" {used}/{cpu.cores}"
     if width >= 40:
-        figures = " " + tr("cpu.cores", lang, used=f"{cpu.used_cores:.1f}", cores=cpu.cores)
+        figures = " " + tr("cpu.cores", lang, used=used, cores=cpu.cores)
         if cpu.boot_demand_cores > cpu.cores:
             figures += " · " + tr("cpu.wants", lang, n=f"{cpu.boot_demand_cores:.0f}")
     bar_width = max(width - label.cell_len - cell_len(figures) - 3, 4)
