@@ -150,3 +150,25 @@ def test_a_deploy_line_names_its_worlds_instances() -> None:
     assert lines["microvm"].endswith(" of 1 microVM working")
     korean = event_text(last_deploy(session.snapshot(include_events=True).world("container").events), "ko")
     assert korean.endswith("컨테이너 1개 중 1개 정상") or korean.endswith("컨테이너 1개 중 0개 정상")
+
+
+def test_each_host_s_copy_of_an_image_is_its_own_line_naming_the_host() -> None:
+    """isolation's log had 'image Ubuntu …: stored on a VM host (572 MiB)' twice in a row, alike: each of its
+    hosts stores a copy. A world of one host says it as before (the JSON of hello is unchanged)."""
+    from vmsim.engine.events import ArtifactFetched
+    from vmsim.output.words import event_text
+    from vmsim.session import Session, load_scenario
+
+    session = Session(load_scenario("isolation"))
+    session.advance(120.0)
+    vm = session.snapshot(include_events=True).world("vm")
+    images = [e for e in vm.events if isinstance(e, ArtifactFetched) and e.artifact.endswith(" image")]
+    lines = [event_text(e, "en") for e in images]
+    assert len(images) == 3 and len(set(lines)) == 3, lines
+    assert {e.host for e in images} == {"host-a", "host-b", "host-c"}
+    assert all(f"stored on VM host {e.host} (" in line for e, line in zip(images, lines, strict=True))
+    assert f"VM 호스트 {images[0].host}에 저장됨" in event_text(images[0], "ko")
+    hello = Session(load_scenario("cold-vs-warm"))
+    hello.advance(120.0)
+    single = [e for e in hello.snapshot(include_events=True).world("vm").events if isinstance(e, ArtifactFetched)]
+    assert single and all(e.host is None and "stored on a VM host" in event_text(e, "en") for e in single)

@@ -150,15 +150,19 @@ class InstanceStopped(WorldEvent):
 class ArtifactFetched(WorldEvent):
     """An image layer or a guest OS image finished downloading and is now stored on the host."""
 
-    __slots__ = ("artifact", "size_mib")
+    __slots__ = ("artifact", "size_mib", "host")  # in the order __init__ takes them (__reduce__ remakes it so)
     kind: ClassVar[str] = "fetched"
     artifact: str
     size_mib: float
+    host: str | None  # which host, in a world of more than one (each stores its own copy)
 
-    def __init__(self, t_s: float, world: str, instance: str | None, artifact: str, size_mib: float) -> None:
+    def __init__(
+        self, t_s: float, world: str, instance: str | None, artifact: str, size_mib: float, host: str | None = None
+    ) -> None:
         super().__init__(t_s, world, instance)
         _set(self, "artifact", artifact)
         _set(self, "size_mib", size_mib)
+        _set(self, "host", host)
 
 
 class AppGrew(WorldEvent):

@@ -331,7 +331,8 @@ class World:
 
     def fetched(self, node: Node, art: Artifact) -> None:
         """``art`` is now stored on ``node``: the instances waiting for it there go on booting."""
-        self.record(ArtifactFetched(self.clock.now, self.kind, None, art.label, art.stored_mib))
+        host = node.name if self.many else None  # (each host stores its own: the log says which)
+        self.record(ArtifactFetched(self.clock.now, self.kind, None, art.label, art.stored_mib, host))
         waiters, art.waiters = art.waiters, []
         for inst in waiters:
             inst.waiting.discard(art.id)

@@ -161,8 +161,10 @@ def event_text(event: WorldEvent, lang: str = "en") -> str:
     if isinstance(event, ArtifactFetched):
         # Which world's host: the container and microVM worlds each store the same layers (dockerfile-app's log
         # had every layer line twice, alike).
-        name, noun = artifact_name(event.artifact, lang), _noun(event.world, lang)
-        return tr("event.fetched", lang, artifact=name, noun=noun, size=fmt_mib(event.size_mib))
+        name, noun, size = artifact_name(event.artifact, lang), _noun(event.world, lang), fmt_mib(event.size_mib)
+        if event.host is not None:
+            return tr("event.fetched_on", lang, artifact=name, noun=noun, host=event.host, size=size)
+        return tr("event.fetched", lang, artifact=name, noun=noun, size=size)
     if isinstance(event, HostDeployed):
         return tr(
             f"event.deployed.{event.method}",
