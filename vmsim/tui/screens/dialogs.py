@@ -155,6 +155,20 @@ def detail_lines(detail: str) -> str:
     return "\n".join(DETAIL_INDENT + each for each in wrap(detail, DETAIL_WIDTH, " · "))
 
 
+class CountInput(Input):
+    """The add dialog's count: a paste longer than the field takes is refused with the dialog's message, where
+    Textual dropped it without a word (and Add then added the 1 still there)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        line = event.text.splitlines()[0] if event.text else ""
+        if self.max_length and len(self.value) - len(self.selected_text) + len(line) > self.max_length:
+            event.prevent_default()  # (Input's own handler, which Textual calls after this one, drops it)
+            event.stop()
+            screen = self.screen
+            if isinstance(screen, ListDialog):
+                screen.show_error(tr("add.bad_count", self.app.lang, max=f"{MAX_ADD:,}"))  # type: ignore[attr-defined]
+
+
 class AddWorkloadScreen(ListDialog[tuple[str, int] | None]):
     """Pick an app and a count; the result is (app, count), or None when cancelled."""
 
@@ -190,7 +204,7 @@ class AddWorkloadScreen(ListDialog[tuple[str, int] | None]):
             with Horizontal(classes="dialog-row"):
                 yield Label(tr("add.how_many", lang), classes="field-label")
                 # Plain text, checked on Add: an integer Input drops the keys it refuses, so "1e3" became 13.
-                yield Input("1", id="count", max_length=6)
+                yield CountInput("1", id="count", max_length=6)
             yield DialogError("", id="add-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("button.add", lang), id="add", variant="primary")
@@ -212,7 +226,7 @@ class AddWorkloadScreen(ListDialog[tuple[str, int] | None]):
         except ValueError:
             count = 0
         if not 1 <= count <= MAX_ADD:
-            self.show_error(tr("add.bad_count", self.app.lang, max=MAX_ADD))  # type: ignore[attr-defined]
+            self.show_error(tr("add.bad_count", self.app.lang, max=f"{MAX_ADD:,}"))  # type: ignore[attr-defined]
             return None
         return count
 
