@@ -162,3 +162,30 @@ def test_version(capsys):
     assert info.value.code == 0
     out, _ = capsys.readouterr()
     assert out.strip() == f"vmsim {__version__}"
+
+
+def test_scenarios_on_a_terminal_wraps_each_description_under_itself(capsys, monkeypatch):
+    # At 80 columns the table ran to ~180 and the terminal broke it mid-word ('Contain' / 'ers').
+    from vmsim.cli.commands import scenarios
+    from vmsim.output.formats import columns
+
+    monkeypatch.setattr(scenarios, "_terminal_columns", lambda: 80)
+    code, out, _ = run_cli(capsys, "scenarios", "--lang", "ko")
+    assert code == 0
+    lines = out.splitlines()
+    assert max(columns(line) for line in lines) <= 80
+    monkeypatch.setattr(scenarios, "_terminal_columns", lambda: None)  # a pipe or a file: one line each
+    _, whole, _ = run_cli(capsys, "scenarios", "--lang", "ko")
+    assert len(whole.splitlines()) < len(lines)
+    start = lines[2].index(lines[2].split()[2])  # the description column
+    joined = {}
+    for line in lines[2:]:
+        name = line[:start].split()
+        if name:
+            key = name[0]
+            joined[key] = line[start:].strip()
+        else:
+            joined[key] += " " + line.strip()
+    for line in whole.splitlines()[2:]:
+        name = line.split()[0]
+        assert line.endswith(joined[name]), name

@@ -43,5 +43,34 @@ def handle(args: argparse.Namespace) -> int:
     else:
         head = [tr("scenarios.name", lang), tr("scenarios.worlds", lang), tr("scenarios.description", lang)]
         table: list[list[str]] = [head] + [[r["name"], ",".join(r["worlds"]), r["description"]] for r in rows]
-        sys.stdout.write(formats.table(table) + "\n")
+        sys.stdout.write(formats.table(_wrapped(table, _terminal_columns())) + "\n")
     return 0
+
+
+def _terminal_columns() -> int | None:
+    """The width of the terminal stdout is (None when it is a file or a pipe: lines stay whole for tools)."""
+    import os
+
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _wrapped(table: list[list[str]], columns: int | None) -> list[list[str]]:
+    """The table with its last column (the description) wrapped to fit ``columns``, under itself."""
+    from vmsim.output.formats import columns as width_of
+    from vmsim.output.formats import wrap
+
+    if columns is None:
+        return table
+    left = sum(max(width_of(row[i]) for row in table) + 2 for i in range(len(table[0]) - 1))
+    room = columns - left - 1
+    if room < 30:  # too narrow to wrap usefully: as it was
+        return table
+    out = [table[0]]
+    for row in table[1:]:
+        lines = wrap(row[-1], room) or [""]
+        out.append([*row[:-1], lines[0]])
+        out += [["" for _ in row[:-1]] + [line] for line in lines[1:]]
+    return out
