@@ -4,6 +4,7 @@ and the Korean words for boot phases."""
 from __future__ import annotations
 
 import pytest
+from rich.console import Console
 from textual.widgets import OptionList
 
 from vmsim.scenarios import load_scenario
@@ -35,7 +36,14 @@ async def test_the_open_dialog_describes_each_scenario_in_korean(tmp_path):
         await pilot.press("o")
         assert isinstance(app.screen, OpenScenarioScreen)
         options = app.screen.query_one(OptionList)
-        prompts = {options.get_option_at_index(i).id: str(options.get_option_at_index(i).prompt)
+        console = Console(width=400, color_system=None)
+
+        def shown(prompt: object) -> str:  # an option's prompt as drawn (a name and its description, a table)
+            with console.capture() as text:
+                console.print(prompt)
+            return " ".join(text.get().split())
+
+        prompts = {options.get_option_at_index(i).id: shown(options.get_option_at_index(i).prompt)
                    for i in range(options.option_count)}  # fmt: skip
         assert load_scenario("oom").say("description", "ko") in prompts["oom"]
         assert "Redis fills" not in prompts["oom"]
