@@ -207,7 +207,9 @@ def serve_vmsim(tmp_path):
 class RawTab:
     """A browser tab reduced to its websocket (RFC 6455 by hand), so it can also vanish without a goodbye."""
 
-    def __init__(self, port: int, origin: str | None = None, query: str = "width=160&height=40") -> None:
+    def __init__(
+        self, port: int, origin: str | None = None, query: str = "width=160&height=40", extra: tuple[str, ...] = ()
+    ) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=APP_TIMEOUT_S)
         key = base64.b64encode(os.urandom(16)).decode()
         headers = [
@@ -220,6 +222,7 @@ class RawTab:
         ]
         if origin:
             headers.append(f"Origin: {origin}")
+        headers += extra
         self.sock.sendall(("\r\n".join(headers) + "\r\n\r\n").encode())
         self.buffer = b""
         while b"\r\n\r\n" not in self.buffer:
@@ -228,6 +231,7 @@ class RawTab:
                 break
             self.buffer += chunk
         head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        self.head = head
         self.status = int(head.split(b" ", 2)[1]) if head else 0
         self.received = b""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import sys
+import time
 
 import psutil
 import pytest
@@ -14,6 +15,7 @@ from test_serve import RawTab, needs_extra, parse
 from vmsim.web import serve
 from vmsim.web.admission import (
     MAX_COLUMNS,
+    MAX_MESSAGE_BYTES,
     MAX_ROWS,
     MIN_COLUMNS,
     MIN_ROWS,
@@ -94,10 +96,24 @@ def test_same_origin_compares_host_and_port():
 @pytest.mark.parametrize(
     "text",
     ["", "not json", "{}", "[]", "[1, 2]", '["stdin", 5]', '["resize", 5]', '["nope", 1]', '["ping", {"a": 1}]',
-     "[" * 100_000, '["stdin", "' + "x" * 20_000 + '"]', "\ud800"],
+     "[" * 100_000, '["stdin", "' + "x" * 20_000 + '"]', "\ud800", '["stdin", "\\ud800"]', '["ping", NaN]',
+     '["ping", Infinity]', '["ping", "\\udfff"]', '["ping", true]', '["blur", "' + "x" * MAX_MESSAGE_BYTES + '"]'],
 )  # fmt: skip
 def test_malformed_messages_are_dropped(text):
     assert parse_message(text) is None
+
+
+def test_a_tabs_budget_drops_a_flood_and_refills_with_time():
+    from vmsim.web.message_budget import MessageBudget
+
+    now = [0.0]
+    budget = MessageBudget(messages_per_s=10, bytes_per_s=1000, clock=lambda: now[0])
+    assert sum(budget.allow(1) for _ in range(50)) == 20  # a burst of two seconds' worth, then nothing
+    now[0] += 0.5
+    assert sum(budget.allow(1) for _ in range(50)) == 5  # half a second refills five
+    now[0] += 10
+    assert budget.allow(2000) and not budget.allow(1)  # bytes too: 2,000 spent, none left
+    assert budget.dropped == 76
 
 
 def test_good_messages_pass_and_resizes_are_clamped():
@@ -168,6 +184,35 @@ def test_malformed_websocket_messages_print_no_traceback(serve_vmsim):
     broken.send_text(b"\xff\xfe")
     served.wait_sessions_gone()
     broken.close()
+    assert "Traceback" not in served.output(), served.output()
+
+
+@needs_extra
+def test_a_tab_gets_no_compression_and_a_message_too_long_closes_its_socket_alone(serve_vmsim):
+    """A 4 MB message of one repeated number, compressed to 4 KB, cost the server 0.2 s to parse: a few refused
+    sockets sending those stalled every tab for minutes. A lone surrogate in the keys ended a tab with a
+    traceback."""
+    served = serve_vmsim("hello")
+    tab = RawTab(served.port, extra=("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits",))
+    assert tab.status == 101 and b"permessage-deflate" not in tab.head.lower()
+    tab.read_until("nginx-1")
+    tab.send_text('["stdin", "\\ud800"]')  # JSON for a lone surrogate: dropped, the tab goes on
+    tab.send_text('["ping", NaN]')
+    tab.send_text('["stdin", "a"]')
+    tab.read_until("Add a workload", timeout=20)
+    assert "Traceback" not in served.output(), served.output()
+    other = RawTab(served.port)
+    other.read_until("nginx-1")
+    tab.send_text('["blur", [' + ",".join(["1e5"] * (MAX_MESSAGE_BYTES // 4)) + "]]")  # longer than allowed
+    deadline = time.monotonic() + 20
+    while len(served.dashboards()) > 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(served.dashboards()) == 1, "the socket that sent too much is closed, with its app"
+    other.send_text('["stdin", "a"]')  # the other tab still answers
+    other.read_until("Add a workload", timeout=20)
+    for each in (tab, other):
+        each.close()
+    served.wait_sessions_gone()
     assert "Traceback" not in served.output(), served.output()
 
 

@@ -120,3 +120,24 @@ def test_limits_round_trip_through_the_environment(tmp_path):
     assert ServedLimits.from_environ(limits.environment()) == limits
     assert ServedLimits.from_environ({}) == ServedLimits()
     assert not ServedLimits.from_environ({SERVED_ENV: "0"}).served
+
+
+async def test_a_teachers_file_name_with_escape_codes_is_shown_escaped(monkeypatch, tmp_path):
+    """A file named with an ESC sequence drew colours and set the window's title in every tab's open dialog."""
+    from rich.console import Console
+
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / "b\x1b[31mad\x1b]0;PWNED\a.toml").write_text(TEACHER, encoding="utf-8")
+    served(monkeypatch, folder)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        console = Console(width=200, color_system=None)
+        with console.capture() as shown:
+            console.print(options.get_option_at_index(options.option_count - 1).prompt)
+        text = shown.get()
+        assert "\x1b" not in text and "\a" not in text
+        assert "b\\x1b[31mad\\x1b]0;PWNED\\x07" in text

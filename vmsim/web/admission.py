@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import socket
 from dataclasses import dataclass
 
@@ -15,6 +16,11 @@ MIN_COLUMNS, MAX_COLUMNS = 20, 400
 MIN_ROWS, MAX_ROWS = 6, 150
 MAX_STDIN_CHARS = 16_384  # one websocket message of keys (a paste); xterm.js sends a few bytes per key
 MAX_PING_CHARS = 64
+# The longest websocket message a tab may send (aiohttp closes a socket that sends more, code 1009): a paste of
+# MAX_STDIN_CHARS characters written as JSON escapes of 6 bytes each, and the envelope. Messages arrive
+# uncompressed (a 4 MB message of one repeated number compressed to 4 KB, and parsing it cost the server
+# 0.2 s of CPU: a few sockets sending those stalled every tab).
+MAX_MESSAGE_BYTES = 128 * 1024
 
 
 def clamp_size(width: object, height: object) -> tuple[int, int]:
@@ -151,6 +157,8 @@ def parse_message(text: str) -> tuple[str, object] | None:
 
     ``stdin`` data is a string (at most MAX_STDIN_CHARS), ``resize`` data a clamped (columns, rows),
     ``ping`` data a short string or number; ``blur`` and ``focus`` carry none."""
+    if len(text) > MAX_MESSAGE_BYTES:
+        return None
     try:
         envelope = json.loads(text)
     except (ValueError, RecursionError):
@@ -158,12 +166,31 @@ def parse_message(text: str) -> tuple[str, object] | None:
     if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
         return None
     kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
-    if kind == "stdin" and isinstance(data, str) and len(data) <= MAX_STDIN_CHARS:
+    if kind == "stdin" and isinstance(data, str) and len(data) <= MAX_STDIN_CHARS and _utf8(data):
         return kind, data
     if kind == "resize" and isinstance(data, dict):
         return kind, clamp_size(data.get("width"), data.get("height"))
-    if kind == "ping" and isinstance(data, str | int | float) and len(str(data)) <= MAX_PING_CHARS:
+    if kind == "ping" and _plain(data) and len(str(data)) <= MAX_PING_CHARS:
         return kind, data
     if kind in ("blur", "focus"):
         return kind, None
     return None
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (a lone surrogate such as '\\ud800', which JSON allows, cannot:
+    it ended the tab with a traceback when its keys were passed on)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _plain(data: object) -> bool:
+    """A ping's data that can be echoed as valid JSON: text, a whole number, or a finite number (not NaN)."""
+    if isinstance(data, bool):
+        return False
+    if isinstance(data, str):
+        return _utf8(data)
+    return isinstance(data, int) or (isinstance(data, float) and math.isfinite(data))

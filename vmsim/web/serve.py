@@ -28,6 +28,7 @@ from typing import Any
 
 from vmsim.session.served import ServedLimits
 from vmsim.web.admission import (
+    MAX_MESSAGE_BYTES,
     BadHostHeader,
     HostPolicy,
     clamp_size,
@@ -37,6 +38,7 @@ from vmsim.web.admission import (
     same_origin,
 )
 from vmsim.web.guard import GUARD_GRACE_S, SIGKILL, guard_cli, signal_group
+from vmsim.web.message_budget import MessageBudget
 from vmsim.web.options import (
     INSTALL_HINT,
     MAX_SESSIONS_LIMIT,
@@ -300,7 +302,8 @@ def _server_class() -> Any:
                 raise web.HTTPForbidden(text="vmsim serve: a page from another site cannot open a session\n")
             # A ping every 30 s, and a tab whose pong is 15 s late is dropped (aiohttp waits half the interval):
             # at 15 s, 2 of 30 tabs on a saturated 2-core server were dropped (close code 1006) while in use.
-            ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S)
+            # Uncompressed and bounded: what a tab sends costs it as much to send as the server to read.
+            ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=MAX_MESSAGE_BYTES, compress=False)
             await ws.prepare(request)
             self.sockets.add(ws)
             try:
@@ -365,18 +368,20 @@ def _server_class() -> Any:
             await ws.send_bytes(screen.encode("utf-8"))
             if not hold:
                 return
+            budget = MessageBudget()
             async for message in ws:  # keep the message on screen until the tab goes (or the server stops)
-                if message.type == WSMsgType.TEXT:
-                    parsed = parse_message(message.data)
+                if message.type == WSMsgType.TEXT and len(message.data) <= 200 and budget.allow(len(message.data)):
+                    parsed = parse_message(message.data)  # (only a ping is answered: nothing longer is read)
                     if parsed is not None and parsed[0] == "ping":
                         await ws.send_json(["pong", parsed[1]])
 
         async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
             # As textual-serve's, but a malformed message is dropped (it raised, and printed a traceback),
             # and a resize is clamped like the first size.
+            budget = MessageBudget()
             async for message in websocket:
-                if message.type != WSMsgType.TEXT:
-                    continue
+                if message.type != WSMsgType.TEXT or not budget.allow(len(message.data)):
+                    continue  # (over its budget, a tab's messages are dropped unread)
                 parsed = parse_message(message.data)
                 if parsed is None:
                     log.debug("dropped a malformed websocket message (%d characters)", len(message.data))

@@ -21,7 +21,7 @@ from vmsim.output.lesson_outline import wrap
 from vmsim.output.words import fmt_mib_compact as fmt_mib
 from vmsim.session import Catalog, ScenarioError, ScenarioSpec, load_scenario, shipped_names
 from vmsim.session.served import ServedLimits
-from vmsim.text import escaped_lines, tr
+from vmsim.text import escaped, escaped_lines, tr
 from vmsim.tui.style import BROKEN_COLOUR, BROKEN_SYMBOL, DISK_STYLES, FREE, MEMORY_STYLES, STATE_STYLES
 from vmsim.tui.too_small import on_top
 
@@ -276,15 +276,17 @@ class OpenScenarioScreen(ListDialog[ScenarioSpec | None]):
             yield Label(tr("open.title", lang), classes="dialog-title")
             options = []
             names, folder = shipped_names(), self.limits.folder_scenarios()
-            width = max(len(n) for n in [*names, *(p.stem for p in folder), "-" * 14])  # one column for all
+            # A teacher's file name is text from outside: shown escaped (an ESC in it drew colours in the tab).
+            stems = [escaped(p.stem) for p in folder]
+            width = max(len(n) for n in [*names, *stems, "-" * 14])  # one column for all
             for name in names:
                 try:
                     spec = load_scenario(name)
                 except ScenarioError:
                     continue
                 options.append(Option(_named(name, spec.say("description", lang), width), id=name))
-            for path in folder:  # the teacher's folder ('vmsim serve --scenarios')
-                options.append(Option(_named(path.stem, tr("open.teachers", lang), width), id=str(path)))
+            for path, stem in zip(folder, stems, strict=True):  # the teacher's folder ('vmsim serve --scenarios')
+                options.append(Option(_named(stem, tr("open.teachers", lang), width), id=str(path)))
             yield OptionList(*options, id="scenario-list")
             with Horizontal(classes="dialog-row"):
                 yield Label(tr("open.file", lang), classes="field-label")
