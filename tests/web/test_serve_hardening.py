@@ -113,7 +113,8 @@ def test_a_tabs_budget_drops_a_flood_and_refills_with_time():
     assert sum(budget.allow(1) for _ in range(50)) == 5  # half a second refills five
     now[0] += 10
     assert budget.allow(2000) and not budget.allow(1)  # bytes too: 2,000 spent, none left
-    assert budget.dropped == 76
+    assert budget.dropped == 76 and not budget.flooded
+    assert sum(budget.allow(1) for _ in range(3000)) == 0 and budget.flooded
 
 
 def test_good_messages_pass_and_resizes_are_clamped():
@@ -212,6 +213,24 @@ def test_a_tab_gets_no_compression_and_a_message_too_long_closes_its_socket_alon
     other.read_until("Add a workload", timeout=20)
     for each in (tab, other):
         each.close()
+    served.wait_sessions_gone()
+    assert "Traceback" not in served.output(), served.output()
+
+
+@needs_extra
+def test_a_flood_of_messages_closes_the_tab_that_sends_it(serve_vmsim):
+    """Past its budget a tab's messages are dropped unread; a tab that keeps flooding is closed, with its app."""
+    served = serve_vmsim("hello")
+    tab = RawTab(served.port)
+    tab.read_until("nginx-1")
+    assert len(served.dashboards()) == 1
+    for _ in range(5000):  # in one go: a few hundred fit the budget's burst, the rest are a flood
+        tab.send_text('["ping", "x"]')
+    deadline = time.monotonic() + 20
+    while served.dashboards() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert served.dashboards() == []
+    tab.close()
     served.wait_sessions_gone()
     assert "Traceback" not in served.output(), served.output()
 

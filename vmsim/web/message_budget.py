@@ -12,6 +12,7 @@ from collections.abc import Callable
 MESSAGES_PER_S = 200.0  # a key held down sends ~30 a second
 BYTES_PER_S = 256 * 1024.0
 BURST_S = 2.0  # a bucket holds this many seconds' worth
+FLOOD = 2000  # messages dropped: past this many, the socket is a flood and is closed (each still costs a read)
 
 
 class MessageBudget:
@@ -28,6 +29,11 @@ class MessageBudget:
         self.clock = clock
         self.last = clock()
         self.dropped = 0  # messages refused so far
+
+    @property
+    def flooded(self) -> bool:
+        """Whether so many messages were dropped that the socket should be closed."""
+        return self.dropped > FLOOD
 
     def allow(self, size: int) -> bool:
         """Whether a message of ``size`` bytes may be read now (it is then counted)."""

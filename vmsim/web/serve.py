@@ -297,12 +297,11 @@ def _server_class() -> Any:
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             origin = request.headers.get("Origin")
             host, port = parse_host_header(request.headers.get("Host"))  # checked already by _check_request
-            if origin is not None and not same_origin(origin, host, port, request.scheme):
-                # Browsers always send Origin: another site's page must not open a session here.
+            if origin is not None and not same_origin(origin, host, port, request.scheme):  # (browsers send it)
                 raise web.HTTPForbidden(text="vmsim serve: a page from another site cannot open a session\n")
-            # A ping every 30 s, and a tab whose pong is 15 s late is dropped (aiohttp waits half the interval):
-            # at 15 s, 2 of 30 tabs on a saturated 2-core server were dropped (close code 1006) while in use.
-            # Uncompressed and bounded: what a tab sends costs it as much to send as the server to read.
+            # A ping every 30 s, a tab whose pong is 15 s late dropped (at 15 s, 2 of 30 tabs on a saturated
+            # 2-core server were dropped while in use). Uncompressed and bounded: what a tab sends costs it as much
+            # to send as the server to read.
             ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=MAX_MESSAGE_BYTES, compress=False)
             await ws.prepare(request)
             self.sockets.add(ws)
@@ -370,10 +369,14 @@ def _server_class() -> Any:
                 return
             budget = MessageBudget()
             async for message in ws:  # keep the message on screen until the tab goes (or the server stops)
-                if message.type == WSMsgType.TEXT and len(message.data) <= 200 and budget.allow(len(message.data)):
-                    parsed = parse_message(message.data)  # (only a ping is answered: nothing longer is read)
-                    if parsed is not None and parsed[0] == "ping":
-                        await ws.send_json(["pong", parsed[1]])
+                size = len(message.data) if message.type == WSMsgType.TEXT else 200
+                if not budget.allow(size) or size >= 200:  # (only a ping is answered: nothing longer is read)
+                    if budget.flooded:
+                        break  # (a flood: closed)
+                    continue
+                parsed = parse_message(message.data)
+                if parsed is not None and parsed[0] == "ping":
+                    await ws.send_json(["pong", parsed[1]])
 
         async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
             # As textual-serve's, but a malformed message is dropped (it raised, and printed a traceback),
@@ -381,6 +384,8 @@ def _server_class() -> Any:
             budget = MessageBudget()
             async for message in websocket:
                 if message.type != WSMsgType.TEXT or not budget.allow(len(message.data)):
+                    if budget.flooded:
+                        break  # (the tab's socket is closed, and its app stopped, on the way out)
                     continue  # (over its budget, a tab's messages are dropped unread)
                 parsed = parse_message(message.data)
                 if parsed is None:
