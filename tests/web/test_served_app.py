@@ -26,6 +26,22 @@ def make_app(tmp_path) -> VmsimApp:
     return VmsimApp(load_scenario("hello"), paused=True, animate=False, export_dir=tmp_path / "exports")
 
 
+def teachers_folder(monkeypatch, tmp_path, name: str):
+    """A served tab whose teacher's folder holds one scenario file, ``name``."""
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / name).write_text(TEACHER, encoding="utf-8")
+    served(monkeypatch, folder)
+    return folder
+
+
+async def open_dialog(pilot, app) -> OptionList:
+    """The open dialog's list, opened with 'o'."""
+    await pilot.press("o")
+    await pilot.pause()
+    return app.screen.query_one(OptionList)
+
+
 async def type_path(pilot, app, text: str) -> None:
     await pilot.press("o")
     await pilot.pause()
@@ -57,17 +73,12 @@ async def test_a_served_tab_cannot_open_a_file_by_path(monkeypatch, tmp_path):
 
 
 async def test_a_served_tab_opens_shipped_names_and_the_teachers_folder(monkeypatch, tmp_path):
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    (folder / "week3.toml").write_text(TEACHER, encoding="utf-8")
+    folder = teachers_folder(monkeypatch, tmp_path, "week3.toml")
     (tmp_path / "secret.toml").write_text(SECRET, encoding="utf-8")
     (folder / "link.toml").symlink_to(tmp_path / "secret.toml")  # a link out of the folder is not offered
-    served(monkeypatch, folder)
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("o")
-        await pilot.pause()
-        options = app.screen.query_one(OptionList)
+        options = await open_dialog(pilot, app)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert ids == [*shipped_names(), str(folder / "week3.toml")]
         await pilot.press("escape")
@@ -126,15 +137,10 @@ async def test_a_teachers_file_name_with_escape_codes_is_shown_escaped(monkeypat
     """A file named with an ESC sequence drew colours and set the window's title in every tab's open dialog."""
     from rich.console import Console
 
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    (folder / "b\x1b[31mad\x1b]0;PWNED\a.toml").write_text(TEACHER, encoding="utf-8")
-    served(monkeypatch, folder)
+    teachers_folder(monkeypatch, tmp_path, "b\x1b[31mad\x1b]0;PWNED\a.toml")
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("o")
-        await pilot.pause()
-        options = app.screen.query_one(OptionList)
+        options = await open_dialog(pilot, app)
         console = Console(width=200, color_system=None)
         with console.capture() as shown:
             console.print(options.get_option_at_index(options.option_count - 1).prompt)
