@@ -86,12 +86,18 @@ def check_lesson_step(spec: ScenarioSpec, step: int | None, name: str) -> None:
         raise CliError.say("cli.step_range", step=step, name=repr(name), total=total, steps=len(spec.lesson))
 
 
-def lesson_names() -> list[str]:
-    """The shipped scenarios that are lessons."""
+def lesson_specs() -> dict[str, ScenarioSpec]:
+    """The shipped scenarios that are lessons, by name (each read once)."""
     from vmsim.scenarios import load_scenario
     from vmsim.scenarios.loader import shipped_names
 
-    return [n for n in shipped_names() if load_scenario(n).lesson]
+    specs = {name: load_scenario(name) for name in shipped_names()}
+    return {name: spec for name, spec in specs.items() if spec.lesson}
+
+
+def lesson_names() -> list[str]:
+    """The shipped scenarios that are lessons."""
+    return list(lesson_specs())
 
 
 def build_summary_rows(spec: ScenarioSpec, lang: str) -> tuple[tuple[str, ...], ...]:

@@ -108,14 +108,13 @@ class Session:
         self.worlds = tuple(k for k in WORLD_KINDS if k in (worlds or spec.worlds))
         self.user_commands: list[Command] = []
         self.high_water_s = 0.0
+        self.dropped_future: tuple[float, float] | None = None  # (from, to) a command at a rewound moment dropped
         self.speed = speed
         self.paused = paused
         # The app the fit meter follows and 'add again' repeats: the last one added, by the user or a lesson.
         self.last_app: str | None = _first_app(spec)
-        # A run that will never go back (a headless run to its end) keeps none: pickling would only cost.
-        self.checkpoints = Checkpoints(enabled=checkpoints)
-        # The simulation this session drives: read it in tests; change it only through the methods below.
-        self.sim = self._fresh()
+        self.checkpoints = Checkpoints(enabled=checkpoints)  # none for a run that never goes back (headless)
+        self.sim = self._fresh()  # the simulation this session drives: changed only by the methods below
         self.seen = 0  # how many of user_commands ``sim`` has been given (fewer after moving back in time)
         self.ahead: Ahead | None = None  # the next rewind, made in advance while paused (see prepare_back)
         self.lesson: LessonRunner | None = None
@@ -202,6 +201,7 @@ class Session:
     def _log(self, verb: str, args: tuple[object, ...]) -> None:
         now = self.sim.now
         # Moving back and then acting starts a new future: the old one's later commands are dropped.
+        self.dropped_future = (now, self.high_water_s) if self.high_water_s > now + 1e-9 else None
         self.user_commands = [c for c in self.user_commands if c.t_s <= now]
         self.checkpoints.forget_after(now, len(self.user_commands))
         self.user_commands.append(Command(now, verb, args))

@@ -43,18 +43,15 @@ class Seeking(App[None]):
     _prepare_timer: Timer | None = None  # set while the next rewind is about to be made in advance
     snapshot: SimulationSnapshot
     _log_reset: bool
-    _rewound: tuple[Session, float] | None = None  # at the last refresh: a moment earlier than time had reached
 
     def note_new_future(self) -> None:
-        """Called on each refresh. A command given at a rewound moment (outside a lesson, which keeps its own
-        history) starts a new future and drops what came after it: say so, once, with the moments it spans."""
-        session, was = self.session, self._rewound
-        self._rewound = (session, session.high_water_s) if session.rewound else None
-        if was is None or was[0] is not session or session.rewound or session.lesson is not None:
-            return
-        now, commands = session.now, session.user_commands
-        if now < was[1] - 1e-9 and commands and abs(commands[-1].t_s - now) < 1e-9:
-            self.notify(tr("note.new_future", self.lang, at=f"{now:.2f}", until=f"{was[1]:.2f}"), timeout=5)
+        """Called on each refresh: a command given at a rewound moment dropped what came after it (outside a
+        lesson, which keeps its own history); say so once, with the moments it spans."""
+        session = self.session
+        dropped, session.dropped_future = session.dropped_future, None  # (told once)
+        if dropped is not None and session.lesson is None:
+            at, until = dropped
+            self.notify(tr("note.new_future", self.lang, at=f"{at:.2f}", until=f"{until:.2f}"), timeout=5)
 
     if TYPE_CHECKING:
 

@@ -73,15 +73,13 @@ def _list_lessons(lang: str) -> int:
     """``vmsim lesson`` without a name: the shipped lessons, each with its title and steps."""
     import sys
 
-    from vmsim.cli.scenario_options import lesson_names
-    from vmsim.scenarios import load_scenario
+    from vmsim.cli.scenario_options import lesson_specs
     from vmsim.text import tr
 
-    names = lesson_names()
-    width = max(map(len, names), default=0)
+    specs = lesson_specs()
+    width = max(map(len, specs), default=0)
     lines = [tr("cli.lessons_head", lang), ""]
-    for name in names:
-        spec = load_scenario(name)
+    for name, spec in specs.items():
         steps = tr("cli.lesson_steps", lang, n=len(spec.lesson) + 1)  # with its summary, as the dashboard counts
         lines.append(f"  {name:<{width}}  {spec.say('name', lang)} ({steps})")
     sys.stdout.write("\n".join(lines) + "\n")
