@@ -597,3 +597,20 @@ async def test_a_lesson_opened_after_c_moves_its_steps_with_the_arrows_not_the_v
         await pilot.press("right")
         await pilot.pause()
         assert app.lesson is not None and app.lesson.number == 2
+
+
+async def test_back_to_a_step_draws_the_hosts_view_for_that_step_at_once():
+    """← from isolation's step 3 to step 2 (paused) left the hosts view drawing step 3's node-web-2 until something
+    else refreshed it: the views were drawn before the step they follow was shown."""
+    from vmsim.tui.widgets.hosts_view import HostsView
+
+    app = VmsimApp(load_scenario("isolation"), animate=False, export_dir="/nonexistent", lesson_step=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not app.dashboard_ready:
+            await pilot.pause()
+        assert "node-web-2 on host-b" in str(app.screen.query(HostsView).first().render())
+        await pilot.press("left")
+        await pilot.pause()
+        assert app.lesson is not None and app.lesson.number == 2 and app.session.paused
+        drawn = "\n".join(str(view.render()) for view in app.screen.query(HostsView))
+        assert "node-web-1 on host-a" in drawn and "node-web-2 on host-b" not in drawn

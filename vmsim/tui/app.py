@@ -411,9 +411,9 @@ class VmsimApp(PlainNotices, Seeking, TeachingViews, HostsActions, KeyGate, KeyG
     def _after_lesson_move(self, worlds_before: tuple[str, ...]) -> None:
         if self.session.worlds != worlds_before:
             self._swap_worlds(self.session.settle())
-        else:
-            self.refresh_view(self.session.settle(), charts=True)
+        else:  # the step first (what the hosts view's picture follows), then the views drawn for it
             self.show_lesson()
+            self.refresh_view(self.session.settle(), charts=True)
         self.refresh_bindings()
 
     def action_toggle_narration(self) -> None:
