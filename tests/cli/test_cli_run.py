@@ -144,6 +144,38 @@ def test_run_out_replaces_an_existing_file_whole(capsys, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
 
 
+def test_out_names_the_format_when_format_is_not_given(capsys, tmp_path):
+    # 'vmsim run hello --out result.csv' writes CSV, as its name says, not the table
+    for name, format in (("r.csv", "csv"), ("r.json", "json"), ("r.txt", "table"), ("r.dat", "table")):
+        _, expected, _ = run_cli(capsys, "run", "hello", "--format", format)
+        code, out, _ = run_cli(capsys, "run", "hello", "--out", str(tmp_path / name))
+        assert code == 0 and out == ""
+        assert (tmp_path / name).read_text(encoding="utf-8") == expected, name
+    code, _, _ = run_cli(capsys, "run", "hello", "--series", "--out", str(tmp_path / "s.csv"))
+    assert code == 0 and (tmp_path / "s.csv").read_text(encoding="utf-8").startswith("series,world,t_s,value")
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (("run", "hello", "--format", "json", "--out", "r.csv"), "--format csv"),
+        (("run", "hello", "--format", "table", "--out", "r.JSON"), "--format json"),
+        (("lesson", "density", "--format", "text", "--out", "l.json"), "--format json"),
+        (("worksheet", "density", "--format", "md", "--out", "w.html"), "--format html"),
+    ],
+)
+def test_a_format_the_out_name_contradicts_is_refused_and_nothing_is_written(capsys, tmp_path, monkeypatch, argv, says):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, *argv, "--lang", "en")
+    assert code == 2 and out == ""
+    suffix = "." + argv[-1].rsplit(".", 1)[1].lower()
+    assert f"--out {argv[-1]} names a {suffix} file" in err
+    assert says in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+    code, _, err = run_cli(capsys, *argv, "--lang", "ko")
+    assert code == 2 and says in err and "확장자" in err
+
+
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 def test_run_out_file_gets_the_usual_permissions(capsys, tmp_path):
     # An output file should be created like any other file (0666 less the umask), not private to its

@@ -95,3 +95,20 @@ def lang_of(args: argparse.Namespace) -> str:
     from vmsim.text import default_lang
 
     return getattr(args, "lang", None) or default_lang()
+
+
+def out_format(chosen: str | None, out: str | None, suffixes: dict[str, str], default: str) -> str:
+    """The format a command writes: ``--format`` when given, else the one ``--out``'s suffix names (``suffixes``:
+    ``".csv" -> "csv"``), else ``default``. A ``--format`` the file's suffix contradicts is refused, so
+    ``--out result.csv --format json`` never writes JSON into a ``.csv`` file without a word."""
+    from pathlib import PurePath
+
+    from vmsim.cli.errors import CliError
+
+    suffix = PurePath(out).suffix.lower() if out and out != "-" else ""
+    named = suffixes.get(suffix)
+    if chosen is None:
+        return named or default
+    if named is not None and named != chosen:
+        raise CliError.say("cli.format_vs_out", out=out, suffix=suffix, format=chosen, named=named)
+    return chosen

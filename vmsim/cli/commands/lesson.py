@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from vmsim.cli.arguments import add_lang
+from vmsim.cli.arguments import add_lang, out_format
 from vmsim.cli.errors import CliError
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         nargs="?",
         help="a shipped lesson or a .toml path with [[lesson]] steps (without one: the list of lessons)",
     )
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json"], help="default: as --out's name ends (.json), else text")
     add_lang(p, "the lesson")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.set_defaults(func=handle)
@@ -65,7 +65,8 @@ def handle(args: argparse.Namespace) -> int:
         return _list_lessons(lang)
     spec = lesson_spec(args.lesson)
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
-    emit(outline_json(outline) if args.format == "json" else outline_text(outline), args.out, files_read(spec), lang)
+    fmt = out_format(args.format, args.out, {".json": "json", ".txt": "text"}, "text")
+    emit(outline_json(outline) if fmt == "json" else outline_text(outline), args.out, files_read(spec), lang)
     return 0
 
 

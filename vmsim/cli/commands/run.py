@@ -7,10 +7,12 @@ import sys
 import time
 from functools import partial
 
-from vmsim.cli.arguments import add_lang, lang_of, seconds, seed
+from vmsim.cli.arguments import add_lang, lang_of, out_format, seconds, seed
 from vmsim.cli.errors import CliError
 from vmsim.cli.scenario_options import emit, files_read, with_host
 from vmsim.text import escaped_lines, tr
+
+OUT_SUFFIXES = {".json": "json", ".csv": "csv", ".txt": "table"}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -26,7 +28,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     )
     r.add_argument("--timings", action="store_true", help="say on stderr how long the run and the seek took")
     r.add_argument("--seed", type=seed, help="override the scenario's seed")
-    r.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    r.add_argument(
+        "--format", choices=["table", "json", "csv"], help="default: as --out's name ends (.json, .csv), else table"
+    )
     r.add_argument("--host", help="run on this host instead of the scenario's: a preset or 'local' (this machine)")
     r.add_argument("--out", help="write to this file (atomically) instead of stdout")
     add_lang(r, "the table (JSON and CSV are always English)")
@@ -44,6 +48,7 @@ def handle(args: argparse.Namespace) -> int:
     from vmsim.session import run_headless
 
     spec, lang = with_host(load_scenario(args.scenario), args.host), lang_of(args)
+    fmt = out_format(args.format, args.out, OUT_SUFFIXES, "table")
     until = spec.duration_s if args.until is None else args.until
     if args.seek_to is not None and args.seek_to > until:
         raise CliError.say("cli.seek_after_end", seek=f"{args.seek_to:g}", until=f"{until:g}")
@@ -65,17 +70,17 @@ def handle(args: argparse.Namespace) -> int:
             note += f"; seek to {args.seek_to:g} s took {sought:.3f} s ({kept} checkpoints kept)"
         print(note, file=sys.stderr)
     if args.series:
-        if args.format != "csv":
+        if fmt != "csv":
             raise CliError.say("cli.series_csv")
         from vmsim.output.series_export import render_series_csv
 
         emit(render_series_csv(session.sim), args.out, files_read(spec), lang)
         return 0
     snap = session.snapshot(include_events=True)
-    if args.format == "json":  # streamed: a run of 100,000 instances never holds its whole document as a string
+    if fmt == "json":  # streamed: a run of 100,000 instances never holds its whole document as a string
         emit(partial(formats.write_json, snap), args.out, files_read(spec), lang)
         return 0
-    if args.format == "csv":
+    if fmt == "csv":
         emit(formats.render_csv(snap), args.out, files_read(spec), lang)
         return 0
     from vmsim.output.result_tables import render_table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from vmsim.cli.arguments import add_lang
+from vmsim.cli.arguments import add_lang, out_format
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     )
     add_lang(p, "the sheet")
     p.add_argument("--answers", action="store_true", help="the answer key: explanations and a run's figures")
-    p.add_argument("--format", choices=["md", "html"], default="md")
+    p.add_argument("--format", choices=["md", "html"], help="default: as --out's name ends (.html, .md), else md")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.set_defaults(func=handle)
     return p
@@ -42,5 +42,6 @@ def handle(args: argparse.Namespace) -> int:
     spec = lesson_spec(args.lesson)
     lang = args.lang or default_lang()
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
-    emit(render_worksheet(outline, args.answers, args.format), args.out, files_read(spec), lang)
+    fmt = out_format(args.format, args.out, {".md": "md", ".html": "html", ".htm": "html"}, "md")
+    emit(render_worksheet(outline, args.answers, fmt), args.out, files_read(spec), lang)
     return 0
