@@ -169,12 +169,12 @@ def test_scenarios_on_a_terminal_wraps_each_description_under_itself(capsys, mon
     from vmsim.cli.commands import scenarios
     from vmsim.output.formats import columns
 
-    monkeypatch.setattr(scenarios, "_terminal_columns", lambda: 80)
+    monkeypatch.setattr(scenarios, "terminal_columns", lambda: 80)
     code, out, _ = run_cli(capsys, "scenarios", "--lang", "ko")
     assert code == 0
     lines = out.splitlines()
     assert max(columns(line) for line in lines) <= 80
-    monkeypatch.setattr(scenarios, "_terminal_columns", lambda: None)  # a pipe or a file: one line each
+    monkeypatch.setattr(scenarios, "terminal_columns", lambda: None)  # a pipe or a file: one line each
     _, whole, _ = run_cli(capsys, "scenarios", "--lang", "ko")
     assert len(whole.splitlines()) < len(lines)
     start = lines[2].index(lines[2].split()[2])  # the description column

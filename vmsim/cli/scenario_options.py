@@ -109,3 +109,16 @@ def build_summary_rows(spec: ScenarioSpec, lang: str) -> tuple[tuple[str, ...], 
 
     story, _problem = make_build_story(spec.build, lang)
     return build_rows(story, len(spec.worlds) + 1, lang) if story is not None else ()
+
+
+def terminal_columns(out: str | None = None) -> int | None:
+    """The width of the terminal a command prints to: None when ``out`` names a file, or stdout is a file or a
+    pipe (lines stay whole there, for tools)."""
+    import os
+
+    if out is not None and out != "-":
+        return None
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+    except (OSError, ValueError):
+        return None

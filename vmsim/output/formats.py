@@ -89,6 +89,40 @@ def table(rows: Sequence[Sequence[str]], align: str = "") -> str:
     return "\n".join(out)
 
 
+def fitted_table(rows: Sequence[Sequence[str]], align: str, width: int | None, keys: int = 1) -> str:
+    """:func:`table`, or, when it is wider than ``width`` terminal columns, the same table cut into blocks of
+    columns one under another, each repeating the first ``keys`` columns (as a wide data frame is printed), so a
+    line never wraps on an 80-column terminal. ``width`` None: one table, however wide (a file, a pipe)."""
+    whole = table(rows, align)
+    if width is None or not rows or max(map(columns, whole.splitlines())) <= width:
+        return whole
+    widths = [max(columns(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    base = sum(widths[:keys]) + 2 * keys
+
+    def cut(limit: int) -> list[list[int]]:  # columns in order, as many to a block as fit in ``limit``
+        blocks: list[list[int]] = [[]]
+        used = base
+        for i in range(keys, len(widths)):
+            if blocks[-1] and used + widths[i] > limit:
+                blocks.append([])
+                used = base
+            blocks[-1].append(i)
+            used += widths[i] + 2
+        return blocks
+
+    blocks = cut(width)
+    limit = width  # as few blocks as fit, made as even as they can be (not a last one holding one column)
+    while limit > base and len(cut(limit - 1)) == len(blocks):
+        limit -= 1
+    blocks = cut(limit)
+    out = []
+    for block in blocks:
+        chosen = [*range(keys), *block]
+        cut = [[row[i] for i in chosen] for row in rows]
+        out.append(table(cut, "".join(align[i] if i < len(align) else "l" for i in chosen)))
+    return "\n\n".join(out)
+
+
 def _secs(x: float | None) -> str:
     return "-" if x is None else f"{x:.2f} s"
 

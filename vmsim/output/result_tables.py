@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from vmsim.engine.admission import FitResult
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, SimulationSnapshot, WorldSnapshot
-from vmsim.output.formats import plain, table, world_summary
+from vmsim.output.formats import columns, fitted_table, plain, table, world_summary, wrap
 from vmsim.output.words import coded_text, event_text, fmt_mib
 from vmsim.text import tr
 
@@ -39,9 +39,15 @@ def category_label(cat: str, lang: str = "en") -> str:
 
 
 def render_table(
-    snap: SimulationSnapshot, phases: bool = True, max_instances: int = 40, lang: str = "en", title: str = ""
+    snap: SimulationSnapshot,
+    phases: bool = True,
+    max_instances: int = 40,
+    lang: str = "en",
+    title: str = "",
+    width: int | None = None,
 ) -> str:
-    """The human-readable result of a run (``title``: the scenario's name in ``lang``, else the snapshot's)."""
+    """The human-readable result of a run (``title``: the scenario's name in ``lang``, else the snapshot's).
+    ``width``: the terminal's columns, which no line may pass (None: a file or a pipe, every table whole)."""
     h = snap.host
     lines = [tr("run.title", lang, scenario=title or snap.scenario, seed=snap.seed, t=f"{snap.time_s:.2f}")]
     label = host_words(h.label, h.name, h.cpu_cores, h.memory_mib, h.disk_mib, lang)
@@ -49,17 +55,38 @@ def render_table(
         lines.append(tr("run.hosts", lang, n=f"{h.hosts:,}", label=label, placement=h.placement))
     else:
         lines.append(tr("run.host", lang, label=label))
-    lines.append("")
+    lines = [*_wrapped(lines, width), ""]
     worlds = snap.worlds
+    align = "l" + "r" * len(worlds)
+    summary = table(_summary_rows(worlds, lang, compact=False), align)
+    if width is not None and max(map(columns, summary.splitlines())) > width:
+        # too wide: the counts and the capacity on rows of their own ("1 of 1" and "… of 16.0 GiB" take room)
+        summary = fitted_table(_summary_rows(worlds, lang, compact=True), align, width)
+    lines.append(summary)
+    if phases:
+        for w in worlds:
+            lines += ["", tr("run.phases_heading", lang, world=tr("world." + w.name, lang))]
+            lines += _instance_lines(w, max_instances, lang, width)
+            lines += _wrapped(_event_lines(w, lang), width)
+    return "\n".join(lines) + "\n"
+
+
+def _summary_rows(worlds: Sequence[WorldSnapshot], lang: str, compact: bool) -> list[list[str]]:
+    """The worlds side by side. ``compact``: 'instances' and 'running' where a row says '1 of 1', and the hosts'
+    memory on a row of its own where 'memory committed' says '… of 16.0 GiB' (narrower columns, same figures)."""
     rows: list[list[str]] = [["", *[tr("world." + w.name, lang) for w in worlds]]]
     summaries = [world_summary(w) for w in worlds]
-    ready = zip(summaries, worlds, strict=True)
-    rows.append(
-        [
-            tr("run.ready", lang),
-            *[tr("bar.of", lang, used=f"{s['ready']:,}", cap=f"{len(w.instances):,}") for s, w in ready],
-        ]
-    )
+    if compact:
+        rows.append([tr("run.instances", lang), *[f"{len(w.instances):,}" for w in worlds]])
+        rows.append(["  " + tr("state.running", lang), *[f"{s['ready']:,}" for s in summaries]])
+    else:
+        ready = zip(summaries, worlds, strict=True)
+        rows.append(
+            [
+                tr("run.ready", lang),
+                *[tr("bar.of", lang, used=f"{s['ready']:,}", cap=f"{len(w.instances):,}") for s, w in ready],
+            ]
+        )
     for state in ("booting", "failed", "killed", "stopped"):
         if any(w.count(state) for w in worlds):
             rows.append(["  " + tr("state." + state, lang), *[f"{w.count(state):,}" for w in worlds]])
@@ -67,20 +94,41 @@ def render_table(
     rows.append([tr("run.max", lang), *[_secs(s["max_ready_s"], lang) for s in summaries]])  # type: ignore[arg-type]
     committed = same_unit([w.memory.total_mib for w in worlds])
     caps = [fmt_mib(w.memory.capacity_mib) for w in worlds]
-    rows.append(
-        [tr("run.committed", lang), *[tr("bar.of", lang, used=c, cap=n) for c, n in zip(committed, caps, strict=True)]]
-    )
+    if compact:
+        rows.append([tr("run.host_memory", lang), *caps])
+        rows.append([tr("run.committed", lang), *committed])
+    else:
+        pairs = zip(committed, caps, strict=True)
+        rows.append([tr("run.committed", lang), *[tr("bar.of", lang, used=c, cap=n) for c, n in pairs]])
     _category_rows(rows, [w.memory.by_category for w in worlds], MEMORY_CATEGORIES, lang)
     rows.append([tr("run.in_use", lang), *same_unit([w.memory_touched_mib for w in worlds])])
     rows.append([tr("run.disk", lang), *same_unit([w.disk.total_mib for w in worlds])])
     _category_rows(rows, [w.disk.by_category for w in worlds], [c for c, _ in worlds[0].disk.by_category], lang)
-    lines.append(table(rows, "l" + "r" * len(worlds)))
-    if phases:
-        for w in worlds:
-            lines += ["", tr("run.phases_heading", lang, world=tr("world." + w.name, lang))]
-            lines += _instance_lines(w, max_instances, lang)
-            lines += _event_lines(w, lang)
-    return "\n".join(lines) + "\n"
+    return rows
+
+
+def _wrapped(lines: list[str], width: int | None) -> list[str]:
+    """Each line broken to ``width`` columns, its continuations under its text: an event's under what happened
+    ('  t = 130.00  a kernel bug …'), a reason's two columns in (None: the lines as they are)."""
+    if width is None:
+        return lines
+    out: list[str] = []
+    for line in lines:
+        if columns(line) <= width:
+            out.append(line)
+            continue
+        text = line.lstrip(" ")
+        lead = line[: len(line) - len(text)]
+        if text.startswith("t = ") and "  " in text:  # an event: its time, two spaces, what happened
+            stamp, _, text = text.partition("  ")
+            lead, hang = f"{lead}{stamp}  ", " " * (len(lead) + len(stamp) + 2)
+        else:
+            hang = lead + "  "
+        if len(hang) > width // 2:
+            lead, hang = "", "  "
+        first, *rest = wrap(text, width - len(hang))
+        out += [lead + first, *(hang + part for part in rest)]
+    return out
 
 
 def _category_rows(
@@ -101,7 +149,7 @@ def same_unit(values: Sequence[float]) -> list[str]:
     return [fmt_mib(v) for v in values]
 
 
-def _instance_lines(w: WorldSnapshot, max_instances: int, lang: str) -> list[str]:
+def _instance_lines(w: WorldSnapshot, max_instances: int, lang: str, width: int | None = None) -> list[str]:
     """Each instance's phases in seconds, then the reasons of those that did not run."""
     shown = w.instances[:max_instances]
     names: list[str] = []
@@ -115,10 +163,10 @@ def _instance_lines(w: WorldSnapshot, max_instances: int, lang: str) -> list[str
         dur = {p.name: (p.end_s - p.start_s) if p.end_s is not None else None for p in inst.phases}
         cells = [f"{dur[n]:.2f}" if dur.get(n) is not None else ("…" if n in dur else "") for n in names]
         prow.append([inst.id, word("state.", inst.state, lang), *cells, _secs(inst.boot_s, lang)])
-    lines = [table(prow, "ll" + "r" * (len(names) + 1))]
+    lines = [fitted_table(prow, "ll" + "r" * (len(names) + 1), width, keys=2)]
     if len(w.instances) > max_instances:
         lines.append(tr("run.more", lang, n=f"{len(w.instances) - max_instances:,}"))
-    lines += [f"  {inst.id}: {coded_text(inst.reason, lang)}" for inst in shown if inst.reason]
+    lines += _wrapped([f"  {inst.id}: {coded_text(inst.reason, lang)}" for inst in shown if inst.reason], width)
     return lines
 
 

@@ -9,7 +9,7 @@ from functools import partial
 
 from vmsim.cli.arguments import add_lang, lang_of, out_format, seconds, seed
 from vmsim.cli.errors import CliError
-from vmsim.cli.scenario_options import emit, files_read, with_host
+from vmsim.cli.scenario_options import emit, files_read, terminal_columns, with_host
 from vmsim.text import escaped_lines, tr
 
 OUT_SUFFIXES = {".json": "json", ".csv": "csv", ".txt": "table"}
@@ -85,5 +85,6 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     from vmsim.output.result_tables import render_table
 
-    emit(render_table(snap, lang=lang, title=spec.say("name", lang)), args.out, files_read(spec), lang)
+    shown = render_table(snap, lang=lang, title=spec.say("name", lang), width=terminal_columns(args.out))
+    emit(shown, args.out, files_read(spec), lang)
     return 0

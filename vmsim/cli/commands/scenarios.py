@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from vmsim.cli.arguments import add_lang, lang_of
+from vmsim.cli.scenario_options import terminal_columns
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -43,18 +44,8 @@ def handle(args: argparse.Namespace) -> int:
     else:
         head = [tr("scenarios.name", lang), tr("scenarios.worlds", lang), tr("scenarios.description", lang)]
         table: list[list[str]] = [head] + [[r["name"], ",".join(r["worlds"]), r["description"]] for r in rows]
-        sys.stdout.write(formats.table(_wrapped(table, _terminal_columns())) + "\n")
+        sys.stdout.write(formats.table(_wrapped(table, terminal_columns())) + "\n")
     return 0
-
-
-def _terminal_columns() -> int | None:
-    """The width of the terminal stdout is (None when it is a file or a pipe: lines stay whole for tools)."""
-    import os
-
-    try:
-        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
-    except (OSError, ValueError):
-        return None
 
 
 def _wrapped(table: list[list[str]], columns: int | None) -> list[list[str]]:
