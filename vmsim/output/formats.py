@@ -118,8 +118,8 @@ def fitted_table(rows: Sequence[Sequence[str]], align: str, width: int | None, k
     out = []
     for block in blocks:
         chosen = [*range(keys), *block]
-        cut = [[row[i] for i in chosen] for row in rows]
-        out.append(table(cut, "".join(align[i] if i < len(align) else "l" for i in chosen)))
+        part = [[row[i] for i in chosen] for row in rows]
+        out.append(table(part, "".join(align[i] if i < len(align) else "l" for i in chosen)))
     return "\n\n".join(out)
 
 
