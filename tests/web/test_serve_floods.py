@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import select
 import socket
 import sys
 import time
@@ -16,6 +17,7 @@ import pytest
 from test_serve import SERVE, RawTab, needs_extra, wait_until
 from test_serve_hardening import http_status
 
+from vmsim.web.connections import PeerGate, per_address_cap
 from vmsim.web.quiet_log import QuietRecords
 
 # vmsim serve with its hard limit on open files set low, so a few hundred connections reach it.
@@ -44,6 +46,69 @@ def test_idle_connections_past_the_descriptor_limit_do_not_stop_the_server(serve
     out = served.output()
     alive = served.proc.poll() is None and "cannot listen" not in out and "Traceback" not in out
     assert alive, out[-3000:]
+
+
+def _connect(port: int, source: str) -> socket.socket:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(5)
+    s.bind((source, 0))
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def _index_from(port: int, source: str) -> int:
+    with _connect(port, source) as s:
+        s.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return int(data.split(b" ", 2)[1])
+
+
+@needs_extra
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="127.0.0.2 is this machine only on Linux")
+def test_one_address_holding_idle_connections_cannot_take_the_classes_share(serve_vmsim):
+    """Half-sent requests held the server's descriptors for its idle timeout: one address now holds at most
+    4 a tab plus 32 (36 with --max-sessions 1); past that its connections are closed as they arrive."""
+    served = serve_vmsim("hello", "--max-sessions", "1")
+    cap = per_address_cap(1)
+    assert _index_from(served.port, "127.0.0.1") == 200  # (and the fixture's probe connections are gone by now)
+    held = []
+    for _ in range(cap + 1):
+        held.append(_connect(served.port, "127.0.0.1"))
+        held[-1].sendall(b"GET / HTTP/1.1\r\nHost: 127.")  # half a request, never finished
+    closed: list[socket.socket] = []
+    deadline = time.monotonic() + 10
+    while not closed and time.monotonic() < deadline:
+        closed = select.select(held, [], [], 0.5)[0]
+    time.sleep(0.5)  # any other the server meant to close is closed by now too
+    closed = select.select(held, [], [], 0)[0]
+    assert len(closed) == 1, f"{len(closed)} of {cap + 1} closed: the cap is {cap}"
+    with contextlib.suppress(ConnectionResetError):  # (a reset: it was closed with the half request unread)
+        assert closed[0].recv(1) == b""
+    assert _index_from(served.port, "127.0.0.2") == 200  # another machine is served meanwhile
+    for s in held[:3]:
+        s.close()
+    wait_until(lambda: _index_from(served.port, "127.0.0.1") == 200, 10, "a freed place to be taken", served.output)
+    for s in held[3:]:
+        s.close()
+    assert "closed a connection from 127.0.0.1: it already holds 36" in served.output()
+    assert served.proc.poll() is None and "Traceback" not in served.output()
+
+
+def test_the_gate_counts_each_address_and_frees_its_places():
+    gate = PeerGate(2)
+    assert gate.admit("10.0.0.5") == "10.0.0.5" and gate.admit("10.0.0.5") == "10.0.0.5"
+    assert gate.admit("10.0.0.5") is None and gate.refused == 1
+    assert gate.admit("10.0.0.6") == "10.0.0.6"  # another address has places of its own
+    # one IPv6 machine may take any address of its /64: they count as one
+    assert gate.admit("2001:db8::1") == gate.admit("2001:db8::ffff") == "2001:db8::/64"
+    assert gate.admit("2001:db8::2") is None
+    gate.release("10.0.0.5")
+    assert gate.admit("10.0.0.5") == "10.0.0.5"
+    for key in ("10.0.0.5", "10.0.0.5", "10.0.0.6"):
+        gate.release(key)
+    assert "10.0.0.5" not in gate.open and "10.0.0.6" not in gate.open  # nothing kept for an address gone
 
 
 @needs_extra

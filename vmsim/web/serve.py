@@ -97,6 +97,7 @@ def _server_class() -> Any:
     from textual_serve.server import Server, to_int
 
     from vmsim.web import quiet_log
+    from vmsim.web.connections import PeerGate, per_address_cap, serve_gated
     from vmsim.web.downloads import BoundedDownloads
 
     log = logging.getLogger("vmsim.web.serve")
@@ -192,6 +193,7 @@ def _server_class() -> Any:
             self.live_groups: set[int] = set()  # for the last-resort sweep after the loop has stopped
             self.started = 0
             self.start_rate = StartRate(config.starts_per_minute)
+            self.gate = PeerGate(per_address_cap(config.max_sessions))
 
         # -- startup and shutdown
         async def _make_app(self) -> web.Application:
@@ -213,8 +215,8 @@ def _server_class() -> Any:
         async def on_startup(self, app: web.Application) -> None:
             pass  # textual-serve prints its banner here, before it knows the port is free: see listening()
 
-        def listening(self, *_aiohttp_banner: object) -> None:
-            """Called by aiohttp once it listens."""
+        def listening(self) -> None:
+            """Called once the server listens."""
             self.listened = True
             host = f"[{self.host}]" if ":" in self.host else self.host
             if self.config.loopback:
@@ -244,19 +246,11 @@ def _server_class() -> Any:
             self.initialize_logging()
             loop = asyncio.new_event_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C still ends run_app
+                with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C still ends the loop
                     loop.add_signal_handler(sig, self.request_exit)
             try:
-                web.run_app(
-                    self._make_app(),
-                    host=self.host,
-                    port=self.port,
-                    handle_signals=False,
-                    loop=loop,
-                    print=self.listening,
-                    access_log=None,
-                    shutdown_timeout=SHUTDOWN_TIMEOUT_S,
-                )
+                serve_gated(self._make_app(), host=self.host, port=self.port, gate=self.gate, listening=self.listening,
+                            loop=loop, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)  # fmt: skip
             finally:
                 self.sweep()
 
