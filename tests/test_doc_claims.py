@@ -91,3 +91,16 @@ def test_the_validate_example_is_what_validate_prints(tmp_path, capsys, monkeypa
     assert main(["validate", "helo"]) == 2
     helo = capsys.readouterr().err.strip()
     assert helo.startswith("helo: no such scenario") and helo in SCENARIOS_MD
+
+
+def test_the_count_of_validation_checks_is_the_reports_wherever_the_docs_give_it():
+    from vmsim.validation.checks import run_validation, summary
+
+    counts = summary(run_validation())
+    words = {7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+    teaching = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    validation = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    assert f"reruns {counts['total']} published experiments" in teaching
+    assert f"{counts['validation']} of them use sources the model was not calibrated on" in teaching
+    assert f"## How independent the {words[counts['validation']]} validation checks are" in validation
+    assert f"{counts['total']} checks, {counts['validation']} of them against sources the model was not" in README

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 from vmsim.engine import default_catalog
@@ -73,3 +74,30 @@ def test_scenarios_md_documents_every_key_the_loader_accepts_in_its_section():
         if f"| `{key}` |" not in parts.get(heading, "")
     ]
     assert missing == [], f"docs/scenarios.md has no table row for: {missing}"
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[`*]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def test_every_link_between_the_docs_reaches_a_file_and_a_heading_that_exist():
+    pages = [DOCS.parent / "README.md", *sorted(DOCS.glob("*.md"))]
+    anchors = {
+        page.resolve(): {_slug(h) for h in re.findall(r"^#+ (.+)$", page.read_text(encoding="utf-8"), re.M)}
+        for page in pages
+    }
+    broken, checked = [], 0
+    for page in pages:
+        for target, fragment in re.findall(r"\]\(([^)\s:]*?\.md|)(#[^)\s]+)?\)", page.read_text(encoding="utf-8")):
+            if not target and not fragment:
+                continue
+            path = (page.parent / target).resolve() if target else page.resolve()
+            checked += 1
+            if path not in anchors:
+                broken.append(f"{page.name}: {target} does not exist")
+            elif fragment and fragment[1:] not in anchors[path]:
+                broken.append(f"{page.name}: {target}{fragment} names no heading of {path.name}")
+    assert checked > 20, checked  # (the pattern found the links)
+    assert broken == []

@@ -22,6 +22,7 @@ from vmsim.web.admission import (
     BadHostHeader,
     HostPolicy,
     clamp_size,
+    class_urls,
     machine_names,
     parse_host_header,
     parse_message,
@@ -252,3 +253,21 @@ def test_a_huge_terminal_request_is_clamped_and_memory_is_capped(serve_vmsim):
     assert app.is_running()
     tab.close()
     served.wait_sessions_gone()
+
+
+def test_the_class_is_told_the_addresses_that_reach_the_server():
+    interfaces = {
+        "lo": [(socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")],
+        "eth0": [(socket.AF_INET, "192.168.1.5"), (socket.AF_INET6, "fe80::1%eth0"), (socket.AF_INET6, "2001:db8::5")],
+        "wlan0": [(socket.AF_INET, "10.0.0.7"), (socket.AF_PACKET if hasattr(socket, "AF_PACKET") else 17, "aa:bb")],
+    }
+    # 0.0.0.0: every IPv4 address a classmate can reach; not loopback, not link-local, no IPv6
+    assert class_urls("0.0.0.0", 8000, interfaces) == ["http://192.168.1.5:8000/", "http://10.0.0.7:8000/"]
+    assert class_urls("::", 8000, interfaces) == [
+        "http://192.168.1.5:8000/",
+        "http://[2001:db8::5]:8000/",
+        "http://10.0.0.7:8000/",
+    ]
+    assert class_urls("192.168.1.5", 8000, interfaces) == ["http://192.168.1.5:8000/"]
+    assert class_urls("2001:db8::5", 8000) == ["http://[2001:db8::5]:8000/"]
+    assert class_urls("0.0.0.0", 8000, {"lo": [(socket.AF_INET, "127.0.0.1")]}) == []  # (the server says so)

@@ -32,6 +32,7 @@ from vmsim.web.admission import (
     BadHostHeader,
     HostPolicy,
     clamp_size,
+    class_urls,
     is_local_name,
     parse_host_header,
     parse_message,
@@ -221,8 +222,11 @@ def _server_class() -> Any:
             host = f"[{self.host}]" if ":" in self.host else self.host
             if self.config.loopback:
                 where = f"http://{host}:{self.port}/ (this machine only)"
-            else:
-                where = f"http://<this machine's address>:{self.port}/ (listening on {host})"
+            else:  # the addresses to write on the board (students' machines reach this one by one of them)
+                urls = (
+                    " or ".join(class_urls(self.host, self.port)[:4]) or f"http://<this machine's address>:{self.port}/"
+                )
+                where = f"{urls} (listening on {host})"
             print(
                 f"vmsim: serving the dashboard ({self.config.title}) at {where}\n"
                 f"vmsim: each browser tab runs its own simulation; at most {self.config.max_sessions} at once. "
