@@ -39,7 +39,9 @@ def test_hello_room_after_three_more_in_the_walk_through():
     session.add_workload("nginx", 3)
     fit = session.fit("nginx")
     assert fit is not None
-    assert f"*room for {fit['vm'].max_instances} more nginx* as VMs" in README
+    vm, container = fit["vm"].max_instances, fit["container"].max_instances
+    assert f"`+{vm} nginx · memory` says {vm} more fit as VMs" in README
+    assert f"`+{container:,} nginx · bridge`" in README
 
 
 def test_laptop_limits_and_scale_out_counts():

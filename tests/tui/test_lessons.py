@@ -614,3 +614,22 @@ async def test_back_to_a_step_draws_the_hosts_view_for_that_step_at_once():
         assert app.lesson is not None and app.lesson.number == 2 and app.session.paused
         drawn = "\n".join(str(view.render()) for view in app.screen.query(HostsView))
         assert "node-web-1 on host-a" in drawn and "node-web-2 on host-b" not in drawn
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_an_empty_list_in_a_lesson_points_at_the_next_step_not_at_adding(tmp_path, lang):
+    from vmsim.text import tr
+    from vmsim.tui.widgets.instance_list import InstanceList
+
+    def hints(app: VmsimApp) -> list[str]:
+        return ["".join(seg.text for seg in lst.render_line(0)).strip() for lst in app.screen.query(InstanceList)]
+
+    app = make_app(tmp_path, "vm-vs-container", lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert hints(app) == [tr("list.empty.lesson", lang)] * 2  # step 1: both worlds empty, → moves on
+    empty = load_scenario("hello")._replace(events=())  # no lesson: adding is what moves things
+    plain = VmsimApp(empty, paused=True, animate=False, export_dir=tmp_path, lang=lang)
+    async with plain.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert hints(plain) == [tr("list.empty", lang)] * 3

@@ -40,6 +40,13 @@ class TeachingViews:
         """The catalog the session's simulation runs with (the scenario's Dockerfile apps included)."""
         return self.session.sim.settings.catalog
 
+    def empty_hint(self, key: str, in_lesson: str) -> str:
+        """What an empty view suggests: adding a workload (``key``), or during a lesson its next step (→)."""
+        from vmsim.text import tr
+
+        lesson = self.lesson
+        return tr(in_lesson if lesson is not None and not lesson.finished else key, self.lang)
+
     @property
     def lesson(self) -> LessonRunner | None:
         """The session's lesson (None for a scenario without one)."""

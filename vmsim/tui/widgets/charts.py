@@ -42,7 +42,7 @@ class BootTimeline(Widget):
     def render(self) -> Text:
         rows = self.rows
         if not rows:
-            return Text(tr("timeline.empty", self.app.lang), style="dim")  # type: ignore[attr-defined]
+            return Text(self.app.empty_hint("timeline.empty", "timeline.empty.lesson"), style="dim")  # type: ignore[attr-defined]
         width = self.size.width
         lang = self.app.lang  # type: ignore[attr-defined]
         label_w = max(cell_len(f"{tr('noun.' + w, lang)} {i.id}") for w, i in rows) + 1

@@ -176,7 +176,7 @@ class InstanceList(StylePerPaint, ScrollView, can_focus=True):
         base = self.base_style
         if index >= len(self.instances):
             if index == 0:
-                hint = Segment(tr("list.empty", self.app.lang), Style(dim=True))  # type: ignore[attr-defined]
+                hint = Segment(self.app.empty_hint("list.empty", "list.empty.lesson"), Style(dim=True))  # type: ignore[attr-defined]
                 return Strip([hint]).adjust_cell_length(width).apply_style(base)
             return Strip.blank(width, base)
         # The first and last rows say how many are above and below them: the scroll bar is only a colour.

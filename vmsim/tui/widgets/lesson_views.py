@@ -79,7 +79,7 @@ class ImageExplorer(Widget):
         lang = self.app.lang  # type: ignore[attr-defined]
         images = self.images
         if not images:
-            return Text(tr("images.none", lang), style="dim")
+            return Text(self.app.empty_hint("images.none", "images.none.lesson"), style="dim")  # type: ignore[attr-defined]
         out = Text(no_wrap=True, overflow="ellipsis")
         width = max(self.size.width, 40)
         name_w = min(max(len(layer.id) for img in images for layer in img.layers) + 2, 28)
