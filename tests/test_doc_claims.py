@@ -106,3 +106,26 @@ def test_the_count_of_validation_checks_is_the_reports_wherever_the_docs_give_it
     assert f"{counts['validation']} of them use sources the model was not calibrated on" in teaching
     assert f"## How independent the {words[counts['validation']]} validation checks are" in validation
     assert f"{counts['total']} checks, {counts['validation']} of them against sources the model was not" in README
+
+
+def test_the_class_plans_minutes_fit_the_readmes_time_for_each_lesson():
+    import re
+
+    said = {}
+    for name, low, high in re.findall(r"^\| `([a-z0-9-]+)` \|.*\| (\d+)(?:–(\d+))? min \|$", README, re.M):
+        said[name] = (int(low), int(high or low))
+    plan = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    spans: dict[str, int] = {}
+    current: list[str] = []
+    for start, end, opened in re.findall(r"^\| (\d+)–(\d+) \| ([^|]*) \|", plan, re.M):
+        names = re.findall(r"`vmsim ([a-z0-9-]+)`", opened)
+        if names:
+            current = names
+        elif opened.strip() == "—":
+            current = []
+        for name in current:
+            spans[name] = spans.get(name, 0) + int(end) - int(start)
+    assert len(said) == 9 and len(spans) >= 4, (said, spans)
+    for name, minutes in spans.items():
+        low, high = said[name]
+        assert low <= minutes <= high, f"{name}: {minutes} min in the plan, {low}–{high} in the README"
