@@ -187,3 +187,20 @@ def test_a_figure_and_its_unit_are_never_split_between_lines():
     assert "약" in lines[0] and any(line.endswith("34 MiB") or "34 MiB " in line for line in lines), lines
     assert all(not line.rstrip().endswith(("34", "0.35")) for line in lines), lines
     assert wrap("5 servers", 3) == ["5", "servers"]  # a word that is not a unit still breaks
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_each_step_says_which_part_of_the_columns_it_points_at(capsys, lang):
+    from vmsim.output.lesson_outline import highlight_words
+
+    spec = load_scenario("vm-vs-container")
+    code, out, _ = run_cli(capsys, "lesson", "vm-vs-container", "--lang", lang)
+    assert code == 0
+    blocks = out.split("\n\n")[1:]  # after the heading: one block a step
+    pointed = [s.highlight for s in spec.lesson]
+    assert pointed.count("memory") == 2 and None in pointed  # (the lesson points at several parts, not every step)
+    for block, part in zip(blocks, pointed, strict=False):
+        words = tr("outline.points_at", lang, part=highlight_words(part, lang)) if part else None
+        assert (words in block) if words else (tr("outline.points_at", lang, part="") not in block), block
+    code, out, _ = run_cli(capsys, "lesson", "vm-vs-container", "--format", "json")
+    assert [s["highlight"] for s in json.loads(out)["steps"]][:-1] == pointed

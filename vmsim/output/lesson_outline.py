@@ -26,6 +26,7 @@ class OutlineStep(NamedTuple):
     ask: str | None
     reveal: str
     view: str | None
+    highlight: str | None  # the part of each column the step points at (memory, disk, cpu, instances, fit)
     watch_s: float
     action: dict[str, Any] | None  # {"verb": ..., "args": [...]}, JSON-ready
     worlds: tuple[str, ...] | None
@@ -69,6 +70,7 @@ def _step(number: int, step: LessonStep, lang: str) -> OutlineStep:
         ask=step.say("ask", lang) or None,
         reveal=step.say("text", lang),
         view=step.view,
+        highlight=step.highlight,
         watch_s=step.watch_s,
         action=action_data(step.actions),
         worlds=step.worlds,
@@ -91,6 +93,7 @@ def lesson_outline(spec: ScenarioSpec, lang: str, extra_rows: tuple[Row, ...] = 
             ask=None,
             reveal=tr("summary.text", lang),
             view=SUMMARY_VIEW,
+            highlight=None,
             watch_s=0.0,
             action=None,
             worlds=None,
@@ -118,6 +121,7 @@ def outline_json(outline: LessonOutline) -> str:
             "ask": s.ask,
             "reveal": s.reveal,
             "view": s.view,
+            "highlight": s.highlight,
             "watch_s": s.watch_s,
             "action": s.action,
             "worlds": list(s.worlds) if s.worlds else None,
@@ -158,6 +162,17 @@ def action_words(action: dict[str, Any], lang: str) -> str:
     return tr(f"outline.{verb}", lang, target=args[0])
 
 
+def highlight_words(part: str, lang: str) -> str:
+    """The part of each column a step points at, in words ('the memory bars')."""
+    return {
+        "memory": tr("outline.part.memory", lang),
+        "disk": tr("outline.part.disk", lang),
+        "cpu": tr("outline.part.cpu", lang),
+        "instances": tr("outline.part.instances", lang),
+        "fit": tr("outline.part.fit", lang),
+    }.get(part, part)
+
+
 def view_words(view: str, lang: str) -> str:
     """A lesson view by the name of the dashboard's tab that shows it (and its own name when they differ)."""
     if f"outline.view.{view}" in table("en"):
@@ -190,6 +205,8 @@ def outline_text(outline: LessonOutline, columns: int = 88) -> str:
     for s in outline.steps:
         out += ["", f"{s.number}. {s.title}"]
         details = []
+        if s.highlight:
+            details.append(tr("outline.points_at", lang, part=highlight_words(s.highlight, lang)))
         if s.view and s.view != SUMMARY_VIEW:
             details.append(tr("outline.view", lang, view=view_words(s.view, lang)))
         if s.worlds:
