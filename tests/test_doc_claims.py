@@ -129,3 +129,29 @@ def test_the_class_plans_minutes_fit_the_readmes_time_for_each_lesson():
     for name, minutes in spans.items():
         low, high = said[name]
         assert low <= minutes <= high, f"{name}: {minutes} min in the plan, {low}–{high} in the README"
+
+
+def test_vm_vs_container_two_more_gives_what_each_world_commits_for_them():
+    from vmsim.session import Session
+
+    spec = load_scenario("vm-vs-container")
+    session = Session(spec)
+
+    def committed() -> dict[str, tuple[float, dict[str, float]]]:
+        return {w.name: (w.memory.total_mib, dict(w.memory.by_category)) for w in session.sim.snapshot().worlds}
+
+    step = spec.lesson[4]
+    assert step.say("ask", "en").startswith("Add two more nginx")
+    session.lesson_goto(5)
+    before = committed()
+    session.lesson_next()
+    session.run_until(session.now + step.watch_s)
+    after = committed()
+    vm_gib = (after["vm"][0] - before["vm"][0]) / 1024
+    container = after["container"][0] - before["container"][0]
+    apps = (after["container"][1]["apps"] - before["container"][1]["apps"]) / 2
+    shim = (after["container"][1]["shims"] - before["container"][1]["shims"]) / 2
+    en, ko = step.say("text", "en"), step.say("text", "ko")
+    assert f"({vm_gib:.1f} GiB for the two)" in en and f"(둘이면 {vm_gib:.1f} GiB)" in ko
+    assert f"add about {container:.0f} MiB together: a {shim:g} MiB shim and nginx's own {apps:.1f} MiB each" in en
+    assert f"합쳐서 약 {container:.0f} MiB만 더해요. 하나마다 shim {shim:g} MiB와 nginx 자신의 {apps:.1f} MiB예요" in ko

@@ -429,3 +429,23 @@ def test_the_report_s_own_mistakes_are_said_in_its_language(tmp_path, capsys):
     assert code == 2 and "폴더예요" in err
     code, _, err = run(capsys, "nosuch", "--lang", "ko", "--out", str(tmp_path / "r.html"))
     assert code == 2 and "그런 시나리오는 없어요" in err
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_lessons_report_gives_the_memory_and_disk_its_answer_key_gives(tmp_path, lang):
+    """The report counts the host OS in; a lesson's summary (the answer key) leaves it out: the report gives both."""
+    from vmsim.output.lesson_summary import summary_rows as lesson_rows
+    from vmsim.session.summary import lesson_summary, run_lesson
+    from vmsim.text import tr
+
+    spec = load_scenario("vm-vs-container")
+    key = {row[0]: row[1:] for row in lesson_rows(lesson_summary(run_lesson(spec)), lang)}
+    path = tmp_path / "report.html"
+    args = parser().parse_args(["report", "vm-vs-container", "--lang", lang, "--out", str(path)])
+    assert args.func(args) == 0
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+    without = re.escape(tr("report.without_host_os", lang).replace("'", "&#x27;"))
+    found = re.findall(without + r" ((?:\S+ (?:GiB|MiB) ?){2})", text)
+    memory, disk = (tuple(re.findall(r"\S+ (?:GiB|MiB)", cells)) for cells in found)
+    assert memory == key[tr("summary.committed", lang)], (memory, key)
+    assert disk == key[tr("summary.disk", lang)], (disk, key)

@@ -14,7 +14,7 @@ from vmsim.engine.events import WorldEvent
 from vmsim.engine.snapshot import MEMORY_CATEGORIES, InstanceSnapshot, SimulationSnapshot, WorldSnapshot
 from vmsim.output.formats import world_summary
 from vmsim.output.result_tables import category_label, host_words, word
-from vmsim.output.words import count_text, fmt_mib, reason_text
+from vmsim.output.words import count_text, fmt_mib, fmt_mib_compact, reason_text
 from vmsim.text import tr
 
 MAX_TIMELINE_ROWS = 25  # per world: more bars than this are unreadable; the table has them all
@@ -222,9 +222,16 @@ def summary_rows(snap: SimulationSnapshot, lang: str = "en") -> list[TableRow]:
     rows.append(TableRow(tr("run.max", lang), tuple(secs(s["max_ready_s"], lang) for s in sums)))  # type: ignore[arg-type]
     committed = tuple(of(fmt_mib(w.memory.total_mib), fmt_mib(w.memory.capacity_mib)) for w in worlds)
     rows.append(TableRow(tr("run.committed", lang), committed))
+    # As a lesson's summary and its answer key count them (the host OS is the same in every world).
+    without = tr("report.without_host_os", lang)
+    memory = tuple(fmt_mib_compact(w.memory.total_mib - w.memory.get("host_os")) for w in worlds)
+    rows.append(TableRow(without, memory, "sub"))
     rows.append(TableRow(tr("run.in_use", lang), tuple(fmt_mib(w.memory_touched_mib) for w in worlds)))
     disk = tuple(of(fmt_mib(w.disk.total_mib), fmt_mib(w.disk.capacity_mib)) for w in worlds)
     rows.append(TableRow(tr("run.disk", lang), disk))
+    rows.append(
+        TableRow(without, tuple(fmt_mib_compact(w.disk.total_mib - w.disk.get("host_os")) for w in worlds), "sub")
+    )
     return rows
 
 
