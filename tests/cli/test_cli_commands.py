@@ -189,3 +189,10 @@ def test_scenarios_on_a_terminal_wraps_each_description_under_itself(capsys, mon
     for line in whole.splitlines()[2:]:
         name = line.split()[0]
         assert line.endswith(joined[name]), name
+
+
+def test_fit_on_this_machine_reads_as_one_sentence(capsys):
+    from cli_support import run_cli
+
+    code, out, _ = run_cli(capsys, "fit", "nginx", "--host", "local", "--lang", "en")
+    assert code == 0 and out.startswith("How many nginx fit on this machine: "), out[:80]

@@ -147,9 +147,12 @@ async def test_add_dialog_gives_an_app_with_a_worker_per_core_its_memory_per_cor
         texts = {name: str(options.get_option(name).prompt) for name in app.catalog.apps}
         nginx = app.catalog.apps["nginx"]
         assert nginx.worker_private_mib is not None
-        per_core = f"{nginx.worker_private_mib.value:.1f} MiB"
-        base = f"{nginx.rss_at(0):.1f} MiB"
+        per_core = f"{nginx.worker_private_mib.value:.2f} MiB"
+        base = f"{nginx.rss_at(0):.2f} MiB"
         assert f"{base} + {per_core}" in texts["nginx"].replace("코어당 ", "")
+        # the two figures add up to what 8 cores show on the dashboard (5.2 MiB), not to 5.6 as 2.4 + 8 × 0.4 did
+        shown = float(base.split()[0]) + 8 * float(per_core.split()[0])
+        assert round(shown, 1) == round(nginx.rss_at(8), 1), (shown, nginx.rss_at(8))
         redis = texts["redis"]
         assert "+" not in redis, "an app without workers has one RSS"
         lines = [line for text in texts.values() for line in text.split("\n")[1:]]

@@ -212,6 +212,8 @@ def render_fit_hosts(fits: dict[str, list[tuple[str, FitResult]]], head: str, la
 
 def fit_heading(app: str, host_label: str, hosts: int | None, scenario: str | None, lang: str = "en") -> str:
     """'How many nginx fit on Laptop: …:', on N hosts, in a scenario (before its events)."""
+    if host_label.startswith("This machine"):  # mid-sentence: "fit on this machine: 2 cores, …"
+        host_label = "t" + host_label[1:]
     on = host_label if hosts is None else tr("fit.on_hosts", lang, n=f"{hosts:,}", label=host_label)
     where = "" if scenario is None else tr("fit.in_scenario", lang, name=scenario)
     return tr("fit.heading", lang, app=app, on=on, where=where)
