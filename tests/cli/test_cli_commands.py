@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import pytest
 from cli_support import run_cli
@@ -192,7 +193,39 @@ def test_scenarios_on_a_terminal_wraps_each_description_under_itself(capsys, mon
 
 
 def test_fit_on_this_machine_reads_as_one_sentence(capsys):
-    from cli_support import run_cli
-
     code, out, _ = run_cli(capsys, "fit", "nginx", "--host", "local", "--lang", "en")
     assert code == 0 and out.startswith("How many nginx fit on this machine: "), out[:80]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal")
+def test_the_dashboard_is_drawn_on_the_terminal_when_stderr_goes_to_a_file(tmp_path):
+    """Textual draws on stderr: 'vmsim 2>log' drew the dashboard into the file and left the terminal blank."""
+    import pty
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sys\n"
+        "from vmsim.cli.commands.tui import drawn_on_the_terminal\n"
+        "with drawn_on_the_terminal():\n"
+        "    os.write(2, b'DRAWN')\n"  # as Textual writes its frames
+        "os.write(2, b'AFTER')\n"
+    )
+    log = tmp_path / "err.txt"
+    leader, follower = pty.openpty()
+    with log.open("wb") as err:
+        done = subprocess.run([sys.executable, "-c", script], stdin=follower, stdout=follower, stderr=err, timeout=60)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"DRAWN" in seen and b"AFTER" not in seen
+    assert log.read_bytes() == b"AFTER"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
+from collections.abc import Iterator
 
 from vmsim.cli.arguments import add_lang, lesson_step, seed, speed
 from vmsim.cli.errors import CliError
@@ -66,9 +68,29 @@ def handle(args: argparse.Namespace) -> int:
     crash_log = LazyLog()
     app.error_console.file = cast(IO[str], crash_log)
     try:
-        app.run()
+        with drawn_on_the_terminal():
+            app.run()
     finally:
         crash_log.close()
     if app.return_code:
         raise AppCrashed(getattr(app, "_exception", None), crash_log.path if crash_log.written else None)
     return 0
+
+
+@contextlib.contextmanager
+def drawn_on_the_terminal() -> Iterator[None]:
+    """Textual draws on stderr: with stderr sent elsewhere (``vmsim 2>log``) and stdout a terminal, stderr is the
+    terminal while the app runs (so the dashboard is seen, not written into the file), and the file again after
+    (what vmsim says on the way out still goes there)."""
+    if os.name != "posix" or sys.stderr.isatty() or not sys.stdout.isatty():
+        yield
+        return
+    sys.stderr.flush()
+    kept = os.dup(2)
+    try:
+        os.dup2(1, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(kept, 2)
+        os.close(kept)
