@@ -651,11 +651,15 @@ def test_dashboard_in_a_real_browser(serve_vmsim, tmp_path):
             page = context.new_page()
             page.set_default_timeout(30_000)
             page.on("websocket", on_websocket)
+            asked: list[str] = []  # every request the page makes: none may leave this server (no outside fonts)
+            page.on("request", lambda request: asked.append(request.url))
             page.goto(served.url)
             page.wait_for_selector("body.-first-byte", timeout=APP_TIMEOUT_S * 1000)
             wait_text(page, "Virtual machines")
             wait_text(page, "nginx-1")
             assert len(served.dashboards()) == 1
+            assert asked and all(url.startswith(served.url) for url in asked), asked
+            assert any(url.endswith(".ttf") for url in asked), asked  # the page's font, from the server's own copy
             page.click("#terminal")  # xterm.js needs focus before it sends keys
             page.keyboard.press("a")
             wait_text(page, "Add a workload", timeout=10)

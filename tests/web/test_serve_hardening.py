@@ -4,6 +4,7 @@ messages dropped without a traceback. Servers run as in test_serve.py (process g
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 import time
@@ -271,3 +272,18 @@ def test_the_class_is_told_the_addresses_that_reach_the_server():
     assert class_urls("192.168.1.5", 8000, interfaces) == ["http://192.168.1.5:8000/"]
     assert class_urls("2001:db8::5", 8000) == ["http://[2001:db8::5]:8000/"]
     assert class_urls("0.0.0.0", 8000, {"lo": [(socket.AF_INET, "127.0.0.1")]}) == []  # (the server says so)
+
+
+@needs_extra
+def test_the_served_page_fetches_its_font_from_this_server_not_from_google():
+    from pathlib import Path
+
+    from textual_serve.server import Server
+
+    from vmsim.web.page import local_template
+
+    source = (Path(Server("x").templates_path) / "app_index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" in source  # (textual-serve's page as shipped: what is replaced)
+    page = local_template(source)
+    assert "googleapis" not in page and not re.search(r"""(?:href|src)\s*=\s*["']?https?://""", page)
+    assert "{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf" in page

@@ -92,7 +92,6 @@ def _server_class() -> Any:
     from collections.abc import Awaitable, Callable
 
     import aiohttp_jinja2
-    import jinja2
     from aiohttp import WSCloseCode, WSMsgType, web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server, to_int
@@ -100,6 +99,7 @@ def _server_class() -> Any:
     from vmsim.web import quiet_log
     from vmsim.web.connections import PeerGate, per_address_cap, serve_gated
     from vmsim.web.downloads import BoundedDownloads
+    from vmsim.web.page import template_loader
 
     log = logging.getLogger("vmsim.web.serve")
     Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -200,7 +200,7 @@ def _server_class() -> Any:
         async def _make_app(self) -> web.Application:
             # As textual-serve's, with the request check in front and without listings of /static/.
             app = web.Application(middlewares=[self._check_request])
-            aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+            aiohttp_jinja2.setup(app, loader=template_loader(Path(self.templates_path)))  # no outside fonts
             app.add_routes(
                 [
                     web.get("/", self.handle_index, name="index"),
