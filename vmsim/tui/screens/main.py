@@ -248,6 +248,18 @@ class MainScreen(Screen):
                 fit = (fit_app, fits[world.name]) if fits and fit_app else None
                 panel.show(world, snap.time_s, fit)
         self.match_fit_meters()
+        self.call_after_refresh(self.align_columns)
+
+    def align_columns(self) -> None:
+        """Each part of the columns (memory, disk, CPU, then the list) on one row across them all, as far as
+        each column's room allows: the worlds compared line by line."""
+        panels = [panel.host_panel for panel in self.panels.values() if panel.is_mounted]
+        starts: dict[str, int] = {}
+        for panel in panels:
+            for part, row in panel.natural.items():
+                starts[part] = max(starts.get(part, 0), row)
+        for panel in panels:
+            panel.align_to(starts if len(panels) > 1 else {})
 
     def match_fit_meters(self, _message: object = None) -> None:
         """Every column's fit line in the short form when any column's long one would be cut."""

@@ -22,6 +22,7 @@ from vmsim.tui.widgets.rows import StylePerPaint, text_strip
 
 # The parts of a host panel a lesson can point at.
 HOST_PARTS = ("memory", "disk", "cpu")
+ALIGNED = (*HOST_PARTS, "end")  # what starts on one row across the columns, top down ("end": the list)
 # A short column keeps, of its host panel, what matters most that fits beside some rows of its instance list: the
 # title, the memory's headline and bar always, then in this order what still fits beside LIST_ROWS of the list (the
 # memory's legend, the CPU line, the disk's bar, the disk's legend), then what fits beside TALL_LIST of it (the
@@ -149,6 +150,10 @@ class HostPanel(StylePerPaint, Widget):
         self.fit_rows = 1  # the column's fit line: none while it would be blank (a lesson keeps it back)
         self._lines: list[tuple[str, Text]] = []
         self._key: tuple[object, ...] | None = None
+        # Side by side, each part starts on the same row in every column: the rows the screen asks of each part
+        # (the most any column needs), and where each starts here unpadded (for the screen to compare).
+        self.starts: dict[str, int] = {}
+        self.natural: dict[str, int] = {}
         self._styles: tuple[Style, Style, Style, Style] = (Style(), Style(), Style(), Style())
 
     def show(self, world: WorldSnapshot) -> None:
@@ -175,6 +180,13 @@ class HostPanel(StylePerPaint, Widget):
         """Follow the fit line below the list: a blank one is hidden, and its row goes to the list."""
         if rows != self.fit_rows:
             self.fit_rows = rows
+            self._changed()
+
+    def align_to(self, starts: dict[str, int]) -> None:
+        """Start each part on the row ``starts`` gives it (``"end"``: the list's first row) where the column has
+        the room: memory beside memory, disk beside disk, across the columns."""
+        if starts != self.starts:
+            self.starts = starts
             self._changed()
 
     def set_highlight(self, part: str | None) -> None:
@@ -210,7 +222,8 @@ class HostPanel(StylePerPaint, Widget):
         """(part, line) for every row at ``width``, drawn once per change of data, size or language."""
         lang = self.app.lang  # type: ignore[attr-defined]
         rooms = {rows: self.room(rows) for rows in (TALL_LIST, LIST_ROWS)}
-        key = (self._parts, width, self.thick, self.short, lang, self.highlight, tuple(rooms.values()))
+        aligned = tuple(sorted(self.starts.items()))
+        key = (self._parts, width, self.thick, self.short, lang, self.highlight, tuple(rooms.values()), aligned)
         if key == self._key:
             return self._lines
         title = ("title", title_line(self.kind, self.world, width, lang))
@@ -261,6 +274,14 @@ class HostPanel(StylePerPaint, Widget):
             if room is not None and len(lines) > room and len(rows["memory"].heads) > 2:
                 rows["memory"] = memory(True)  # the last resort: the capacity is on the status line too
                 lines = _assemble(title, rows, form)
+        self.natural = {part: n for n, (part, _) in reversed(list(enumerate(lines))) if part in HOST_PARTS}
+        self.natural["end"] = len(lines)
+        limit = rooms[TALL_LIST]  # the room left beside up to TALL_LIST rows of the list: those never give way
+        for kept in range(len(ALIGNED), 0, -1):  # as many parts aligned, top down, as that room holds
+            padded = _aligned(lines, {k: v for k, v in self.starts.items() if k in ALIGNED[:kept]})
+            if limit is None or len(padded) <= limit:
+                lines = padded
+                break
         for part, text in lines:
             text.truncate(width - 1 if part == self.highlight else width, overflow="ellipsis", pad=True)
         self._key, self._lines = key, lines
@@ -318,6 +339,18 @@ def _assemble(title: tuple[str, Text], rows: dict[str, LedgerRows], form: dict[s
         texts = [*heads, bar, bar.copy()] if form["thick"] and part != "cpu" else [*heads, bar]
         lines += gap + [(part, t) for t in (texts + legend if shown == "all" else texts)]
     return lines + gap if gap and form.get("cpu", "all") != "none" else lines  # the last: room above the list
+
+
+def _aligned(lines: list[tuple[str, Text]], starts: dict[str, int]) -> list[tuple[str, Text]]:
+    """``lines`` with blank rows before each part that starts earlier than ``starts`` asks, and at the end."""
+    out: list[tuple[str, Text]] = []
+    seen: set[str] = set()
+    for part, text in lines:
+        if part in HOST_PARTS and part not in seen:
+            seen.add(part)
+            out += [("pad", Text()) for _ in range(starts.get(part, 0) - len(out))]
+        out.append((part, text))
+    return out + [("pad", Text()) for _ in range(starts.get("end", 0) - len(out))]
 
 
 class WorldPanel(Vertical):
