@@ -229,3 +229,24 @@ def test_the_dashboard_is_drawn_on_the_terminal_when_stderr_goes_to_a_file(tmp_p
     assert done.returncode == 0
     assert b"DRAWN" in seen and b"AFTER" not in seen
     assert log.read_bytes() == b"AFTER"
+
+
+def test_the_dashboard_command_runs_the_app_inside_drawn_on_the_terminal(monkeypatch, tmp_path):
+    import contextlib
+
+    from vmsim.cli.commands import tui
+    from vmsim.tui.app import VmsimApp
+
+    entered: list[str] = []
+
+    @contextlib.contextmanager
+    def recorded():
+        entered.append("in")
+        yield
+        entered.append("out")
+
+    monkeypatch.setattr(tui, "drawn_on_the_terminal", recorded)
+    monkeypatch.setattr(VmsimApp, "run", lambda self: entered.append("run"))
+    monkeypatch.setenv("VMSIM_FORCE_TUI", "1")
+    assert main(["tui", "hello", "--export-dir", str(tmp_path)]) == 0
+    assert entered == ["in", "run", "out"]

@@ -65,3 +65,28 @@ def test_the_command_fits_the_terminal_and_a_file_gets_the_whole_table(capsys, m
     target = tmp_path / "isolation.txt"
     code, _, _ = run_cli(capsys, "run", "isolation", "--lang", "en", "--out", str(target))
     assert code == 0 and widest(target.read_text(encoding="utf-8")) > 100
+
+
+def test_an_events_time_stays_with_it_on_a_very_narrow_terminal_and_headings_wrap(snaps):
+    from vmsim.output.result_tables import _wrapped
+
+    lines = _wrapped(["  t = 130.00  a kernel bug reached from node-web-2 panicked its own guest kernel"], 24)
+    assert lines[0].startswith("  t = 130.00  ") and all(columns(line) <= 24 for line in lines[1:]), lines
+    narrow = render_table(snaps["isolation"], lang="en", width=50)
+    heading = [line for line in narrow.splitlines() if line.startswith("Virtual machines: each")]
+    assert heading and columns(heading[0]) <= 50  # (58 columns whole)
+
+
+def test_a_terminal_that_reports_no_width_gets_whole_lines_as_a_pipe_does(monkeypatch):
+    import os
+    import sys
+
+    from vmsim.cli import scenario_options
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "fileno", lambda: 1, raising=False)
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((0, 0)))
+    assert scenario_options.terminal_columns() is None  # (0 columns made one word a line)
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((72, 20)))
+    assert scenario_options.terminal_columns() == 72
+    assert scenario_options.terminal_columns("out.txt") is None

@@ -14,6 +14,7 @@ import pytest
 from test_serve import RawTab, needs_extra, parse
 
 from vmsim.web import serve
+from vmsim.web.addresses import class_urls
 from vmsim.web.admission import (
     MAX_COLUMNS,
     MAX_MESSAGE_BYTES,
@@ -23,7 +24,6 @@ from vmsim.web.admission import (
     BadHostHeader,
     HostPolicy,
     clamp_size,
-    class_urls,
     machine_names,
     parse_host_header,
     parse_message,
@@ -258,20 +258,32 @@ def test_a_huge_terminal_request_is_clamped_and_memory_is_capped(serve_vmsim):
 
 def test_the_class_is_told_the_addresses_that_reach_the_server():
     interfaces = {
+        "docker0": [(socket.AF_INET, "172.17.0.1")],
+        "br-3f2a9c": [(socket.AF_INET, "172.18.0.1")],
         "lo": [(socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")],
         "eth0": [(socket.AF_INET, "192.168.1.5"), (socket.AF_INET6, "fe80::1%eth0"), (socket.AF_INET6, "2001:db8::5")],
-        "wlan0": [(socket.AF_INET, "10.0.0.7"), (socket.AF_PACKET if hasattr(socket, "AF_PACKET") else 17, "aa:bb")],
+        "virbr0": [(socket.AF_INET, "192.168.122.1")],
+        "wlp2s0": [(socket.AF_INET, "10.0.0.7"), (getattr(socket, "AF_PACKET", 17), "aa:bb")],
+        "enp0s31f6": [(socket.AF_INET, "10.1.1.9")],
     }
-    # 0.0.0.0: every IPv4 address a classmate can reach; not loopback, not link-local, no IPv6
-    assert class_urls("0.0.0.0", 8000, interfaces) == ["http://192.168.1.5:8000/", "http://10.0.0.7:8000/"]
-    assert class_urls("::", 8000, interfaces) == [
-        "http://192.168.1.5:8000/",
-        "http://[2001:db8::5]:8000/",
+
+    def urls(bind: str, primary: str | None = "10.0.0.7", down: frozenset[str] = frozenset({"enp0s31f6"})):
+        return class_urls(bind, 8000, interfaces, set(down), primary)
+
+    # 0.0.0.0: the default route's address first, then the other real interfaces, virtual bridges last (4 at most);
+    # not loopback, not link-local, not an interface that is down, no IPv6
+    assert urls("0.0.0.0") == [
         "http://10.0.0.7:8000/",
+        "http://192.168.1.5:8000/",
+        "http://172.18.0.1:8000/",
+        "http://172.17.0.1:8000/",
     ]
-    assert class_urls("192.168.1.5", 8000, interfaces) == ["http://192.168.1.5:8000/"]
-    assert class_urls("2001:db8::5", 8000) == ["http://[2001:db8::5]:8000/"]
-    assert class_urls("0.0.0.0", 8000, {"lo": [(socket.AF_INET, "127.0.0.1")]}) == []  # (the server says so)
+    assert urls("0.0.0.0", primary=None)[:2] == ["http://192.168.1.5:8000/", "http://10.0.0.7:8000/"]
+    # '::' listens on IPv6 only (asyncio sets IPV6_V6ONLY): only what an IPv6 browser reaches
+    assert urls("::", primary=None) == ["http://[2001:db8::5]:8000/"]
+    assert urls("192.168.1.5") == ["http://192.168.1.5:8000/"]
+    assert urls("[2001:db8::5]") == ["http://[2001:db8::5]:8000/"]
+    assert class_urls("0.0.0.0", 8000, {"lo": [(socket.AF_INET, "127.0.0.1")]}, set(), None) == []
 
 
 @needs_extra

@@ -119,6 +119,7 @@ def terminal_columns(out: str | None = None) -> int | None:
     if out is not None and out != "-":
         return None
     try:
-        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+        columns = os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else 0
     except (OSError, ValueError):
         return None
+    return columns if columns > 0 else None  # (a terminal with no size set says 0: as a pipe, lines whole)

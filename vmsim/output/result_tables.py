@@ -65,7 +65,7 @@ def render_table(
     lines.append(summary)
     if phases:
         for w in worlds:
-            lines += ["", tr("run.phases_heading", lang, world=tr("world." + w.name, lang))]
+            lines += ["", *_wrapped([tr("run.phases_heading", lang, world=tr("world." + w.name, lang))], width)]
             lines += _instance_lines(w, max_instances, lang, width)
             lines += _wrapped(_event_lines(w, lang), width)
     return "\n".join(lines) + "\n"
@@ -124,8 +124,8 @@ def _wrapped(lines: list[str], width: int | None) -> list[str]:
             lead, hang = f"{lead}{stamp}  ", " " * (len(lead) + len(stamp) + 2)
         else:
             hang = lead + "  "
-        if len(hang) > width // 2:
-            lead, hang = "", "  "
+        if len(hang) > width // 2:  # a very narrow terminal: the continuations just indented
+            hang = "  "
         first, *rest = wrap(text, width - len(hang))
         out += [lead + first, *(hang + part for part in rest)]
     return out
@@ -165,7 +165,7 @@ def _instance_lines(w: WorldSnapshot, max_instances: int, lang: str, width: int 
         prow.append([inst.id, word("state.", inst.state, lang), *cells, _secs(inst.boot_s, lang)])
     lines = [fitted_table(prow, "ll" + "r" * (len(names) + 1), width, keys=2)]
     if len(w.instances) > max_instances:
-        lines.append(tr("run.more", lang, n=f"{len(w.instances) - max_instances:,}"))
+        lines += _wrapped([tr("run.more", lang, n=f"{len(w.instances) - max_instances:,}")], width)
     lines += _wrapped([f"  {inst.id}: {coded_text(inst.reason, lang)}" for inst in shown if inst.reason], width)
     return lines
 

@@ -116,37 +116,6 @@ def machine_names() -> set[str]:
     return names
 
 
-def class_urls(bind: str, port: int, interfaces: dict[str, list[tuple[int, str]]] | None = None) -> list[str]:
-    """The addresses students type to reach a server bound to ``bind``: the address itself, or for 0.0.0.0 (and
-    ::) every address of this machine's network interfaces a classmate could reach (not loopback, not
-    link-local; IPv6 only for ``::``). ``interfaces``: name → (family, address), as psutil gives them."""
-    wildcard = bind in ("", "0.0.0.0", "::", "[::]")
-    if not wildcard:
-        host = bind.strip("[]")
-        return [f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"]
-    if interfaces is None:
-        try:
-            import psutil
-
-            interfaces = {n: [(a.family, a.address) for a in found] for n, found in psutil.net_if_addrs().items()}
-        except (ImportError, OSError):
-            interfaces = {}
-    families = {socket.AF_INET} | ({socket.AF_INET6} if ":" in bind else set())
-    urls: list[str] = []
-    for _name, addresses in sorted(interfaces.items()):
-        for family, address in addresses:
-            try:
-                ip = ipaddress.ip_address(address.split("%")[0])
-            except ValueError:
-                continue
-            if family not in families or ip.is_loopback or ip.is_link_local or ip.is_unspecified:
-                continue
-            url = f"http://[{ip}]:{port}/" if ip.version == 6 else f"http://{ip}:{port}/"
-            if url not in urls:
-                urls.append(url)
-    return urls
-
-
 @dataclass(frozen=True)
 class HostPolicy:
     """The host names a server answers to: local names always, and for a bind beyond loopback also the

@@ -86,8 +86,14 @@ class GatedProtocol(asyncio.Protocol):
         if self._key is None:
             transport.close()  # at once, unread and unanswered
             return
-        self._inner = self._make()
-        self._inner.connection_made(transport)
+        try:
+            self._inner = self._make()
+            self._inner.connection_made(transport)
+        except BaseException:  # the place is given back and the connection closed, not left open and counted
+            self._gate.release(self._key)
+            self._key, self._inner = None, None
+            transport.abort()  # type: ignore[attr-defined]
+            raise
 
     def data_received(self, data: bytes) -> None:
         if self._inner is not None:
@@ -135,7 +141,7 @@ def serve_gated(
 
         @property
         def name(self) -> str:
-            return f"http://{host}:{port}"
+            return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
         async def start(self) -> None:
             await super().start()
@@ -183,5 +189,11 @@ def _cancel_the_rest(loop: asyncio.AbstractEventLoop) -> None:
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
     for task in pending:
         task.cancel()
-    if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    if not pending:
+        return
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    for task in pending:  # a task that failed rather than stopped is reported (in the server's log), not lost
+        if not task.cancelled() and task.exception() is not None:
+            loop.call_exception_handler(
+                {"message": "a task failed as the server stopped", "exception": task.exception(), "task": task}
+            )

@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from vmsim.session.served import ServedLimits
+from vmsim.web.addresses import class_urls
 from vmsim.web.admission import (
     MAX_MESSAGE_BYTES,
     BadHostHeader,
     HostPolicy,
     clamp_size,
-    class_urls,
     is_local_name,
     parse_host_header,
     parse_message,
@@ -223,9 +223,7 @@ def _server_class() -> Any:
             if self.config.loopback:
                 where = f"http://{host}:{self.port}/ (this machine only)"
             else:  # the addresses to write on the board (students' machines reach this one by one of them)
-                urls = (
-                    " or ".join(class_urls(self.host, self.port)[:4]) or f"http://<this machine's address>:{self.port}/"
-                )
+                urls = " or ".join(class_urls(self.host, self.port)) or f"http://<this machine's address>:{self.port}/"
                 where = f"{urls} (listening on {host})"
             print(
                 f"vmsim: serving the dashboard ({self.config.title}) at {where}\n"
