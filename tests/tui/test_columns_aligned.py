@@ -51,3 +51,29 @@ async def test_at_80x24_two_columns_align_and_the_list_keeps_its_rows(tmp_path):
         vm, container = starts(app)
         assert vm["disk"] == container["disk"] and vm["cpu"] == container["cpu"], (vm, container)
         assert vm["list"] == container["list"]
+
+
+def test_a_column_padded_above_a_part_moves_the_parts_below_it_as_far():
+    from vmsim.tui.widgets.world_panel import aligned_starts
+
+    left = {"memory": 1, "disk": 5, "cpu": 9, "end": 11}  # a short memory legend, a long disk one
+    right = {"memory": 1, "disk": 7, "cpu": 10, "end": 12}
+    assert aligned_starts([left, right]) == {"memory": 1, "disk": 7, "cpu": 11, "end": 13}
+    assert aligned_starts([left, {"memory": 1, "cpu": 4, "end": 6}]) == {"memory": 1, "disk": 5, "cpu": 9, "end": 11}
+
+
+@pytest.mark.parametrize(("lesson", "step", "lang"), [("density", 2, "ko"), ("density", 2, "en")])
+async def test_a_lesson_step_at_80x24_lines_the_columns_up_below_a_padded_part(tmp_path, lesson, step, lang):
+    """density's step 2, watched: the VM column is padded above its disk, which moves its CPU line and list down;
+    the others follow (they were a row apart when each part's row was taken unpadded)."""
+    app = VmsimApp(load_scenario(lesson), paused=True, animate=False, export_dir=tmp_path, lang=lang, lesson_step=step)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("right")  # the reveal, then a second of the watch
+        await pilot.pause()
+        app.advance(1.0)
+        await pilot.pause()
+        await pilot.pause()
+        first, second = starts(app)
+        shared = [part for part in ("disk", "cpu", "list") if part in first and part in second]
+        assert "list" in shared and all(first[p] == second[p] for p in shared), (first, second)

@@ -20,7 +20,7 @@ from vmsim.tui.widgets.lesson_views import READY_LISTED, ImageExplorer, Narratio
 from vmsim.tui.widgets.lower_pane import LowerPane
 from vmsim.tui.widgets.real_host import RealHostStrip
 from vmsim.tui.widgets.status import Status, StatusBar
-from vmsim.tui.widgets.world_panel import HOST_PARTS, WorldPanel
+from vmsim.tui.widgets.world_panel import HOST_PARTS, WorldPanel, aligned_starts
 
 if TYPE_CHECKING:
     from vmsim.imagebuild.story import BuildReplay, BuildStory
@@ -254,12 +254,9 @@ class MainScreen(Screen):
         """Each part of the columns (memory, disk, CPU, then the list) on one row across them all, as far as
         each column's room allows: the worlds compared line by line."""
         panels = [panel.host_panel for panel in self.panels.values() if panel.is_mounted]
-        starts: dict[str, int] = {}
+        starts = aligned_starts([panel.natural for panel in panels]) if len(panels) > 1 else {}
         for panel in panels:
-            for part, row in panel.natural.items():
-                starts[part] = max(starts.get(part, 0), row)
-        for panel in panels:
-            panel.align_to(starts if len(panels) > 1 else {})
+            panel.align_to(starts)
 
     def match_fit_meters(self, _message: object = None) -> None:
         """Every column's fit line in the short form when any column's long one would be cut."""

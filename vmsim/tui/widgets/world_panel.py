@@ -341,6 +341,22 @@ def _assemble(title: tuple[str, Text], rows: dict[str, LedgerRows], form: dict[s
     return lines + gap if gap and form.get("cpu", "all") != "none" else lines  # the last: room above the list
 
 
+def aligned_starts(naturals: list[dict[str, int]]) -> dict[str, int]:
+    """The row each part starts on in every column, given where each starts in each column unpadded: part by
+    part, top down, the lowest any column reaches once the blank rows above it are counted (a column padded above
+    its disk has its CPU line and its list moved down as much)."""
+    starts: dict[str, int] = {}
+    shift = [0] * len(naturals)  # the blank rows each column has above the part in hand
+    for part in ALIGNED:
+        present = [i for i, natural in enumerate(naturals) if part in natural]
+        if not present:
+            continue
+        starts[part] = max(naturals[i][part] + shift[i] for i in present)
+        for i in present:
+            shift[i] = starts[part] - naturals[i][part]
+    return starts
+
+
 def _aligned(lines: list[tuple[str, Text]], starts: dict[str, int]) -> list[tuple[str, Text]]:
     """``lines`` with blank rows before each part that starts earlier than ``starts`` asks, and at the end."""
     out: list[tuple[str, Text]] = []
