@@ -204,3 +204,17 @@ def test_each_step_says_which_part_of_the_columns_it_points_at(capsys, lang):
         assert (words in block) if words else (tr("outline.points_at", lang, part="") not in block), block
     code, out, _ = run_cli(capsys, "lesson", "vm-vs-container", "--format", "json")
     assert [s["highlight"] for s in json.loads(out)["steps"]][:-1] == pointed
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_lesson_fits_an_80_column_terminal_its_details_broken_between_parts(lang, capsys, monkeypatch):
+    from vmsim.output.formats import columns
+
+    monkeypatch.setattr("vmsim.cli.scenario_options.terminal_columns", lambda out=None: 80)
+    for name in LESSONS:
+        code, out, _ = run(capsys, "lesson", name, "--lang", lang)
+        assert code == 0
+        wide = [line for line in out.splitlines() if columns(line) > 80]
+        assert wide == [], (name, wide)
+        pointed = [line for line in out.splitlines() if line.strip().startswith(tr("outline.points_at", lang, part=""))]
+        assert all(not line.rstrip().endswith("·") for line in pointed)  # (broken between parts, not after a dot)

@@ -215,8 +215,8 @@ def outline_text(outline: LessonOutline, columns: int = 88) -> str:
             details.append(action_words(s.action, lang))
         if s.watch_s:
             details.append(tr("outline.watch", lang, s=f"{s.watch_s:g}"))
-        if details:
-            out.append(indent + " · ".join(details))
+        if details:  # one line when it fits, else broken between its parts
+            out += [indent + line for line in wrap(" · ".join(details), columns - len(indent), sep=" · ")]
         if s.ask:
             out += _labelled(tr("outline.ask", lang), s.ask, indent, columns)
             out += _labelled(tr("outline.reveal", lang), s.reveal, indent, columns)

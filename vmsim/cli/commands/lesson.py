@@ -66,7 +66,10 @@ def handle(args: argparse.Namespace) -> int:
     spec = lesson_spec(args.lesson)
     outline = lesson_outline(spec, lang, build_summary_rows(spec, lang))
     fmt = out_format(args.format, args.out, {".json": "json", ".txt": "text"}, "text")
-    emit(outline_json(outline) if fmt == "json" else outline_text(outline), args.out, files_read(spec), lang)
+    from vmsim.cli.scenario_options import terminal_columns
+
+    columns = min(88, max(terminal_columns(args.out) or 88, 40))  # a narrower terminal: its width
+    emit(outline_json(outline) if fmt == "json" else outline_text(outline, columns), args.out, files_read(spec), lang)
     return 0
 
 
