@@ -442,3 +442,31 @@ def test_the_stack_draws_a_stopped_instance_by_its_state_not_as_exposed():
     host = next(h for h in world.hosts if h.name == gone.host)
     top = stack_rows("container", gone, host.memory, snap, "en")[0]
     assert top.label == f"{STATE_STYLES[gone.state][0]} {gone.id}", top
+
+
+LISTED = [
+    (name, number)
+    for name in shipped_names()
+    for number, step in enumerate(load_scenario(name).lesson, start=1)
+    if step.highlight == "instances"
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize(("name", "number"), LISTED)
+async def test_a_step_pointing_at_the_lists_gives_them_the_rows_at_80x24(tmp_path, name, number, lang):
+    """isolation's step 1 points at the lists: each showed 2 or 3 of its 6 while memory's legend kept its rows."""
+    from vmsim.tui.widgets.instance_list import InstanceList
+
+    app = VmsimApp(load_scenario(name), paused=True, animate=False, export_dir=tmp_path, lang=lang, lesson_step=number)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("right")  # the reveal (or the step's action), then a little of its watch
+        await pilot.pause()
+        app.advance(2.0)
+        await pilot.pause()
+        await pilot.pause()
+        for lst in app.screen.query(InstanceList):
+            assert lst.has_class("-highlight")
+            wanted = min(len(lst.instances), 10)
+            assert lst.size.height >= wanted, (lst.id, lst.size.height, len(lst.instances))

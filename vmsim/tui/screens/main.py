@@ -192,7 +192,7 @@ class MainScreen(Screen):
             return  # every frame of a lesson asks; only a change touches the widgets
         self._highlight = target
         for panel in self.panels.values():
-            panel.host_panel.set_highlight(target if target in HOST_PARTS else None)
+            panel.host_panel.set_highlight(target if target in (*HOST_PARTS, "instances") else None)  # (a list: room)
             panel.instance_list.set_class(target == "instances", "-highlight")
             panel.fit_meter.set_class(target == "fit", "-highlight")
             panel.show_fit_line()

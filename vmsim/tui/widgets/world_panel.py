@@ -190,7 +190,7 @@ class HostPanel(StylePerPaint, Widget):
             self._changed()
 
     def set_highlight(self, part: str | None) -> None:
-        """Mark memory, disk or cpu (or nothing)."""
+        """Mark memory, disk or cpu (or nothing); "instances": the list below is pointed at, and gets the rows."""
         if part != self.highlight:
             self.highlight = part
             self._changed()  # the marked part is laid out a cell narrower: its marker takes the first
@@ -258,7 +258,9 @@ class HostPanel(StylePerPaint, Widget):
                 form = {k: v for k, v in least.items() if k != self.highlight}  # (a pointed-at part: whole)
                 allowed = {"thick": self.thick, "gaps": not self.short}
                 for what, more, list_rows in KEPT_IN_ORDER:
-                    room = rooms[list_rows]
+                    room = rooms[
+                        TALL_LIST if self.highlight == "instances" else list_rows
+                    ]  # (a list pointed at: its rows first)
                     if what not in form or allowed.get(what, True) is False or room is None:
                         continue
                     trial = {**form, what: more}
