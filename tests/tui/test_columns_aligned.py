@@ -77,3 +77,18 @@ async def test_a_lesson_step_at_80x24_lines_the_columns_up_below_a_padded_part(t
         first, second = starts(app)
         shared = [part for part in ("disk", "cpu", "list") if part in first and part in second]
         assert "list" in shared and all(first[p] == second[p] for p in shared), (first, second)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_memory_bars_stay_side_by_side_when_one_column_must_fold_its_headline(tmp_path, lang):
+    """microvm's step 3 at 80x24: the microVMs' long legend folds its memory headline to two lines; the other
+    columns kept three, so their bars sat a row lower. Now every column folds with it."""
+    app = VmsimApp(load_scenario("microvm"), paused=True, animate=False, export_dir=tmp_path, lang=lang, lesson_step=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        bars = []
+        for panel in app.screen.query(HostPanel):
+            lines = panel.lines(panel.size.width)
+            bars.append(next(y for y, (part, text) in enumerate(lines) if part == "memory" and text.plain[:1] in "█▚"))
+        assert len(bars) == 3 and len(set(bars)) == 1, bars

@@ -254,6 +254,9 @@ class MainScreen(Screen):
         """Each part of the columns (memory, disk, CPU, then the list) on one row across them all, as far as
         each column's room allows: the worlds compared line by line."""
         panels = [panel.host_panel for panel in self.panels.values() if panel.is_mounted]
+        fold = len(panels) > 1 and any(panel.folds for panel in panels)
+        for panel in panels:
+            panel.fold_memory(fold)  # (laid out again now, so the rows compared next are the folded ones)
         starts = aligned_starts([panel.natural for panel in panels]) if len(panels) > 1 else {}
         for panel in panels:
             panel.align_to(starts)

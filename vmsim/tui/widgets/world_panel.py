@@ -154,6 +154,10 @@ class HostPanel(StylePerPaint, Widget):
         # (the most any column needs), and where each starts here unpadded (for the screen to compare).
         self.starts: dict[str, int] = {}
         self.natural: dict[str, int] = {}
+        # Memory's headline on two lines, not three: whether this column needs it, and whether any column does
+        # (then every column folds it, so the memory bars stay side by side; the capacity is on the status line).
+        self.folds = False
+        self.fold = False
         self._styles: tuple[Style, Style, Style, Style] = (Style(), Style(), Style(), Style())
 
     def show(self, world: WorldSnapshot) -> None:
@@ -180,6 +184,12 @@ class HostPanel(StylePerPaint, Widget):
         """Follow the fit line below the list: a blank one is hidden, and its row goes to the list."""
         if rows != self.fit_rows:
             self.fit_rows = rows
+            self._changed()
+
+    def fold_memory(self, fold: bool) -> None:
+        """Fold memory's headline to two lines because a column beside this one must."""
+        if fold != self.fold:
+            self.fold = fold
             self._changed()
 
     def align_to(self, starts: dict[str, int]) -> None:
@@ -222,7 +232,7 @@ class HostPanel(StylePerPaint, Widget):
         """(part, line) for every row at ``width``, drawn once per change of data, size or language."""
         lang = self.app.lang  # type: ignore[attr-defined]
         rooms = {rows: self.room(rows) for rows in (TALL_LIST, LIST_ROWS)}
-        aligned = tuple(sorted(self.starts.items()))
+        aligned = (tuple(sorted(self.starts.items())), self.fold)
         key = (self._parts, width, self.thick, self.short, lang, self.highlight, tuple(rooms.values()), aligned)
         if key == self._key:
             return self._lines
@@ -246,36 +256,42 @@ class HostPanel(StylePerPaint, Widget):
                     compact=compact,
                 )
 
-            rows = {
-                "memory": memory(False),
-                "disk": ledger_rows("bar.disk", world.disk, DISK_STYLES, cells("disk"), lang),
-                "cpu": LedgerRows([], cpu_line(world.cpu, cells("cpu"), lang), []),
-            }
-            if rooms[LIST_ROWS] is None:  # not laid out yet: everything, as the screen's size says
-                form: dict[str, object] = {"thick": self.thick, "gaps": not self.short}
-            else:
-                least = {"memory": "bar", "disk": "none", "cpu": "none", "thick": False, "gaps": False}
-                form = {k: v for k, v in least.items() if k != self.highlight}  # (a pointed-at part: whole)
-                allowed = {"thick": self.thick, "gaps": not self.short}
-                for what, more, list_rows in KEPT_IN_ORDER:
-                    room = rooms[
-                        TALL_LIST if self.highlight == "instances" else list_rows
-                    ]  # (a list pointed at: its rows first)
-                    if what not in form or allowed.get(what, True) is False or room is None:
-                        continue
-                    trial = {**form, what: more}
-                    if len(_assemble(title, rows, trial)) <= room:
-                        form = trial
-                    elif what == "memory" and len(rows["memory"].heads) > 2:
-                        # The legend before the capacity line (the status line says it too): two lines, not three.
-                        folded = {**rows, "memory": memory(True)}
-                        if len(_assemble(title, folded, trial)) <= room:
-                            rows, form = folded, trial
-            lines = _assemble(title, rows, form)
-            room = rooms[LIST_ROWS]
-            if room is not None and len(lines) > room and len(rows["memory"].heads) > 2:
-                rows["memory"] = memory(True)  # the last resort: the capacity is on the status line too
+            def layout(folded: bool) -> tuple[dict[str, LedgerRows], list[tuple[str, Text]]]:
+                rows = {
+                    "memory": memory(folded),
+                    "disk": ledger_rows("bar.disk", world.disk, DISK_STYLES, cells("disk"), lang),
+                    "cpu": LedgerRows([], cpu_line(world.cpu, cells("cpu"), lang), []),
+                }
+                if rooms[LIST_ROWS] is None:  # not laid out yet: everything, as the screen's size says
+                    form: dict[str, object] = {"thick": self.thick, "gaps": not self.short}
+                else:
+                    least = {"memory": "bar", "disk": "none", "cpu": "none", "thick": False, "gaps": False}
+                    form = {k: v for k, v in least.items() if k != self.highlight}  # (a pointed-at part: whole)
+                    allowed = {"thick": self.thick, "gaps": not self.short}
+                    for what, more, list_rows in KEPT_IN_ORDER:
+                        room = rooms[TALL_LIST if self.highlight == "instances" else list_rows]  # (a list pointed at)
+                        if what not in form or allowed.get(what, True) is False or room is None:
+                            continue
+                        trial = {**form, what: more}
+                        if len(_assemble(title, rows, trial)) <= room:
+                            form = trial
+                        elif what == "memory" and len(rows["memory"].heads) > 2:
+                            # The legend before the capacity line (the status line says it too): two lines, not three.
+                            fold = {**rows, "memory": memory(True)}
+                            if len(_assemble(title, fold, trial)) <= room:
+                                rows, form = fold, trial
                 lines = _assemble(title, rows, form)
+                room = rooms[LIST_ROWS]
+                if room is not None and len(lines) > room and len(rows["memory"].heads) > 2:
+                    rows["memory"] = memory(True)  # the last resort: the capacity is on the status line too
+                    lines = _assemble(title, rows, form)
+                return rows, lines
+
+            rows, lines = layout(False)
+            unfolded = len(memory(False).heads)
+            self.folds = len(rows["memory"].heads) < unfolded
+            if self.fold and not self.folds and unfolded > 2:
+                rows, lines = layout(True)  # as a column beside this one must: laid out folded from the start
         self.natural = {part: n for n, (part, _) in reversed(list(enumerate(lines))) if part in HOST_PARTS}
         self.natural["end"] = len(lines)
         limit = rooms[TALL_LIST]  # the room left beside up to TALL_LIST rows of the list: those never give way
