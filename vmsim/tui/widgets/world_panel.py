@@ -256,9 +256,11 @@ class HostPanel(StylePerPaint, Widget):
                     compact=compact,
                 )
 
+            full = memory(False)
+
             def layout(folded: bool) -> tuple[dict[str, LedgerRows], list[tuple[str, Text]]]:
                 rows = {
-                    "memory": memory(folded),
+                    "memory": memory(True) if folded else full,
                     "disk": ledger_rows("bar.disk", world.disk, DISK_STYLES, cells("disk"), lang),
                     "cpu": LedgerRows([], cpu_line(world.cpu, cells("cpu"), lang), []),
                 }
@@ -288,7 +290,7 @@ class HostPanel(StylePerPaint, Widget):
                 return rows, lines
 
             rows, lines = layout(False)
-            unfolded = len(memory(False).heads)
+            unfolded = len(full.heads)
             self.folds = len(rows["memory"].heads) < unfolded
             if self.fold and not self.folds and unfolded > 2:
                 rows, lines = layout(True)  # as a column beside this one must: laid out folded from the start
