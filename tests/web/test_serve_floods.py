@@ -58,19 +58,10 @@ def _connect(port: int, source: str) -> socket.socket:
     return s
 
 
-def _index_from(port: int, source: str) -> int:
-    with _connect(port, source) as s:
-        s.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
-        data = b""
-        while chunk := s.recv(65536):
-            data += chunk
-    return int(data.split(b" ", 2)[1])
-
-
 def _answered(port: int, source: str) -> bool:
     """The index answered 200 (False while the connection is still refused: closed or reset unanswered)."""
     try:
-        return _index_from(port, source) == 200
+        return http_status(port, source=source)[0] == 200
     except (OSError, IndexError):
         return False
 
@@ -82,7 +73,9 @@ def test_one_address_holding_idle_connections_cannot_take_the_classes_share(serv
     4 a tab plus 32 (36 with --max-sessions 1); past that its connections are closed as they arrive."""
     served = serve_vmsim("hello", "--max-sessions", "1")
     cap = per_address_cap(1)
-    assert _index_from(served.port, "127.0.0.1") == 200  # (and the fixture's probe connections are gone by now)
+    assert (
+        http_status(served.port, source="127.0.0.1")[0] == 200
+    )  # (and the fixture's probe connections are gone by now)
     held = []
     for _ in range(cap + 1):
         held.append(_connect(served.port, "127.0.0.1"))
@@ -96,7 +89,7 @@ def test_one_address_holding_idle_connections_cannot_take_the_classes_share(serv
     assert len(closed) == 1, f"{len(closed)} of {cap + 1} closed: the cap is {cap}"
     with contextlib.suppress(ConnectionResetError):  # (a reset: it was closed with the half request unread)
         assert closed[0].recv(1) == b""
-    assert _index_from(served.port, "127.0.0.2") == 200  # another machine is served meanwhile
+    assert http_status(served.port, source="127.0.0.2")[0] == 200  # another machine is served meanwhile
     for s in held[:3]:
         s.close()
     wait_until(lambda: _answered(served.port, "127.0.0.1"), 10, "a freed place to be taken", served.output)

@@ -136,8 +136,10 @@ def test_allow_host_and_scenarios_reach_the_config(monkeypatch, tmp_path, capsys
 
 
 # ---------------------------------------------------------------------------------------------- a real server
-def http_status(port: int, path: str = "/", host: str | None = None) -> tuple[int, bytes]:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+def http_status(port: int, path: str = "/", host: str | None = None, source: str | None = None) -> tuple[int, bytes]:
+    """GET ``path`` (``source``: the loopback address to come from, as another machine would)."""
+    address = (source, 0) if source else None
+    with socket.create_connection(("127.0.0.1", port), timeout=10, source_address=address) as s:
         s.sendall(f"GET {path} HTTP/1.1\r\nHost: {host or f'127.0.0.1:{port}'}\r\nConnection: close\r\n\r\n".encode())
         data = b""
         while chunk := s.recv(65536):

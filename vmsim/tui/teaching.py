@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vmsim.text import tr
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -42,8 +44,6 @@ class TeachingViews:
 
     def empty_hint(self, key: str, in_lesson: str) -> str:
         """What an empty view suggests: adding a workload (``key``), or during a lesson its next step (→)."""
-        from vmsim.text import tr
-
         lesson = self.lesson
         return tr(in_lesson if lesson is not None and not lesson.finished else key, self.lang)
 
